@@ -1,0 +1,96 @@
+"""URL rules for host HTTP handlers, above all the console websocket built from `console.location`.
+
+`console.location` is e.g. `https://10.0.0.2/console?uuid=<console uuid>` (xapi-protocol.md §6.1).
+The websocket URL switches the scheme (https -> wss, http -> ws). The session travels:
+- same origin as the page: in the `session_id` cookie, so it stays OUT of the URL;
+- another origin (another pool member): as `session_id=<ref>` in the query, since cross-origin
+  requests carry no cookie.
+MicroPython has no urllib.parse, so the URL splitting and percent-encoding are written here.
+"""
+
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+WS_SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
+UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+HEX = "0123456789ABCDEF"
+
+
+def percent_encode(text):
+    """Percent-encode `text` for a query value: UTF-8 bytes, only unreserved characters kept."""
+    out = []
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        if byte < 128 and char in UNRESERVED:
+            out.append(char)
+        else:
+            out.append("%" + HEX[byte >> 4] + HEX[byte & 15])
+    return "".join(out)
+
+
+def split_url(url):
+    """(scheme, host, port, rest) of an absolute URL; rest is path + query without any fragment."""
+    sep = url.find("://")
+    if sep <= 0:
+        raise ValueError("not an absolute URL: " + url)
+    scheme = url[:sep].lower()
+    rest_at = len(url)
+    for mark in "/?#":
+        at = url.find(mark, sep + 3)
+        if 0 <= at < rest_at:
+            rest_at = at
+    netloc = url[sep + 3:rest_at]
+    rest = url[rest_at:]
+    hash_at = rest.find("#")
+    if hash_at >= 0:
+        rest = rest[:hash_at]
+    host, port = _split_netloc(netloc, scheme)
+    return scheme, host, port, rest or "/"
+
+
+def _split_netloc(netloc, scheme):
+    if "@" in netloc:
+        netloc = netloc[netloc.rfind("@") + 1:]
+    colon = netloc.rfind(":")
+    if colon >= 0 and "]" not in netloc[colon:]:
+        host, port = netloc[:colon], int(netloc[colon + 1:])
+    else:
+        host, port = netloc, DEFAULT_PORTS.get(scheme)
+    return host.lower(), port
+
+
+def origin_of(url):
+    """(scheme, host, port) of a URL or an origin string such as `http://127.0.0.1:8080`."""
+    scheme, host, port, _ = split_url(url)
+    return scheme, host, port
+
+
+def _netloc(scheme, host, port):
+    if port is None or port == DEFAULT_PORTS.get(scheme):
+        return host
+    return host + ":" + str(port)
+
+
+def add_query(rest, name, value):
+    """`rest` (path + query) with `name=value` appended."""
+    joiner = "&" if "?" in rest else "?"
+    if rest.endswith("?") or rest.endswith("&"):
+        joiner = ""
+    return rest + joiner + name + "=" + percent_encode(value)
+
+
+def with_session(url, page_origin, session):
+    """`url` as the page must request it: unchanged on the page's origin, else with `session_id`."""
+    scheme, host, port, rest = split_url(url)
+    if (scheme, host, port) != origin_of(page_origin):
+        rest = add_query(rest, "session_id", session)
+    return scheme + "://" + _netloc(scheme, host, port) + rest
+
+
+def console_ws_url(location, page_origin, session):
+    """The websocket URL for a `console.location` seen from a page on `page_origin`."""
+    scheme, host, port, rest = split_url(location)
+    if (scheme, host, port) != origin_of(page_origin):
+        rest = add_query(rest, "session_id", session)
+    ws_scheme = WS_SCHEMES.get(scheme)
+    if ws_scheme is None:
+        raise ValueError("console location is not http(s): " + location)
+    return ws_scheme + "://" + _netloc(ws_scheme, host, port) + rest
