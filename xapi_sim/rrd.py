@@ -63,6 +63,7 @@ class Signal:
     def __init__(self, base, waves=(), steps=(), since=None, lo=None, hi=None):
         self.base, self.waves, self.steps = base, list(waves), list(steps)
         self.since, self.lo, self.hi = since, lo, hi
+        self._terms = {}  # count -> [(amplitude of the mean, 2*pi/period, period, phase)]
 
     def scaled(self, factor):
         return Signal(self.base * factor, [(a * factor, p, ph) for a, p, ph in self.waves],
@@ -70,18 +71,19 @@ class Signal:
 
     def at(self, t):
         """The PDP at time t (a multiple of STEP)."""
-        v = self.base + sum(s for s, since in self.steps if t >= since)
-        for amp, period, phase in self.waves:
-            v += amp * math.sin(2 * math.pi * (t % period) / period + phase)
-        return v
+        return self.mean(t, 1)
 
     def mean(self, first, count):
         """Exact mean of the PDPs first, first+5, ... (count of them)."""
-        v = self.base + sum(s * _count_from(first, count, since) for s, since in self.steps) / count
-        for amp, period, phase in self.waves:
-            d = 2 * math.pi * STEP / period
-            theta = 2 * math.pi * (first % period) / period + phase
-            v += amp * math.sin(count * d / 2) / math.sin(d / 2) * math.sin(theta + (count - 1) * d / 2) / count
+        v = self.base
+        if self.steps:
+            v += sum(s * _count_from(first, count, since) for s, since in self.steps) / count
+        terms = self._terms.get(count)
+        if terms is None:
+            terms = self._terms[count] = [_mean_term(w, count) for w in self.waves]
+        sin = math.sin
+        for amp, omega, period, phase in terms:
+            v += amp * sin((first % period) * omega + phase)
         return v
 
     def clamp(self, v):
@@ -90,6 +92,14 @@ class Signal:
         if self.hi is not None and v > self.hi:
             return self.hi
         return v
+
+
+def _mean_term(wave, count):
+    """Sum of sin(theta + k*d) for k < count = sin(count*d/2) / sin(d/2) * sin(theta + (count-1)*d/2)."""
+    amp, period, phase = wave
+    d = 2 * math.pi * STEP / period
+    gain = 1.0 if count == 1 else math.sin(count * d / 2) / math.sin(d / 2) / count
+    return amp * gain, 2 * math.pi / period, period, phase + (count - 1) * d / 2
 
 
 def mean_of(signals):
