@@ -1,0 +1,160 @@
+"""Builds the browser bundle that the CDN and the host-local copy (/xcplite/) serve.
+
+Output layout (all paths relative to the bundle root):
+
+    boot.js                          fixed name: the entry the host stub loads (short caching)
+    manifest.json                    fixed name: version, git revision, size and sha384 of every file
+    interp-<hash>.js                 PyScript's interpreter entry: MicroPython on the checked wasm
+    app-<hash>.json                  every lite_app/**.py as {path: source}
+    vendor/<pkg>-<hash>/...          vendored npm files; the folder hash keeps rollup's relative imports valid
+    *.br, *.gz                       precompressed siblings of the text and wasm files (not in the manifest)
+
+Module files are always named .js (never .mjs): XAPI's file server maps only .js to a JavaScript MIME
+type, and browsers refuse module scripts served as application/octet-stream.
+"""
+import base64
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import jinja2
+
+from devserver import precompress, project
+from lite_app import i18n
+
+TEMPLATES = project.ROOT / "lite_app" / "templates"
+STATIC = project.ROOT / "lite_app" / "static"
+
+# What the app uses from each npm package (globs, since rollup names chunks with a hash) and how files are
+# renamed. PyScript's plugins (editor, terminal, game, donkey...) are left out and switched off in the config.
+VENDOR = (
+    ("pyscript", "@pyscript/core/dist", ("core.js", "core-*.js", "error-*.js"), {}),
+    ("micropython", "@micropython/micropython-webassembly-pyscript", ("micropython.mjs", "micropython.wasm"),
+     {"micropython.mjs": "micropython.js"}),
+)
+PLUGINS_OFF = ("codemirror", "deprecations-manager", "donkey", "error", "py-editor", "py-game", "py-terminal")
+LANGUAGE = "en"
+
+
+def sha384(data):
+    """The Subresource Integrity form of a sha384 digest."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def short_hash(chunks):
+    """A 10-hex content hash over (name, bytes) pairs, used in file and folder names."""
+    h = hashlib.sha256()
+    for name, data in sorted(chunks):
+        h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()[:10]
+
+
+def vendor_files():
+    """{bundle path: bytes} for the vendored npm files."""
+    out = {}
+    for name, folder, globs, renames in VENDOR:
+        src = project.NODE_MODULES / folder
+        picked = {}
+        for pattern in globs:
+            matches = sorted(src.glob(pattern))
+            if not matches:
+                raise FileNotFoundError(f"{src}/{pattern} is missing: run `npm ci`")
+            for path in matches:
+                picked[renames.get(path.name, path.name)] = path.read_bytes()
+        folder_name = f"vendor/{name}-{short_hash(picked.items())}"
+        for file_name, data in picked.items():
+            out[f"{folder_name}/{file_name}"] = data
+    return out
+
+
+def app_sources():
+    """Every lite_app/**.py (subpackages included) as {path: source text}."""
+    root = project.ROOT
+    files = {}
+    for path in sorted((root / "lite_app").rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    return files
+
+
+def render(name, **context):
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(TEMPLATES), str(project.ROOT / "host_stub")]),
+                             autoescape=name.endswith(".html"), keep_trailing_newline=True)
+    return env.get_template(name).render(**context)
+
+
+def find(files, prefix, suffix):
+    """The one bundle path that starts with prefix and ends with suffix."""
+    hits = [p for p in files if p.startswith(prefix) and p.endswith(suffix)]
+    if len(hits) != 1:
+        raise RuntimeError(f"expected one {prefix}*{suffix} in the bundle, found {hits}")
+    return hits[0]
+
+
+def hashed(stem, ext, data):
+    return f"{stem}-{short_hash([(stem, data)])}{ext}"
+
+
+def boot_data(files, info):
+    """Everything boot.js needs, baked in at build time."""
+    def t(key):
+        return i18n.translate(key, LANGUAGE)
+    core = find(files, "vendor/pyscript-", "/core.js")
+    interp = find(files, "interp-", ".js")
+    modules = {p: sha384(d) for p, d in files.items() if p.endswith(".js")}
+    return {
+        "version": info["version"], "revision": info["revision"][:12], "lang": LANGUAGE,
+        "title": t("app.name"), "failed": t("boot.failed"),
+        "css": (STATIC / "app.css").read_text(encoding="utf-8"),
+        "icon": "data:image/svg+xml;base64," + base64.b64encode((STATIC / "logo.svg").read_bytes()).decode(),
+        "html": render("login.html", t=t, version=info["version"], revision=info["revision"][:12]),
+        "loader": render("loader.py.j2"),
+        "modules": modules,
+        "preload": sorted(p for p in modules if "/core-" in p or p.endswith("/micropython.js") or p == interp),
+        "core": core, "interpreter": interp,
+        "wasm": find(files, "vendor/micropython-", ".wasm"), "app": find(files, "app-", ".json"),
+        "sri": {p: sha384(d) for p, d in files.items() if p.endswith((".wasm", ".json"))},
+        "plugins": ["!" + name for name in PLUGINS_OFF],
+    }
+
+
+def assemble(info):
+    """{bundle path: bytes} for the whole bundle except manifest.json."""
+    files = vendor_files()
+    micropython = find(files, "vendor/micropython-", "/micropython.js")
+    interp = render("interpreter.js.j2", micropython=micropython).encode()
+    files[hashed("interp", ".js", interp)] = interp
+    app = json.dumps(app_sources(), sort_keys=True, separators=(",", ":")).encode()
+    files[hashed("app", ".json", app)] = app
+    files["boot.js"] = render("boot.js.j2", boot=boot_data(files, info)).encode()
+    return files
+
+
+def manifest(files, info, build_time):
+    entries = {}
+    for path, data in sorted(files.items()):
+        entries[path] = {"size": len(data), "sha384": sha384(data)}
+    doc = dict(info, build_time=build_time, files=entries)
+    return (json.dumps(doc, sort_keys=True, indent=1) + "\n").encode()
+
+
+def write(out, files):
+    """Replace `out` with exactly these files plus their precompressed siblings."""
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    for path, data in files.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    precompress.siblings(out, files)
+
+
+def build(out, base_url, build_time):
+    """Build the bundle into `out`; returns the manifest as a dict."""
+    info = project.build_info(base_url)
+    files = assemble(info)
+    files["manifest.json"] = manifest(files, info, build_time)
+    write(out, files)
+    return json.loads(files["manifest.json"])
