@@ -1,13 +1,16 @@
 """The record cache: `{class: {ref: record}}` with the records exactly as XAPI sends them.
 
 Filled per class from `<class>.get_all_records` (`load`) and kept live from `event.from` batches
-(`apply`). Both return the set of `(class, ref)` pairs that changed, so the UI re-renders only those;
-a pair whose `get` is now None was deleted. Class names are the wire names (`VM`, `host`, `SR`);
-events carry lower-case names (`vm`), mapped back case-insensitively.
+(`apply`). Both return a Changes of the `(class, ref)` pairs that changed, so the UI re-renders only
+those; a pair whose `get` is now None was deleted. Class names are the wire names (`VM`, `host`,
+`SR`); events carry lower-case names (`vm`), mapped back case-insensitively.
 
-Costs stay linear for 10,000 VMs: lookups are dict hits, `by_uuid` uses an index kept up to date on
-every change, and a resync (`load` of fresh records) compares old and new once per ref.
+Costs stay linear for 10,000 VMs: lookups are dict hits, a resync (`load` of fresh records)
+compares old and new once per ref, and the uuid index of a class is built on its first `by_uuid`
+then kept up to date by events (MicroPython dict inserts are slow enough that a first load should
+not pay for an index nobody asked for yet).
 """
+from lite_app.xapi.changes import Changes
 
 NULL_REF = "OpaqueRef:NULL"
 
@@ -44,66 +47,75 @@ class Cache:
         if table is None:
             self._names[cls.lower()] = cls
             table = self.records[cls] = {}
-            self._uuids[cls] = {}
         return table
 
     def load(self, cls, records):
-        """Replace class `cls` with `records` ({ref: record}, kept as is); returns what changed.
+        """Replace class `cls` with `records` ({ref: record}, kept as is); returns the Changes.
 
         Refs missing from `records` are reported deleted, so a resync leaves nothing stale.
         """
         cls = self.class_name(cls)
         old = self._table(cls)
-        changed = set()
-        index = {}
-        for ref in records:
-            record = records[ref]
-            if old.get(ref) != record:
-                changed.add((cls, ref))
-            uuid = _uuid_of(record)
-            if uuid is not None:
-                index[uuid] = ref
-        for ref in old:
-            if ref not in records:
-                changed.add((cls, ref))
+        changes = Changes()
+        if not old:
+            changes.extend(cls, list(records))
+        else:
+            for ref in records:
+                if old.get(ref) != records[ref]:
+                    changes.add(cls, ref)
+            for ref in old:
+                if ref not in records:
+                    changes.add(cls, ref)
         self.records[cls] = records
-        self._uuids[cls] = index
-        return changed
+        self._uuids.pop(cls, None)
+        return changes
 
     def apply(self, events):
-        """Apply an `event.from` event list (add/mod/del); returns the changed (class, ref) pairs."""
-        changed = set()
+        """Apply an `event.from` event list (add/mod/del); returns the Changes."""
+        changes = Changes()
         for event in events:
             cls = self.class_name(event["class"])
             ref = event["ref"]
             if event["operation"] == "del":
                 if self._remove(cls, ref):
-                    changed.add((cls, ref))
+                    changes.add(cls, ref)
             elif "snapshot" in event:
                 self._store(cls, ref, event["snapshot"])
-                changed.add((cls, ref))
-        return changed
+                changes.add(cls, ref)
+        return changes
 
     def _store(self, cls, ref, record):
         table = self._table(cls)
-        old = table.get(ref)
-        uuid = _uuid_of(record)
-        if old is not None and _uuid_of(old) != uuid:
-            self._uuids[cls].pop(_uuid_of(old), None)
+        index = self._uuids.get(cls)
+        if index is not None:
+            old = table.get(ref)
+            if old is not None and index.get(_uuid_of(old)) == ref:
+                del index[_uuid_of(old)]
+            if _uuid_of(record) is not None:
+                index[_uuid_of(record)] = ref
         table[ref] = record
-        if uuid is not None:
-            self._uuids[cls][uuid] = ref
 
     def _remove(self, cls, ref):
         table = self.records.get(cls)
         if table is None or ref not in table:
             return False
         old = table.pop(ref)
-        uuids = self._uuids[cls]
-        uuid = _uuid_of(old)
-        if uuids.get(uuid) == ref:
-            del uuids[uuid]
+        index = self._uuids.get(cls)
+        if index is not None and index.get(_uuid_of(old)) == ref:
+            del index[_uuid_of(old)]
         return True
+
+    def _index(self, cls):
+        index = self._uuids.get(cls)
+        if index is None:
+            index = {}
+            table = self.records.get(cls, {})
+            for ref in table:
+                uuid = _uuid_of(table[ref])
+                if uuid is not None:
+                    index[uuid] = ref
+            self._uuids[cls] = index
+        return index
 
     def get(self, cls, ref):
         """The record, or None."""
@@ -124,7 +136,7 @@ class Cache:
 
     def ref_by_uuid(self, cls, uuid):
         """The ref of the object with this uuid, or None."""
-        return self._uuids.get(self.class_name(cls), {}).get(uuid)
+        return self._index(self.class_name(cls)).get(uuid)
 
     def by_uuid(self, cls, uuid):
         """The record with this uuid, or None."""

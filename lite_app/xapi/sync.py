@@ -8,6 +8,7 @@ The loop itself lives in the app (main.py); these are its pure steps:
 - `poll` runs one `event.from` and applies its events.
 - `Backoff` spaces retries after failures; `next_step(error)` says what a failure calls for.
 """
+from lite_app.xapi.changes import Changes
 from lite_app.xapi.errors import TransportError, XapiError
 
 # Classes an older XAPI may not have: loading them yields these errors, and they stay empty.
@@ -15,10 +16,10 @@ MISSING_CLASS_ERRORS = ("MESSAGE_METHOD_UNKNOWN", "MESSAGE_REMOVED")
 
 
 async def initial_load(client, cache, classes):
-    """Load `classes` into `cache`; returns (token, changed pairs)."""
+    """Load `classes` into `cache`; returns (token, Changes)."""
     pools = await client.call("pool.get_all")
     token = await client.call("event.inject", "pool", pools[0])
-    changed = set()
+    changed = Changes()
     for cls in classes:
         try:
             records = await client.get_all_records(cls)
@@ -31,7 +32,7 @@ async def initial_load(client, cache, classes):
 
 
 async def poll(client, cache, classes, token, timeout=30.0):
-    """One `event.from` call; returns (new token, changed pairs)."""
+    """One `event.from` call; returns (new token, Changes)."""
     batch = await client.event_from(classes, token, timeout)
     changed = cache.apply(batch.get("events") or [])
     return batch["token"], changed

@@ -11,7 +11,7 @@ def vm(uuid, state="Halted", **fields):
 def test_load_reports_every_new_record():
     cache = Cache()
     changed = cache.load("VM", {"OpaqueRef:a": vm("a"), "OpaqueRef:b": vm("b")})
-    assert changed == {("VM", "OpaqueRef:a"), ("VM", "OpaqueRef:b")}
+    assert sorted(changed) == sorted([("VM", "OpaqueRef:a"), ("VM", "OpaqueRef:b")])
     assert cache.get("VM", "OpaqueRef:a")["uuid"] == "a"
     assert len(cache.all("VM")) == 2
 
@@ -19,8 +19,9 @@ def test_load_reports_every_new_record():
 def test_resync_reports_deletions_and_changes_only():
     cache = Cache()
     cache.load("VM", {"OpaqueRef:a": vm("a"), "OpaqueRef:b": vm("b"), "OpaqueRef:c": vm("c")})
+    assert cache.ref_by_uuid("VM", "c") == "OpaqueRef:c"
     changed = cache.load("VM", {"OpaqueRef:a": vm("a"), "OpaqueRef:b": vm("b", "Running"), "OpaqueRef:d": vm("d")})
-    assert changed == {("VM", "OpaqueRef:b"), ("VM", "OpaqueRef:c"), ("VM", "OpaqueRef:d")}
+    assert sorted(changed) == sorted([("VM", "OpaqueRef:b"), ("VM", "OpaqueRef:c"), ("VM", "OpaqueRef:d")])
     assert cache.get("VM", "OpaqueRef:c") is None, "nothing stale remains"
     assert cache.by_uuid("VM", "c") is None
     assert cache.by_uuid("VM", "d")["name_label"] == "vm-d"
@@ -35,12 +36,12 @@ def test_apply_add_mod_del_with_lower_case_classes():
         {"id": "3", "timestamp": "0.0", "class": "sr", "operation": "add", "ref": "OpaqueRef:s", "snapshot": {"uuid": "s"}},
     ]
     changed = cache.apply(events)
-    assert changed == {("VM", "OpaqueRef:a"), ("VM", "OpaqueRef:b"), ("SR", "OpaqueRef:s")}
+    assert sorted(changed) == sorted([("VM", "OpaqueRef:a"), ("VM", "OpaqueRef:b"), ("SR", "OpaqueRef:s")])
     assert cache.get("VM", "OpaqueRef:a")["power_state"] == "Running"
     assert cache.get("SR", "OpaqueRef:s") == {"uuid": "s"}
     assert "vm" not in cache.records and "sr" not in cache.records
     changed = cache.apply([{"id": "4", "class": "vm", "operation": "del", "ref": "OpaqueRef:b"}])
-    assert changed == {("VM", "OpaqueRef:b")}
+    assert sorted(changed) == sorted([("VM", "OpaqueRef:b")])
     assert cache.get("VM", "OpaqueRef:b") is None and cache.by_uuid("VM", "b") is None
 
 
@@ -51,7 +52,7 @@ def test_del_of_unknown_ref_is_harmless():
         {"class": "vm", "operation": "del", "ref": "OpaqueRef:zzz"},
         {"class": "pif", "operation": "del", "ref": "OpaqueRef:p"},
     ])
-    assert changed == set()
+    assert not changed and len(changed) == 0
     assert list(cache.all("VM")) == ["OpaqueRef:a"]
 
 
@@ -102,6 +103,10 @@ def test_uuid_index_follows_mod_events():
     cache.apply([{"class": "vm", "operation": "mod", "ref": "OpaqueRef:a", "snapshot": vm("a2")}])
     assert cache.by_uuid("VM", "a") is None
     assert cache.ref_by_uuid("VM", "a2") == "OpaqueRef:a"
+    cache.apply([{"class": "vm", "operation": "add", "ref": "OpaqueRef:b", "snapshot": vm("b")},
+                 {"class": "vm", "operation": "del", "ref": "OpaqueRef:a"}])
+    assert cache.ref_by_uuid("VM", "b") == "OpaqueRef:b"
+    assert cache.by_uuid("VM", "a2") is None
 
 
 def test_clear():
@@ -121,5 +126,5 @@ def test_ten_thousand_vms_resync_is_linear():
     for i in range(1, 10001):
         fresh["OpaqueRef:%d" % i] = vm(str(i))
     changed = cache.load("VM", fresh)
-    assert changed == {("VM", "OpaqueRef:0"), ("VM", "OpaqueRef:10000")}
+    assert sorted(changed) == sorted([("VM", "OpaqueRef:0"), ("VM", "OpaqueRef:10000")])
     assert cache.by_uuid("VM", "9999") is not None and cache.by_uuid("VM", "0") is None
