@@ -77,19 +77,23 @@ def add_query(rest, name, value):
     return rest + joiner + name + "=" + percent_encode(value)
 
 
-def with_session(url, page_origin, session):
-    """`url` as the page must request it: unchanged on the page's origin, else with `session_id`."""
+def _session_parts(url, page_origin, session):
+    """split_url(url), with `session_id` added to the query unless `url` is on the page's origin."""
     scheme, host, port, rest = split_url(url)
     if (scheme, host, port) != origin_of(page_origin):
         rest = add_query(rest, "session_id", session)
+    return scheme, host, port, rest
+
+
+def with_session(url, page_origin, session):
+    """`url` as the page must request it (stats, export): the session only for other origins."""
+    scheme, host, port, rest = _session_parts(url, page_origin, session)
     return scheme + "://" + _netloc(scheme, host, port) + rest
 
 
 def console_ws_url(location, page_origin, session):
     """The websocket URL for a `console.location` seen from a page on `page_origin`."""
-    scheme, host, port, rest = split_url(location)
-    if (scheme, host, port) != origin_of(page_origin):
-        rest = add_query(rest, "session_id", session)
+    scheme, host, port, rest = _session_parts(location, page_origin, session)
     ws_scheme = WS_SCHEMES.get(scheme)
     if ws_scheme is None:
         raise ValueError("console location is not http(s): " + location)

@@ -38,7 +38,8 @@ async def poll(client, cache, classes, token, timeout=30.0):
     return batch["token"], changed
 
 
-# What the app does after a failed call, by XAPI error code.
+# What the sync loop does after one of ITS calls failed (inject, get_all_records, event.from), by
+# XAPI error code; a HANDLE_INVALID there means the pool ref went stale, so reload everything.
 ERROR_STEPS = {
     "SESSION_INVALID": "login",
     "SESSION_AUTHENTICATION_FAILED": "login",
@@ -49,7 +50,7 @@ ERROR_STEPS = {
 
 
 def next_step(error):
-    """"login" (session gone), "resync" (reload everything), "retry" (wait, then call again)."""
+    """For a failed sync call: "login" (session gone), "resync" (reload all), "retry" (wait, call again)."""
     if isinstance(error, XapiError):
         return ERROR_STEPS.get(error.code, "retry")
     if isinstance(error, TransportError):
