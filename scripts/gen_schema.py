@@ -3,7 +3,8 @@
 Run: .venv/bin/python scripts/gen_schema.py [--src PATH] [--out PATH]   (or `make schema`)
 
 The output is compact and typed, so the simulator never parses datamodel strings at run time:
-- classes[name].fields[f] = [type, qualifier, default]  (removed fields left out)
+- classes[name].fields[f] = [type, qualifier, default, has_default]  (removed fields left out;
+  has_default is false where the datamodel gives none, making the field required in `create`)
 - classes[name].messages[m] = {"params": [[type, name], ...], "result": type, "errors": [...],
   "implicit": bool, "removed": bool}
 - enums[name] = [values]
@@ -139,7 +140,9 @@ def convert_class(cls, enums):
         if f["lifecycle"]["state"] == "Removed_s":
             continue
         ty = parse_type(f["type"].replace("<class>", cls["name"]))
-        fields[f["name"]] = [ty, f["qualifier"], parse_default(f.get("default"), ty, enums)]
+        default = f.get("default")
+        fields[f["name"]] = [ty, f["qualifier"], parse_default(default, ty, enums),
+                             default is not None]
     messages = {}
     for m in cls["messages"]:
         result = m["result"][0]
@@ -157,7 +160,7 @@ def derive_relations(classes):
     """Pair each Set(Ref X) field with the Ref field on X that points back."""
     relations = []
     for name, cls in sorted(classes.items()):
-        for fname, (ty, _qual, _dflt) in sorted(cls["fields"].items()):
+        for fname, (ty, _qual, _dflt, _has) in sorted(cls["fields"].items()):
             if not (isinstance(ty, list) and ty[0] == "set" and isinstance(ty[1], list)
                     and ty[1][0] == "ref"):
                 continue
@@ -171,7 +174,7 @@ def derive_relations(classes):
 def unique_back_ref(classes, target, owner):
     if target not in classes:
         return None
-    cands = [f for f, (ty, _q, _d) in classes[target]["fields"].items()
+    cands = [f for f, (ty, _q, _d, _h) in classes[target]["fields"].items()
              if ty == ["ref", owner]]
     return (target, cands[0]) if len(cands) == 1 else None
 

@@ -1,0 +1,71 @@
+"""Command line: run a simulated XCP-ng pool.
+
+    python -m xapi_sim --port 0 --hosts 2 --vms 12
+"""
+import asyncio
+import signal
+import sys
+
+import click
+
+from . import runtime
+from .sim import Config
+
+DEFAULT_PASSWORD = "xcplite"
+
+
+@click.command()
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address of the pool master (a loopback address).")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port; 0 picks a free one.")
+@click.option("--hosts", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--vms", default=12, show_default=True, type=click.IntRange(0, 100000))
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Same seed, same inventory.")
+@click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="root's password.")
+@click.option("--session-timeout", default=86400.0, show_default=True, type=float,
+              help="Seconds a session may stay idle before it expires.")
+@click.option("--state", "state_file", default=None, type=click.Path(dir_okay=False),
+              help="Load the inventory from FILE if it exists; save every change to it.")
+@click.option("--op-time", default=1.0, show_default=True, type=float,
+              help="Base duration in seconds of simulated operations (start, copy…).")
+@click.option("--member-addresses", default=None,
+              help="Comma-separated addresses of the other members (default 127.0.0.2, …).")
+@click.option("--stub", default=None, type=click.Path(dir_okay=False),
+              help="HTML file served at / (the host stub).")
+@click.option("--local-bundle", default=None, type=click.Path(file_okay=False),
+              help="Directory served at /xcplite/ (the air-gapped copy of the app).")
+def main(bind, port, hosts, vms, seed, password, session_timeout, state_file, op_time,
+         member_addresses, stub, local_bundle):
+    """Run xapi_sim, a simulated XCP-ng pool speaking XAPI (JSON-RPC, XML-RPC, HTTP handlers).
+
+    When ready it prints one line: `xapi_sim listening on http://ADDR:PORT`.
+    """
+    members = member_addresses.split(",") if member_addresses else default_members(bind, hosts)
+    config = Config(hosts=hosts, vms=vms, seed=seed, password=password,
+                    session_timeout=session_timeout, op_time=op_time,
+                    addresses=[bind] + members[:hosts - 1], port=port)
+    if password == DEFAULT_PASSWORD:
+        click.echo("xapi_sim: root password is %s" % password, err=True)
+    asyncio.run(serve(config, state_file, stub, local_bundle))
+
+
+def default_members(bind, hosts):
+    base = 2 if bind == "127.0.0.1" else 1
+    return ["127.0.0.%d" % (base + i) for i in range(hosts - 1) if "127.0.0.%d" % (base + i) != bind]
+
+
+async def serve(config, state_file, stub, local_bundle):
+    running = await runtime.start(config, state_file=state_file, stub=stub,
+                                  local_bundle=local_bundle)
+    print("xapi_sim listening on %s" % running.url, flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await running.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The simulated pool's object database: tables of records, relationships, and the change log.
+
+Every write goes through create/set/update/destroy so that:
+- Set(Ref) back-references (VM.VBDs, SR.VDIs…) are computed from the Ref side and stay consistent;
+- a relationship write bumps the objects on both sides (XAPI emits `mod` for them);
+- each change is logged with a generation number, which is what `event.from` reads.
+Stored values are never mutated in place: writers replace them, so readers may share them.
+"""
+import bisect
+import random
+import uuid as uuidlib
+
+from . import schema
+from .errors import XapiFailure
+
+NULL = "OpaqueRef:NULL"
+
+
+class Database:
+    def __init__(self, seed=0):
+        self.rng = random.Random(seed)
+        self.tables = {t: {} for t in schema.TABLES}
+        self.uuids = {t: {} for t in schema.TABLES}
+        self.back = {key: {} for key in schema.MANY_SIDE}
+        self.gen = 0
+        self.log = []           # (gen, cls, ref), ascending
+        self.last = {}          # (cls, ref) -> gen of its latest change
+        self.born = {}          # (cls, ref) -> gen of its creation
+        self.dead = set()       # (cls, ref) destroyed
+        self.listeners = []     # callables run after every change
+
+    # ---- identity -------------------------------------------------------------------------
+    def new_uuid(self):
+        return str(uuidlib.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def new_ref(self):
+        return "OpaqueRef:" + self.new_uuid()
+
+    # ---- reads ----------------------------------------------------------------------------
+    def get(self, cls, ref):
+        """The stored record (do not mutate), or None."""
+        table = self.tables.get(cls)
+        return table.get(ref) if table is not None else None
+
+    def require(self, cls, ref):
+        rec = self.get(cls, ref)
+        if rec is None:
+            raise XapiFailure("HANDLE_INVALID", cls, ref)
+        return rec
+
+    def exists(self, cls, ref):
+        return self.get(cls, ref) is not None
+
+    def all(self, cls):
+        return list(self.tables[cls])
+
+    def find_by_uuid(self, cls, uuid):
+        return self.uuids[cls].get(uuid)
+
+    def find(self, cls, **match):
+        return [ref for ref, rec in self.tables[cls].items()
+                if all(rec.get(k) == v for k, v in match.items())]
+
+    def referrers(self, cls, field, ref):
+        """Refs listed in the computed Set(Ref) field `cls.field` of object `ref`."""
+        return self.back[(cls, field)].get(ref, set())
+
+    def field(self, cls, ref, name):
+        if (cls, name) in schema.MANY_SIDE:
+            return sorted(self.referrers(cls, name, ref))
+        return self.require(cls, ref)[name]
+
+    def record(self, cls, ref):
+        """The full public record, as `get_record` returns it."""
+        rec = dict(self.require(cls, ref))
+        for name in schema.COMPUTED.get(cls, ()):
+            rec[name] = sorted(self.back[(cls, name)].get(ref, ()))
+        return rec
+
+    def count(self, cls):
+        return len(self.tables[cls])
+
+    # ---- writes ---------------------------------------------------------------------------
+    def create(self, cls, fields=None, ref=None):
+        ref = ref or self.new_ref()
+        rec = schema.default_record(cls)
+        rec["uuid"] = self.new_uuid()
+        rec.update(fields or {})
+        self.tables[cls][ref] = rec
+        self.uuids[cls][rec["uuid"]] = ref
+        self._changed(cls, ref, created=True)
+        for name, value in rec.items():
+            self._link(cls, ref, name, NULL, value)
+        return ref
+
+    def set(self, cls, ref, name, value):
+        self.update(cls, ref, {name: value})
+
+    def update(self, cls, ref, changes):
+        rec = self.require(cls, ref)
+        for name, value in changes.items():
+            old = rec.get(name)
+            rec[name] = value
+            if name == "uuid":
+                self.uuids[cls].pop(old, None)
+                self.uuids[cls][value] = ref
+            self._link(cls, ref, name, old, value)
+        self._changed(cls, ref)
+
+    def add_to(self, cls, ref, name, key, value):
+        rec = self.require(cls, ref)
+        new = dict(rec[name])
+        new[key] = value
+        self.set(cls, ref, name, new)
+
+    def remove_from(self, cls, ref, name, key):
+        rec = self.require(cls, ref)
+        new = dict(rec[name])
+        new.pop(key, None)
+        self.set(cls, ref, name, new)
+
+    def destroy(self, cls, ref):
+        rec = self.require(cls, ref)
+        for name, value in rec.items():
+            self._link(cls, ref, name, value, NULL)
+        del self.tables[cls][ref]
+        self.uuids[cls].pop(rec["uuid"], None)
+        self._changed(cls, ref, deleted=True)
+
+    def touch(self, cls, ref):
+        self.require(cls, ref)
+        self._changed(cls, ref)
+
+    # ---- internals ------------------------------------------------------------------------
+    def _link(self, cls, ref, name, old, new):
+        targets = schema.ONE_SIDE.get((cls, name))
+        if not targets or old == new:
+            return
+        for many_cls, many_field in targets:
+            index = self.back[(many_cls, many_field)]
+            if old in index:
+                index[old].discard(ref)
+                if not index[old]:
+                    del index[old]
+            if old != NULL and self.exists(many_cls, old):
+                self._changed(many_cls, old)
+            if new != NULL:
+                index.setdefault(new, set()).add(ref)
+                if self.exists(many_cls, new):
+                    self._changed(many_cls, new)
+
+    def _changed(self, cls, ref, created=False, deleted=False):
+        self.gen += 1
+        key = (cls, ref)
+        if created:
+            self.born[key] = self.gen
+            self.dead.discard(key)
+        if deleted:
+            self.dead.add(key)
+        self.last[key] = self.gen
+        self.log.append((self.gen, cls, ref))
+        if len(self.log) > 4 * len(self.last) + 10000:
+            self.log = sorted((g, c, r) for (c, r), g in self.last.items())
+        for listener in self.listeners:
+            listener()
+
+    def changes_since(self, gen):
+        """[(cls, ref, op)] coalesced to one per object, for changes after generation `gen`."""
+        out = []
+        start = bisect.bisect_left(self.log, (gen + 1,))
+        for g, cls, ref in self.log[start:]:
+            key = (cls, ref)
+            if self.last.get(key) != g:
+                continue
+            created_after = self.born.get(key, 0) > gen
+            if key in self.dead:
+                if not created_after:
+                    out.append((cls, ref, "del"))
+            else:
+                out.append((cls, ref, "add" if created_after else "mod"))
+        return out
+
+    # ---- persistence ----------------------------------------------------------------------
+    def dump(self):
+        return {"gen": self.gen, "tables": self.tables}
+
+    def load(self, data):
+        self.gen = data["gen"]
+        for cls, table in data["tables"].items():
+            for ref, rec in table.items():
+                full = schema.default_record(cls)
+                flds = schema.fields(cls)
+                full.update({k: schema.typed(flds[k][0], v) for k, v in rec.items() if k in flds})
+                self.tables[cls][ref] = full
+                self.uuids[cls][full["uuid"]] = ref
+                for name, value in full.items():
+                    self._link_quiet(cls, ref, name, value)
+                self.born[(cls, ref)] = 0
+                self.last[(cls, ref)] = self.gen
+                self.log.append((self.gen, cls, ref))
+        self.log.sort()
+
+    def _link_quiet(self, cls, ref, name, value):
+        for many_cls, many_field in schema.ONE_SIDE.get((cls, name), ()):
+            if value != NULL:
+                self.back[(many_cls, many_field)].setdefault(value, set()).add(ref)

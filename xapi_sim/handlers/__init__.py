@@ -1,0 +1,6 @@
+"""XAPI's HTTP handlers (everything besides RPC): stub and local bundle, console, stats, transfers."""
+from . import static
+
+
+def add_routes(app, local_bundle=None):
+    static.add_routes(app, local_bundle)

@@ -1,0 +1,206 @@
+"""A realistic, deterministic pool: hosts, control domains, networks, storage (VMs: inventory_vms).
+
+Same seed, same inventory. Sizes are plausible for an XCP-ng 8.3 pool of rack servers.
+"""
+from . import vmstate
+from .xtypes import now
+
+GiB = 1024 ** 3
+TiB = 1024 ** 4
+NULL = "OpaqueRef:NULL"
+CPU_MODELS = [("Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz", "GenuineIntel", "2200.000", 24),
+              ("AMD EPYC 7313P 16-Core Processor", "AuthenticAMD", "3000.000", 32),
+              ("Intel(R) Xeon(R) Gold 6230R CPU @ 2.10GHz", "GenuineIntel", "2100.000", 52)]
+SOFTWARE_VERSION = {
+    "product_brand": "XCP-ng", "product_version": "8.3.0", "product_version_text": "8.3",
+    "product_version_text_short": "8.3", "platform_name": "XCP", "platform_version": "3.4.0",
+    "build_number": "cloud", "xapi": "24.39", "xapi_build": "24.39.1", "xen": "4.17.5-3",
+    "linux": "4.19.0+1", "xencenter_min": "2.21", "xencenter_max": "2.21",
+    "network_backend": "openvswitch", "db_schema": "5.786", "date": "2025-06-05",
+    "git_id": "0f4d3e2", "hostname": "localhost",
+}
+SR_TYPES = [("ext", "Local EXT3 VHD"), ("lvm", "Local LVM"), ("nfs", "NFS VHD"),
+            ("iso", "ISO library"), ("udev", "Removable storage")]
+ISOS = ["debian-12.8.0-amd64-netinst.iso", "ubuntu-24.04.1-live-server-amd64.iso",
+        "AlmaLinux-9.5-x86_64-minimal.iso", "Rocky-9.5-x86_64-minimal.iso",
+        "SERVER_EVAL_x64FRE_en-us.iso", "alpine-virt-3.21.0-x86_64.iso"]
+
+
+class Builder:
+    """Holds what later steps need (refs of networks, SRs, hosts) while the pool is built."""
+
+    def __init__(self, sim):
+        self.sim = sim
+        self.db = sim.db
+        self.rng = sim.db.rng
+        self.hosts = []
+        self.networks = {}
+        self.local_srs = {}
+
+    def mac(self):
+        return "be:ef:%s" % ":".join("%02x" % self.rng.randrange(256) for _ in range(4))
+
+    def console_location(self, host, key="uuid"):
+        address = self.db.get("host", host)["address"]
+        return "%s/console?%s={%s}" % (self.sim.config.origin(address), key, key)
+
+
+def build(sim):
+    b = Builder(sim)
+    cfg = sim.config
+    pool = b.db.create("pool", {"name_label": "Demo pool", "name_description": "Simulated XCP-ng pool",
+                                "other_config": {"auto_poweron": "false"},
+                                "cpu_info": {"cpu_count": "0", "socket_count": "0"}})
+    make_sms(b)
+    make_networks(b)
+    for i in range(cfg.hosts):
+        b.hosts.append(make_host(b, i, cfg.addresses[i]))
+    shared = make_shared_storage(b)
+    b.db.update("pool", pool, {"master": b.hosts[0], "default_SR": shared["nfs"],
+                               "suspend_image_SR": shared["nfs"], "crash_dump_SR": shared["nfs"]})
+    b.shared = shared
+    from . import inventory_vms
+    inventory_vms.build(b)
+    return b
+
+
+def make_sms(b):
+    for sr_type, label in SR_TYPES:
+        b.db.create("SM", {"name_label": label, "type": sr_type, "vendor": "XCP-ng",
+                           "copyright": "(C) XCP-ng", "version": "1.0", "required_api_version": "1.0",
+                           "capabilities": ["SR_PROBE", "VDI_CREATE", "VDI_DELETE", "VDI_SNAPSHOT"],
+                           "driver_filename": "/opt/xensource/sm/%sSR" % sr_type.upper()})
+
+
+def make_networks(b):
+    specs = [("eth0", "Pool-wide network associated with eth0", "xenbr0", 1500, {}),
+             ("eth1", "Pool-wide network associated with eth1", "xenbr1", 9000, {}),
+             ("vlan20", "Storage VLAN 20", "xapi1", 9000, {}),
+             ("internal", "Host internal management network", "xenapi", 1500,
+              {"is_guest_installer_network": "true", "is_host_internal_management_network": "true",
+               "ip_begin": "169.254.0.1", "ip_end": "169.254.255.254", "netmask": "255.255.0.0"})]
+    for key, label, bridge, mtu, other in specs:
+        b.networks[key] = b.db.create("network", {
+            "name_label": label, "bridge": bridge, "MTU": mtu, "other_config": other,
+            "managed": True, "purpose": []})
+
+
+def make_host(b, i, address):
+    db = b.db
+    model, vendor, speed, cores = CPU_MODELS[i % len(CPU_MODELS)]
+    name = "xcp-ng-%02d" % (i + 1)
+    metrics = db.create("host_metrics", {"memory_total": 256 * GiB, "memory_free": 200 * GiB,
+                                         "live": True, "last_updated": now()})
+    host = db.create("host", {
+        "name_label": name, "name_description": "Rack %d, slot %d" % (i // 8 + 1, i % 8 + 1),
+        "hostname": name, "address": address, "enabled": True, "metrics": metrics,
+        "API_version_major": 2, "API_version_minor": 21, "API_version_vendor": "XenSource",
+        "software_version": dict(SOFTWARE_VERSION, hostname=name), "edition": "xcp-ng",
+        "cpu_info": {"cpu_count": str(cores), "socket_count": "2", "vendor": vendor, "speed": speed,
+                     "modelname": model, "family": "6", "model": "85", "stepping": "7",
+                     "flags": "fpu de tsc msr pae mce cx8 apic sep mca cmov pat clflush acpi mmx "
+                              "fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl"},
+        "memory_overhead": 2 * GiB, "other_config": {"iscsi_iqn": "iqn.2024-01.lan:" + name},
+        "bios_strings": {"system-manufacturer": "Supermicro", "system-product-name": "SYS-1029P"},
+        "license_params": {"sku_type": "free"}, "display": "enabled",
+        "allowed_operations": ["provision", "evacuate", "shutdown", "reboot", "vm_start",
+                               "vm_resume", "vm_migrate", "enable"],
+    })
+    for n in range(cores):
+        db.create("host_cpu", {"host": host, "number": n, "vendor": vendor, "modelname": model,
+                               "speed": int(float(speed)), "family": 6, "model": 85, "stepping": 7,
+                               "utilisation": 0.0})
+    make_pifs(b, host, i, address)
+    make_local_storage(b, host, name)
+    make_dom0(b, host, name)
+    return host
+
+
+def make_pifs(b, host, i, address):
+    db = b.db
+    for dev, key, mgmt in (("eth0", "eth0", True), ("eth1", "eth1", False)):
+        metrics = db.create("PIF_metrics", {"carrier": True, "speed": 10000, "duplex": True,
+                                            "vendor_name": "Intel Corporation",
+                                            "device_name": "Ethernet Controller X710 for 10GbE SFP+",
+                                            "pci_bus_path": "0000:0%d:00.0" % (3 + i % 2)})
+        pif = db.create("PIF", {
+            "device": dev, "network": b.networks[key], "host": host, "MAC": b.mac(),
+            "MTU": db.get("network", b.networks[key])["MTU"], "VLAN": -1, "physical": True,
+            "currently_attached": True, "management": mgmt, "metrics": metrics,
+            "ip_configuration_mode": "Static" if mgmt else "None",
+            "IP": address if mgmt else "", "netmask": "255.0.0.0" if mgmt else "",
+            "gateway": "127.0.0.254" if mgmt else "", "DNS": "127.0.0.53" if mgmt else "",
+            "primary_address_type": "IPv4", "properties": {"gro": "on"},
+            "capabilities": ["fcoe"]})
+        if dev == "eth1":
+            make_vlan(b, host, pif)
+
+
+def make_vlan(b, host, tagged):
+    db = b.db
+    untagged = db.create("PIF", {"device": "eth1", "network": b.networks["vlan20"], "host": host,
+                                 "MAC": db.get("PIF", tagged)["MAC"], "MTU": 9000, "VLAN": 20,
+                                 "physical": False, "currently_attached": True,
+                                 "ip_configuration_mode": "None", "primary_address_type": "IPv4"})
+    vlan = db.create("VLAN", {"tagged_PIF": tagged, "untagged_PIF": untagged, "tag": 20})
+    db.set("PIF", untagged, "VLAN_master_of", vlan)
+
+
+def make_sr(b, label, sr_type, content, shared, size, used, hosts, device_config, other=None):
+    db = b.db
+    sr = db.create("SR", {"name_label": label, "type": sr_type, "content_type": content,
+                          "shared": shared, "physical_size": size, "physical_utilisation": used,
+                          "virtual_allocation": used, "other_config": other or {},
+                          "sm_config": {"devserial": "scsi-%s" % db.new_uuid()[:8]},
+                          "allowed_operations": ["scan", "destroy", "forget", "plug", "unplug",
+                                                 "update", "vdi_create", "vdi_destroy",
+                                                 "vdi_resize", "vdi_clone", "vdi_snapshot",
+                                                 "pbd_create", "pbd_destroy"]})
+    for host in hosts:
+        db.create("PBD", {"host": host, "SR": sr, "device_config": device_config,
+                          "currently_attached": True})
+    return sr
+
+
+def make_local_storage(b, host, name):
+    size = 900 * GiB
+    b.local_srs[host] = make_sr(b, "Local storage", "ext", "user", False, size, 40 * GiB, [host],
+                                {"device": "/dev/disk/by-id/ata-SSD-%s-part3" % name})
+
+
+def make_shared_storage(b):
+    nfs = make_sr(b, "NFS storage", "nfs", "", True, 8 * TiB, 1 * TiB, b.hosts,
+                  {"server": "nas.lab.lan", "serverpath": "/export/xcp", "nfsversion": "4.1"})
+    iso = make_sr(b, "ISO library", "iso", "iso", True, 500 * GiB, 31 * GiB, b.hosts,
+                  {"location": "nas.lab.lan:/export/iso", "type": "nfs_iso"})
+    tools = make_sr(b, "XCP-ng Tools", "iso", "iso", True, 0, 0, b.hosts,
+                    {"location": "/opt/xensource/packages/iso"}, {"xensource_internal": "true"})
+    b.db.set("SR", tools, "is_tools_sr", True)
+    b.isos = {}
+    for name in ISOS:
+        b.isos[name] = make_iso(b, iso, name, (600 + 400 * len(name) % 5000) * 1024 ** 2)
+    make_iso(b, tools, "guest-tools.iso", 76 * 1024 ** 2, tools=True)
+    return {"nfs": nfs, "iso": iso, "tools": tools}
+
+
+def make_iso(b, sr, name, size, tools=False):
+    return b.db.create("VDI", {"name_label": name, "SR": sr, "virtual_size": size,
+                               "physical_utilisation": size, "type": "user", "read_only": tools,
+                               "location": name, "is_tools_iso": tools, "managed": True,
+                               "allowed_operations": ["destroy", "forget", "update"]})
+
+
+def make_dom0(b, host, name):
+    db = b.db
+    metrics = db.create("VM_metrics", {"VCPUs_number": 8, "memory_actual": 4 * GiB,
+                                       "current_domain_type": "pv", "install_time": now()})
+    vm = db.create("VM", {
+        "name_label": "Control domain on host: %s" % name, "is_control_domain": True,
+        "power_state": "Halted", "domid": -1, "metrics": metrics, "VCPUs_max": 8,
+        "VCPUs_at_startup": 8, "memory_static_max": 4 * GiB, "memory_dynamic_max": 4 * GiB,
+        "memory_dynamic_min": 4 * GiB, "memory_static_min": 4 * GiB, "memory_target": 4 * GiB,
+        "domain_type": "pv", "user_version": 1, "affinity": host,
+        "other_config": {"storage_driver_domain": ""}})
+    vmstate.enter_running(db, vm, host, console_location=b.console_location(host, "ref"))
+    db.set("host", host, "control_domain", vm)
+    return vm

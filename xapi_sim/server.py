@@ -1,0 +1,136 @@
+"""The simulator's HTTP edge: the only module that opens sockets.
+
+One aiohttp application serves every host origin (one listening address per pool member, same
+port). It routes POST /jsonrpc to JSON-RPC and any other POST to XML-RPC, answers OPTIONS for CORS,
+and mounts the HTTP handlers (stub, local bundle, console, stats, import/export).
+"""
+import asyncio
+import mimetypes
+import os
+
+from aiohttp import web
+
+from . import handlers
+from .codecs import (JSON_CONTENT_TYPE, XML_CONTENT_TYPE, MalformedRequest, http_500_body,
+                     jsonrpc, xmlrpc)
+from .errors import XapiFailure
+
+MAX_RPC_BODY = 300 * 1024
+RPC_HEADERS = {"Access-Control-Allow-Origin": "*",
+               "Access-Control-Allow-Headers": "X-Requested-With",
+               "Cache-Control": "no-cache, no-store"}
+
+mimetypes.add_type("text/javascript", ".mjs")
+mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("application/wasm", ".wasm")
+
+
+def local_address(request):
+    sock = request.transport.get_extra_info("sockname") if request.transport else None
+    return sock[0] if sock else None
+
+
+async def read_rpc_body(request):
+    """The request body, or None when it is larger than XAPI accepts."""
+    body = await request.content.read(MAX_RPC_BODY + 1)
+    return None if len(body) > MAX_RPC_BODY else body
+
+
+def error_500(detail):
+    return web.Response(status=500, body=http_500_body(detail), content_type="text/html",
+                        headers=RPC_HEADERS)
+
+
+def too_large():
+    return web.Response(status=413, body=http_500_body("Request body larger than 300 KiB"),
+                        content_type="text/html", headers=RPC_HEADERS)
+
+
+def rpc_reply(body, content_type):
+    return web.Response(body=body, headers=dict(RPC_HEADERS, **{"Content-Type": content_type}))
+
+
+async def handle_jsonrpc(request):
+    sim = request.app["sim"]
+    body = await read_rpc_body(request)
+    if body is None:
+        return too_large()
+    try:
+        call = jsonrpc.parse_request(body)
+    except MalformedRequest as err:
+        return error_500(str(err))
+    try:
+        result = await sim.call(call.method, call.params, local_address(request))
+        reply = jsonrpc.format_success(call, result)
+    except XapiFailure as err:
+        if call.method == "system.listMethods":
+            reply = jsonrpc.format_untranslated_failure(call, err.description)
+        else:
+            reply = jsonrpc.format_failure(call, err.description)
+    return rpc_reply(reply, JSON_CONTENT_TYPE)
+
+
+async def handle_xmlrpc(request):
+    sim = request.app["sim"]
+    body = await read_rpc_body(request)
+    if body is None:
+        return too_large()
+    try:
+        method, params = xmlrpc.parse_request(body)
+    except MalformedRequest as err:
+        return error_500(str(err))
+    try:
+        result = await sim.call(method, params, local_address(request))
+    except XapiFailure as err:
+        return rpc_reply(xmlrpc.format_failure(err.description), XML_CONTENT_TYPE)
+    if method == "system.listMethods":
+        return rpc_reply(xmlrpc.format_bare(result), XML_CONTENT_TYPE)
+    return rpc_reply(xmlrpc.format_success(result), XML_CONTENT_TYPE)
+
+
+async def handle_options(request):
+    requested = request.headers.get("Access-Control-Request-Headers")
+    allow = "%s, X-Requested-With" % requested if requested else "X-Requested-With"
+    return web.Response(status=200, headers={
+        "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": allow,
+        "Access-Control-Allow-Methods": "PUT"})
+
+
+@web.middleware
+async def internal_errors(request, handler):
+    """An unexpected exception becomes XAPI's HTML 500; the server keeps serving."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except (asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception as err:  # the boundary: report it as XAPI would, keep the process alive
+        return error_500("Internal error: %r" % (err,))
+
+
+def make_app(sim, stub=None, local_bundle=None):
+    app = web.Application(client_max_size=MAX_RPC_BODY, middlewares=[internal_errors])
+    app["sim"] = sim
+    app["stub"] = stub
+    app.router.add_route("OPTIONS", "/{tail:.*}", handle_options)
+    app.router.add_post("/jsonrpc", handle_jsonrpc)
+    handlers.add_routes(app, local_bundle)
+    app.router.add_post("/{tail:.*}", handle_xmlrpc)
+    return app
+
+
+async def start(app, addresses, port, ssl_context=None):
+    """Listen on every address with one port (port 0: pick a free one). Returns (runner, port)."""
+    runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
+    await runner.setup()
+    first = web.TCPSite(runner, addresses[0], port, ssl_context=ssl_context)
+    await first.start()
+    port = first._server.sockets[0].getsockname()[1]
+    for address in addresses[1:]:
+        await web.TCPSite(runner, address, port, ssl_context=ssl_context).start()
+    return runner, port
+
+
+def stub_exists(path):
+    return path is not None and os.path.isfile(path)

@@ -1,0 +1,111 @@
+"""The Simulator: one simulated pool — database, sessions, tasks, messages — and its configuration."""
+import asyncio
+import time
+
+from . import methods
+from .db import Database
+from .dispatch import dispatch
+from .messages import MessageStore
+from .sessions import Sessions
+from .tasks import TaskManager
+
+# Simulated duration of operations, as multiples of Config.op_time (seconds).
+OP_FACTORS = {"default": 1.0, "start": 1.2, "shutdown": 1.0, "reboot": 1.5, "migrate": 1.8,
+              "copy": 2.0, "clone": 0.5, "snapshot": 0.8, "suspend": 1.2, "resume": 1.0,
+              "quick": 0.2}
+
+
+class Config:
+    def __init__(self, hosts=2, vms=12, seed=0, password="xcplite", session_timeout=86400.0,
+                 op_time=1.0, addresses=None, scheme="http", port=80):
+        self.hosts = hosts
+        self.vms = vms
+        self.seed = seed
+        self.password = password
+        self.session_timeout = session_timeout
+        self.base_op_time = op_time
+        self.addresses = addresses or ["127.0.0.%d" % (i + 1) for i in range(hosts)]
+        self.scheme = scheme
+        self.port = port
+
+    def op_time(self, kind="default"):
+        return self.base_op_time * OP_FACTORS.get(kind, 1.0)
+
+    def origin(self, address):
+        """The URL origin of a host address, as clients reach it."""
+        default = {"http": 80, "https": 443}[self.scheme]
+        host = "[%s]" % address if ":" in address else address
+        port = "" if self.port in (default, 0) else ":%d" % self.port
+        return "%s://%s%s" % (self.scheme, host, port)
+
+
+class Simulator:
+    def __init__(self, config, clock=time.time):
+        methods.load_all()
+        self.config = config
+        self.clock = clock
+        self.db = Database(config.seed)
+        self.sessions = Sessions(self.db.new_ref, self.db.new_uuid, config.session_timeout, clock)
+        self.messages = MessageStore(self.db.new_ref, self.db.new_uuid, self.notify)
+        self.tasks = TaskManager(self)
+        self.legacy_events = {}
+        self.messages_listeners = []
+        self.on_close = []
+        self._waiters = set()
+        self.db.listeners.append(self.notify)
+        self.sessions.on_invalidated.append(self._session_ended)
+
+    def close(self):
+        for callback in self.on_close:
+            callback()
+        for job in list(self.tasks.running):
+            job.cancel()
+
+    # ---- change notification (wakes blocked event.from / event.next) --------------------
+    def notify(self):
+        for listener in self.messages_listeners:
+            listener()
+        if self._waiters:
+            for fut in self._waiters:
+                if not fut.done():
+                    fut.set_result(None)
+            self._waiters.clear()
+
+    def _session_ended(self, ref):
+        self.legacy_events.pop(ref, None)
+        self.notify()
+
+    async def wait_for_change(self, timeout):
+        fut = asyncio.get_running_loop().create_future()
+        self._waiters.add(fut)
+        try:
+            await asyncio.wait_for(fut, timeout)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            self._waiters.discard(fut)
+
+    # ---- calls ----------------------------------------------------------------------------
+    async def call(self, method, params, address=None):
+        """Dispatch one call as received on `address` (a host's address; None = the master)."""
+        return await dispatch(self, method, params, host=self.host_by_address(address))
+
+    def session_valid(self, ref):
+        return self.sessions.valid(ref)
+
+    # ---- pool topology --------------------------------------------------------------------
+    def pool_ref(self):
+        return self.db.all("pool")[0]
+
+    def master_ref(self):
+        pools = self.db.all("pool")
+        return self.db.get("pool", pools[0])["master"] if pools else "OpaqueRef:NULL"
+
+    def master_address(self):
+        return self.db.get("host", self.master_ref())["address"]
+
+    def host_by_address(self, address):
+        if address is not None:
+            for ref in self.db.find("host", address=address):
+                return ref
+        return self.master_ref()
