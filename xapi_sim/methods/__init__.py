@@ -4,12 +4,12 @@ Handlers get a `Context` (the simulator, the caller's session, the task running 
 params after the session, already typed. They return the result (None for void) or raise XapiFailure;
 they may be coroutines when the operation takes simulated time. Messages without an explicit handler
 fall back to the generic implicit ones (get_record, get_<field>, set_<field>, create, destroy…).
+Every module of this package is loaded, one per class area (vm, storage, network, host…).
 """
 import importlib
+import pkgutil
 
 HANDLERS = {}
-
-_MODULES = ("implicit", "session", "event", "task", "message", "system")
 
 
 def api(name):
@@ -21,5 +21,5 @@ def api(name):
 
 
 def load_all():
-    for mod in _MODULES:
-        importlib.import_module("xapi_sim.methods." + mod)
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(__name__ + "." + info.name)
