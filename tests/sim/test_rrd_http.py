@@ -227,3 +227,45 @@ async def test_stats_follow_the_clock(pool):
     later = await pool.stats("start=-60&host=true")
     assert int(later["meta"]["end"]) - int(first["meta"]["end"]) == 3600
     assert first["data"][0]["values"] != later["data"][0]["values"]
+
+
+# -- a full simulated pool, login through JSON-RPC, one origin per host -------------------------
+
+@pytest.fixture
+async def demo_pool():
+    from xapi_sim import inventory
+    sim = Simulator(Config(hosts=2, vms=8, seed=3, addresses=["127.0.0.1", "127.0.0.2"]))
+    inventory.build(sim)
+    app = web.Application()
+    app["sim"] = sim
+    app.router.add_post("/jsonrpc", server.handle_jsonrpc)
+    rrd_handler.add_routes(app)
+    runner, port = await server.start(app, ["127.0.0.1", "127.0.0.2"], 0)
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield sim, http, port
+    finally:
+        await runner.cleanup()
+        sim.close()
+
+
+async def test_each_host_serves_its_own_stats(demo_pool):
+    sim, http, port = demo_pool
+    login = {"jsonrpc": "2.0", "id": 1, "method": "session.login_with_password",
+             "params": ["root", sim.config.password, "1.0", "test"]}
+    async with http.post("http://127.0.0.1:%d/jsonrpc" % port, json=login) as resp:
+        session = (await resp.json())["result"]
+    db = sim.db
+    for address in ("127.0.0.1", "127.0.0.2"):
+        host = db.find("host", address=address)[0]
+        url = "http://%s:%d/rrd_updates?start=-300&host=true&json&session_id=%s" % (address, port, session)
+        async with http.get(url) as resp:
+            assert resp.status == 200
+            doc = json.loads(await resp.text(), parse_constant=_refuse)
+        running = {"vm:" + db.get("VM", vm)["uuid"] for vm in db.referrers("host", "resident_VMs", host)
+                   if db.get("VM", vm)["power_state"] in ("Running", "Paused")}
+        dom0 = db.get("VM", db.get("host", host)["control_domain"])["uuid"]
+        assert "vm:" + dom0 in running
+        assert entities(doc) == running | {"host:" + db.get("host", host)["uuid"]}
+        cpus = [e for e in doc["meta"]["legend"] if ":host:" in e and e.split(":")[3][3:].isdigit()]
+        assert len(cpus) == len(db.referrers("host", "host_CPUs", host))
