@@ -1,6 +1,7 @@
 """GET /rrd_updates over a real loopback socket, backed by the simulator's database."""
 import json
 import math
+import time
 import xml.etree.ElementTree as ET
 
 import aiohttp
@@ -15,11 +16,14 @@ GiB = 1024 ** 3
 
 
 class Clock:
-    """The simulator's clock, set by the test; VM start times come from the wall clock."""
+    """The simulator's clock, set by the test; VM start times come from the wall clock.
+
+    A minute ahead of the wall clock, 2.5 s past a 5 s boundary so archive choice is stable
+    (at exact boundaries XAPI's `start=-600` no longer fits the 5 s archive).
+    """
 
     def __init__(self):
-        import time
-        self.now = time.time() + 60
+        self.now = int(time.time()) // 5 * 5 + 62.5
 
     def __call__(self):
         return self.now
