@@ -55,7 +55,18 @@ def _lookup(cls, msg):
     entry = schema.message(cls, msg)
     if entry is None and cls == "system" and msg == "listMethods":
         entry = {"params": [], "result": ["set", "string"], "implicit": False, "removed": False}
+    if entry is None and msg == "get_all_records_where":
+        entry = _where_entry(cls)
     return (cls, msg, entry) if entry is not None else None
+
+
+def _where_entry(cls):
+    """get_all_records_where is hidden from the datamodel export; every get_all_records class has it."""
+    records = schema.message(cls, "get_all_records")
+    if records is None:
+        return None
+    return {"params": records["params"] + [["string", "expr"]], "result": records["result"],
+            "implicit": True, "removed": False}
 
 
 def async_capable(cls, msg, entry):
