@@ -35,8 +35,15 @@ DEFAULT_PASSWORD = "xcplite"
               help="HTML file served at / (the host stub).")
 @click.option("--local-bundle", default=None, type=click.Path(file_okay=False),
               help="Directory served at /xcplite/ (the air-gapped copy of the app).")
+@click.option("--tls", is_flag=True, help="Serve https/wss with a generated self-signed certificate.")
+@click.option("--tls-cert-out", default=None, type=click.Path(dir_okay=False),
+              help="With --tls, write the generated certificate (PEM) to this file.")
+@click.option("--activity", default=0.0, show_default=True, type=float,
+              help="Background changes per second (VMs started/stopped, alarms, tasks).")
+@click.option("--control-token", default=None,
+              help="Token for the /_sim/ control endpoint (default: random, printed on stderr).")
 def main(bind, port, hosts, vms, seed, password, session_timeout, state_file, op_time,
-         member_addresses, stub, local_bundle):
+         member_addresses, stub, local_bundle, tls, tls_cert_out, activity, control_token):
     """Run xapi_sim, a simulated XCP-ng pool speaking XAPI (JSON-RPC, XML-RPC, HTTP handlers).
 
     When ready it prints one line: `xapi_sim listening on http://ADDR:PORT`.
@@ -47,7 +54,9 @@ def main(bind, port, hosts, vms, seed, password, session_timeout, state_file, op
                     addresses=[bind] + members[:hosts - 1], port=port)
     if password == DEFAULT_PASSWORD:
         click.echo("xapi_sim: root password is %s" % password, err=True)
-    asyncio.run(serve(config, state_file, stub, local_bundle))
+    options = dict(state_file=state_file, stub=stub, local_bundle=local_bundle, tls_enabled=tls,
+                   control_token=control_token, activity=activity)
+    asyncio.run(serve(config, options, tls_cert_out))
 
 
 def default_members(bind, hosts):
@@ -55,9 +64,12 @@ def default_members(bind, hosts):
     return ["127.0.0.%d" % (base + i) for i in range(hosts - 1) if "127.0.0.%d" % (base + i) != bind]
 
 
-async def serve(config, state_file, stub, local_bundle):
-    running = await runtime.start(config, state_file=state_file, stub=stub,
-                                  local_bundle=local_bundle)
+async def serve(config, options, tls_cert_out):
+    running = await runtime.start(config, **options)
+    if tls_cert_out and running.cert_pem:
+        with open(tls_cert_out, "wb") as fh:
+            fh.write(running.cert_pem)
+    click.echo("xapi_sim: control token %s" % running.control_token, err=True)
     print("xapi_sim listening on %s" % running.url, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

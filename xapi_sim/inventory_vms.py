@@ -183,12 +183,13 @@ def make_snapshot(b, vm, label):
 
 def make_messages(b, vms):
     store, db = b.sim.messages, b.db
-    first = db.get("VM", vms[0])
-    store.create("ALARM", 3, "VM", first["uuid"],
-                 "value: 0.954\nconfig:\n<variable>\n<name value=\"cpu_usage\"/>\n"
-                 "<alarm_trigger_level value=\"0.9\"/>\n</variable>")
-    store.create("VM_STARTED", 5, "VM", first["uuid"],
-                 "VM '%s' (uuid: %s) started" % (first["name_label"], first["uuid"]))
+    if vms:
+        first = db.get("VM", vms[0])
+        store.create("ALARM", 3, "VM", first["uuid"],
+                     "value: 0.954\nconfig:\n<variable>\n<name value=\"cpu_usage\"/>\n"
+                     "<alarm_trigger_level value=\"0.9\"/>\n</variable>")
+        store.create("VM_STARTED", 5, "VM", first["uuid"],
+                     "VM '%s' (uuid: %s) started" % (first["name_label"], first["uuid"]))
     master = db.get("host", b.hosts[0])
     store.create("HOST_CLOCK_SKEW_DETECTED", 2, "Host", master["uuid"],
                  "The clock of host %s is 4 seconds ahead of the pool master" % master["name_label"])

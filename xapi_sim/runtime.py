@@ -3,40 +3,72 @@
 Used by the CLI and by tests that run the simulator in-process on free loopback ports.
 """
 import asyncio
+import secrets
 
-from . import inventory, persist, server
+from . import inventory, persist, server, tls
+from .faults import Faults
 from .sim import Simulator
 
 
 class Running:
-    def __init__(self, sim, runner, port, url, tasks):
+    """A started pool: `.sim`, `.url`, `.port`, `.faults`, `.control_token`, `.cert_pem` (with TLS)."""
+
+    def __init__(self, sim, runner, config, ssl_context):
         self.sim = sim
         self.runner = runner
-        self.port = port
-        self.url = url
-        self._tasks = tasks
+        self.config = config
+        self.port = config.port
+        self.ssl_context = ssl_context
+        self.url = config.origin(config.addresses[0])
+        if ":%d" % self.port not in self.url:
+            self.url = "%s:%d" % (self.url, self.port)
+        self.faults = None
+        self.control_token = None
+        self.cert_pem = None
+        self.tasks = []
+
+    def reset_connections(self, keep=None):
+        return server.reset_connections(self.runner, keep)
+
+    async def stop_listening(self):
+        await server.stop_listening(self.runner)
+
+    async def listen(self):
+        await server.listen(self.runner, self.config.addresses, self.port, self.ssl_context)
 
     async def stop(self):
-        for task in self._tasks:
+        for task in self.tasks:
             task.cancel()
+        self.reset_connections()
         await self.runner.cleanup()
         self.sim.close()
 
 
-async def start(config, state_file=None, stub=None, local_bundle=None, ssl_context=None):
+async def start(config, state_file=None, stub=None, local_bundle=None, tls_enabled=False,
+                control_token=None, activity=0.0):
     sim = Simulator(config)
-    app = server.make_app(sim, stub=stub, local_bundle=local_bundle)
-    runner, port = await server.start(app, config.addresses, config.port, ssl_context)
-    config.port = port
+    faults = Faults(sim)
+    token = control_token or secrets.token_hex(16)
+    ssl_context, cert_pem = None, None
+    if tls_enabled:
+        config.scheme = "https"
+        cert_pem, key_pem = tls.make_certificate(config.addresses)
+        ssl_context = tls.server_context(cert_pem, key_pem)
+    app = server.make_app(sim, stub=stub, local_bundle=local_bundle, faults=faults,
+                          control_token=token)
+    runner, config.port = await server.start(app, config.addresses, config.port, ssl_context)
     if not (state_file and persist.load(sim, state_file)):
         inventory.build(sim)
     if state_file:
         persist.attach(sim, state_file)
-    tasks = [asyncio.ensure_future(session_gc(sim))]
-    url = config.origin(config.addresses[0])
-    if ":%d" % port not in url:
-        url = "%s:%d" % (url, port)
-    return Running(sim, runner, port, url, tasks)
+    running = Running(sim, runner, config, ssl_context)
+    running.faults, running.control_token, running.cert_pem = faults, token, cert_pem
+    faults.running = running
+    running.tasks.append(asyncio.ensure_future(session_gc(sim)))
+    if activity:
+        from . import activity as activity_mod
+        running.tasks.append(asyncio.ensure_future(activity_mod.run(sim, activity)))
+    return running
 
 
 async def session_gc(sim, period=None):

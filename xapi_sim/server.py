@@ -5,12 +5,13 @@ port). It routes POST /jsonrpc to JSON-RPC and any other POST to XML-RPC, answer
 and mounts the HTTP handlers (stub, local bundle, console, stats, import/export).
 """
 import asyncio
-import mimetypes
 import os
 
-from aiohttp import web
+from aiohttp import web, web_fileresponse
 
 from . import handlers
+from .faults import fault_middleware
+from .handlers import control
 from .codecs import (JSON_CONTENT_TYPE, XML_CONTENT_TYPE, MalformedRequest, http_500_body,
                      jsonrpc, xmlrpc)
 from .errors import XapiFailure
@@ -20,9 +21,10 @@ RPC_HEADERS = {"Access-Control-Allow-Origin": "*",
                "Access-Control-Allow-Headers": "X-Requested-With",
                "Cache-Control": "no-cache, no-store"}
 
-mimetypes.add_type("text/javascript", ".mjs")
-mimetypes.add_type("text/javascript", ".js")
-mimetypes.add_type("application/wasm", ".wasm")
+# What browsers need for module scripts and wasm streaming; aiohttp's static files use this table.
+for _type, _ext in (("text/javascript", ".mjs"), ("text/javascript", ".js"),
+                    ("application/wasm", ".wasm")):
+    web_fileresponse.CONTENT_TYPES.add_type(_type, _ext)
 
 
 def local_address(request):
@@ -109,11 +111,15 @@ async def internal_errors(request, handler):
         return error_500("Internal error: %r" % (err,))
 
 
-def make_app(sim, stub=None, local_bundle=None):
-    app = web.Application(client_max_size=MAX_RPC_BODY, middlewares=[internal_errors])
+def make_app(sim, stub=None, local_bundle=None, faults=None, control_token=None):
+    app = web.Application(client_max_size=MAX_RPC_BODY,
+                          middlewares=[internal_errors, fault_middleware])
     app["sim"] = sim
     app["stub"] = stub
+    app["faults"] = faults
+    app["control_token"] = control_token
     app.router.add_route("OPTIONS", "/{tail:.*}", handle_options)
+    control.add_routes(app)
     app.router.add_post("/jsonrpc", handle_jsonrpc)
     handlers.add_routes(app, local_bundle)
     app.router.add_post("/{tail:.*}", handle_xmlrpc)
@@ -124,12 +130,34 @@ async def start(app, addresses, port, ssl_context=None):
     """Listen on every address with one port (port 0: pick a free one). Returns (runner, port)."""
     runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
     await runner.setup()
+    port = await listen(runner, addresses, port, ssl_context)
+    return runner, port
+
+
+async def listen(runner, addresses, port, ssl_context=None):
     first = web.TCPSite(runner, addresses[0], port, ssl_context=ssl_context)
     await first.start()
     port = first._server.sockets[0].getsockname()[1]
     for address in addresses[1:]:
         await web.TCPSite(runner, address, port, ssl_context=ssl_context).start()
-    return runner, port
+    return port
+
+
+async def stop_listening(runner):
+    for site in list(runner.sites):
+        await site.stop()
+
+
+def reset_connections(runner, keep=None):
+    """Abort every open connection but `keep` (a transport), as a crashed toolstack would.
+
+    Returns how many were aborted."""
+    aborted = 0
+    for handler in runner.server.connections if runner.server else []:
+        if handler.transport is not None and handler.transport is not keep:
+            handler.transport.abort()
+            aborted += 1
+    return aborted
 
 
 def stub_exists(path):

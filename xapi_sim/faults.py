@@ -1,0 +1,84 @@
+"""Faults for reliability tests: make the simulated pool fail the way a real one does.
+
+Python API (on `Running.faults`), also reachable over HTTP through handlers/control.py:
+- latency(seconds): every RPC and handler request waits that long first (0 turns it off);
+- hang(seconds): requests are accepted but not answered until the time is up;
+- reset_connections(): abort every open connection (clients see ECONNRESET);
+- expire_sessions(ref=None): end one session or all (blocked event.from gets SESSION_INVALID);
+- restart(down=0.5): stop listening, drop connections and sessions, listen again (inventory kept);
+- move_master(host): make another member the pool master; the old one answers HOST_IS_SLAVE.
+"""
+import asyncio
+import time
+
+from aiohttp import web
+
+CONTROL_PREFIX = "/_sim/"
+
+
+class Faults:
+    def __init__(self, sim):
+        self.sim = sim
+        self.delay = 0.0
+        self.hang_until = 0.0
+        self.running = None          # set by runtime.start: gives access to the listeners
+
+    def latency(self, seconds):
+        self.delay = max(0.0, float(seconds))
+
+    def hang(self, seconds):
+        self.hang_until = time.monotonic() + max(0.0, float(seconds))
+
+    def reset_connections(self, keep=None):
+        """Abort open connections; `keep` spares one transport (the control request's own)."""
+        return self.running.reset_connections(keep)
+
+    def expire_sessions(self, ref=None):
+        if ref:
+            self.sim.sessions.end(ref)
+        else:
+            self.sim.sessions.end_all()
+
+    async def restart(self, down=0.5, keep=None):
+        """What a toolstack restart looks like from outside: refused, then back without sessions."""
+        await self.running.stop_listening()
+        self.reset_connections(keep)
+        self.sim.sessions.end_all()
+        await asyncio.sleep(max(0.0, float(down)))
+        await self.running.listen()
+
+    def move_master(self, host):
+        """Make `host` (a ref, uuid, name or index) the master; sessions do not survive it."""
+        db = self.sim.db
+        ref = resolve_host(db, host)
+        db.set("pool", self.sim.pool_ref(), "master", ref)
+        self.sim.sessions.end_all()
+        return ref
+
+    async def before_request(self, request):
+        if request.path.startswith(CONTROL_PREFIX):
+            return
+        wait = self.hang_until - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+
+
+def resolve_host(db, host):
+    hosts = sorted(db.all("host"), key=lambda r: db.get("host", r)["name_label"])
+    if isinstance(host, int) or (isinstance(host, str) and host.isdigit()):
+        return hosts[int(host)]
+    for ref in hosts:
+        rec = db.get("host", ref)
+        if host in (ref, rec["uuid"], rec["name_label"], rec["address"]):
+            return ref
+    raise KeyError("no host %r" % (host,))
+
+
+@web.middleware
+async def fault_middleware(request, handler):
+    faults = request.app.get("faults")
+    if faults is not None:
+        await faults.before_request(request)
+    return await handler(request)

@@ -1,0 +1,67 @@
+"""The simulator's control endpoint (not part of XAPI): faults and introspection for tests.
+
+POST /_sim/fault/<name> with a JSON object of arguments and the header `X-Sim-Token: <token>` (the
+token printed at start). Only loopback clients are served. Names: latency {seconds}, hang {seconds},
+reset_connections {}, expire_sessions {session?}, restart {down?}, move_master {host}.
+"""
+import hmac
+import ipaddress
+import json
+
+from aiohttp import web
+
+PREFIX = "/_sim/"
+
+
+def _loopback(request):
+    try:
+        return ipaddress.ip_address((request.remote or "").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _authorised(request):
+    token = request.app.get("control_token")
+    given = request.headers.get("X-Sim-Token", "")
+    return bool(token) and _loopback(request) and hmac.compare_digest(given, token)
+
+
+async def _args(request):
+    if not request.can_read_body:
+        return {}
+    try:
+        data = json.loads(await request.text() or "{}")
+    except ValueError:
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    if not isinstance(data, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    return data
+
+
+async def fault(request):
+    if not _authorised(request):
+        return web.json_response({"error": "forbidden"}, status=403)
+    faults = request.app["faults"]
+    name = request.match_info["name"]
+    args = await _args(request)
+    actions = {
+        "latency": lambda: faults.latency(args.get("seconds", 0)),
+        "hang": lambda: faults.hang(args.get("seconds", 0)),
+        "reset_connections": lambda: faults.reset_connections(keep=request.transport),
+        "expire_sessions": lambda: faults.expire_sessions(args.get("session")),
+        "move_master": lambda: faults.move_master(args.get("host")),
+    }
+    if name == "restart":
+        await faults.restart(args.get("down", 0.5), keep=request.transport)
+        return web.json_response({"ok": True})
+    if name not in actions:
+        return web.json_response({"error": "unknown fault %s" % name}, status=404)
+    try:
+        result = actions[name]()
+    except (KeyError, ValueError, TypeError) as err:
+        return web.json_response({"error": str(err)}, status=400)
+    return web.json_response({"ok": True, "result": result})
+
+
+def add_routes(app):
+    app.router.add_post(PREFIX + "fault/{name}", fault)
