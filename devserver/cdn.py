@@ -154,7 +154,7 @@ async def _close(server):
 
 
 @click.command()
-@click.option("--root", type=click.Path(exists=True, file_okay=False), help="The built bundle to serve.")
+@click.option("--root", type=click.Path(file_okay=False), help="The built bundle to serve (may be rebuilt while running).")
 @click.option("--bind", default="127.0.1.1", show_default=True)
 @click.option("--port", default=0, show_default=True, help="0 = any free port.")
 @click.option("--mode", type=click.Choice(["serve", "hang"]), default="serve", show_default=True)

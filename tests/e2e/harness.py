@@ -1,0 +1,122 @@
+"""Browser test harness: the servers a test talks to, and a guard that fails tests on bad page behaviour.
+
+A Guard watches one browser context and records violations:
+- a request to any origin other than the test's own servers (the app must never reach the internet),
+- a console error or an uncaught page error (unless the test declared it expected),
+- the CDN receiving the `session_id` cookie (checked from the CDN's own request log).
+On failure, the screenshot and the console log are kept under test-results/.
+"""
+import json
+import re
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "test-results"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+
+def origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class Cdn:
+    """A running CDN origin (devserver.cdn child) and its request log."""
+
+    def __init__(self, child):
+        self.child = child
+        self.url = child.url + "/"
+        self.origin = origin(child.url)
+
+    def requests(self):
+        with urllib.request.urlopen(self.origin + "/_dev/requests", timeout=10) as reply:
+            return [r for r in json.load(reply) if r["path"] != "/_dev/requests"]
+
+
+class Sim:
+    """A running simulated pool: master URL, password, and every origin of its members."""
+
+    def __init__(self, child, password, hosts):
+        self.child = child
+        self.url = child.url + "/"
+        self.origin = origin(child.url)
+        self.password = password
+        port = urlsplit(child.url).port
+        # members listen on the same port at 127.0.0.2, 127.0.0.3 ...
+        self.origins = {self.origin} | {f"http://127.0.0.{i}:{port}" for i in range(2, hosts + 1)}
+        self.cdn_url = ""
+
+
+class Guard:
+    """Arms the checks on a browser context; `violations()` lists what went wrong."""
+
+    def __init__(self, context, allowed_origins, cdns):
+        self.context = context
+        self.allowed = set(allowed_origins)
+        self.cdns = list(cdns)
+        self.marks = {cdn.origin: len(cdn.requests()) for cdn in self.cdns}
+        self.expected = []
+        self.console = []
+        self.problems = []
+        context.on("request", self.on_request)
+        context.on("page", self.watch)
+
+    def watch(self, page):
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.problem(f"uncaught page error: {error}"))
+
+    def expect_console_error(self, pattern):
+        """Declare console errors matching this regex (text or source URL) as expected by the test."""
+        self.expected.append(re.compile(pattern))
+
+    def allow_origin(self, url):
+        self.allowed.add(origin(url))
+
+    def allow_sim(self, sim):
+        """A pool started by the test: its members and the CDN URL its stub uses are test origins too."""
+        self.allowed.update(sim.origins)
+        if sim.cdn_url:
+            self.allow_origin(sim.cdn_url)
+
+    def problem(self, text):
+        self.problems.append(text)
+
+    def on_request(self, request):
+        url = request.url
+        if not url.startswith(LOCAL_SCHEMES) and origin(url) not in self.allowed:
+            self.problem(f"request outside the test origins: {request.method} {url}")
+
+    def on_console(self, message):
+        where = message.location.get("url", "") if message.location else ""
+        self.console.append(f"[{message.type}] {message.text} ({where})")
+        if message.type == "error" and not any(p.search(message.text) or p.search(where) for p in self.expected):
+            self.problem(f"console error: {message.text} ({where})")
+
+    def cookie_leaks(self):
+        leaks = []
+        for cdn in self.cdns:
+            for req in cdn.requests()[self.marks[cdn.origin]:]:
+                if req["session_id"]:
+                    leaks.append(f"the CDN {cdn.origin} received the session_id cookie: {req['path']}")
+        return leaks
+
+    def violations(self):
+        return self.problems + self.cookie_leaks()
+
+    def save(self, name, pages):
+        """Keep screenshots and the console log of a failed test."""
+        folder = RESULTS / re.sub(r"[^\w.-]+", "_", name)
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, page in enumerate(pages):
+            try:
+                page.screenshot(path=str(folder / f"page{i}.png"), full_page=True)
+            except Exception as error:  # a crashed page must not hide the original failure
+                self.console.append(f"(no screenshot of page {i}: {error})")
+        text = "\n".join(self.console + ["", "violations:"] + self.violations())
+        (folder / "console.log").write_text(text + "\n", encoding="utf-8")
+        return folder

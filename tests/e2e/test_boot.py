@@ -1,0 +1,104 @@
+"""The stub loads the bundle from the CDN, falls back to the host-local copy, or says clearly what failed."""
+import re
+import shutil
+
+import pytest
+
+from conftest import open_app
+from devserver import procs
+from harness import Cdn
+
+FALLBACK_DEADLINE_MS = 3000
+
+
+def booted_from(page):
+    page.wait_for_function("window.xcplite && window.xcplite.booted", timeout=15000)
+    return page.evaluate("[xcplite.booted, xcplite.shownAt]")
+
+
+def wait_ready(page):
+    page.locator("form[data-ready='1']").wait_for(timeout=20000)
+
+
+def test_stub_loads_the_bundle_from_the_cdn(guard, app_page, sim, cdn):
+    requested = []
+    app_page.on("request", lambda r: requested.append(r.url))
+    open_app(app_page, sim, guard)
+    base, shown_ms = booted_from(app_page)
+    wait_ready(app_page)
+    assert base == cdn.url
+    assert not [u for u in requested if "/xcplite/" in u], "the local copy must not be used when the CDN works"
+    paths = {r["path"] for r in cdn.requests()[guard.marks[cdn.origin]:]}
+    assert "/boot.js" in paths and any(p.endswith(".wasm") for p in paths) and any(p.endswith(".json") for p in paths)
+    assert shown_ms < 2000
+
+
+def test_session_cookie_never_reaches_the_cdn(guard, app_page, sim, cdn):
+    guard.context.add_cookies([{"name": "session_id", "value": "OpaqueRef:test-session", "url": sim.url}])
+    open_app(app_page, sim, guard)
+    wait_ready(app_page)
+    seen = cdn.requests()[guard.marks[cdn.origin]:]
+    assert len(seen) >= 5, "the CDN served the bundle"
+    assert not [r for r in seen if r["cookie"]], "no cookie at all goes to the CDN"
+
+
+def test_cdn_refusing_falls_back_to_the_local_copy_within_3s(guard, app_page, start_sim):
+    pool = start_sim("down")
+    guard.expect_console_error(re.escape(pool.cdn_url))  # the refused connection is logged by Chromium
+    open_app(app_page, pool, guard)
+    base, shown_ms = booted_from(app_page)
+    assert base == pool.url + "xcplite/"
+    assert shown_ms < FALLBACK_DEADLINE_MS
+    wait_ready(app_page)
+
+
+def test_cdn_hanging_falls_back_to_the_local_copy_within_3s(guard, app_page, start_sim, hanging_cdn):
+    pool = start_sim("hang")
+    guard.expect_console_error(re.escape(hanging_cdn.url))
+    open_app(app_page, pool, guard)
+    base, shown_ms = booted_from(app_page)
+    assert base == pool.url + "xcplite/"
+    assert 2000 < shown_ms < FALLBACK_DEADLINE_MS, "waits for the CDN, then switches before 3 s"
+    wait_ready(app_page)
+
+
+def test_no_cdn_and_no_local_copy_shows_what_failed(guard, app_page, start_sim):
+    pool = start_sim("down", local=False)
+    guard.expect_console_error(re.escape(pool.cdn_url) + "|/xcplite/boot.js")
+    open_app(app_page, pool, guard)
+    alert = app_page.get_by_role("alert")
+    alert.wait_for(timeout=10000)
+    assert app_page.get_by_role("heading", name="xcplite could not start").is_visible()
+    reasons = app_page.get_by_role("listitem").all_inner_texts()
+    assert pool.cdn_url + "boot.js could not be reached (connection refused or blocked)" in reasons
+    assert any(re.match(r"/xcplite/boot\.js answered HTTP 4\d\d$", r) for r in reasons), reasons
+    assert "/opt/xensource/www/xcplite/" in alert.inner_text()
+    assert app_page.title() == "xcplite could not start"
+
+
+def tampered_copy(bundle_dir, tmp_path, pattern):
+    """A copy of the bundle with one byte of the matching file changed (and its compressed siblings gone)."""
+    copy = tmp_path / "tampered"
+    shutil.copytree(bundle_dir, copy)
+    target = next(p for p in copy.rglob("*") if re.search(pattern, p.name))
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    for suffix in (".br", ".gz"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    return copy
+
+
+@pytest.mark.parametrize("pattern, what", [(r"^app-.*\.json$", "app"), (r"\.wasm$", "runtime"),
+                                           (r"^core-.*\.js$", "PyScript")])
+def test_a_tampered_file_is_refused(request, guard, app_page, start_sim, bundle, tmp_path, pattern, what):
+    child = procs.cdn(tampered_copy(bundle["dir"], tmp_path, pattern))
+    request.addfinalizer(child.stop)
+    evil = Cdn(child)
+    pool = start_sim(evil.url)
+    guard.expect_console_error("integrity|digest|xcplite: |" + re.escape(evil.url))
+    open_app(app_page, pool, guard)
+    alert = app_page.get_by_role("alert")
+    alert.wait_for(timeout=15000)
+    assert alert.inner_text().startswith("The console failed to start: " + what)
+    assert app_page.locator("form[data-ready='1']").count() == 0
