@@ -172,8 +172,8 @@ def size_hosts(b, running_mem):
     for host, used in running_mem.items():
         total = max(256 * GiB, int((used + 8 * GiB) * 1.25) // GiB * GiB)
         metrics = b.db.get("host", host)["metrics"]
-        # host_metrics.memory_free was removed from the API (free memory comes from the RRD)
-        b.db.update("host_metrics", metrics, {"memory_total": total})
+        b.db.update("host_metrics", metrics, {"memory_total": total,
+                                              "memory_free": total - used - 6 * GiB})
 
 
 def make_snapshot(b, vm, label):
