@@ -7,6 +7,7 @@ In-process (one event loop with the test):
     call(method, *params)            in-process call with the session prepended
     rpc(method, *params)             the same over HTTP JSON-RPC 2.0 (raises XapiCallError)
     http                             an aiohttp.ClientSession for raw requests
+    until(predicate, timeout=5.0)    await a condition the simulated operations will make true
 
 Subprocess (`python -m xapi_sim`, for clients that run their own loop or process):
     spawn_sim(*cli_args) -> SimProcess   with .url, .password, .stop(); stopped at teardown
@@ -196,3 +197,8 @@ async def wait_until(predicate, timeout=5.0, step=0.01):
         if loop.time() > deadline:
             raise AssertionError("condition not met within %.1f s" % timeout)
         await asyncio.sleep(step)
+
+
+@pytest.fixture
+def until():
+    return wait_until

@@ -41,7 +41,8 @@ async def test_get_all_and_records_agree_for_every_class(sim, call):
         ref = refs[0]
         record = await call(cls + ".get_record", ref)
         assert record == records[ref], cls
-        assert set(record) == set(schema.fields(cls)), cls       # every public field, no more
+        # every public field (XAPI also still sends a few removed ones, e.g. memory_free)
+        assert set(record) >= set(schema.fields(cls)), cls
         assert await call(cls + ".get_by_uuid", record["uuid"]) == ref, cls
 
 
