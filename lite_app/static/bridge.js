@@ -1,0 +1,160 @@
+/* xcplite browser bridge: the few things the Python app does faster or safer in JS.
+   - render(target, json): morph an element's children to a virtual DOM (see lite_app/ui/vdom.py).
+     Text goes through textContent and only allow-listed attributes are set: no markup from data.
+   - delegate(callback): one listener per event type; elements with data-action report to Python.
+   - rpc(url, body, timeoutMs, fields): POST JSON-RPC, parse with the browser's JSON.parse and, for
+     get_all_records replies, keep only the fields the views use before handing text to Python.
+   Our own code (not a vendored library); loaded before Python starts. */
+(function () {
+  "use strict";
+  var X = window.xcplite || (window.xcplite = {});
+  var SVG = "http://www.w3.org/2000/svg";
+  var SVG_TAGS = { svg: 1, path: 1, circle: 1, rect: 1, g: 1, polyline: 1, line: 1, text: 1 };
+  var ALLOWED = {};
+  ("id class href title role type name value placeholder for tabindex disabled checked selected " +
+   "hidden min max step colspan rowspan scope autocomplete spellcheck key style width height open " +
+   "target rel multiple required viewBox d fill stroke cx cy r x y points").split(" ")
+    .forEach(function (a) { ALLOWED[a] = 1; });
+  var PROPS = { value: 1, checked: 1, selected: 1, disabled: 1 };
+
+  function allowed(name) {
+    return ALLOWED[name] === 1 || name.indexOf("aria-") === 0 || name.indexOf("data-") === 0;
+  }
+  function safeHref(v) {
+    var low = String(v).trim().toLowerCase();
+    return /^(#|\/|https?:|mailto:)/.test(low) || low.indexOf(":") < 0;
+  }
+  function setAttrs(el, attrs) {
+    var i, name, old = el.attributes;
+    for (i = old.length - 1; i >= 0; i--) {
+      name = old[i].name;
+      if (!(name in attrs)) el.removeAttribute(name);
+    }
+    for (name in PROPS) {
+      if (name !== "value" && name in el && !(name in attrs) && el[name]) el[name] = false;
+    }
+    for (name in attrs) {
+      if (!allowed(name) || (name === "href" && !safeHref(attrs[name]))) continue;
+      if (name === "value") {
+        /* Never overwrite what the user is typing. */
+        if ("value" in el && document.activeElement !== el && el.value !== attrs[name]) el.value = attrs[name];
+      } else if (PROPS[name] === 1 && name in el) {
+        el[name] = true;
+      }
+      if (el.getAttribute(name) !== attrs[name]) el.setAttribute(name, attrs[name]);
+    }
+  }
+  function create(v, inSvg) {
+    if (typeof v === "string") return document.createTextNode(v);
+    var tag = v[0], svg = inSvg || SVG_TAGS[tag] === 1;
+    var el = svg ? document.createElementNS(SVG, tag) : document.createElement(tag);
+    setAttrs(el, v[1]);
+    for (var i = 0; i < v[2].length; i++) el.appendChild(create(v[2][i], svg && tag !== "foreignObject"));
+    return el;
+  }
+  function same(node, v) {
+    if (typeof v === "string") return node.nodeType === 3;
+    if (node.nodeType !== 1 || node.localName !== v[0]) return false;
+    var key = v[1].key;
+    return key === undefined || node.getAttribute("key") === key;
+  }
+  function morph(parent, kids) {
+    var i, node, v, existing = parent.childNodes;
+    for (i = 0; i < kids.length; i++) {
+      v = kids[i];
+      node = existing[i];
+      if (node && same(node, v)) {
+        if (typeof v === "string") { if (node.nodeValue !== v) node.nodeValue = v; }
+        else { setAttrs(node, v[1]); morph(node, v[2]); }
+      } else if (node) {
+        parent.replaceChild(create(v, parent.namespaceURI === SVG), node);
+      } else {
+        parent.appendChild(create(v, parent.namespaceURI === SVG));
+      }
+    }
+    while (existing.length > kids.length) parent.removeChild(parent.lastChild);
+  }
+  X.render = function (target, json) {
+    var el = typeof target === "string" ? document.getElementById(target) : target;
+    if (el) morph(el, JSON.parse(json));
+    return !!el;
+  };
+
+  function payload(el, ev) {
+    var data = {}, k, out = { action: el.getAttribute("data-action"), type: ev.type, data: data };
+    for (k in el.dataset) data[k] = el.dataset[k];
+    if ("value" in el) out.value = el.value;
+    if (el.type === "checkbox" || el.type === "radio") out.checked = el.checked;
+    if (ev.shiftKey) out.shift = true;
+    if (el.tagName === "FORM") {
+      out.form = {};
+      Array.prototype.forEach.call(el.elements, function (f) {
+        if (!f.name) return;
+        out.form[f.name] = (f.type === "checkbox") ? (f.checked ? "1" : "") : f.value;
+      });
+    }
+    return out;
+  }
+  var WANT = { click: { BUTTON: 1, A: 1, TR: 1, LI: 1, DIV: 1, SPAN: 1, TD: 1 },
+               submit: { FORM: 1 }, change: { INPUT: 1, SELECT: 1 }, input: { INPUT: 1 },
+               keydown: { INPUT: 1 } };
+  X.delegate = function (callback) {
+    Object.keys(WANT).forEach(function (type) {
+      document.addEventListener(type, function (ev) {
+        var el = ev.target && ev.target.closest ? ev.target.closest("[data-action]") : null;
+        if (!el || WANT[type][el.tagName] !== 1) return;
+        if (type === "click" && (el.tagName === "INPUT" || el.tagName === "SELECT")) return;
+        if (type === "keydown" && ev.key !== "Escape" && ev.key !== "Enter") return;
+        if (type === "submit" || (type === "click" && el.tagName === "A")) ev.preventDefault();
+        callback(JSON.stringify(payload(el, ev)));
+      }, type === "submit");
+    });
+  };
+
+  function project(result, fields) {
+    var ref, rec, out = {}, i, small;
+    for (ref in result) {
+      rec = result[ref]; small = {};
+      for (i = 0; i < fields.length; i++) if (fields[i] in rec) small[fields[i]] = rec[fields[i]];
+      out[ref] = small;
+    }
+    return out;
+  }
+  /* Resolves to the reply text; rejects with {kind: "timeout"|"unreachable"|"http", status}. */
+  X.rpc = function (url, body, timeoutMs, fieldsJson) {
+    var ctl = new AbortController();
+    var timer = setTimeout(function () { ctl.abort(); }, timeoutMs);
+    return fetch(url, { method: "POST", body: body, signal: ctl.signal, credentials: "same-origin",
+                        headers: { "Content-Type": "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw { kind: "http", status: r.status };
+        if (!fieldsJson) return r.text();
+        return r.json().then(function (reply) {
+          if (reply && reply.result && typeof reply.result === "object") {
+            reply.result = project(reply.result, JSON.parse(fieldsJson));
+          }
+          return JSON.stringify(reply);
+        });
+      }, function (e) {
+        throw { kind: ctl.signal.aborted ? "timeout" : "unreachable", status: 0, detail: String(e) };
+      })
+      .finally(function () { clearTimeout(timer); });
+  };
+
+  X.frame = function (callback) { return requestAnimationFrame(function () { callback(); }); };
+  X.scrollInfo = function (id) {
+    var el = document.getElementById(id);
+    return el ? JSON.stringify([el.scrollTop, el.clientHeight]) : "[0,0]";
+  };
+  X.onScroll = function (id, callback) {
+    var el = document.getElementById(id), pending = false;
+    if (!el || el.dataset.scrollBound) return false;
+    el.dataset.scrollBound = "1";
+    el.addEventListener("scroll", function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; callback(); });
+    }, { passive: true });
+    return true;
+  };
+})();
