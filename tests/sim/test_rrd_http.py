@@ -238,7 +238,9 @@ async def test_stats_follow_the_clock(pool):
 @pytest.fixture
 async def demo_pool():
     from xapi_sim import inventory
-    sim = Simulator(Config(hosts=2, vms=8, seed=3, addresses=["127.0.0.1", "127.0.0.2"]))
+    clock = Clock()
+    sim = Simulator(Config(hosts=2, vms=8, seed=3, op_time=0.02,
+                           addresses=["127.0.0.1", "127.0.0.2"]), clock=clock)
     inventory.build(sim)
     app = web.Application()
     app["sim"] = sim
@@ -253,12 +255,24 @@ async def demo_pool():
         sim.close()
 
 
+async def rpc(http, port, method, *params):
+    call = {"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}
+    async with http.post("http://127.0.0.1:%d/jsonrpc" % port, json=call) as resp:
+        reply = await resp.json()
+    assert "error" not in reply, reply
+    return reply["result"]
+
+
+async def stats_at(http, address, port, session, query):
+    url = "http://%s:%d/rrd_updates?%s&json&session_id=%s" % (address, port, query, session)
+    async with http.get(url) as resp:
+        assert resp.status == 200
+        return json.loads(await resp.text(), parse_constant=_refuse)
+
+
 async def test_each_host_serves_its_own_stats(demo_pool):
     sim, http, port = demo_pool
-    login = {"jsonrpc": "2.0", "id": 1, "method": "session.login_with_password",
-             "params": ["root", sim.config.password, "1.0", "test"]}
-    async with http.post("http://127.0.0.1:%d/jsonrpc" % port, json=login) as resp:
-        session = (await resp.json())["result"]
+    session = await rpc(http, port, "session.login_with_password", "root", sim.config.password, "1.0", "t")
     db = sim.db
     for address in ("127.0.0.1", "127.0.0.2"):
         host = db.find("host", address=address)[0]
@@ -273,3 +287,25 @@ async def test_each_host_serves_its_own_stats(demo_pool):
         assert entities(doc) == running | {"host:" + db.get("host", host)["uuid"]}
         cpus = [e for e in doc["meta"]["legend"] if ":host:" in e and e.split(":")[3][3:].isdigit()]
         assert len(cpus) == len(db.referrers("host", "host_CPUs", host))
+
+
+async def test_vm_started_and_stopped_through_json_rpc(demo_pool):
+    sim, http, port = demo_pool
+    session = await rpc(http, port, "session.login_with_password", "root", sim.config.password, "1.0", "t")
+    db = sim.db
+    vm = next(r for r in db.all("VM") if db.get("VM", r)["power_state"] == "Halted"
+              and not db.get("VM", r)["is_a_template"] and not db.get("VM", r)["is_control_domain"])
+    uuid = db.get("VM", vm)["uuid"]
+    for address in ("127.0.0.1", "127.0.0.2"):
+        assert "vm:" + uuid not in entities(await stats_at(http, address, port, session, "start=-600"))
+
+    await rpc(http, port, "VM.start", session, vm, False, False)
+    address = db.get("host", db.get("VM", vm)["resident_on"])["address"]
+    doc = await stats_at(http, address, port, session, "start=-600")
+    assert "vm:" + uuid in entities(doc)
+    cpu = column(doc, "AVERAGE:vm:%s:cpu_usage" % uuid)
+    assert not math.isnan(cpu[0]) and math.isnan(cpu[-1])  # data only since the start
+
+    await rpc(http, port, "VM.hard_shutdown", session, vm)
+    doc = await stats_at(http, address, port, session, "start=-600&host=true&vm_uuid=" + uuid)
+    assert entities(doc) == {"host:" + db.get("host", db.find("host", address=address)[0])["uuid"]}
