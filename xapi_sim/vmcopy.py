@@ -14,8 +14,11 @@ SKIP = {"uuid", "allowed_operations", "current_operations", "resident_on", "domi
         "is_default_template", "is_control_domain", "power_state", "blocked_operations"}
 
 
-def duplicate(db, vm, name, kind, sr=NULL):
-    """Create the copy of `vm` for `kind` in {snapshot, checkpoint, clone, copy}; return its ref."""
+def duplicate(db, vm, name, kind, sr=NULL, ignore_vdis=()):
+    """Create the copy of `vm` for `kind` in {snapshot, checkpoint, clone, copy}; return its ref.
+
+    Disks in `ignore_vdis` (VM.snapshot's parameter) are left out of the copy with their VBDs.
+    """
     src = db.get("VM", vm)
     rec = {k: v for k, v in src.items() if k not in SKIP}
     rec.update(name_label=name, power_state="Halted", domid=-1,
@@ -33,17 +36,19 @@ def duplicate(db, vm, name, kind, sr=NULL):
         rec.update(other_config=other, is_a_template=src["is_a_template"] and not
                    src["is_a_snapshot"], snapshot_time=DateTime(EPOCH))
     new = db.create("VM", rec)
-    copy_devices(db, vm, new, kind, sr)
+    copy_devices(db, vm, new, kind, sr, ignore_vdis)
     if kind == "checkpoint":
         db.set("VM", new, "power_state", "Suspended")
     vmrules.update(db, new)
     return new
 
 
-def copy_devices(db, src, dst, kind, sr):
+def copy_devices(db, src, dst, kind, sr, ignore_vdis=()):
     for vbd in sorted(db.referrers("VM", "VBDs", src)):
         rec = db.get("VBD", vbd)
         vdi = rec["VDI"]
+        if vdi in ignore_vdis:
+            continue
         if rec["type"] == "Disk" and vdi != NULL:
             vdi = copy_vdi(db, vdi, kind, sr)
         fields = {k: v for k, v in rec.items()

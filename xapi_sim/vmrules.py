@@ -3,6 +3,8 @@
 `check(db, vm, op)` returns None or the XapiFailure XAPI would raise, applying the checks in XAPI's
 order; `allowed_operations` is every operation that passes, minus those XAPI never lists.
 """
+import contextlib
+
 from . import schema
 from .errors import XapiFailure
 
@@ -36,6 +38,10 @@ IGNORED = set("create_template power_state_reset csvm get_boot_record send_sysrq
               "assert_operation_valid data_source_op update_allowed_operations import "
               "reverting".split())
 COMPATIBLE = [{"clone", "copy", "export"}, {"snapshot", "checkpoint"}, {"get_boot_record"}]
+# (the only operation in progress, an operation XAPI lets start alongside it)
+ALONGSIDE = {("snapshot_with_quiesce", "snapshot"), ("migrate_send", "metadata_export"),
+             ("migrate_send", "clean_shutdown"), ("migrate_send", "clean_reboot"),
+             ("migrate_send", "start"), ("migrate_send", "start_on")}
 TEMPLATE_OK = {"clone", "copy", "export", "metadata_export", "provision"}
 SNAPSHOT_OK = {"revert", "clone", "copy", "export", "destroy", "hard_shutdown", "metadata_export"}
 FEATURES = {"clean_shutdown": ("feature-shutdown", "feature-poweroff"),
@@ -43,7 +49,11 @@ FEATURES = {"clean_shutdown": ("feature-shutdown", "feature-poweroff"),
             "suspend": ("feature-suspend",), "checkpoint": ("feature-suspend",),
             "pool_migrate": ("feature-suspend",), "migrate_send": ("feature-suspend",),
             "changing_VCPUs_live": ("feature-vcpu-hotplug",)}
-LIVE = {P, R}
+IMMOBILE_OPS = {"suspend", "checkpoint", "pool_migrate", "migrate_send"}
+# What a control domain may do (anything else: OPERATION_NOT_ALLOWED).
+CONTROL_DOMAIN_OK = {"data_source_op", "changing_memory_live", "awaiting_memory_live",
+                     "metadata_export", "changing_dynamic_range", "changing_memory_limits",
+                     "changing_static_range", "start", "start_on", "changing_VCPUs", "destroy"}
 
 
 def states_for(op, vm):
@@ -86,6 +96,27 @@ def update(db, ref):
             db.set("VM", ref, "allowed_operations", ops)
 
 
+@contextlib.contextmanager
+def operation(db, ref, op, task):
+    """XAPI's with_vm_operation: check `op`, show it as {task: op} while the body runs.
+
+    allowed_operations is recomputed when the operation starts and when it ends, whether it
+    succeeded, failed or was cancelled. Calls without a task (setters) are only checked.
+    """
+    require(db, ref, op)
+    if task is None:
+        yield
+        return
+    db.add_to("VM", ref, "current_operations", task, op)
+    update(db, ref)
+    try:
+        yield
+    finally:
+        if db.exists("VM", ref) and task in db.get("VM", ref)["current_operations"]:
+            db.remove_from("VM", ref, "current_operations", task)
+            update(db, ref)
+
+
 def _blocked(db, ref, vm, op):
     if op in vm["blocked_operations"]:
         return XapiFailure("OPERATION_BLOCKED", ref, vm["blocked_operations"][op])
@@ -99,14 +130,23 @@ def _power_state(db, ref, vm, op):
 
 
 def _concurrency(db, ref, vm, op):
-    for task, current in sorted(vm["current_operations"].items()):
-        if op == "hard_shutdown" and current != "hard_shutdown":
-            continue
-        if op == "hard_reboot" and current not in ("hard_shutdown", "hard_reboot"):
-            continue
-        if any(op in g and current in g for g in COMPATIBLE):
-            continue
-        return XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VM", ref, current, task)
+    current = vm["current_operations"]
+    if not current or _compatible(op, sorted(current.values())):
+        return None
+    task = sorted(current)[0]
+    names = ",".join(current[t] for t in sorted(current))
+    return XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VM", ref,
+                       names if len(current) == 1 else "{%s}" % names, task)
+
+
+def _compatible(op, running):
+    if op == "hard_shutdown":
+        return "hard_shutdown" not in running
+    if op == "hard_reboot":
+        return "hard_shutdown" not in running and "hard_reboot" not in running
+    if any(op in g and all(r in g for r in running) for g in COMPATIBLE):
+        return True
+    return len(running) == 1 and (running[0], op) in ALONGSIDE
 
 
 def _template(db, ref, vm, op):
@@ -132,19 +172,34 @@ def _kind(db, ref, vm, op):
 
 
 def _misc(db, ref, vm, op):
-    if vm["is_control_domain"] and not op.startswith("changing_") and op != "metadata_export":
+    if op in IMMOBILE_OPS and _immobile(vm):
+        return XapiFailure("VM_IS_IMMOBILE", ref)
+    if op in ("changing_VCPUs", "destroy") and is_dom0(vm):
+        return XapiFailure("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
+    if vm["is_control_domain"] and op not in CONTROL_DOMAIN_OK:
         return XapiFailure("OPERATION_NOT_ALLOWED",
                            "This operation is not allowed on a control domain")
-    if op == "snapshot_with_quiesce":
-        return XapiFailure("VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED", ref)
     if op in FEATURES and not _has_feature(db, vm, op):
         return XapiFailure("VM_LACKS_FEATURE", ref)
+    if op == "snapshot_with_quiesce":
+        return XapiFailure("VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED", ref)
+
+
+def is_dom0(vm):
+    return vm["is_control_domain"] and vm["domid"] == 0
+
+
+def _immobile(vm):
+    return any(vm["platform"].get(k, "").lower() in ("1", "true")
+               for k in ("nomigrate", "nested-virt"))
 
 
 def _has_feature(db, vm, op):
-    if op in ("migrate_send", "checkpoint") and vm["power_state"] not in LIVE:
+    """XAPI only asks a running HVM guest without PV drivers for feature flags."""
+    if vm["power_state"] != R:
         return True
-    if vm["domain_type"] == "pv":
+    metrics = db.get("VM_metrics", vm["metrics"])
+    if metrics is not None and not metrics["hvm"]:
         return True
     gm = db.get("VM_guest_metrics", vm["guest_metrics"])
     if gm is None:

@@ -1,13 +1,20 @@
 """VM power-state transitions and what each one keeps consistent (reference §5.3, checklist 20).
 
-Entering Running/Paused sets resident_on, domid, VM_metrics, attaches VBDs/VIFs and creates the
-console; entering Halted undoes all of it; Suspended keeps the disks but no domain. Every transition
-recomputes allowed_operations.
+Entering Running/Paused sets resident_on, domid, VM_metrics, attaches VBDs/VIFs, creates the
+console and brings the guest agent's VM_guest_metrics up; entering Halted undoes all of it;
+Suspended keeps the disks but no domain. Every transition recomputes allowed_operations.
+
+Guest metrics follow XAPI's lifetime: the object is kept when the VM stops (its `live` flag goes
+false, so the last known IPs stay visible) and is refreshed when the guest runs again.
 """
 from . import vmrules
 from .xtypes import EPOCH, DateTime, now
 
 NULL = "OpaqueRef:NULL"
+# Tools a guest started in the simulator reports (every feature, so clean operations work).
+GUEST_FEATURES = {"feature-shutdown": "1", "feature-poweroff": "1", "feature-reboot": "1",
+                  "feature-suspend": "1", "feature-vcpu-hotplug": "1", "has-vendor-device": "0"}
+PV_DRIVERS = {"major": "8", "minor": "3", "micro": "0", "build": "1"}
 
 
 def next_domid(db):
@@ -15,20 +22,37 @@ def next_domid(db):
     return max([0] + used) + 1
 
 
+def console_location(config, db, host, key="uuid"):
+    """The console URL of a VM on `host` (the host running it serves it), §6.1.
+
+    `{uuid}` / `{ref}` are filled per console by create_console.
+    """
+    address = db.get("host", host)["address"]
+    return "%s/console?%s={%s}" % (config.origin(address), key, key)
+
+
 def enter_running(db, vm, host, paused=False, console_location=None):
     rec = db.get("VM", vm)
+    was_down = rec["power_state"] in ("Halted", "Suspended")
     changes = {"power_state": "Paused" if paused else "Running", "resident_on": host,
                "scheduled_to_be_resident_on": NULL}
-    if rec["domid"] < 0 or rec["power_state"] in ("Halted", "Suspended"):
+    if rec["domid"] < 0 or was_down:
         changes["domid"] = 0 if rec["is_control_domain"] else next_domid(db)
     if rec["power_state"] == "Suspended":
         changes["suspend_VDI"] = NULL
     db.update("VM", vm, changes)
     _set_attached(db, vm, True)
-    _metrics(db, vm, state="running", start=rec["power_state"] in ("Halted", "Suspended"))
+    _metrics(db, vm, state="running", start=was_down)
     if not db.referrers("VM", "consoles", vm):
         create_console(db, vm, console_location)
+    _guest_live(db, vm, True)
     vmrules.update(db, vm)
+
+
+def reboot(db, vm):
+    """A new domain for the same VM: new domid and start time, same host and console."""
+    db.set("VM", vm, "domid", next_domid(db))
+    _metrics(db, vm, state="running", start=True)
 
 
 def enter_halted(db, vm):
@@ -37,6 +61,7 @@ def enter_halted(db, vm):
     _set_attached(db, vm, False)
     _drop_consoles(db, vm)
     _metrics(db, vm, state="halted", start=False)
+    _guest_live(db, vm, False)
     vmrules.update(db, vm)
 
 
@@ -46,6 +71,17 @@ def enter_suspended(db, vm, suspend_vdi=NULL):
     _set_attached(db, vm, False)
     _drop_consoles(db, vm)
     _metrics(db, vm, state="suspended", start=False)
+    _guest_live(db, vm, False)
+    vmrules.update(db, vm)
+
+
+def move(db, vm, host, console_location):
+    """A running VM now runs on `host` (migration): residence, console URL, host memory."""
+    db.update("VM", vm, {"resident_on": host, "domid": next_domid(db)})
+    for console in sorted(db.referrers("VM", "consoles", vm)):
+        rec = db.get("console", console)
+        location = console_location.replace("{uuid}", rec["uuid"]).replace("{ref}", console)
+        db.set("console", console, "location", location)
     vmrules.update(db, vm)
 
 
@@ -58,6 +94,50 @@ def create_console(db, vm, location=None):
                           "location": location.replace("{uuid}", uuid).replace("{ref}", ref)},
               ref=ref)
     return ref
+
+
+def create_suspend_vdi(db, vm):
+    """The memory image of a suspend or checkpoint, on the pool's suspend_image_SR."""
+    pools = db.all("pool")
+    pool = db.get("pool", pools[0]) if pools else {}
+    sr = pool.get("suspend_image_SR", NULL)
+    if not db.exists("SR", sr):
+        sr = pool.get("default_SR", NULL)
+    size = db.get("VM", vm)["memory_static_max"]
+    return db.create("VDI", {"name_label": "Suspend image", "SR": sr, "virtual_size": size,
+                             "physical_utilisation": size, "type": "suspend", "managed": True,
+                             "location": db.new_uuid()})
+
+
+def drop_suspend_vdi(db, vm):
+    vdi = db.get("VM", vm)["suspend_VDI"]
+    if vdi != NULL:
+        db.set("VM", vm, "suspend_VDI", NULL)
+        if db.exists("VDI", vdi):
+            db.destroy("VDI", vdi)
+
+
+def announce(sim, vm, name, body, **values):
+    """A VM lifecycle message (VM_STARTED…), priority 5 as XAPI's api_messages.
+
+    `body` is a %-template; `name` is the VM's name_label, `values` fill the rest."""
+    rec = sim.db.get("VM", vm)
+    values["name"] = rec["name_label"]
+    return sim.messages.create(name, 5, "VM", rec["uuid"], body % values)
+
+
+def host_free_memory(db, host, compressed=False):
+    """Free memory of `host`: all of it minus its overhead and what its VMs use.
+
+    `compressed` counts running VMs at memory_dynamic_min, as XAPI's start check does
+    (host_compute_free_memory_with_maximum_compression); otherwise at their actual size.
+    """
+    rec = db.get("host", host)
+    metrics = db.get("host_metrics", rec["metrics"])
+    total = metrics["memory_total"] if metrics else 0
+    field = "memory_dynamic_min" if compressed else "memory_dynamic_max"
+    used = sum(db.get("VM", vm)[field] for vm in db.referrers("host", "resident_VMs", host))
+    return total - rec["memory_overhead"] - used
 
 
 def _drop_consoles(db, vm):
@@ -79,11 +159,42 @@ def _metrics(db, vm, state, start):
     metrics = rec["metrics"]
     if not db.exists("VM_metrics", metrics):
         return
+    running = state == "running"
     changes = {"state": [state] if state != "halted" else [], "last_updated": now(),
-               "VCPUs_number": rec["VCPUs_at_startup"] if state == "running" else 0,
-               "memory_actual": rec["memory_dynamic_max"] if state == "running" else 0}
+               "VCPUs_number": rec["VCPUs_at_startup"] if running else 0,
+               "memory_actual": rec["memory_dynamic_max"] if running else 0}
+    if running:
+        changes["hvm"] = rec["domain_type"] != "pv"
+        changes["current_domain_type"] = rec["domain_type"]
     if start:
         changes["start_time"] = now()
     if state == "halted":
         changes["start_time"] = DateTime(EPOCH)
     db.update("VM_metrics", metrics, changes)
+
+
+def _guest_live(db, vm, live):
+    """Mark the guest agent's record live or not; a guest running for the first time gets one."""
+    rec = db.get("VM", vm)
+    gm = rec["guest_metrics"]
+    if db.exists("VM_guest_metrics", gm):
+        db.update("VM_guest_metrics", gm, {"live": live, "last_updated": now()})
+    elif live and not rec["is_control_domain"]:
+        db.set("VM", vm, "guest_metrics", _new_guest_metrics(db, vm))
+
+
+def _new_guest_metrics(db, vm):
+    rec = db.get("VM", vm)
+    n = db.count("VM_guest_metrics")
+    networks = {}
+    for nic, vif in enumerate(sorted(db.referrers("VM", "VIFs", vm))):
+        dev = db.get("VIF", vif)["device"]
+        ip = "10.%d.%d.%d" % (200 + nic % 50, n // 250 % 250, n % 250 + 2)
+        networks.update({dev + "/ip": ip, dev + "/ipv4/0": ip})
+    name = rec["other_config"].get("base_template_name") or rec["name_label"]
+    return db.create("VM_guest_metrics", {
+        "os_version": {"name": name, "distro": rec["reference_label"] or "linux"},
+        "networks": networks, "live": True, "last_updated": now(),
+        "PV_drivers_version": dict(PV_DRIVERS), "PV_drivers_up_to_date": True,
+        "PV_drivers_detected": True, "can_use_hotplug_vbd": "yes", "can_use_hotplug_vif": "yes",
+        "other": dict(GUEST_FEATURES)})
