@@ -3,7 +3,7 @@
 Same seed, same inventory. Sizes are plausible for an XCP-ng 8.3 pool of rack servers.
 """
 from . import vmstate
-from .xtypes import now
+from .xtypes import datetime_of_epoch, now
 
 GiB = 1024 ** 3
 TiB = 1024 ** 4
@@ -203,4 +203,9 @@ def make_dom0(b, host, name):
         "other_config": {"storage_driver_domain": ""}})
     vmstate.enter_running(db, vm, host, console_location=b.console_location(host, "ref"))
     db.set("host", host, "control_domain", vm)
+    booted = b.sim.clock() - (30 + 17 * len(b.hosts)) * 86400
+    db.set("VM_metrics", metrics, "start_time", datetime_of_epoch(booted))
+    db.set("host", host, "other_config", dict(db.get("host", host)["other_config"],
+                                              boot_time="%.0f." % booted,
+                                              agent_start_time="%.0f." % (booted + 40)))
     return vm

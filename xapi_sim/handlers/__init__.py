@@ -1,6 +1,7 @@
 """XAPI's HTTP handlers (everything besides RPC): stub and local bundle, console, stats, transfers."""
-from . import static
+from . import rrd, static
 
 
 def add_routes(app, local_bundle=None):
     static.add_routes(app, local_bundle)
+    rrd.add_routes(app)
