@@ -27,9 +27,15 @@ def sdk(running):
 
 
 def halted_guest(x):
-    records = x.VM.get_all_records_where('field "power_state"="Halted" and '
-                                         'field "is_a_template"="false"')
-    return sorted(records)[0]
+    """A halted guest VM; shuts a running one down when the inventory has none halted."""
+    records = x.VM.get_all_records_where('field "is_a_template"="false" and '
+                                         'field "is_control_domain"="false"')
+    halted = sorted(r for r, v in records.items() if v["power_state"] == "Halted")
+    if halted:
+        return halted[0]
+    vm = sorted(r for r, v in records.items() if v["power_state"] == "Running")[0]
+    x.VM.hard_shutdown(vm)
+    return vm
 
 
 async def test_login_pool_and_api_version(sdk, sim):
@@ -50,17 +56,11 @@ async def test_records_decode_with_xapi_wire_types(sdk, sim):
         return session.xenapi.VM.get_all_records()
     records = await sdk(scenario)
     assert set(records) == set(sim.db.all("VM"))
-    vm = records[halted_guest_ref(sim)]
-    assert isinstance(vm["memory_static_max"], str) and vm["memory_static_max"].isdigit()
-    assert vm["domid"] == "-1" and vm["is_a_template"] is False
-    assert isinstance(vm["HVM_shadow_multiplier"], float)
-    assert isinstance(vm["snapshot_time"], xmlrpc.client.DateTime)
-
-
-def halted_guest_ref(sim):
-    db = sim.db
-    return sorted(r for r in db.all("VM") if db.get("VM", r)["power_state"] == "Halted"
-                  and not db.get("VM", r)["is_a_template"])[0]
+    dom0 = records[sim.db.get("host", sim.master_ref())["control_domain"]]
+    assert isinstance(dom0["memory_static_max"], str) and dom0["memory_static_max"].isdigit()
+    assert dom0["domid"] == "0" and dom0["is_a_template"] is False
+    assert isinstance(dom0["HVM_shadow_multiplier"], float)
+    assert isinstance(dom0["snapshot_time"], xmlrpc.client.DateTime)
 
 
 async def test_wrong_password_is_a_failure(running):
