@@ -2,9 +2,7 @@
 migration, copies, and the Async/sync task contract (reference §4, §5.3, checklist 18-21)."""
 import asyncio
 
-import pytest
-
-from vmfixtures import install, make_kind, make_vm, pool
+from vmfixtures import install, make_vm, pool
 
 NULL = "OpaqueRef:NULL"
 GiB = 1024 ** 3

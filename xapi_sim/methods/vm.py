@@ -9,7 +9,6 @@ as it was. The table below is the whole difference between operations.
 import asyncio
 
 from .. import vmrules, vmstate
-from ..errors import XapiFailure
 from . import api, vm_config
 
 NULL = "OpaqueRef:NULL"
