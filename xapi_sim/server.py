@@ -34,8 +34,17 @@ def local_address(request):
 
 async def read_rpc_body(request):
     """The request body, or None when it is larger than XAPI accepts."""
-    body = await request.content.read(MAX_RPC_BODY + 1)
-    return None if len(body) > MAX_RPC_BODY else body
+    if (request.content_length or 0) > MAX_RPC_BODY:
+        return None
+    chunks, size = [], 0
+    while size <= MAX_RPC_BODY:
+        # read(n) returns what has arrived so far, not n bytes: loop until the end of the body
+        chunk = await request.content.read(MAX_RPC_BODY + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return None if size > MAX_RPC_BODY else b"".join(chunks)
 
 
 def error_500(detail):
