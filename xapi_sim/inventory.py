@@ -41,8 +41,7 @@ class Builder:
         return "be:ef:%s" % ":".join("%02x" % self.rng.randrange(256) for _ in range(4))
 
     def console_location(self, host, key="uuid"):
-        address = self.db.get("host", host)["address"]
-        return "%s/console?%s={%s}" % (self.sim.config.origin(address), key, key)
+        return vmstate.console_location(self.sim.config, self.db, host, key)
 
 
 def build(sim):
@@ -89,8 +88,8 @@ def make_host(b, i, address):
     db = b.db
     model, vendor, speed, cores = CPU_MODELS[i % len(CPU_MODELS)]
     name = "xcp-ng-%02d" % (i + 1)
-    metrics = db.create("host_metrics", {"memory_total": 256 * GiB, "memory_free": 200 * GiB,
-                                         "live": True, "last_updated": now()})
+    metrics = db.create("host_metrics", {"memory_total": 256 * GiB, "live": True,
+                                         "last_updated": now()})
     host = db.create("host", {
         "name_label": name, "name_description": "Rack %d, slot %d" % (i // 8 + 1, i % 8 + 1),
         "hostname": name, "address": address, "enabled": True, "metrics": metrics,

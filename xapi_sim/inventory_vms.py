@@ -181,8 +181,7 @@ def size_hosts(b, running_mem):
     for host, used in running_mem.items():
         total = max(256 * GiB, int((used + 8 * GiB) * 1.25) // GiB * GiB)
         metrics = b.db.get("host", host)["metrics"]
-        b.db.update("host_metrics", metrics, {"memory_total": total,
-                                              "memory_free": total - used - 6 * GiB})
+        b.db.set("host_metrics", metrics, "memory_total", total)
 
 
 def make_snapshot(b, vm, label):
@@ -197,8 +196,9 @@ def make_messages(b, vms):
         store.create("ALARM", 3, "VM", first["uuid"],
                      "value: 0.954\nconfig:\n<variable>\n<name value=\"cpu_usage\"/>\n"
                      "<alarm_trigger_level value=\"0.9\"/>\n</variable>")
-        store.create("VM_STARTED", 5, "VM", first["uuid"],
-                     "VM '%s' (uuid: %s) started" % (first["name_label"], first["uuid"]))
+        host = db.get("host", first["resident_on"])
+        store.create("VM_STARTED", 5, "VM", first["uuid"], "VM '%s' started on host: %s (uuid: %s)"
+                     % (first["name_label"], host["name_label"], host["uuid"]))
     master = db.get("host", b.hosts[0])
     store.create("HOST_CLOCK_SKEW_DETECTED", 2, "Host", master["uuid"],
                  "The clock of host %s is 4 seconds ahead of the pool master" % master["name_label"])
