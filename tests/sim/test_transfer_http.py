@@ -4,6 +4,8 @@ XenAPI SDK plus urllib."""
 import asyncio
 import gzip
 import io
+import json
+import os
 import tarfile
 import urllib.error
 import urllib.request
@@ -13,7 +15,7 @@ import aiohttp
 import pytest
 import XenAPI
 
-from conftest import PASSWORD, login, wait_until
+from conftest import PASSWORD, ROOT, login, wait_until
 from test_xva import halted_vm, summary, with_disks
 from xapi_sim import inventory, server, vmstate
 from xapi_sim.handlers import transfer
@@ -308,3 +310,45 @@ async def test_a_client_leaving_mid_export_fails_the_task_and_unlocks_the_vm(poo
     rec = await finished(pool, task)
     assert rec["status"] == "failure" and rec["error_info"][0] == "CLIENT_ERROR"
     assert pool.db.get("VM", vm)["current_operations"] == {}
+
+
+NODE_SCRIPT = r"""
+import { Readable } from 'node:stream'
+import { createClient } from 'xen-api'
+
+const xapi = createClient({ url: process.env.XAPI_URL, allowUnauthorized: true,
+                            auth: { user: 'root', password: process.env.XAPI_PASSWORD } })
+await xapi.connect()
+await xapi.objectsFetched
+const response = await xapi.getResource('/export/', {
+  query: { ref: process.env.VM_REF, use_compression: 'true' }, task: true })
+const chunks = []
+for await (const chunk of response.body) chunks.push(chunk)
+await response.task
+const body = Buffer.concat(chunks)
+// a stream without a length: the probe PUT, then the 1 PiB Content-Length and a cut connection
+const result = await xapi.putResource(Readable.from([body]), '/import/', {
+  query: { sr_id: process.env.SR_REF }, task: true })
+console.log(JSON.stringify({ bytes: body.length, gzip: body[0] === 0x1f, result }))
+await xapi.disconnect()
+"""
+
+
+async def test_npm_xen_api_get_and_put_resource(pool, session):
+    """Xen Orchestra's client: getResource('/export/') then putResource of an unsized stream."""
+    vm = halted_vm(pool.db)
+    sr = master_local_sr(pool)
+    before = set(pool.db.all("VM"))
+    env = dict(os.environ, XAPI_URL=pool.url, XAPI_PASSWORD=PASSWORD, VM_REF=vm, SR_REF=sr)
+    proc = await asyncio.create_subprocess_exec(
+        "node", "--input-type=module", "-e", NODE_SCRIPT, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    report = json.loads(out.decode().strip().splitlines()[-1])
+    assert report["gzip"] and report["bytes"] > 512
+    new = sorted(set(pool.db.all("VM")) - before)
+    assert report["result"] == new and len(new) == 1
+    assert summary(pool.db, new[0])[1] == summary(pool.db, vm)[1]
+    assert pool.db.get("VM", new[0])["current_operations"] == {}
+    assert "missing length" in err.decode()       # the unsized-stream path was taken

@@ -243,3 +243,17 @@ def test_unknown_network_falls_back_to_eth0_and_cleanup_undoes_everything(sim):
         job.reader.finish()
     job.cleanup()
     assert {cls: db.count(cls) for cls in counts} == counts
+
+
+def test_a_suspended_vm_exports_halted_without_its_memory_image(sim):
+    db = sim.db
+    vm = halted_vm(db)
+    image = db.create("VDI", {"name_label": "Suspend image", "type": "suspend", "virtual_size": MiB,
+                              "SR": db.get("pool", sim.pool_ref())["default_SR"]})
+    vmstate.enter_suspended(db, vm, image)
+    assert "export" in db.get("VM", vm)["allowed_operations"]
+    ova, disks = xva.export_metadata(db, vm, master(sim))
+    snapshot = next(o for o in ova_of(ova)["objects"] if o["class"] == "VM")["snapshot"]
+    assert (snapshot["power_state"], snapshot["suspend_VDI"]) == ("Halted", NULL)
+    assert db.get("VDI", image)["uuid"] not in [uuid for _, uuid, _ in disks]
+    assert len(disks) == len(with_disks(db, vm))

@@ -275,5 +275,8 @@ async def read_some(content):
 
 
 def add_routes(app):
-    app.router.add_get("/export", export_handler)
-    app.router.add_put("/import", import_handler)
+    # Xen Orchestra asks for /export/ and /import/: XAPI serves both spellings
+    for path in ("/export", "/export/"):
+        app.router.add_get(path, export_handler)
+    for path in ("/import", "/import/"):
+        app.router.add_put(path, import_handler)
