@@ -1,0 +1,240 @@
+"""VBD and VIF messages: create, destroy, hotplug (plug/unplug), CD insert/eject, VIF move.
+
+`vbd_check` / `vif_check` follow xapi_vbd_helpers / xapi_vif_helpers `valid_operations`: the first
+failure found for an operation wins, in XAPI's order, and `allowed_operations` lists the operations
+without one. Hotplug needs a running VM, and PV drivers when the VM is HVM.
+"""
+from ..errors import XapiFailure
+from . import api, storage
+from .storage import NULL, Marked, require
+
+VBD_OPS = ("attach", "eject", "insert", "plug", "unplug", "unplug_force", "pause", "unpause")
+VBD_TYPES_OK = {"system", "user", "ephemeral", "suspend", "crashdump", "metadata"}
+MAX_VBD, MAX_VIF = 254, 6
+VM_BUSY = {"clean_shutdown", "hard_shutdown", "suspend", "pause"}
+HVM_CD = "HVM CDROMs cannot be hotplugged/unplugged, only inserted or ejected"
+
+
+def _fail(table, code, params, ops):
+    for op in ops:
+        table.setdefault(op, XapiFailure(code, *params))
+
+
+def vbd_check(db, vbd, op):
+    return vbd_table(db, vbd).get(op)
+
+
+def vbd_table(db, vbd):
+    """{op: XapiFailure} for the operations this VBD does not allow now."""
+    rec, table = db.get("VBD", vbd), {}
+    busy = sorted(rec["current_operations"].values())
+    if busy:
+        _fail(table, "OTHER_OPERATION_IN_PROGRESS", ["VBD", vbd, busy[0]],
+              [o for o in VBD_OPS if o not in ("pause", "unpause")])
+    if not rec["unpluggable"]:
+        _fail(table, "VBD_NOT_UNPLUGGABLE", [vbd], ["unplug", "unplug_force"])
+    if rec["type"] != "CD":
+        _fail(table, "VBD_NOT_REMOVABLE_MEDIA", [vbd], ["insert", "eject"])
+    if rec["empty"]:
+        _fail(table, "VBD_IS_EMPTY", [vbd], ["eject"])
+    else:
+        _fail(table, "VBD_NOT_EMPTY", [vbd], ["insert"])
+    _power(db, rec["VM"], vbd, rec["currently_attached"], table, ["unplug", "unplug_force"],
+           ["pause", "unpause"])
+    _hotplug(db, rec["VM"], "vbd", table, ("plug", "unplug", "unplug_force"))
+    vm = db.get("VM", rec["VM"])
+    if rec["type"] == "CD" and vm["power_state"] == "Running" and vm["domain_type"] == "hvm":
+        _fail(table, "OPERATION_NOT_ALLOWED", [HVM_CD], ["plug", "unplug", "unplug_force"])
+    if rec["type"] == "CD" and vm["power_state"] == "Suspended":
+        _fail(table, "VM_BAD_POWER_STATE", [rec["VM"], "halted, running", "suspended"],
+              ["insert", "eject"])
+    _vdi_busy(db, rec, table)
+    return table
+
+
+def _power(db, vm, dev, attached, table, unplug_ops, paused_ops=()):
+    """Hotplug needs a running VM; `paused_ops` are also allowed while it is paused."""
+    state = db.get("VM", vm)["power_state"]
+    if state == "Running":
+        if attached:
+            _fail(table, "DEVICE_ALREADY_ATTACHED", [dev], ["plug"])
+        else:
+            _fail(table, "DEVICE_ALREADY_DETACHED", [dev], unplug_ops)
+        return
+    bad = ["plug"] + list(unplug_ops) + ([] if state == "Paused" else list(paused_ops))
+    _fail(table, "VM_BAD_POWER_STATE", [vm, "running", state.lower()], bad)
+
+
+def _hotplug(db, vm, kind, table, ops):
+    """Guests support hotplug when PV drivers say so; HVM guests without drivers do not."""
+    rec = db.get("VM", vm)
+    for task, op in sorted(rec["current_operations"].items()):
+        if op in VM_BUSY:
+            text = "Current operation on VM:%s is %s" % (vm, op)
+            _fail(table, "OPERATION_NOT_ALLOWED", [text], ops[:2])
+    if rec["power_state"] != "Running" or rec["domain_type"] != "hvm":
+        return
+    gm = db.get("VM_guest_metrics", rec["guest_metrics"])
+    claim = gm["can_use_hotplug_" + kind] if gm else "unspecified"
+    if claim == "no":
+        text = "VM states it does not support %s hotplug." % kind.upper()
+        _fail(table, "OPERATION_NOT_ALLOWED", [text], ops)
+    elif claim == "unspecified" and not (gm and gm["PV_drivers_detected"]):
+        _fail(table, "VM_MISSING_PV_DRIVERS", [vm], ops)
+
+
+def _vdi_busy(db, rec, table):
+    vdi = db.get("VDI", rec["VDI"]) if not rec["empty"] else None
+    if vdi is None:
+        return
+    if not vdi["managed"]:
+        _fail(table, "VDI_NOT_MANAGED", [rec["VDI"]], VBD_OPS)
+    busy = sorted(o for o in vdi["current_operations"].values() if o not in ("copy", "mirror"))
+    if busy:
+        _fail(table, "OTHER_OPERATION_IN_PROGRESS", ["VDI", rec["VDI"], busy[0]],
+              ["attach", "plug", "insert"])
+
+
+def update_vbd(db, vbd):
+    if db.exists("VBD", vbd):
+        ops = sorted(op for op in VBD_OPS if op not in vbd_table(db, vbd))
+        if ops != sorted(db.get("VBD", vbd)["allowed_operations"]):
+            db.set("VBD", vbd, "allowed_operations", ops)
+        vdi = db.get("VBD", vbd)["VDI"]
+        if db.exists("VDI", vdi):
+            storage.update_vdi(db, vdi)
+
+
+# ---- VBD ------------------------------------------------------------------------------------
+def disk_number(name):
+    """0 for "0", "xvda", "hda", "sda"; None when the name means no disk slot."""
+    if name.isdigit():
+        return int(name)
+    for prefix in ("xvd", "hd", "sd"):
+        rest = name[len(prefix):]
+        if name.startswith(prefix) and len(rest) == 1 and "a" <= rest <= "p":
+            return ord(rest) - ord("a")
+    return None
+
+
+def used_disks(db, vm):
+    used = set()
+    for vbd in db.referrers("VM", "VBDs", vm):
+        rec = db.get("VBD", vbd)
+        used.update(n for n in (disk_number(rec["userdevice"]), disk_number(rec["device"]))
+                    if n is not None)
+    return used
+
+
+def _vbd_create_checks(db, rec):
+    vdi = db.get("VDI", rec["VDI"]) if not rec["empty"] else None
+    if vdi is not None and vdi["type"] not in VBD_TYPES_OK:
+        raise XapiFailure("VDI_INCOMPATIBLE_TYPE", rec["VDI"], vdi["type"])
+    if rec["type"] == "CD" and rec["mode"] != "RO":
+        raise XapiFailure("VBD_CDS_MUST_BE_READONLY")
+    if rec["type"] != "CD" and rec["empty"]:
+        raise XapiFailure("VBD_NOT_REMOVABLE_MEDIA", "in constructor")
+    if rec["type"] == "CD" and vdi is not None:
+        _assert_iso(db, rec["VDI"])
+    if rec["mode"] == "RW" and vdi is not None and vdi["read_only"]:
+        raise XapiFailure("VDI_READONLY", rec["VDI"])
+
+
+def _assert_iso(db, vdi):
+    content = db.get("SR", db.get("VDI", vdi)["SR"])["content_type"]
+    if content != "iso":
+        raise XapiFailure("VDI_IS_NOT_ISO", vdi, content)
+
+
+def _userdevice(db, vm, wanted):
+    used = used_disks(db, vm)
+    if wanted == "autodetect":
+        free = [n for n in range(MAX_VBD + 1) if n not in used]
+        if not free:
+            raise XapiFailure("INVALID_DEVICE", wanted)
+        return str(free[0])
+    number = disk_number(wanted)
+    if number is None or number > MAX_VBD:
+        raise XapiFailure("INVALID_DEVICE", wanted)
+    if number in used:
+        raise XapiFailure("DEVICE_ALREADY_EXISTS", wanted)
+    return wanted
+
+
+@api("VBD.create")
+def vbd_create(ctx, record):
+    db = ctx.db
+    db.require("VM", record["VM"])
+    if not record["empty"] or record["VDI"] != NULL:
+        db.require("VDI", record["VDI"])
+    _vbd_create_checks(db, record)
+    userdevice = _userdevice(db, record["VM"], record["userdevice"])
+    fields = dict(record, userdevice=userdevice, device="", currently_attached=False,
+                  current_operations={}, allowed_operations=[], empty=record["empty"])
+    vbd = db.create("VBD", fields)
+    update_vbd(db, vbd)
+    return vbd
+
+
+@api("VBD.destroy")
+def vbd_destroy(ctx, vbd):
+    db = ctx.db
+    rec = db.require("VBD", vbd)
+    if rec["currently_attached"]:
+        raise XapiFailure("OPERATION_NOT_ALLOWED", "VBD '%s' still attached to '%s'"
+                          % (rec["uuid"], db.get("VM", rec["VM"])["uuid"]))
+    db.destroy("VBD", vbd)
+    if db.exists("VDI", rec["VDI"]):
+        storage.update_vdi(db, rec["VDI"])
+
+
+async def _vbd_op(ctx, vbd, op, changes):
+    db = ctx.db
+    db.require("VBD", vbd)
+    require(vbd_check(db, vbd, op))
+    with Marked(db, "VBD", vbd, ctx.task, op, update_vbd):
+        await ctx.work(ctx.op_seconds("quick"), 2)
+    db.update("VBD", vbd, changes(db.get("VBD", vbd)))
+    update_vbd(db, vbd)
+
+
+def _device_name(rec):
+    number = disk_number(rec["userdevice"])
+    return rec["device"] or ("xvd" + chr(ord("a") + number) if number is not None and number < 26
+                             else "xvd" + rec["userdevice"])
+
+
+@api("VBD.plug")
+async def vbd_plug(ctx, vbd):
+    await _vbd_op(ctx, vbd, "plug", lambda rec: {"currently_attached": True,
+                                                  "device": _device_name(rec)})
+
+
+@api("VBD.unplug")
+async def vbd_unplug(ctx, vbd):
+    await _vbd_op(ctx, vbd, "unplug", lambda rec: {"currently_attached": False})
+
+
+@api("VBD.unplug_force")
+async def vbd_unplug_force(ctx, vbd):
+    await _vbd_op(ctx, vbd, "unplug_force", lambda rec: {"currently_attached": False})
+
+
+@api("VBD.insert")
+async def vbd_insert(ctx, vbd, vdi):
+    db = ctx.db
+    db.require("VBD", vbd)
+    db.require("VDI", vdi)
+    require(vbd_check(db, vbd, "insert"))
+    _assert_iso(db, vdi)
+    if not db.get("VDI", vdi)["managed"]:
+        raise XapiFailure("VDI_NOT_MANAGED", vdi)
+    await _vbd_op(ctx, vbd, "insert", lambda rec: {"VDI": vdi, "empty": False})
+
+
+@api("VBD.eject")
+async def vbd_eject(ctx, vbd):
+    old = ctx.db.require("VBD", vbd)["VDI"]
+    await _vbd_op(ctx, vbd, "eject", lambda rec: {"VDI": NULL, "empty": True})
+    if ctx.db.exists("VDI", old):
+        storage.update_vdi(ctx.db, old)
