@@ -86,7 +86,10 @@ def make_vm(b, i):
     metrics = db.create("VM_metrics", {"VCPUs_number": 0, "memory_actual": 0, "hvm": True,
                                        "current_domain_type": "hvm",
                                        "install_time": datetime_of_epoch(1.7e9 + i * 3600)})
+    live = state in ("Running", "Paused")
     vm = db.create("VM", base_vm(name, memory, vcpus, {
+        # a live VM is created with its domain already numbered, so enter_running keeps it
+        "power_state": state if live else "Halted", "domid": b.new_domid() if live else -1,
         "name_description": "%s server (%s)" % (role, os_name), "tags": tags,
         "metrics": metrics, "affinity": NULL,
         "other_config": {"base_template_name": TEMPLATES[OSES.index((os_name, distro, major,
@@ -98,7 +101,7 @@ def make_vm(b, i):
                      "device-model": "qemu-upstream-compat"}}))
     make_disks(b, vm, i, host)
     make_vifs(b, vm, i)
-    if state in ("Running", "Paused"):
+    if live:
         make_guest_metrics(b, vm, i, os_name, distro, major, uname, windows)
         vmstate.enter_running(db, vm, host, paused=(state == "Paused"),
                               console_location=b.console_location(host))
