@@ -8,7 +8,7 @@ import xmlrpc.client
 
 import pytest
 
-from xapi_sim import inventory, vmcopy, vmstate, xva
+from xapi_sim import inventory, vmcopy, vmstate, xva, xva_import
 from xapi_sim.errors import XapiFailure
 from xapi_sim.sim import Config, Simulator
 
@@ -75,7 +75,7 @@ def summary(db, vm):
 
 def import_bytes(sim, body, sr=None, piece=65536, **options):
     task = sim.tasks.create("test import")
-    job = xva.Importer(sim.db, sr or sim.db.get("pool", sim.pool_ref())["default_SR"], task,
+    job = xva_import.Importer(sim.db, sr or sim.db.get("pool", sim.pool_ref())["default_SR"], task,
                        master(sim), options)
     for start in range(0, len(body), piece):
         job.feed(body[start:start + piece])
@@ -236,7 +236,7 @@ def test_unknown_network_falls_back_to_eth0_and_cleanup_undoes_everything(sim):
     _, new = import_bytes(sim, body)
     assert {db.get("VIF", v)["network"] for v in db.field("VM", new[0], "VIFs")} == {eth0}
     counts = {cls: db.count(cls) for cls in ("VM", "VBD", "VIF", "VDI", "VM_metrics")}
-    job = xva.Importer(db, db.get("pool", sim.pool_ref())["default_SR"], NULL, master(sim), {})
+    job = xva_import.Importer(db, db.get("pool", sim.pool_ref())["default_SR"], NULL, master(sim), {})
     job.feed(body[:-2 * MiB])             # objects created, disks missing
     assert db.count("VM") == counts["VM"] + 1
     with pytest.raises(XapiFailure):

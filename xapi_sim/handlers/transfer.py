@@ -4,7 +4,7 @@ Both authenticate like every handler (cookie, then query; 401 fails a given `tas
 SESSION_AUTHENTICATION_FAILED), run as the client's task or as one of their own that is destroyed
 at the end, and answer 302 when another host sees the storage. Export streams the tar while the VM
 has `export` in current_operations. Import answers 200 with `task-id` before reading the body,
-creates the objects as soon as ova.xml is read (`xva.Importer`) and ends the task with the new
+creates the objects as soon as ova.xml is read (`xva_import.Importer`) and ends the task with the new
 VM refs.
 """
 import asyncio
@@ -13,7 +13,7 @@ import zlib
 import aiohttp
 from aiohttp import web
 
-from .. import vmrules, xva
+from .. import vmrules, xva, xva_import
 from ..codecs import http_500_body
 from ..errors import XapiFailure
 from .common import CORS, served_host, session_of, unauthorized
@@ -238,7 +238,7 @@ async def import_handler(request):
 
 async def run_import(request, sim, sr, task, host):
     options = {"restore": flag(request.query, "restore"), "force": flag(request.query, "force")}
-    job = xva.Importer(sim.db, sr, task.ref, host, options)
+    job = xva_import.Importer(sim.db, sr, task.ref, host, options)
     try:
         await receive(request, job, sim, task.ref)
         await asyncio.sleep(sim.config.op_time("import"))
