@@ -275,8 +275,8 @@ async def test_operation_shows_in_current_operations(sim, call):
     db = sim.db
     vdi = await call("VDI.create", vdi_record(default_sr(db)))
     seen = []
+    db.listeners.append(lambda: seen.append(dict(db.get("VDI", vdi)["current_operations"])))
     task = await call("Async.VDI.clone", vdi, {})
-    await wait_until(lambda: seen.append(dict(db.get("VDI", vdi)["current_operations"])) or
-                     db.get("task", task)["status"] != "pending")
+    await wait_until(lambda: db.get("task", task)["status"] != "pending")
     assert {task: "clone"} in seen
     assert db.get("VDI", vdi)["current_operations"] == {}
