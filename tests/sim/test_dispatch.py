@@ -8,6 +8,7 @@ import xmlrpc.client
 
 import pytest
 
+from xapi_sim import dispatch, schema
 from xapi_sim.errors import XapiFailure
 
 NULL = "OpaqueRef:NULL"
@@ -250,3 +251,17 @@ async def test_options_preflight_and_cors_on_replies(http, running, session):
     _, reply_headers, _ = await post(http, running.url + "/jsonrpc", body, "application/json")
     assert reply_headers["Access-Control-Allow-Origin"] == "*"
     assert reply_headers["Cache-Control"] == "no-cache, no-store"
+
+
+@pytest.mark.parametrize("name", sorted(dispatch.PARAM_DEFAULTS))
+def test_trailing_defaulted_params_may_be_omitted(name):
+    cls, _, msg = name.partition(".")
+    entry = schema.message(cls, msg)
+    defaults = dispatch.PARAM_DEFAULTS[name]
+    full = ["p%d" % i for i in range(len(entry["params"]))]
+    short = full[:len(full) - len(defaults)]
+    assert dispatch.check_count(name, entry, short) == short + defaults
+    assert dispatch.check_count(name, entry, full) == full
+    with pytest.raises(XapiFailure) as info:
+        dispatch.check_count(name, entry, short[:-1])
+    assert info.value.code == "MESSAGE_PARAMETER_COUNT_MISMATCH"

@@ -4,6 +4,7 @@ import asyncio
 import re
 import time
 
+import aiohttp
 import pytest
 
 from xapi_sim import schema
@@ -232,3 +233,21 @@ async def test_legacy_queue_is_uncoalesced(sim, session, call):
     assert [e["snapshot"]["name_description"] for e in await asyncio.wait_for(waiter, 2.0)] == [
         "three"]
     await call("event.unregister", ["vm"])
+
+
+
+async def test_two_hundred_blocked_calls_over_http_all_wake(sim, running, session):
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        async def event_from(token, timeout):
+            body = {"jsonrpc": "2.0", "id": 1, "method": "event.from",
+                    "params": [session, ["pool"], token, timeout]}
+            async with http.post(running.url + "/jsonrpc", json=body) as resp:
+                return (await resp.json(content_type=None))["result"]
+        token = (await event_from("", 0.0))["token"]
+        calls = [asyncio.ensure_future(event_from(token, 20.0)) for _ in range(200)]
+        await asyncio.sleep(0.5)
+        assert not any(c.done() for c in calls)
+        await sim.call("pool.add_to_other_config", [session, sim.pool_ref(), "wake", "all"])
+        results = await asyncio.wait_for(asyncio.gather(*calls), 10.0)
+    assert all([e["operation"] for e in r["events"]] == ["mod"] for r in results)
