@@ -1,6 +1,12 @@
 """SR, PBD and VDI operations of the simulator: records, accounting, XAPI's errors and events."""
+import asyncio
+import time
+import xmlrpc.client
+
+import XenAPI
+
 from xapi_sim import vmstate
-from xapi_sim.codecs import xmlrpc
+from xapi_sim.codecs import xmlrpc as codec
 
 from conftest import wait_until
 from infrafixtures import (GiB, NULL, changes, default_sr, disk_vbds, error, guests, iso_vdis,
@@ -246,7 +252,7 @@ async def test_vdi_copy_to_another_sr_async(sim, call):
     rec = db.get("task", task)
     assert rec["status"] == "success", rec["error_info"]
     copy = [v for v in db.all("VDI") if v != vdi and db.get("VDI", v)["SR"] == target][0]
-    assert rec["result"] == xmlrpc.value_fragment(copy)
+    assert rec["result"] == codec.value_fragment(copy)
     new = db.get("VDI", copy)
     assert (new["SR"], new["virtual_size"], new["name_label"]) == (target, 2 * GiB, "src")
     assert db.get("SR", target)["physical_utilisation"] == 2 * GiB
@@ -280,3 +286,35 @@ async def test_operation_shows_in_current_operations(sim, call):
     await wait_until(lambda: db.get("task", task)["status"] != "pending")
     assert {task: "clone"} in seen
     assert db.get("VDI", vdi)["current_operations"] == {}
+
+
+async def test_disk_lifecycle_with_the_xenapi_sdk(running):
+    """The official SDK over XML-RPC: create, Async clone (task result), resize, failure, destroy."""
+    def scenario():
+        session = XenAPI.Session(running.url)
+        session.xenapi.login_with_password("root", "xcplite", "1.0", "xcplite-tests")
+        x = session.xenapi
+        try:
+            pool = x.pool.get_all()[0]
+            vdi = x.VDI.create(vdi_record(x.pool.get_default_SR(pool), str(GiB)))
+            task = x.Async.VDI.clone(vdi, {})
+            while x.task.get_status(task) == "pending":
+                time.sleep(0.01)
+            wrapped = "<methodResponse><params><param>%s</param></params></methodResponse>"
+            clone = xmlrpc.client.loads(wrapped % x.task.get_result(task))[0][0]
+            x.VDI.resize(vdi, str(2 * GiB))
+            try:
+                x.VDI.resize(vdi, "1")
+                shrunk = None
+            except XenAPI.Failure as err:
+                shrunk = err.details
+            x.VDI.destroy(clone)
+            return vdi, clone, x.VDI.get_virtual_size(vdi), shrunk
+        finally:
+            x.session.logout()
+
+    vdi, clone, size, shrunk = await asyncio.to_thread(scenario)
+    assert clone.startswith("OpaqueRef:") and clone != vdi
+    assert not running.sim.db.exists("VDI", clone)
+    assert size == str(2 * GiB) and shrunk[0] == "SR_BACKEND_FAILURE_79"
+    assert running.sim.db.exists("VDI", vdi)

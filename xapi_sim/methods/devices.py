@@ -42,14 +42,20 @@ def vbd_table(db, vbd):
     _power(db, rec["VM"], vbd, rec["currently_attached"], table, ["unplug", "unplug_force"],
            ["pause", "unpause"])
     _hotplug(db, rec["VM"], "vbd", table, ("plug", "unplug", "unplug_force"))
-    vm = db.get("VM", rec["VM"])
-    if rec["type"] == "CD" and vm["power_state"] == "Running" and vm["domain_type"] == "hvm":
-        _fail(table, "OPERATION_NOT_ALLOWED", [HVM_CD], ["plug", "unplug", "unplug_force"])
-    if rec["type"] == "CD" and vm["power_state"] == "Suspended":
-        _fail(table, "VM_BAD_POWER_STATE", [rec["VM"], "halted, running", "suspended"],
-              ["insert", "eject"])
+    if rec["type"] == "CD":
+        _cd_rules(db, rec["VM"], table)
     _vdi_busy(db, rec, table)
     return table
+
+
+def _cd_rules(db, vm, table):
+    """HVM guests only insert/eject CDs; a suspended VM's CD cannot change."""
+    rec = db.get("VM", vm)
+    if rec["power_state"] == "Running" and rec["domain_type"] == "hvm":
+        _fail(table, "OPERATION_NOT_ALLOWED", [HVM_CD], ["plug", "unplug", "unplug_force"])
+    if rec["power_state"] == "Suspended":
+        _fail(table, "VM_BAD_POWER_STATE", [vm, "halted, running", "suspended"],
+              ["insert", "eject"])
 
 
 def _power(db, vm, dev, attached, table, unplug_ops, paused_ops=()):
