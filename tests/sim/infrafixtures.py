@@ -1,4 +1,4 @@
-"""Helpers for the storage, device, network and host tests (on top of conftest's fixtures).
+"""Shared code for the storage, device, network and host tests (on top of conftest's fixtures).
 
 `error(call, method, *params)` is the ErrorDescription of a call that must fail; `changes(...)`
 reads event.from since a token as {(class, ref): operation}; the `*_record` builders give the

@@ -1,8 +1,8 @@
-"""VBD and VIF messages: create, destroy, hotplug (plug/unplug), CD insert/eject, VIF move.
+"""VBD messages: create, destroy, hotplug (plug/unplug), CD insert/eject; VIFs are in vif.py.
 
-`vbd_check` / `vif_check` follow xapi_vbd_helpers / xapi_vif_helpers `valid_operations`: the first
-failure found for an operation wins, in XAPI's order, and `allowed_operations` lists the operations
-without one. Hotplug needs a running VM, and PV drivers when the VM is HVM.
+`vbd_table` (and vif.py's `vif_table`) follow the `valid_operations` of XAPI's VBD and VIF code:
+the first failure found for an operation wins, in XAPI's order, and `allowed_operations` lists
+the operations without one. Hotplug needs a running VM, and PV drivers when the VM is HVM.
 """
 from ..errors import XapiFailure
 from . import api, storage

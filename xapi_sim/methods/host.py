@@ -1,7 +1,8 @@
 """host and pool operations: disable/enable, evacuate, reboot/shutdown/power_on, free memory.
 
-`host_check` is xapi_host_helpers' `valid_operations` (reboot and shutdown need a disabled host);
-calls that must reach a host that is down fail with `HOST_OFFLINE`, as message forwarding does.
+`host_table` is the `valid_operations` of XAPI's host code (reboot and shutdown need a disabled
+host); calls that must reach a host that is down fail with `HOST_OFFLINE`, as message forwarding
+does.
 Going down halts the resident guests (vmstate.enter_halted) and sets host_metrics.live false; a
 reboot comes back on its own after op_time("reboot") * BOOT_FACTOR, enabled. Evacuation plans
 like compute_evacuation_plan_no_wlb, then moves each VM with VM.pool_migrate, as XAPI does.

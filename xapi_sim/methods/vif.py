@@ -1,6 +1,6 @@
 """VIF messages: create (MAC "" = generated), destroy, plug, unplug, unplug_force, move.
 
-The checks are xapi_vif_helpers' `valid_operations`, sharing the hotplug rules of VBDs (devices.py).
+The checks are XAPI's VIF `valid_operations`, sharing the hotplug rules of VBDs (devices.py).
 """
 from ..errors import XapiFailure
 from . import api
