@@ -1,0 +1,107 @@
+"""build.py build / stub: deterministic, fast, complete manifest, integrity values that match the files."""
+import base64
+import gzip
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import time
+
+import brotli
+
+from devserver import bundle as bundler
+from devserver import stub
+from harness import ROOT
+
+
+def sri(data):
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_cli_build_is_fast_and_deterministic_apart_from_the_build_time(tmp_path):
+    outs = []
+    for name in ("a", "b"):
+        started = time.monotonic()
+        subprocess.run([sys.executable, "build.py", "build", "--out", str(tmp_path / name), "--base-url",
+                        "https://cdn.example/xcplite/"], cwd=ROOT, check=True, capture_output=True, timeout=60)
+        assert time.monotonic() - started <= 10
+        outs.append(files_of(tmp_path / name))
+    a, b = outs
+    assert a.keys() == b.keys()
+    differing = sorted(p for p in a if a[p] != b[p])
+    assert set(differing) <= {"manifest.json", "manifest.json.br", "manifest.json.gz"}
+    ma, mb = json.loads(a["manifest.json"]), json.loads(b["manifest.json"])
+    ma.pop("build_time"), mb.pop("build_time")
+    assert ma == mb and ma["base_url"] == "https://cdn.example/xcplite/"
+
+
+def test_manifest_lists_every_file_with_size_and_sha384(bundle):
+    folder, manifest = bundle["dir"], bundle["manifest"]
+    on_disk = {p: d for p, d in files_of(folder).items() if not p.endswith((".br", ".gz")) and p != "manifest.json"}
+    assert set(manifest["files"]) == set(on_disk)
+    for path, data in on_disk.items():
+        assert manifest["files"][path] == {"size": len(data), "sha384": sri(data)}
+    assert re.fullmatch(r"[0-9a-f]{40}|unknown", manifest["revision"])
+    assert manifest["version"]
+
+
+def test_bundle_vendors_only_what_the_app_uses(bundle):
+    paths = list(bundle["manifest"]["files"])
+    assert not [p for p in paths if p.endswith(".map")]
+    assert not [p for p in paths if re.search(r"(codemirror|xterm|py-editor|py-terminal|py-game|donkey|pyodide)", p)]
+    assert not [p for p in paths if p.endswith(".mjs")], "XAPI's file server only knows .js as JavaScript"
+    assert [p for p in paths if p.endswith("/micropython.wasm")]
+
+
+def test_app_sources_include_every_lite_app_module(bundle):
+    folder, manifest = bundle["dir"], bundle["manifest"]
+    app = json.loads((folder / next(p for p in manifest["files"] if p.startswith("app-"))).read_text())
+    expected = {p.relative_to(ROOT).as_posix() for p in (ROOT / "lite_app").rglob("*.py")
+                if "__pycache__" not in p.parts}
+    assert set(app) == expected
+    assert "lite_app/main.py" in app and "lite_app/browser.py" in app
+
+
+def test_boot_js_pins_every_file_it_loads(bundle):
+    folder, manifest = bundle["dir"], bundle["manifest"]
+    boot = (folder / "boot.js").read_text()
+    data = json.loads(re.search(r"var B = (\{.*\});\n", boot).group(1))
+    pinned = dict(data["modules"], **data["sri"])
+    for path in [data["core"], data["interpreter"], data["wasm"], data["app"], *data["preload"]]:
+        assert pinned[path] == manifest["files"][path]["sha384"], path
+    assert data["version"] == manifest["version"] and data["revision"] == manifest["revision"][:12]
+    assert set(data["modules"]) == {p for p in manifest["files"] if p.endswith(".js") and p != "boot.js"}
+    assert "build_time" not in boot
+
+
+def test_precompressed_siblings_decode_to_the_original(bundle):
+    folder = bundle["dir"]
+    wasm = next(folder.rglob("*.wasm"))
+    assert brotli.decompress(wasm.with_name(wasm.name + ".br").read_bytes()) == wasm.read_bytes()
+    assert gzip.decompress(wasm.with_name(wasm.name + ".gz").read_bytes()) == wasm.read_bytes()
+
+
+def test_stub_is_one_line_pointing_at_the_cdn_with_local_fallback():
+    html = stub.render("https://cdn.example/xcplite")
+    assert html.count("\n") == 1 and html.endswith("\n")
+    assert '"https://cdn.example/xcplite/"' in html and '"/xcplite/"' in html
+    assert "T = 2500" in html
+
+
+def test_stub_without_cdn_uses_only_the_local_copy(tmp_path):
+    out = tmp_path / "index.html"
+    subprocess.run([sys.executable, "build.py", "stub", "--out", str(out)], cwd=ROOT, check=True,
+                   capture_output=True, timeout=30)
+    html = out.read_text()
+    assert 'CDN = ""' in html and html.count("\n") == 1
+
+
+def test_hashed_names_change_with_content():
+    a = bundler.hashed("app", ".json", b"one")
+    assert a != bundler.hashed("app", ".json", b"two")
+    assert re.fullmatch(r"app-[0-9a-f]{10}\.json", a)
