@@ -66,7 +66,18 @@ def build(sim):
     b.shared = shared
     from . import inventory_vms
     inventory_vms.build(b)
+    refresh_allowed_operations(b.db)
     return b
+
+
+def refresh_allowed_operations(db):
+    """Derive every object's allowed_operations from XAPI's tables, as XAPI does after a change."""
+    from .methods import devices, host, storage, vif
+    for cls, update in (("host", host.update_host), ("SR", storage.update_sr),
+                        ("VDI", storage.update_vdi), ("VBD", devices.update_vbd),
+                        ("VIF", vif.update_vif)):
+        for ref in db.all(cls):
+            update(db, ref)
 
 
 def make_sms(b):

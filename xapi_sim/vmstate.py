@@ -146,12 +146,18 @@ def _drop_consoles(db, vm):
 
 
 def _set_attached(db, vm, attached):
+    """Plug or unplug the VM's devices; their (and their disks') allowed operations follow."""
+    from .methods import devices, vif   # the device tables live with their messages
     for cls, field in (("VBD", "VBDs"), ("VIF", "VIFs")):
         for ref in list(db.referrers("VM", field, vm)):
             rec = db.get(cls, ref)
             want = attached and not (cls == "VBD" and rec["empty"] and rec["type"] != "CD")
             if rec["currently_attached"] != want:
                 db.set(cls, ref, "currently_attached", want)
+            if cls == "VIF":
+                vif.update_vif(db, ref)
+                continue
+            devices.update_vbd(db, ref)      # and its VDI's
 
 
 def _metrics(db, vm, state, start):

@@ -103,7 +103,8 @@ def _vdi_busy(db, rec, table):
 
 def update_vbd(db, vbd):
     if db.exists("VBD", vbd):
-        ops = sorted(op for op in VBD_OPS if op not in vbd_table(db, vbd))
+        refused = vbd_table(db, vbd)
+        ops = sorted(op for op in VBD_OPS if op not in refused)
         if ops != sorted(db.get("VBD", vbd)["allowed_operations"]):
             db.set("VBD", vbd, "allowed_operations", ops)
         vdi = db.get("VBD", vbd)["VDI"]

@@ -78,15 +78,17 @@ def sr_check(db, sr, op):
     return _busy("SR", sr, rec)
 
 
-def vdi_check(db, vdi, op):
-    """XAPI's failure for VDI operation `op`, or None (xapi_vdi.check_operation_error)."""
+def vdi_check(db, vdi, op, in_use=None):
+    """XAPI's failure for VDI operation `op`, or None (xapi_vdi.check_operation_error).
+
+    `in_use` may be passed when known: an ISO can sit in thousands of CD drives."""
     rec = db.get("VDI", vdi)
     sr = rec["SR"]
     if any(o != "copy" for o in rec["current_operations"].values()):
         return XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VDI", vdi)
     if op == "resize" and not plugged_pbds(db, sr):
         return XapiFailure("SR_NO_PBDS", sr)
-    if op not in LIVE_VDI_OPS and active_vbds(db, vdi):
+    if op not in LIVE_VDI_OPS and (vdi_in_use(db, vdi) if in_use is None else in_use):
         return XapiFailure("VDI_IN_USE", vdi, op)
     return _vdi_kind_check(db, vdi, rec, op)
 
@@ -100,6 +102,10 @@ def _vdi_kind_check(db, vdi, rec, op):
     if op in VDI_NEEDS_CAP and VDI_NEEDS_CAP[op] not in caps(db, sr):
         return XapiFailure("SR_OPERATION_NOT_SUPPORTED", sr)
     return None
+
+
+def vdi_in_use(db, vdi):
+    return any(db.get("VBD", v)["currently_attached"] for v in db.referrers("VDI", "VBDs", vdi))
 
 
 def active_vbds(db, vdi):
@@ -123,7 +129,8 @@ def update_sr(db, sr):
 
 
 def update_vdi(db, vdi):
-    _set_ops(db, "VDI", vdi, [op for op in VDI_OPS if vdi_check(db, vdi, op) is None])
+    in_use = vdi_in_use(db, vdi)
+    _set_ops(db, "VDI", vdi, [op for op in VDI_OPS if vdi_check(db, vdi, op, in_use) is None])
 
 
 def _set_ops(db, cls, ref, ops):
