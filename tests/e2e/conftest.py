@@ -5,7 +5,7 @@ Fixtures for tests (and for later app tests in this folder):
 - `cdn`         the CDN origin (127.0.1.1, free port) serving the bundle, with its request log
 - `start_sim`   factory: start_sim(cdn="up"|"down"|"hang"|URL, local=True, hosts=..., vms=..., ...) -> Sim
 - `sim`         the session's default pool: stub pointing at `cdn`, local copy installed
-- `browser`     Debian's Chromium driven by Playwright
+- `browser`     Debian's Chromium driven by Playwright (one per test module)
 - `guard`       a fresh browser context with every check armed (see harness.Guard)
 - `app_page`    a page of that context; `open_app(page, sim)` navigates to a pool's stub
 """
@@ -70,8 +70,10 @@ def sim(start_sim):
     return start_sim()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: while sync Playwright is alive it marks this thread's event loop as running,
+    # which would break the async tests of other folders that run after this one.
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
