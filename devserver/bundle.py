@@ -111,7 +111,8 @@ def boot_data(files, info):
         "html": render("login.html", t=t, version=info["version"], revision=info["revision"][:12]),
         "loader": render("loader.py.j2"),
         "modules": modules,
-        "preload": sorted(p for p in modules if "/core-" in p or p.endswith("/micropython.js") or p == interp),
+        # every module but core.js (loaded right away): PyScript imports them one after another otherwise
+        "preload": sorted(p for p in modules if p != core),
         "core": core, "interpreter": interp,
         "wasm": find(files, "vendor/micropython-", ".wasm"), "app": find(files, "app-", ".json"),
         "sri": {p: sha384(d) for p, d in files.items() if p.endswith((".wasm", ".json"))},

@@ -77,7 +77,7 @@ class StaticBundle:
     def __init__(self, root, recorder):
         self.root = Path(root).resolve()
         self.recorder = recorder
-        self.etags = {}
+        self.cache = {}
 
     def resolve(self, path):
         target = (self.root / path.lstrip("/")).resolve()
@@ -85,11 +85,13 @@ class StaticBundle:
             raise web.HTTPNotFound(headers=COMMON)
         return target
 
-    def etag(self, file):
+    def read(self, file):
+        """(bytes, etag), kept in memory while the file is unchanged: bundles are small, requests many."""
         key = (file, file.stat().st_mtime_ns)
-        if key not in self.etags:
-            self.etags[key] = '"' + hashlib.sha256(file.read_bytes()).hexdigest()[:20] + '"'
-        return self.etags[key]
+        if key not in self.cache:
+            data = file.read_bytes()
+            self.cache[key] = data, '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
+        return self.cache[key]
 
     async def handle(self, request):
         self.recorder.record(request)
@@ -97,16 +99,16 @@ class StaticBundle:
             return web.json_response(self.recorder.requests, headers=COMMON)
         file = self.resolve(request.path)
         encoding, body = pick_encoding(request.headers.get("Accept-Encoding"), file)
+        data, etag = self.read(body)
         headers = dict(COMMON, **{
             "Content-Type": MIME.get(file.suffix, "application/octet-stream"),
-            "Cache-Control": cache_control(request.path), "ETag": self.etag(body), "Vary": "Accept-Encoding",
+            "Cache-Control": cache_control(request.path), "ETag": etag, "Vary": "Accept-Encoding",
         })
         if encoding:
             headers["Content-Encoding"] = encoding
         if request.headers.get("If-None-Match") == headers["ETag"]:
             return web.Response(status=304, headers=headers)
-        data = b"" if request.method == "HEAD" else body.read_bytes()
-        return web.Response(body=data, headers=headers)
+        return web.Response(body=b"" if request.method == "HEAD" else data, headers=headers)
 
 
 def make_app(root, recorder=None):

@@ -1,0 +1,62 @@
+# xcplite developer commands. Both main targets install what a fresh Debian machine lacks, then are fast.
+#   make demo    build, then run a simulated pool + the CDN origin; prints the URL and the root password
+#   make test    every test: pytest over tests/ (pure, sim, e2e, ...) and tests/pure under MicroPython
+#   make schema  regenerate the simulator's schema from the XAPI datamodel
+#   make bench   cold-load figures of the login screen (JSON)
+SHELL := /bin/bash
+PYTHON := .venv/bin/python
+VENV_STAMP := .venv/.xcplite-installed
+NPM_STAMP := node_modules/.package-lock.json
+DEMO_ARGS ?=
+BENCH_ARGS ?= --runs 5
+
+.PHONY: demo test schema bench setup debian-base debian-chromium clean
+
+demo: setup
+	$(PYTHON) build.py serve $(DEMO_ARGS)
+
+test: setup debian-chromium
+	@status=0; \
+	$(PYTHON) -m pytest tests -q || status=1; \
+	node tests/mpy/run.mjs tests/pure tests/mpy/selftest || status=1; \
+	exit $$status
+
+schema: $(VENV_STAMP)
+	$(PYTHON) scripts/gen_schema.py
+
+bench: setup debian-chromium
+	$(PYTHON) bench/load.py $(BENCH_ARGS)
+
+setup: debian-base $(VENV_STAMP) $(NPM_STAMP)
+
+# Debian packages, installed only when missing and only as root (CI runs as root).
+define apt_install
+	if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(1); \
+	else \
+	  echo "missing Debian packages: $(1) (run make as root to install them, or install them yourself)" >&2; \
+	fi
+endef
+
+debian-base:
+	@missing=""; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
+	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v git >/dev/null || missing="$$missing git"; \
+	if [ -n "$$missing" ]; then $(call apt_install,$$missing); fi
+
+debian-chromium:
+	@if [ ! -x /usr/bin/chromium ]; then $(call apt_install,chromium); fi
+
+$(VENV_STAMP): pyproject.toml
+	[ -x $(PYTHON) ] || python3 -m venv .venv
+	$(PYTHON) -m pip install -q -e '.[dev]'
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+clean:
+	rm -rf dist dist-stub test-results .pytest_cache
