@@ -13,6 +13,7 @@ Module files are always named .js (never .mjs): XAPI's file server maps only .js
 type, and browsers refuse module scripts served as application/octet-stream.
 """
 import base64
+import fnmatch
 import hashlib
 import json
 import shutil
@@ -33,6 +34,13 @@ VENDOR = (
     ("micropython", "@micropython/micropython-webassembly-pyscript", ("micropython.mjs", "micropython.wasm"),
      {"micropython.mjs": "micropython.js"}),
 )
+# Exact edits to vendored files: (bundle file name glob, old text, new text). Each must match exactly once, so an
+# npm upgrade that changes the text fails the build instead of silently shipping unpatched code.
+PATCHES = (
+    # PyScript imports its whole Python package (~130 KB of source, compiled on every start, ~150 ms of the
+    # load) before the first script runs; the app imports only the parts it uses, when it uses them.
+    ("core-*.js", 'ho.push("import pyscript as _pyscript")', 'ho.push("_pyscript = None")'),
+)
 PLUGINS_OFF = ("codemirror", "deprecations-manager", "donkey", "error", "py-editor", "py-game", "py-terminal")
 LANGUAGE = "en"
 
@@ -50,6 +58,16 @@ def short_hash(chunks):
     return h.hexdigest()[:10]
 
 
+def patched(name, data):
+    for pattern, old, new in PATCHES:
+        if fnmatch.fnmatch(name, pattern):
+            count = data.count(old.encode())
+            if count != 1:
+                raise RuntimeError(f"patch for {name} expects {old!r} once, found it {count} times")
+            data = data.replace(old.encode(), new.encode())
+    return data
+
+
 def vendor_files():
     """{bundle path: bytes} for the vendored npm files."""
     out = {}
@@ -61,7 +79,7 @@ def vendor_files():
             if not matches:
                 raise FileNotFoundError(f"{src}/{pattern} is missing: run `npm ci`")
             for path in matches:
-                picked[renames.get(path.name, path.name)] = path.read_bytes()
+                picked[renames.get(path.name, path.name)] = patched(path.name, path.read_bytes())
         folder_name = f"vendor/{name}-{short_hash(picked.items())}"
         for file_name, data in picked.items():
             out[f"{folder_name}/{file_name}"] = data

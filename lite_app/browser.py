@@ -4,7 +4,11 @@ Everything else in lite_app talks to the page through the small functions here, 
 testable under CPython and MicroPython.
 """
 import js
-from pyscript.ffi import create_proxy
+
+try:  # MicroPython's own FFI: importing `pyscript` would compile its whole package at start-up
+    from jsffi import create_proxy
+except ImportError:  # Pyodide
+    from pyodide.ffi import create_proxy
 
 # Proxies handed to JS must stay referenced, or MicroPython may collect them while JS still calls them.
 _proxies = []

@@ -105,3 +105,15 @@ def test_hashed_names_change_with_content():
     a = bundler.hashed("app", ".json", b"one")
     assert a != bundler.hashed("app", ".json", b"two")
     assert re.fullmatch(r"app-[0-9a-f]{10}\.json", a)
+
+
+def test_vendored_pyscript_is_patched_and_a_stale_patch_fails_the_build(bundle):
+    core = next(p for p in bundle["manifest"]["files"] if "/core-" in p)
+    text = (bundle["dir"] / core).read_text()
+    assert 'ho.push("_pyscript = None")' in text and "import pyscript as _pyscript" not in text
+    try:
+        bundler.patched("core-X.js", b"no such text here")
+    except RuntimeError as error:
+        assert "found it 0 times" in str(error)
+    else:
+        raise AssertionError("a patch that no longer applies must fail the build")
