@@ -59,4 +59,4 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf dist dist-stub test-results .pytest_cache
+	rm -rf dist build/stub test-results .pytest_cache

@@ -32,7 +32,7 @@ def build(out, base_url):
 
 @cli.command(name="stub")
 @click.option("--base-url", default="", help="CDN folder holding boot.js; empty = use only the host-local copy.")
-@click.option("--out", default="dist-stub/index.html", show_default=True, type=click.Path(dir_okay=False),
+@click.option("--out", default="build/stub/index.html", show_default=True, type=click.Path(dir_okay=False),
               help="Where to write the stub ('-' for stdout).")
 @click.option("--timeout-ms", default=stub.CDN_TIMEOUT_MS, show_default=True,
               help="How long the CDN may take before the host-local copy is used.")
