@@ -19,35 +19,19 @@ def cancel(ctx, ref):
     ctx.sim.tasks.cancel(ref, by=ctx.task)
 
 
-@api("task.set_status")
-def set_status(ctx, ref, value):
-    ctx.db.require("task", ref)
-    ctx.db.set("task", ref, "status", value)
+def _setter(field, check=None):
+    """task.set_<field>: RO in the datamodel, but clients that own HTTP transfers report through them."""
+    def set_field(ctx, ref, value):
+        ctx.db.require("task", ref)
+        if check:
+            check(ctx, value)
+        ctx.db.set("task", ref, field, value)
+    return set_field
 
 
-@api("task.set_progress")
-def set_progress(ctx, ref, value):
-    ctx.db.require("task", ref)
-    ctx.db.set("task", ref, "progress", value)
-
-
-@api("task.set_result")
-def set_result(ctx, ref, value):
-    ctx.db.require("task", ref)
-    ctx.db.set("task", ref, "result", value)
-
-
-@api("task.set_error_info")
-def set_error_info(ctx, ref, value):
-    ctx.db.require("task", ref)
-    ctx.db.set("task", ref, "error_info", value)
-
-
-@api("task.set_resident_on")
-def set_resident_on(ctx, ref, value):
-    ctx.db.require("task", ref)
-    ctx.db.require("host", value)
-    ctx.db.set("task", ref, "resident_on", value)
+for _field in ("status", "progress", "result", "error_info"):
+    api("task.set_" + _field)(_setter(_field))
+api("task.set_resident_on")(_setter("resident_on", lambda ctx, host: ctx.db.require("host", host)))
 
 
 def result_of(value):
