@@ -7,9 +7,8 @@ Fixtures for tests (and for later app tests in this folder):
 - `sim`         the session's default pool: stub pointing at `cdn`, local copy installed
 - `browser`     Debian's Chromium driven by Playwright (one per test module)
 - `guard`       a fresh browser context with every check armed (see harness.Guard)
-- `app_page`    a page of that context; `open_app(page, sim)` navigates to a pool's stub
+- `app_page`    a page of that context; harness.open_app(page, sim, guard) navigates to a pool's stub
 """
-import json
 import sys
 from pathlib import Path
 
@@ -111,19 +110,7 @@ def app_page(guard):
     return guard.context.new_page()
 
 
-def open_app(page, sim, guard=None):
-    """Navigate to a pool's stub (allowing that pool's origins in the guard)."""
-    if guard is not None:
-        guard.allow_sim(sim)
-    page.goto(sim.url)
-    return page
-
-
 @pytest.fixture
 def manifest_version(bundle):
     manifest = bundle["manifest"]
     return manifest["version"], manifest["revision"][:12]
-
-
-def read_manifest(folder):
-    return json.loads((folder / "manifest.json").read_text())

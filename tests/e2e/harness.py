@@ -120,3 +120,11 @@ class Guard:
         text = "\n".join(self.console + ["", "violations:"] + self.violations())
         (folder / "console.log").write_text(text + "\n", encoding="utf-8")
         return folder
+
+
+def open_app(page, sim, guard=None):
+    """Navigate to a pool's stub (allowing that pool's origins in the guard)."""
+    if guard is not None:
+        guard.allow_sim(sim)
+    page.goto(sim.url)
+    return page

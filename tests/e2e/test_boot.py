@@ -4,9 +4,8 @@ import shutil
 
 import pytest
 
-from conftest import open_app
 from devserver import procs
-from harness import Cdn
+from harness import Cdn, open_app
 
 FALLBACK_DEADLINE_MS = 3000
 

@@ -1,7 +1,8 @@
 """The browser checks really catch what they guard against (so a passing browser test means something)."""
 import urllib.request
 
-from conftest import open_app
+from harness import open_app
+
 
 FOREIGN = "http://198.51.100.7/tracker.js"  # TEST-NET-2: never routable; the request is aborted anyway
 

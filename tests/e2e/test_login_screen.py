@@ -1,8 +1,7 @@
 """The first screen: branded, accessible login form painted before Python starts, made interactive by Python."""
 import re
 
-from conftest import open_app
-from harness import ROOT
+from harness import ROOT, open_app
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
