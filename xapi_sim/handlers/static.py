@@ -15,7 +15,13 @@ async def stub(request):
     return web.Response(text=NO_STUB, content_type="text/html")
 
 
+async def no_bundle(request):
+    return web.Response(status=404, text="No local copy of the app is installed on this host.")
+
+
 def add_routes(app, local_bundle=None):
     app.router.add_get("/", stub)
     if local_bundle:
         app.router.add_static("/xcplite/", local_bundle, show_index=False)
+    else:
+        app.router.add_get("/xcplite/{tail:.*}", no_bundle)
