@@ -1,0 +1,65 @@
+"""The app's pure state: what the views read (see lite_app/pages.py for the contract).
+
+`State` is handed to every view and action handler. It holds the live record cache, the current
+route, view-local UI state and a few services the shell injects (translation, notices, record
+requests). It does no I/O itself: the controller (lite_app/controller.py) and the browser
+edge act on what it records.
+"""
+from lite_app import router
+from lite_app.i18n import translate
+from lite_app.xapi.cache import Cache
+
+NOTICE_LIMIT = 3
+
+
+class State:
+    """Everything a render reads; changed by the controller, actions and events."""
+
+    def __init__(self, cache=None, t=None):
+        self.cache = cache if cache is not None else Cache()
+        self.route = router.DEFAULT
+        self.ui = {}
+        self.now = 0.0
+        self.t = t or translate
+        self.client = None
+        self.user = ""
+        self.viewport = (1280, 800)
+        # "live" (event loop healthy), "loading" (first load), "reconnecting" (banner shown)
+        self.connection = "loading"
+        self.notices = []
+        self.requested = []
+        self._notice_id = 0
+
+    def href(self, page, params=None):
+        """The hash link to a page (never carries a session)."""
+        return router.build(page, params)
+
+    def request_record(self, cls, ref):
+        """Ask the shell for the full `<cls>.get_record(ref)`; it lands in the cache."""
+        pair = (cls, ref)
+        if pair not in self.requested:
+            self.requested.append(pair)
+
+    def take_requests(self):
+        """The record requests queued since the last call (the shell fetches them)."""
+        pending, self.requested = self.requested, []
+        return pending
+
+    def notify(self, text, kind="info"):
+        """Show a transient message; the newest NOTICE_LIMIT are kept. Returns its id."""
+        self._notice_id += 1
+        self.notices = (self.notices + [(self._notice_id, kind, text)])[-NOTICE_LIMIT:]
+        return self._notice_id
+
+    def dismiss(self, notice_id):
+        self.notices = [n for n in self.notices if n[0] != notice_id]
+
+    def reset(self):
+        """Forget everything about the pool and the user (logout, expired session)."""
+        self.cache.clear()
+        self.ui = {}
+        self.client = None
+        self.user = ""
+        self.connection = "loading"
+        self.notices = []
+        self.requested = []

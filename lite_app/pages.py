@@ -1,0 +1,101 @@
+"""The page registry: which module renders each route, and the contract between the shell and the views.
+
+The shell (lite_app/app.py, lite_app/main.py) owns login, the live cache, the router, the header, the
+navigation tree and the reconnect banner. A page owns the main content area. A page module exposes:
+
+- `render(state) -> list of vdom nodes` (lite_app/ui/vdom.py) for the main area. Pure: read
+  `state`, never call XAPI here. Called again after every batch of changes (coalesced per animation
+  frame) and after every action, so it must be cheap: virtualise long lists.
+- optional `title(state) -> str`: the page title (the shell appends " - " + the pool name).
+- optional `actions = {name: handler(state, payload)}`: handlers for `data-action="name"` elements of
+  the page. `payload` is the bridge's dict `{action, type, data, value, checked, form, shift,
+  scroll}` (`data` holds the element's data-* attributes, `scroll` is `[scrollTop, clientHeight]`
+  for scroll events). A handler changes `state.ui` and/or returns a coroutine (e.g. an XAPI call
+  through `state.client`); the shell awaits it, shows a failed call with `state.notify`, then
+  re-renders. Action names are global: prefix them with the page name (`vmlist.sort`).
+- optional `CLASSES`: XAPI classes the page needs beyond `LOADED_CLASSES` (loaded on first visit).
+
+`state` (lite_app.app.State) offers:
+- `state.cache`   lite_app.xapi.cache.Cache, live (get_all_records + event.from)
+- `state.route`   (page, params): `params` is a dict of str (path parameters and the query string)
+- `state.ui`      dict for view-local UI state that survives re-renders (scroll, search text, sort,
+                  expanded tree nodes). Key it by page: `state.ui["vmlist.query"]`.
+- `state.now`     seconds since the epoch (float), injected by the shell at each render
+- `state.t(key)`  translate a catalog key (lite_app/i18n.py)
+- `state.client`  lite_app.xapi.client.Client (in actions only: `await state.client.call(...)`)
+- `state.request_record(cls, ref)`: ask for a full record (`<cls>.get_record`) when the projected
+  one from the list load is not enough; it arrives in the cache and the page re-renders.
+- `state.notify(text, kind="info"|"error")`: a transient message in the shell's notice area
+- `state.viewport`  (width, height) of the window in CSS pixels
+- `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
+
+Routes (lite_app/router.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
+`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`; `?key=value` query parameters are merged into params.
+
+Page modules are imported on first use (startup compiles only what the first screen needs).
+"""
+import sys
+
+# page name -> module path. A page missing here (or failing to import) renders the shell's
+# "page not found" view, so entries can be added as the pages are written.
+PAGES = {
+    "dashboard": "lite_app.ui.dashboard",
+    "vms": "lite_app.ui.vmlist",
+    "vm": "lite_app.ui.vm",
+    "host": "lite_app.ui.host",
+    "storage": "lite_app.ui.storage",
+    "sr": "lite_app.ui.storage",
+    "networks": "lite_app.ui.network",
+    "network": "lite_app.ui.network",
+}
+
+# Classes loaded at login and watched through event.from; lite_app.model.FIELDS names the fields
+# kept from each (its keys are loaded too). "pool", "host" and "VM" feed the shell's own tree.
+LOADED_CLASSES = ("pool", "host", "host_metrics", "VM", "VM_metrics", "VM_guest_metrics", "VBD",
+                  "VDI", "SR", "PBD", "network", "PIF", "PIF_metrics", "VIF", "task", "message")
+
+_modules = {}
+
+
+def module_for(page):
+    """The module rendering `page`, imported on first use; None when there is none (yet)."""
+    name = PAGES.get(page)
+    if name is None:
+        return None
+    if name not in _modules:
+        try:
+            __import__(name)
+            _modules[name] = sys.modules[name]
+        except ImportError as error:
+            # Only a page not written yet counts as missing; a broken import inside it must show.
+            if name.split(".")[-1] not in str(error):
+                raise
+            _modules[name] = None
+    return _modules[name]
+
+
+def loaded_modules():
+    """The page modules imported so far (their actions are live)."""
+    return [module for module in _modules.values() if module is not None]
+
+
+def fields():
+    """{class: [field, ...]} for projecting get_all_records replies, or {} without lite_app.model."""
+    try:
+        from lite_app import model
+    except ImportError:
+        return {}
+    out = {}
+    for cls in model.FIELDS:
+        out[cls] = list(model.FIELDS[cls])
+    return out
+
+
+def classes():
+    """Every class to load and watch: LOADED_CLASSES plus any class model.FIELDS names, sorted."""
+    names = {}
+    for cls in LOADED_CLASSES:
+        names[cls] = True
+    for cls in fields():
+        names[cls] = True
+    return sorted(names)
