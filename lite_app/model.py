@@ -1,0 +1,299 @@
+"""Derived data the views show, computed from the record cache (pure: CPython and MicroPython).
+
+Records stay as XAPI sends them (lite_app/xapi/cache.py); this module answers the questions the pages
+ask: which fields each class needs (FIELDS, used to project big get_all_records replies in JS), which
+VMs go under which host in the tree, a VM's IPs, disks and NICs, a host's memory, pool-wide figures.
+Each function reads what it needs through refs, so one event changes one record and the next render
+is right without any derived state to invalidate.
+"""
+from lite_app import fmt
+
+NULL = "OpaqueRef:NULL"
+LIVE_STATES = ("Running", "Paused")
+POWER_STATES = ("Running", "Paused", "Suspended", "Halted")
+
+# The fields each class's views read: the bridge keeps only these from get_all_records replies, so a
+# 10,000-VM reply crosses into Python at a fraction of its size. Events still bring whole records.
+FIELDS = {
+    "pool": ("uuid", "name_label", "name_description", "master", "default_SR", "tags"),
+    "host": ("uuid", "name_label", "name_description", "hostname", "address", "enabled", "metrics",
+             "cpu_info", "software_version", "other_config", "memory_overhead", "resident_VMs",
+             "PIFs", "PBDs", "control_domain", "current_operations", "allowed_operations", "tags"),
+    "host_metrics": ("uuid", "live", "memory_total", "memory_free"),
+    "VM": ("uuid", "name_label", "name_description", "power_state", "is_a_template",
+           "is_default_template", "is_a_snapshot", "is_control_domain", "resident_on", "affinity",
+           "VCPUs_at_startup", "VCPUs_max", "memory_dynamic_max", "memory_static_max", "metrics",
+           "guest_metrics", "VBDs", "VIFs", "snapshots", "snapshot_of", "snapshot_time", "tags",
+           "other_config", "allowed_operations", "current_operations", "blocked_operations",
+           "domain_type", "consoles"),
+    "VM_metrics": ("uuid", "VCPUs_number", "memory_actual", "start_time"),
+    "VM_guest_metrics": ("uuid", "os_version", "networks", "PV_drivers_detected",
+                         "PV_drivers_version"),
+    "VBD": ("uuid", "VM", "VDI", "device", "userdevice", "type", "mode", "bootable",
+            "currently_attached", "empty"),
+    "VDI": ("uuid", "name_label", "name_description", "SR", "virtual_size",
+            "physical_utilisation", "type", "read_only", "VBDs", "is_a_snapshot"),
+    "SR": ("uuid", "name_label", "name_description", "type", "content_type", "shared",
+           "physical_size", "physical_utilisation", "virtual_allocation", "PBDs", "VDIs",
+           "other_config", "tags"),
+    "PBD": ("uuid", "host", "SR", "currently_attached"),
+    "network": ("uuid", "name_label", "name_description", "bridge", "MTU", "PIFs", "VIFs",
+                "other_config", "tags"),
+    "PIF": ("uuid", "device", "host", "network", "MAC", "MTU", "VLAN", "IP", "netmask", "gateway",
+            "ip_configuration_mode", "management", "currently_attached", "physical", "metrics"),
+    "PIF_metrics": ("uuid", "carrier", "speed"),
+    "VIF": ("uuid", "device", "VM", "network", "MAC", "MTU", "currently_attached"),
+    "task": ("uuid", "name_label", "status", "progress", "created", "resident_on"),
+    "message": ("uuid", "name", "priority", "cls", "obj_uuid", "timestamp", "body"),
+}
+
+# Messages at or above this importance (XAPI: 1 is the most important) count as alarms.
+ALARM_PRIORITY = 3
+# SR types that are not storage capacity (removable drives).
+NO_CAPACITY_TYPES = ("udev",)
+
+
+def deref(cache, cls, ref):
+    if not ref or ref == NULL:
+        return None
+    return cache.get(cls, ref)
+
+
+def name_key(record):
+    """Sort key by name, case-insensitive, then uuid so equal names keep a stable order."""
+    return ((record.get("name_label") or "").lower(), record.get("uuid") or "")
+
+
+def is_guest(vm):
+    """A real VM: not a template, snapshot or control domain."""
+    return not (vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"))
+
+
+def guests(cache):
+    """[(ref, record)] of every guest VM, in no set order."""
+    table = cache.all("VM")
+    return [(ref, table[ref]) for ref in table if is_guest(table[ref])]
+
+
+def live_host(vm):
+    """The host ref a running or paused VM lives on, else None."""
+    host = vm.get("resident_on")
+    if vm.get("power_state") in LIVE_STATES and host and host != NULL:
+        return host
+    return None
+
+
+def tree(cache):
+    """The navigation tree: (pool_ref, pool, [(host_ref, host, [(vm_ref, vm)])], [(vm_ref, vm)]).
+
+    Running (and paused) VMs go under their host; the rest under the pool. Lists are sorted by name.
+    """
+    hosts = cache.all("host")
+    under = {}
+    for ref in hosts:
+        under[ref] = []
+    others = []
+    for ref, vm in guests(cache):
+        host = live_host(vm)
+        (under[host] if host in under else others).append((ref, vm))
+    by_name = lambda pair: name_key(pair[1])
+    groups = [(ref, hosts[ref], sorted(under[ref], key=by_name)) for ref in hosts]
+    groups.sort(key=lambda group: name_key(group[1]))
+    pool_ref, pool = cache.first("pool")
+    return pool_ref, pool, groups, sorted(others, key=by_name)
+
+
+def network_ips(networks, device=None):
+    """IPs from VM_guest_metrics.networks ("0/ip", "0/ipv4/0", "0/ipv6/0"...), IPv4 first, no repeats.
+
+    With `device`, only that NIC's addresses.
+    """
+    keyed = []
+    for key in networks or {}:
+        parts = key.split("/")
+        if device is not None and parts[0] != str(device):
+            continue
+        family = 1 if len(parts) > 1 and parts[1] == "ipv6" else 0
+        index = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else -1
+        nic = int(parts[0]) if parts[0].isdigit() else 999
+        keyed.append(((family, nic, index), networks[key]))
+    keyed.sort()
+    seen, out = {}, []
+    for _key, ip in keyed:
+        if ip and ip not in seen:
+            seen[ip] = True
+            out.append(ip)
+    return out
+
+
+def vm_ips(cache, vm, device=None):
+    metrics = deref(cache, "VM_guest_metrics", vm.get("guest_metrics"))
+    return network_ips(metrics.get("networks") if metrics else None, device)
+
+
+def _userdevice_key(vbd):
+    device = vbd.get("userdevice") or ""
+    return (int(device) if device.isdigit() else 999, device)
+
+
+def vm_disks(cache, vm):
+    """The VM's VBDs with their VDI and SR: list of dicts sorted by userdevice."""
+    disks = []
+    for ref in vm.get("VBDs") or ():
+        vbd = cache.get("VBD", ref)
+        if vbd is None:
+            continue
+        vdi = deref(cache, "VDI", vbd.get("VDI"))
+        sr = deref(cache, "SR", vdi.get("SR")) if vdi else None
+        disks.append({"ref": ref, "vbd": vbd, "vdi_ref": vbd.get("VDI"), "vdi": vdi,
+                      "sr_ref": vdi.get("SR") if vdi else None, "sr": sr})
+    disks.sort(key=lambda disk: _userdevice_key(disk["vbd"]))
+    return disks
+
+
+def vm_disk_total(cache, vm):
+    """Sum of the virtual sizes of the VM's disks (CDs excluded)."""
+    total = 0
+    for disk in vm_disks(cache, vm):
+        if disk["vbd"].get("type") == "Disk" and disk["vdi"]:
+            total += int(disk["vdi"].get("virtual_size") or 0)
+    return total
+
+
+def vm_nics(cache, vm):
+    """The VM's VIFs with their network and IPs: list of dicts sorted by device number."""
+    metrics = deref(cache, "VM_guest_metrics", vm.get("guest_metrics"))
+    networks = metrics.get("networks") if metrics else None
+    nics = []
+    for ref in vm.get("VIFs") or ():
+        vif = cache.get("VIF", ref)
+        if vif is None:
+            continue
+        device = vif.get("device") or ""
+        nics.append({"ref": ref, "vif": vif, "network_ref": vif.get("network"),
+                     "network": deref(cache, "network", vif.get("network")),
+                     "ips": network_ips(networks, device)})
+    nics.sort(key=lambda nic: (int(nic["vif"]["device"]) if (nic["vif"].get("device") or "").isdigit()
+                               else 999))
+    return nics
+
+
+def vm_snapshots(cache, vm):
+    """[(ref, snapshot)] of the VM's snapshots, newest first."""
+    found = []
+    for ref in vm.get("snapshots") or ():
+        snap = cache.get("VM", ref)
+        if snap is not None:
+            found.append((ref, snap))
+    found.sort(key=lambda pair: pair[1].get("snapshot_time") or "", reverse=True)
+    return found
+
+
+def vm_vcpus(cache, vm):
+    """vCPUs in use when live (VM_metrics), else the number it starts with."""
+    if vm.get("power_state") in LIVE_STATES:
+        metrics = deref(cache, "VM_metrics", vm.get("metrics"))
+        if metrics and metrics.get("VCPUs_number"):
+            return int(metrics["VCPUs_number"])
+    return int(vm.get("VCPUs_at_startup") or 0)
+
+
+def vm_memory(cache, vm):
+    """Memory in bytes: the live domain's actual size, else the dynamic maximum it would get."""
+    if vm.get("power_state") in LIVE_STATES:
+        metrics = deref(cache, "VM_metrics", vm.get("metrics"))
+        if metrics and metrics.get("memory_actual"):
+            return int(metrics["memory_actual"])
+    return int(vm.get("memory_dynamic_max") or 0)
+
+
+def vm_uptime(cache, vm, now):
+    """Seconds since the live VM started, or None."""
+    if vm.get("power_state") not in LIVE_STATES or now is None:
+        return None
+    metrics = deref(cache, "VM_metrics", vm.get("metrics"))
+    start = fmt.parse_time(metrics.get("start_time")) if metrics else None
+    return max(0, now - start) if start else None
+
+
+def vm_os(cache, vm):
+    """The guest OS name its agent reports, or ""."""
+    metrics = deref(cache, "VM_guest_metrics", vm.get("guest_metrics"))
+    version = (metrics.get("os_version") if metrics else None) or {}
+    return version.get("name") or version.get("distro") or ""
+
+
+def host_memory(cache, host):
+    """(used, total) bytes of a host.
+
+    XAPI's host_metrics.memory_free when it reports one; otherwise the host's own overhead plus what
+    its resident domains (dom0 included) use, as XAPI computes free memory.
+    """
+    metrics = deref(cache, "host_metrics", host.get("metrics"))
+    total = int(metrics.get("memory_total") or 0) if metrics else 0
+    free = int(metrics.get("memory_free") or 0) if metrics else 0
+    if free > 0:
+        return max(0, total - free), total
+    used = int(host.get("memory_overhead") or 0)
+    for ref in host.get("resident_VMs") or ():
+        vm = cache.get("VM", ref)
+        if vm is not None:
+            used += vm_memory(cache, vm)
+    return min(used, total) if total else used, total
+
+
+def host_live(cache, host):
+    metrics = deref(cache, "host_metrics", host.get("metrics"))
+    return bool(metrics and metrics.get("live"))
+
+
+def host_cpus(host):
+    info = host.get("cpu_info") or {}
+    count = info.get("cpu_count") or "0"
+    return int(count) if str(count).isdigit() else 0
+
+
+def host_uptime(host, now):
+    boot = fmt.parse_epoch((host.get("other_config") or {}).get("boot_time"))
+    if boot is None or now is None:
+        return None
+    return max(0, now - boot)
+
+
+def host_pifs(cache, host):
+    """[(ref, PIF)] of a host sorted by device then VLAN."""
+    found = []
+    for ref in host.get("PIFs") or ():
+        pif = cache.get("PIF", ref)
+        if pif is not None:
+            found.append((ref, pif))
+    found.sort(key=lambda pair: (pair[1].get("device") or "", pair[1].get("VLAN") or -1))
+    return found
+
+
+def sr_usage(sr):
+    """(used, size) bytes of an SR."""
+    return int(sr.get("physical_utilisation") or 0), int(sr.get("physical_size") or 0)
+
+
+def has_capacity(sr):
+    return sr.get("type") not in NO_CAPACITY_TYPES and int(sr.get("physical_size") or 0) > 0
+
+
+def is_alarm(message):
+    return int(message.get("priority") or 99) <= ALARM_PRIORITY
+
+
+def alarm_value(message):
+    """The measured value an ALARM body starts with ("value: 0.954"), or None."""
+    body = message.get("body") or ""
+    if message.get("name") == "ALARM" and body.startswith("value:"):
+        return body.split("\n", 1)[0][6:].strip()
+    return None
+
+
+def latest(records, field, limit):
+    """[(ref, record)] of `records` ({ref: record}) sorted by `field` (a time), newest first."""
+    pairs = [(ref, records[ref]) for ref in records]
+    pairs.sort(key=lambda pair: (pair[1].get(field) or "", pair[0]), reverse=True)
+    return pairs[:limit]

@@ -1,0 +1,208 @@
+"""Derived data (lite_app.model), formatting (lite_app.fmt) and VM search/sort (lite_app.vmquery)."""
+from views_fixture import GiB, HOSTILE, NOW, make_cache, ref
+
+from lite_app import fmt, model, vmquery
+
+
+def test_sizes_use_binary_units_with_at_most_one_decimal():
+    assert fmt.size(0) == "0 B"
+    assert fmt.size(1536) == "1.5 KiB"
+    assert fmt.size(16 * GiB) == "16 GiB"
+    assert fmt.size(int(1.3 * GiB)) == "1.3 GiB"
+    assert fmt.size(900 * GiB) == "900 GiB"
+    assert fmt.size(8 * 1024 * GiB) == "8 TiB"
+    assert fmt.size(None) == "\u2014" and fmt.size("x") == "\u2014"
+
+
+def test_percent_is_clamped_and_safe_on_zero():
+    assert fmt.percent(1, 4) == 25
+    assert fmt.percent(5, 4) == 100
+    assert fmt.percent(1, 0) == 0
+    assert fmt.percent(None, 10) == 0
+
+
+def test_durations_show_the_two_largest_units():
+    assert fmt.duration(42) == "42 s"
+    assert fmt.duration(3 * 86400 + 4 * 3600 + 5) == "3 d 4 h"
+    assert fmt.duration(5 * 3600 + 12 * 60) == "5 h 12 min"
+    assert fmt.duration(2 * 86400) == "2 d"
+    assert fmt.duration(0) == "0 s"
+
+
+def test_relative_times():
+    assert fmt.relative(NOW - 10, NOW) == "just now"
+    assert fmt.relative(NOW - 300, NOW) == "5 min ago"
+    assert fmt.relative(NOW - 3 * 86400 - 60, NOW) == "3 d ago"
+    assert fmt.relative(None, NOW) == "\u2014"
+
+
+def test_xapi_datetimes_parse_in_every_form_xapi_writes():
+    assert fmt.parse_time("19700101T00:00:00Z") == 0
+    assert fmt.parse_time("20250615T15:06:40Z") == NOW
+    assert fmt.parse_time("2025-06-15T15:06:40Z") == NOW
+    assert fmt.parse_time("20250615T17:06:40+02:00") == NOW
+    assert fmt.parse_time("20250615T15:06:40.123Z") == NOW
+    assert fmt.parse_time("20000301T00:00:00Z") == 951868800  # after a leap day in a century year
+    for bad in ("", "garbage", None, "2025T1", "20250615T15:06Z"):
+        assert fmt.parse_time(bad) is None, bad
+
+
+def test_dates_print_without_strftime():
+    assert fmt.date_text(NOW) == "2025-06-15 15:06 UTC"
+    assert fmt.date_text(951868800) == "2000-03-01 00:00 UTC"
+    assert fmt.civil_from_days(fmt.days_from_civil(1999, 12, 31)) == (1999, 12, 31)
+    assert fmt.parse_epoch("1712345678.") == 1712345678.0 and fmt.parse_epoch("") is None
+
+
+def test_tree_puts_running_vms_under_their_host_and_the_rest_under_the_pool():
+    cache = make_cache()
+    pool_ref, pool, groups, others = model.tree(cache)
+    assert pool_ref == ref("pool") and pool["name_label"] == "Demo pool"
+    assert [host["name_label"] for _ref, host, _vms in groups] == ["xcp-ng-01", "xcp-ng-02"]
+    assert [vm["name_label"] for _ref, vm in groups[0][2]] == ["web-01"]
+    assert [vm["name_label"] for _ref, vm in groups[1][2]] == [HOSTILE, "db-01"]
+    assert [vm["name_label"] for _ref, vm in others] == ["app-01", "mail-01"]
+    # templates, snapshots and control domains are not guests
+    names = [vm["name_label"] for _r, vm in model.guests(cache)]
+    assert "Debian Bookworm 12" not in names and "before-upgrade" not in names
+    assert not [name for name in names if name.startswith("Control domain")]
+
+
+def test_tree_follows_a_vm_that_stops():
+    cache = make_cache()
+    web = dict(cache.get("VM", ref("web")), power_state="Halted", resident_on="OpaqueRef:NULL")
+    cache.apply([{"class": "vm", "operation": "mod", "ref": ref("web"), "snapshot": web}])
+    _p, _pool, groups, others = model.tree(cache)
+    assert groups[0][2] == []
+    assert "web-01" in [vm["name_label"] for _r, vm in others]
+
+
+def test_ips_come_from_guest_metrics_ipv4_first_without_repeats():
+    cache = make_cache()
+    web = cache.get("VM", ref("web"))
+    assert model.vm_ips(cache, web) == ["10.1.0.2", "10.2.0.2", "fd00::2"]
+    assert model.vm_ips(cache, web, "1") == ["10.2.0.2"]
+    assert model.vm_ips(cache, cache.get("VM", ref("app"))) == []
+    assert model.network_ips({"10/ip": "10.9.0.1", "2/ip": "10.3.0.1"}) == ["10.3.0.1", "10.9.0.1"]
+
+
+def test_disks_follow_vbd_to_vdi_to_sr():
+    cache = make_cache()
+    disks = model.vm_disks(cache, cache.get("VM", ref("web")))
+    assert [d["vbd"]["device"] for d in disks] == ["xvda", "xvdd"]
+    assert disks[0]["vdi"]["virtual_size"] == 20 * GiB and disks[0]["sr"]["name_label"] == "Local storage"
+    assert disks[1]["sr"]["name_label"] == "ISO library"
+    assert model.vm_disk_total(cache, cache.get("VM", ref("web"))) == 20 * GiB, "CDs do not count"
+
+
+def test_nics_carry_their_network_and_ips():
+    cache = make_cache()
+    nics = model.vm_nics(cache, cache.get("VM", ref("web")))
+    assert [(n["vif"]["device"], n["network"]["name_label"], n["ips"]) for n in nics] == [
+        ("0", "Pool-wide network associated with eth0", ["10.1.0.2", "fd00::2"]),
+        ("1", "Storage VLAN 20", ["10.2.0.2"])]
+
+
+def test_vcpus_and_memory_prefer_live_metrics():
+    cache = make_cache()
+    assert model.vm_vcpus(cache, cache.get("VM", ref("web"))) == 4
+    assert model.vm_vcpus(cache, cache.get("VM", ref("app"))) == 1
+    assert model.vm_memory(cache, cache.get("VM", ref("db"))) == 8 * GiB
+    assert model.vm_uptime(cache, cache.get("VM", ref("web")), NOW) == 3600
+    assert model.vm_uptime(cache, cache.get("VM", ref("app")), NOW) is None
+    assert model.vm_os(cache, cache.get("VM", ref("web"))) == "Debian GNU/Linux 12 (bookworm)"
+
+
+def test_host_memory_counts_overhead_and_resident_domains_unless_xapi_reports_free():
+    cache = make_cache()
+    assert model.host_memory(cache, cache.get("host", ref("h1"))) == ((2 + 4 + 2) * GiB, 64 * GiB)
+    assert model.host_memory(cache, cache.get("host", ref("h2"))) == ((2 + 4 + 8 + 2) * GiB, 32 * GiB)
+    metrics = dict(cache.get("host_metrics", ref("hm1")), memory_free=60 * GiB)
+    cache.apply([{"class": "host_metrics", "operation": "mod", "ref": ref("hm1"), "snapshot": metrics}])
+    assert model.host_memory(cache, cache.get("host", ref("h1"))) == (4 * GiB, 64 * GiB)
+
+
+def test_host_figures():
+    cache = make_cache()
+    host = cache.get("host", ref("h1"))
+    assert model.host_cpus(host) == 24 and model.host_live(cache, host)
+    assert model.host_uptime(host, NOW) == 3 * 86400 + 3600
+    assert [pif["device"] for _r, pif in model.host_pifs(cache, host)] == ["eth0", "eth1"]
+
+
+def test_sr_capacity_and_alarms():
+    cache = make_cache()
+    assert model.sr_usage(cache.get("SR", ref("nfs"))) == (7680 * GiB, 8192 * GiB)
+    assert not model.has_capacity(cache.get("SR", ref("udev")))
+    messages = cache.all("message")
+    assert sorted(m["name"] for m in messages.values() if model.is_alarm(m)) == [
+        "ALARM", "HOST_CLOCK_SKEW_DETECTED"]
+    assert model.alarm_value(messages[ref("m1")]) == "0.954"
+    assert [r for r, _m in model.latest(messages, "timestamp", 2)] == [ref("m2"), ref("m1")]
+
+
+def test_snapshots_newest_first():
+    cache = make_cache()
+    snaps = model.vm_snapshots(cache, cache.get("VM", ref("web")))
+    assert [s["name_label"] for _r, s in snaps] == ["before-upgrade"]
+
+
+def test_fields_name_every_field_the_model_reads():
+    for cls in ("VM", "host", "SR", "VDI", "VBD", "VIF", "PIF", "network", "message", "task"):
+        assert "uuid" in model.FIELDS[cls], cls
+    for field in ("power_state", "resident_on", "guest_metrics", "VBDs", "VIFs", "tags", "metrics"):
+        assert field in model.FIELDS["VM"]
+    assert "networks" in model.FIELDS["VM_guest_metrics"]
+
+
+def names(cache, refs):
+    return [cache.get("VM", r)["name_label"] for r in refs]
+
+
+def test_search_matches_name_uuid_ip_and_tag_every_word():
+    cache = make_cache()
+    index = vmquery.SearchIndex()
+    assert names(cache, vmquery.select(cache, index, "web")[0]) == ["web-01"]
+    assert names(cache, vmquery.select(cache, index, "UUID-DB")[0]) == ["db-01"]
+    assert names(cache, vmquery.select(cache, index, "10.2.0")[0]) == ["web-01"]
+    assert names(cache, vmquery.select(cache, index, "prod")[0]) == ["db-01", "web-01"]
+    assert names(cache, vmquery.select(cache, index, "prod team-web")[0]) == ["web-01"]
+    assert vmquery.select(cache, index, "nothing-like-this") == ([], 5)
+    assert vmquery.select(cache, index, "Debian")[0] == [], "templates are not listed"
+
+
+def test_search_index_follows_replaced_records():
+    cache = make_cache()
+    index = vmquery.SearchIndex()
+    assert vmquery.select(cache, index, "renamed")[0] == []
+    web = dict(cache.get("VM", ref("web")), name_label="renamed-web")
+    cache.apply([{"class": "vm", "operation": "mod", "ref": ref("web"), "snapshot": web}])
+    assert vmquery.select(cache, index, "renamed")[0] == [ref("web")]
+    gm = dict(cache.get("VM_guest_metrics", ref("web-gm")), networks={"0/ip": "192.168.7.7"})
+    cache.apply([{"class": "vm_guest_metrics", "operation": "mod", "ref": ref("web-gm"), "snapshot": gm}])
+    assert vmquery.select(cache, index, "192.168.7")[0] == [ref("web")]
+    cache.apply([{"class": "vm", "operation": "del", "ref": ref("web")}])
+    index.prune(cache)
+    assert ref("web") not in index.entries
+
+
+def test_filters_by_power_state_and_host():
+    cache = make_cache()
+    index = vmquery.SearchIndex()
+    assert names(cache, vmquery.select(cache, index, power="Running")[0]) == [HOSTILE, "web-01"]
+    assert names(cache, vmquery.select(cache, index, host=ref("h2"))[0]) == [HOSTILE, "db-01"]
+    assert names(cache, vmquery.select(cache, index, host=vmquery.NO_HOST)[0]) == ["app-01", "mail-01"]
+
+
+def test_sort_columns_and_direction():
+    cache = make_cache()
+    index = vmquery.SearchIndex()
+    by = lambda sort, desc=False: names(cache, vmquery.select(cache, index, sort=sort, descending=desc)[0])
+    assert by("name") == [HOSTILE, "app-01", "db-01", "mail-01", "web-01"]
+    assert by("name", True) == list(reversed(by("name")))
+    assert by("state") == [HOSTILE, "web-01", "db-01", "mail-01", "app-01"]
+    assert by("memory", True)[0] == "db-01"
+    assert by("vcpus", True)[0] == "web-01"
+    assert by("host")[:2] == ["web-01", HOSTILE]
+    assert by("ip")[0] == "web-01"
+    assert vmquery.ip_key("10.0.0.9") < vmquery.ip_key("10.0.0.10") < vmquery.ip_key("fd00::1")
