@@ -27,7 +27,7 @@ def size(value):
 def number(amount):
     """A figure with at most one decimal, none when it is whole or large: 1.5, 16, 123."""
     if unit_free_whole(amount) or abs(amount) >= 100:
-        return str(int(round(amount)))
+        return str(int(amount + 0.5) if amount >= 0 else -int(-amount + 0.5))
     text = "%.1f" % amount
     return text[:-2] if text.endswith(".0") else text
 
@@ -44,7 +44,8 @@ def percent(part, whole):
         return 0
     if whole <= 0:
         return 0
-    return max(0, min(100, int(round(100.0 * part / whole))))
+    # Half up, the same in every runtime (round() halves to even).
+    return max(0, min(100, int(100.0 * part / whole + 0.5)))
 
 
 def duration(seconds, t=translate):

@@ -1,0 +1,174 @@
+"""The pool dashboard (route `#/`): status, CPU provisioning, RAM per host, storage per SR, tasks, alarms.
+
+It is the first page after login, so its figures come from one pass over the cache (`summary`) and
+each card reads only the few records it lists.
+"""
+from lite_app import fmt, model
+from lite_app.ui import widgets as w
+from lite_app.ui.vdom import h
+
+ALARM_LIMIT = 5
+TASK_LIMIT = 8
+
+
+def summary(cache):
+    """Pool-wide figures: hosts up/total, guests by power state, running vCPUs vs physical CPUs."""
+    hosts = cache.all("host")
+    out = {"hosts": len(hosts), "hosts_up": 0, "cpus": 0, "vcpus": 0, "vms": 0}
+    for power in model.POWER_STATES:
+        out[power] = 0
+    for ref in hosts:
+        out["cpus"] += model.host_cpus(hosts[ref])
+        if model.host_live(cache, hosts[ref]):
+            out["hosts_up"] += 1
+    table = cache.all("VM")
+    for ref in table:
+        vm = table[ref]
+        if not model.is_guest(vm):
+            continue
+        out["vms"] += 1
+        power = vm.get("power_state")
+        out[power] = out.get(power, 0) + 1
+        if power in model.LIVE_STATES:
+            out["vcpus"] += model.vm_vcpus(cache, vm)
+    return out
+
+
+def title(state):
+    return state.t("nav.dashboard")
+
+
+def render(state):
+    cache, t = state.cache, state.t
+    pool_ref, pool = cache.first("pool")
+    if pool is None:
+        return w.loading(t)
+    figures = summary(cache)
+    master = model.deref(cache, "host", pool.get("master"))
+    subtitle = pool.get("name_description") or None
+    return [h("div", {"class": "xl-page xl-dashboard", "key": "dashboard"},
+              w.page_header("pool", pool.get("name_label") or t("nav.pool"), subtitle),
+              h("div", {"class": "xl-grid"},
+                status_card(state, figures, master), cpu_card(figures, t),
+                ram_card(state), storage_card(state),
+                tasks_card(cache, t), alarms_card(state)))]
+
+
+def status_card(state, figures, master):
+    t = state.t
+    running = figures["Running"] + figures["Paused"]
+    detail = "%s %d \u00b7 %s %d \u00b7 %s %d" % (
+        t("state.Halted"), figures["Halted"], t("state.Suspended"), figures["Suspended"],
+        t("state.Paused"), figures["Paused"])
+    return w.card("dash-status", t("dash.status"),
+                  h("div", {"class": "xl-stats"},
+                    w.stat(t("dash.hosts_up"), "%d / %d" % (figures["hosts_up"], figures["hosts"]),
+                           None, "hosts-up"),
+                    w.stat(t("dash.vms_running"), "%d / %d" % (running, figures["vms"]), detail,
+                           "vms-running")),
+                  w.kv([(t("dash.master"), w.object_link(state, "host", master))]),
+                  icon="pool")
+
+
+def cpu_card(figures, t):
+    vcpus, cpus = figures["vcpus"], figures["cpus"]
+    pct = int(100.0 * vcpus / cpus + 0.5) if cpus else 0
+    text = t("dash.cpu_text").replace("{vcpus}", str(vcpus)).replace("{cpus}", str(cpus))
+    note = t("dash.cpu_over") if pct > 100 else t("dash.cpu_ok")
+    return w.card("dash-cpu", t("dash.cpu"),
+                  h("div", {"class": "xl-stats"},
+                    w.stat(t("dash.cpu_ratio"), str(pct) + "%", text, "cpu-provisioning")),
+                  h("div", {"class": "xl-bar " + ("xl-level-high" if pct > 100 else w.level_class(pct)),
+                            "role": "meter", "aria-label": t("dash.cpu"), "aria-valuemin": "0",
+                            "aria-valuemax": str(max(100, pct)), "aria-valuenow": str(pct),
+                            "aria-valuetext": text},
+                    h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % min(100, pct)})),
+                  h("p", {"class": "xl-note"}, note),
+                  icon="cpu")
+
+
+def ram_card(state):
+    cache, t = state.cache, state.t
+    hosts = cache.all("host")
+    rows = []
+    for ref in sorted(hosts, key=lambda ref: model.name_key(hosts[ref])):
+        host = hosts[ref]
+        used, total = model.host_memory(cache, host)
+        name = host.get("name_label") or host.get("uuid")
+        rows.append(h("li", {"class": "xl-usage-item", "key": ref},
+                      h("div", {"class": "xl-usage-name"}, w.object_link(state, "host", host)),
+                      w.usage_bar(used, total, t("dash.ram_of").replace("{}", name), t)))
+    body = h("ul", {"class": "xl-usage-list"}, rows) if rows else w.empty(t("dash.no_hosts"))
+    return w.card("dash-ram", t("dash.ram"), body, icon="memory")
+
+
+def storage_card(state):
+    cache, t = state.cache, state.t
+    srs = cache.all("SR")
+    refs = [ref for ref in srs if model.has_capacity(srs[ref])]
+    refs.sort(key=lambda ref: model.name_key(srs[ref]))
+    rows = []
+    for ref in refs:
+        sr = srs[ref]
+        used, size = model.sr_usage(sr)
+        name = sr.get("name_label") or sr.get("uuid")
+        rows.append(h("li", {"class": "xl-usage-item", "key": ref},
+                      h("div", {"class": "xl-usage-name"}, w.object_link(state, "SR", sr),
+                        h("span", {"class": "xl-muted"}, " \u00b7 " + (sr.get("type") or ""))),
+                      w.usage_bar(used, size, t("dash.sr_of").replace("{}", name), t)))
+    body = h("ul", {"class": "xl-usage-list"}, rows) if rows else w.empty(t("dash.no_storage"))
+    return w.card("dash-storage", t("dash.storage"), body, icon="storage")
+
+
+def tasks_card(cache, t):
+    tasks = cache.all("task")
+    pending = {}
+    for ref in tasks:
+        if tasks[ref].get("status") == "pending":
+            pending[ref] = tasks[ref]
+    rows = []
+    for ref, task in model.latest(pending, "created", TASK_LIMIT):
+        pct = fmt.percent(task.get("progress") or 0, 1)
+        name = task.get("name_label") or ""
+        rows.append(h("li", {"class": "xl-task", "key": ref},
+                      h("span", {"class": "xl-task-name"}, name),
+                      h("div", {"class": "xl-bar xl-level-ok", "role": "progressbar",
+                                "aria-label": name, "aria-valuemin": "0", "aria-valuemax": "100",
+                                "aria-valuenow": str(pct)},
+                        h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % pct}))))
+    body = h("ul", {"class": "xl-task-list"}, rows) if rows else w.empty(t("dash.no_tasks"))
+    return w.card("dash-tasks", t("dash.tasks"), body, icon="task", aside=str(len(pending)))
+
+
+def alarm_object(state, message):
+    """The page link of the object a message is about (by class and uuid), or its uuid as text."""
+    cls = state.cache.class_name(message.get("cls") or "")
+    record = state.cache.by_uuid(cls, message.get("obj_uuid")) if cls in w.PAGE_OF else None
+    if record is None:
+        return message.get("obj_uuid") or ""
+    return w.object_link(state, cls, record)
+
+
+def alarm_name(message):
+    """XAPI's message name in words: HOST_CLOCK_SKEW_DETECTED -> "Host clock skew detected"."""
+    words = (message.get("name") or "").replace("_", " ").lower()
+    return words[:1].upper() + words[1:]
+
+
+def alarms_card(state):
+    cache, now, t = state.cache, state.now, state.t
+    messages = cache.all("message")
+    alarms = {}
+    for ref in messages:
+        if model.is_alarm(messages[ref]):
+            alarms[ref] = messages[ref]
+    rows = []
+    for ref, msg in model.latest(alarms, "timestamp", ALARM_LIMIT):
+        value = model.alarm_value(msg)
+        name = alarm_name(msg) + (" (" + value + ")" if value else "")
+        rows.append(({"key": ref}, [fmt.relative(fmt.parse_time(msg.get("timestamp")), now, t),
+                                    name, alarm_object(state, msg), str(msg.get("priority"))]))
+    body = (w.table(t("dash.alarms"), [t("col.when"), t("col.alarm"), t("col.object"), t("col.level")],
+                    rows) if rows else w.empty(t("dash.no_alarms")))
+    return w.card("dash-alarms", t("dash.alarms"), body, icon="alarm", aside=str(len(alarms)),
+                  cls="xl-wide")

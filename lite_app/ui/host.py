@@ -1,0 +1,141 @@
+"""The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and PIFs."""
+from lite_app import fmt, model
+from lite_app.ui import widgets as w
+from lite_app.ui.vdom import h
+
+# A host may run hundreds of VMs: the page lists this many, the VM list (filtered) shows them all.
+VM_LIMIT = 50
+
+
+def current(state):
+    """(ref, host record) of the route's host, or (None, None)."""
+    uuid = w.route_param(state, "uuid")
+    ref = state.cache.ref_by_uuid("host", uuid) if uuid else None
+    return ref, (state.cache.get("host", ref) if ref else None)
+
+
+def title(state):
+    host = current(state)[1]
+    return host.get("name_label") or host.get("uuid") if host else state.t("page.host")
+
+
+def render(state):
+    ref, host = current(state)
+    if host is None:
+        return w.not_found(state.t, state.t("page.host"))
+    t = state.t
+    return [h("div", {"class": "xl-page xl-host", "key": "host-" + ref},
+              w.page_header("host", host.get("name_label"), host.get("name_description"),
+                            badges(state, ref, host)),
+              h("div", {"class": "xl-grid"},
+                overview_card(state, host), vms_card(state, ref, host),
+                pifs_card(state, host)))]
+
+
+def badges(state, ref, host):
+    t = state.t
+    pool = state.cache.first("pool")[1] or {}
+    out = []
+    if pool.get("master") == ref:
+        out.append(w.flag(t("host.master"), "accent"))
+    if not model.host_live(state.cache, host):
+        out.append(w.flag(t("host.offline"), "danger"))
+    elif not host.get("enabled"):
+        out.append(w.flag(t("host.maintenance"), "warn"))
+    else:
+        out.append(w.flag(t("host.enabled"), "ok"))
+    return out
+
+
+def software(host):
+    version = host.get("software_version") or {}
+    brand = version.get("product_brand") or ""
+    return (brand + " " + (version.get("product_version") or "")).strip()
+
+
+def cpu_text(host, t):
+    info = host.get("cpu_info") or {}
+    count = model.host_cpus(host)
+    sockets = info.get("socket_count")
+    text = str(count)
+    if sockets:
+        text += " (" + t("host.sockets").replace("{}", str(sockets)) + ")"
+    return text
+
+
+def overview_card(state, host):
+    t = state.t
+    used, total = model.host_memory(state.cache, host)
+    uptime = model.host_uptime(host, state.now)
+    version = host.get("software_version") or {}
+    pairs = [
+        (t("host.address"), host.get("address")),
+        (t("host.hostname"), host.get("hostname")),
+        (t("host.cpu_model"), (host.get("cpu_info") or {}).get("modelname")),
+        (t("host.cpus"), cpu_text(host, t)),
+        (t("host.memory"), w.usage_bar(used, total, t("host.memory"), t)),
+        (t("host.software"), software(host)),
+        (t("host.xapi"), version.get("xapi")),
+        (t("host.uptime"), fmt.duration(uptime, t) if uptime is not None else None),
+        (t("host.state"), t("host.enabled") if host.get("enabled") else t("host.maintenance")),
+        (t("col.uuid"), h("code", None, host.get("uuid") or "")),
+    ]
+    return w.card("host-overview", t("card.overview"), w.kv(pairs), icon="host")
+
+
+def vm_row(state, ref, vm):
+    ips = model.vm_ips(state.cache, vm)
+    return ({"key": ref}, [w.object_link(state, "VM", vm), w.state_badge(vm.get("power_state"), state.t),
+                           str(model.vm_vcpus(state.cache, vm)),
+                           fmt.size(model.vm_memory(state.cache, vm)), ips[0] if ips else ""])
+
+
+def vms_card(state, ref, host):
+    t = state.t
+    table = state.cache.all("VM")
+    refs = [vm for vm in host.get("resident_VMs") or () if vm in table and model.is_guest(table[vm])]
+    refs.sort(key=lambda vm: model.name_key(table[vm]))
+    if not refs:
+        return w.card("host-vms", t("card.vms"), w.empty(t("host.no_vms")), icon="vm", aside="0")
+    rows = [vm_row(state, vm, table[vm]) for vm in refs[:VM_LIMIT]]
+    more = None
+    if len(refs) > VM_LIMIT:
+        more = h("p", {"class": "xl-note"},
+                 t("list.more").replace("{}", str(len(refs) - VM_LIMIT)), " ",
+                 w.link(state.href("vms", {"host": host.get("uuid") or ""}), t("list.show_all")))
+    return w.card("host-vms", t("card.vms"),
+                  w.table(t("card.vms"), [t("col.name"), t("col.state"), t("col.vcpus"),
+                                          t("col.memory"), t("col.ip")], rows),
+                  more, icon="vm", aside=str(len(refs)))
+
+
+def pif_row(state, ref, pif):
+    t = state.t
+    network = model.deref(state.cache, "network", pif.get("network"))
+    metrics = model.deref(state.cache, "PIF_metrics", pif.get("metrics"))
+    vlan = pif.get("VLAN")
+    ip = pif.get("IP") or ""
+    if ip and pif.get("netmask"):
+        ip += " / " + pif["netmask"]
+    link = t("yes") if pif.get("currently_attached") else t("no")
+    if metrics is not None and not metrics.get("carrier"):
+        link = t("pif.no_carrier")
+    return ({"key": ref}, [h("strong", None, pif.get("device") or ""),
+                           w.object_link(state, "network", network),
+                           str(vlan) if vlan is not None and int(vlan) >= 0 else "",
+                           pif.get("MAC"), ip, str(pif.get("MTU") or ""),
+                           t("yes") if pif.get("management") else "", link])
+
+
+def pifs_card(state, host):
+    t = state.t
+    pifs = model.host_pifs(state.cache, host)
+    if not pifs:
+        body = w.empty(t("host.no_pifs"))
+    else:
+        body = w.table(t("card.pifs"), [t("col.device"), t("col.network"), t("col.vlan"),
+                                        t("col.mac"), t("col.ip"), t("col.mtu"),
+                                        t("col.management"), t("col.attached")],
+                       [pif_row(state, ref, pif) for ref, pif in pifs])
+    return w.card("host-pifs", t("card.pifs"), body, icon="network", aside=str(len(pifs)),
+                  cls="xl-wide")

@@ -1,0 +1,130 @@
+"""Network pages: the list (route `#/networks`) and one network with its PIFs and VIFs (`#/network/<uuid>`).
+
+A network's VLAN is its PIFs' tag (-1 means untagged). The pool network of a 10,000-VM pool carries
+over 10,000 VIFs: they are listed by pages of PAGE_SIZE.
+"""
+from lite_app import model
+from lite_app.ui import widgets as w
+from lite_app.ui.vdom import h
+
+PAGE_SIZE = 100
+
+
+def current(state):
+    uuid = w.route_param(state, "uuid")
+    ref = state.cache.ref_by_uuid("network", uuid) if uuid else None
+    return ref, (state.cache.get("network", ref) if ref else None)
+
+
+def title(state):
+    if state.route[0] == "network":
+        net = current(state)[1]
+        return net.get("name_label") or net.get("uuid") if net else state.t("page.network")
+    return state.t("nav.networks")
+
+
+def render(state):
+    if state.route[0] == "network":
+        return render_network(state)
+    return render_list(state)
+
+
+def records(cache, cls, refs):
+    """[(ref, record)] of the refs that resolve."""
+    out = []
+    for ref in refs or ():
+        record = cache.get(cls, ref)
+        if record is not None:
+            out.append((ref, record))
+    return out
+
+
+def vlan_text(cache, network, t):
+    """The VLAN tags of a network's PIFs, or "" when untagged."""
+    tags = {}
+    for _ref, pif in records(cache, "PIF", network.get("PIFs")):
+        vlan = int(pif.get("VLAN") if pif.get("VLAN") is not None else -1)
+        if vlan >= 0:
+            tags[vlan] = True
+    return ", ".join([str(tag) for tag in sorted(tags)])
+
+
+def render_list(state):
+    t, cache = state.t, state.cache
+    nets = cache.all("network")
+    refs = sorted(nets, key=lambda ref: model.name_key(nets[ref]))
+    rows = []
+    for ref in refs:
+        net = nets[ref]
+        rows.append(({"key": ref}, [w.object_link(state, "network", net), vlan_text(cache, net, t),
+                                    str(net.get("MTU") or ""), net.get("bridge"),
+                                    str(len(net.get("PIFs") or ())), str(len(net.get("VIFs") or ()))]))
+    body = (w.table(t("nav.networks"), [t("col.name"), t("col.vlan"), t("col.mtu"), t("col.bridge"),
+                                        t("col.pifs"), t("col.vifs")], rows)
+            if rows else w.empty(t("net.none")))
+    return [h("div", {"class": "xl-page xl-networks", "key": "networks"},
+              w.page_header("network", t("nav.networks"), t("net.count").replace("{}", str(len(rows)))),
+              w.card("net-list", t("card.networks"), body, icon="network", aside=str(len(rows)),
+                     cls="xl-wide"))]
+
+
+def render_network(state):
+    ref, net = current(state)
+    t = state.t
+    if net is None:
+        return w.not_found(t, t("page.network"))
+    pairs = [(t("col.vlan"), vlan_text(state.cache, net, t)), (t("col.mtu"), str(net.get("MTU") or "")),
+             (t("col.bridge"), net.get("bridge")), (t("col.uuid"), h("code", None, net.get("uuid") or ""))]
+    return [h("div", {"class": "xl-page xl-network", "key": "network-" + ref},
+              w.page_header("network", net.get("name_label"), net.get("name_description")),
+              h("div", {"class": "xl-grid"},
+                w.card("net-overview", t("card.overview"), w.kv(pairs), icon="network"),
+                pifs_card(state, net), vifs_card(state, net)))]
+
+
+def pifs_card(state, net):
+    t, cache = state.t, state.cache
+    rows = []
+    for ref, pif in records(cache, "PIF", net.get("PIFs")):
+        host = model.deref(cache, "host", pif.get("host"))
+        vlan = pif.get("VLAN")
+        rows.append(({"key": ref}, [w.object_link(state, "host", host), pif.get("device"),
+                                    str(vlan) if vlan is not None and int(vlan) >= 0 else "",
+                                    pif.get("MAC"), pif.get("IP"),
+                                    t("yes") if pif.get("currently_attached") else t("no")]))
+    rows.sort(key=lambda row: (w.text_key(row[1][0]), row[1][1] or ""))
+    body = (w.table(t("card.pifs"), [t("col.host"), t("col.device"), t("col.vlan"), t("col.mac"),
+                                     t("col.ip"), t("col.attached")], rows)
+            if rows else w.empty(t("net.no_pifs")))
+    return w.card("net-pifs", t("card.pifs"), body, icon="host", aside=str(len(rows)), cls="xl-wide")
+
+
+def vifs_card(state, net):
+    t, cache = state.t, state.cache
+    vifs = []
+    for ref, vif in records(cache, "VIF", net.get("VIFs")):
+        vm = model.deref(cache, "VM", vif.get("VM"))
+        vifs.append((model.name_key(vm or {}), ref, vif, vm))
+    vifs.sort()
+    limit = int(state.ui.get("network.limit:" + (net.get("uuid") or "")) or PAGE_SIZE)
+    rows = [({"key": ref}, [w.object_link(state, "VM", vm), vif.get("device"), vif.get("MAC"),
+                            t("yes") if vif.get("currently_attached") else t("no")])
+            for _key, ref, vif, vm in vifs[:limit]]
+    if not rows:
+        return w.card("net-vifs", t("card.vifs"), w.empty(t("net.no_vifs")), icon="vm", aside="0")
+    more = None
+    if len(vifs) > limit:
+        more = h("p", {"class": "xl-note"}, t("list.shown").replace("{shown}", str(limit))
+                 .replace("{total}", str(len(vifs))), " ",
+                 h("button", {"type": "button", "class": "xl-link-button", "data-action": "network.more",
+                              "data-uuid": net.get("uuid")}, t("list.show_more")))
+    table = w.table(t("card.vifs"), [t("col.vm"), t("col.device"), t("col.mac"), t("col.attached")], rows)
+    return w.card("net-vifs", t("card.vifs"), table, more, icon="vm", aside=str(len(vifs)), cls="xl-wide")
+
+
+def show_more(state, payload):
+    key = "network.limit:" + ((payload.get("data") or {}).get("uuid") or "")
+    state.ui[key] = int(state.ui.get(key) or PAGE_SIZE) + PAGE_SIZE
+
+
+actions = {"network.more": show_more}

@@ -1,0 +1,140 @@
+"""The VM page (route `#/vm/<uuid>`): state, resources, guest OS and IPs, disks, NICs, snapshots.
+
+Actions on the VM (start, shutdown...) arrive with issue #6: the header keeps a slot for them.
+"""
+from lite_app import fmt, model
+from lite_app.ui import widgets as w
+from lite_app.ui.vdom import h
+
+
+def current(state):
+    """(ref, VM record) of the route's VM (snapshots and templates too), or (None, None)."""
+    uuid = w.route_param(state, "uuid")
+    ref = state.cache.ref_by_uuid("VM", uuid) if uuid else None
+    return ref, (state.cache.get("VM", ref) if ref else None)
+
+
+def title(state):
+    vm = current(state)[1]
+    return vm.get("name_label") or vm.get("uuid") if vm else state.t("page.vm")
+
+
+def render(state):
+    ref, vm = current(state)
+    if vm is None:
+        return w.not_found(state.t, state.t("page.vm"))
+    t = state.t
+    head_badges = [w.state_badge(vm.get("power_state"), t)]
+    if vm.get("is_a_snapshot"):
+        head_badges.append(w.flag(t("vm.snapshot"), "accent"))
+    elif vm.get("is_a_template"):
+        head_badges.append(w.flag(t("vm.template"), "accent"))
+    return [h("div", {"class": "xl-page xl-vm", "key": "vm-" + ref},
+              w.page_header("vm", vm.get("name_label"), vm.get("name_description"), head_badges),
+              w.tag_list(vm.get("tags"), t("vm.tags")),
+              h("div", {"class": "xl-actions", "key": "vm-actions", "role": "toolbar",
+                        "aria-label": t("vm.actions")}),
+              h("div", {"class": "xl-grid"},
+                overview_card(state, vm), disks_card(state, vm), nics_card(state, vm),
+                snapshots_card(state, vm), other_card(state, vm)))]
+
+
+def overview_card(state, vm):
+    t, cache = state.t, state.cache
+    host = model.deref(cache, "host", model.live_host(vm))
+    ips = model.vm_ips(cache, vm)
+    uptime = model.vm_uptime(cache, vm, state.now)
+    metrics = model.deref(cache, "VM_guest_metrics", vm.get("guest_metrics"))
+    tools = t("vm.tools_yes") if metrics and metrics.get("PV_drivers_detected") else t("vm.tools_no")
+    pairs = [
+        (t("col.state"), w.state_badge(vm.get("power_state"), t)),
+        (t("col.host"), w.object_link(state, "host", host, "")),
+        (t("col.vcpus"), str(model.vm_vcpus(cache, vm))),
+        (t("col.memory"), fmt.size(model.vm_memory(cache, vm))),
+        (t("vm.os"), model.vm_os(cache, vm)),
+        (t("vm.ips"), h("ul", {"class": "xl-plain"}, [h("li", None, ip) for ip in ips]) if ips else None),
+        (t("host.uptime"), fmt.duration(uptime, t) if uptime is not None else None),
+        (t("vm.tools"), tools),
+        (t("col.uuid"), h("code", None, vm.get("uuid") or "")),
+    ]
+    return w.card("vm-overview", t("card.overview"), w.kv(pairs), icon="vm")
+
+
+def disk_row(state, disk):
+    t = state.t
+    vbd, vdi = disk["vbd"], disk["vdi"]
+    is_cd = vbd.get("type") == "CD"
+    name = (vdi.get("name_label") or vdi.get("uuid")) if vdi else (t("vm.cd_empty") if is_cd else "")
+    return ({"key": disk["ref"]}, [
+        h("strong", None, vbd.get("device") or vbd.get("userdevice") or ""), name,
+        fmt.size(vdi.get("virtual_size")) if vdi else "",
+        w.object_link(state, "SR", disk["sr"], ""),
+        t("vm.cd") if is_cd else t("vm.disk"),
+        t("vm.read_only") if vbd.get("mode") == "RO" else t("vm.read_write"),
+        t("yes") if vbd.get("currently_attached") else t("no")])
+
+
+def disks_card(state, vm):
+    t = state.t
+    disks = model.vm_disks(state.cache, vm)
+    if not disks:
+        return w.card("vm-disks", t("card.disks"), w.empty(t("vm.no_disks")), icon="storage", aside="0")
+    total = model.vm_disk_total(state.cache, vm)
+    table = w.table(t("card.disks"), [t("col.device"), t("col.disk"), t("col.size"), t("col.sr"),
+                                      t("col.type"), t("col.mode"), t("col.attached")],
+                    [disk_row(state, disk) for disk in disks])
+    return w.card("vm-disks", t("card.disks"), table,
+                  h("p", {"class": "xl-note"}, t("vm.disk_total").replace("{}", fmt.size(total))),
+                  icon="storage", aside=str(len(disks)), cls="xl-wide")
+
+
+def nics_card(state, vm):
+    t = state.t
+    nics = model.vm_nics(state.cache, vm)
+    if not nics:
+        return w.card("vm-nics", t("card.nics"), w.empty(t("vm.no_nics")), icon="network", aside="0")
+    rows = [({"key": nic["ref"]}, [h("strong", None, nic["vif"].get("device") or ""),
+                                   w.object_link(state, "network", nic["network"]),
+                                   nic["vif"].get("MAC"), ", ".join(nic["ips"]),
+                                   t("yes") if nic["vif"].get("currently_attached") else t("no")])
+            for nic in nics]
+    table = w.table(t("card.nics"), [t("col.device"), t("col.network"), t("col.mac"), t("col.ip"),
+                                     t("col.attached")], rows)
+    return w.card("vm-nics", t("card.nics"), table, icon="network", aside=str(len(nics)), cls="xl-wide")
+
+
+def snapshots_card(state, vm):
+    t = state.t
+    snaps = model.vm_snapshots(state.cache, vm)
+    if not snaps:
+        return w.card("vm-snapshots", t("card.snapshots"), w.empty(t("vm.no_snapshots")),
+                      icon="task", aside="0")
+    rows = []
+    for ref, snap in snaps:
+        taken = fmt.parse_time(snap.get("snapshot_time"))
+        rows.append(({"key": ref}, [w.object_link(state, "VM", snap), fmt.date_text(taken),
+                                    fmt.relative(taken, state.now, t)]))
+    table = w.table(t("card.snapshots"), [t("col.name"), t("col.taken"), t("col.when")], rows)
+    return w.card("vm-snapshots", t("card.snapshots"), table, icon="task", aside=str(len(snaps)))
+
+
+def other_card(state, vm):
+    """other_config, folded by default: free-form keys and values, shown as plain text."""
+    t = state.t
+    config = vm.get("other_config") or {}
+    if not config:
+        return None
+    shown = bool(state.ui.get("vm.other_open"))
+    pairs = [(key, config[key]) for key in sorted(config)]
+    toggle = h("button", {"type": "button", "class": "xl-link-button", "data-action": "vm.toggle_other",
+                          "aria-expanded": "true" if shown else "false", "aria-controls": "vm-other-list"},
+               t("vm.hide_other") if shown else t("vm.show_other").replace("{}", str(len(pairs))))
+    body = h("div", {"id": "vm-other-list", "hidden": not shown}, w.kv(pairs) if shown else None)
+    return w.card("vm-other", t("card.other_config"), toggle, body, icon="vm")
+
+
+def toggle_other(state, payload):
+    state.ui["vm.other_open"] = not state.ui.get("vm.other_open")
+
+
+actions = {"vm.toggle_other": toggle_other}

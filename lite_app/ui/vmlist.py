@@ -1,0 +1,193 @@
+"""The VM list (route `#/vms`): search, power-state and host filters, sortable columns, virtual rows.
+
+Built for 10,000 VMs: the rows are a fixed ROW_HEIGHT (CSS keeps it), only the rows in the scroll
+window plus MARGIN above and below are rendered, and two spacer rows stand for the rest, so the DOM
+holds ~60 rows whatever the pool size. Searching uses vmquery's per-VM index (lower-cased text built
+once per record). Filters may come from the route (`#/vms?host=<uuid>&power=Running&q=web`) and then
+live in state.ui. A first column is left free for the selection checkboxes of issue #6.
+"""
+from lite_app import fmt, model, vmquery
+from lite_app.ui import widgets as w
+from lite_app.ui.vdom import h
+
+ROW_HEIGHT = 44
+MARGIN = 12
+SCROLLER = "xl-vmlist-scroll"
+# (column, label key, sortable)
+COLUMNS = (("name", "col.name", True), ("state", "col.state", True), ("host", "col.host", True),
+           ("ip", "col.ip", True), ("vcpus", "col.vcpus", True), ("memory", "col.memory", True),
+           ("tags", "col.tags", False))
+PARAMS = (("q", "vmlist.query"), ("power", "vmlist.power"), ("host", "vmlist.host"))
+
+
+def title(state):
+    return state.t("nav.vms")
+
+
+def apply_params(state):
+    """Take the route's filters into state.ui once per distinct route (later edits win over them)."""
+    params = state.route[1] or {}
+    seen = tuple([params.get(name) or "" for name, _key in PARAMS])
+    if state.ui.get("vmlist.params") == seen:
+        return
+    state.ui["vmlist.params"] = seen
+    for name, key in PARAMS:
+        if name in params:
+            state.ui[key] = params[name]
+
+
+def index(state):
+    found = state.ui.get("vmlist.index")
+    if found is None:
+        found = state.ui["vmlist.index"] = vmquery.SearchIndex()
+    return found
+
+
+def host_filter_ref(state):
+    """The host filter as vmquery wants it: a host ref, NO_HOST or ""."""
+    value = state.ui.get("vmlist.host") or ""
+    if value in ("", vmquery.NO_HOST):
+        return value
+    return state.cache.ref_by_uuid("host", value) or "OpaqueRef:unknown"
+
+
+def selected(state):
+    """(refs to list in order, number of guest VMs)."""
+    ui = state.ui
+    return vmquery.select(state.cache, index(state), ui.get("vmlist.query") or "",
+                          ui.get("vmlist.power") or "", host_filter_ref(state),
+                          ui.get("vmlist.sort") or "name", ui.get("vmlist.desc"))
+
+
+def window(state, count):
+    """(first, last) indexes of the rows to render for the current scroll position."""
+    scroll = state.ui.get("vmlist.scroll") or [0, 0]
+    top, height = int(scroll[0] or 0), int(scroll[1] or 0)
+    if height <= 0:
+        height = int((getattr(state, "viewport", None) or (0, 900))[1] or 900)
+    first = max(0, top // ROW_HEIGHT - MARGIN)
+    visible = height // ROW_HEIGHT + 1
+    first = min(first, max(0, count - visible - MARGIN))
+    return first, min(count, top // ROW_HEIGHT + visible + MARGIN)
+
+
+def render(state):
+    t = state.t
+    apply_params(state)
+    refs, total = selected(state)
+    count_text = t("vmlist.count").replace("{shown}", str(len(refs))).replace("{total}", str(total))
+    return [h("div", {"class": "xl-page xl-vmlist", "key": "vmlist"},
+              w.page_header("vm", t("nav.vms"), None),
+              toolbar(state, count_text),
+              table(state, refs))]
+
+
+def toolbar(state, count_text):
+    t, ui = state.t, state.ui
+    return h("div", {"class": "xl-toolbar", "role": "search", "key": "vmlist-toolbar"},
+             h("label", {"class": "xl-search"}, w.icon("search"),
+               h("input", {"type": "search", "id": "xl-vmlist-search", "aria-label": t("vmlist.search"),
+                           "placeholder": t("vmlist.search_hint"), "value": ui.get("vmlist.query") or "",
+                           "data-action": "vmlist.search", "autocomplete": "off", "spellcheck": "false"})),
+             power_select(state), host_select(state),
+             h("p", {"class": "xl-count", "role": "status", "aria-live": "polite"}, count_text))
+
+
+def option(value, text, current):
+    return h("option", {"value": value, "selected": value == current}, text)
+
+
+def power_select(state):
+    t, current = state.t, state.ui.get("vmlist.power") or ""
+    options = [option("", t("vmlist.any_state"), current)]
+    options += [option(power, t("state." + power), current) for power in model.POWER_STATES]
+    return h("select", {"aria-label": t("vmlist.filter_state"), "data-action": "vmlist.power",
+                        "class": "xl-select"}, options)
+
+
+def host_select(state):
+    t, current = state.t, state.ui.get("vmlist.host") or ""
+    hosts = state.cache.all("host")
+    options = [option("", t("vmlist.any_host"), current), option(vmquery.NO_HOST, t("vmlist.no_host"), current)]
+    for ref in sorted(hosts, key=lambda ref: model.name_key(hosts[ref])):
+        options.append(option(hosts[ref].get("uuid") or "", hosts[ref].get("name_label") or "", current))
+    return h("select", {"aria-label": t("vmlist.filter_host"), "data-action": "vmlist.host",
+                        "class": "xl-select"}, options)
+
+
+def header_cell(state, column, label, sortable):
+    if not sortable:
+        return h("th", {"scope": "col", "class": "xl-col-" + column}, label)
+    sort, desc = state.ui.get("vmlist.sort") or "name", bool(state.ui.get("vmlist.desc"))
+    aria = ("descending" if desc else "ascending") if sort == column else None
+    return h("th", {"scope": "col", "class": "xl-col-" + column, "aria-sort": aria},
+             h("button", {"type": "button", "class": "xl-sort", "data-action": "vmlist.sort",
+                          "data-column": column}, label,
+               w.icon("chevron" if aria else "sort")))
+
+
+def table(state, refs):
+    t = state.t
+    first, last = window(state, len(refs))
+    head = h("tr", {"aria-rowindex": "1"},
+             [header_cell(state, column, t(key), sortable) for column, key, sortable in COLUMNS])
+    rows = [spacer("top", first * ROW_HEIGHT)]
+    table_of = state.cache.all("VM")
+    for position in range(first, last):
+        rows.append(row(state, refs[position], table_of[refs[position]], position))
+    rows.append(spacer("bottom", (len(refs) - last) * ROW_HEIGHT))
+    body = h("table", {"class": "xl-table xl-vmtable", "aria-rowcount": str(len(refs) + 1),
+                       "aria-label": t("nav.vms")},
+             h("thead", None, head), h("tbody", None, rows))
+    return h("div", {"class": "xl-vmlist-scroll", "id": SCROLLER, "key": SCROLLER, "tabindex": "0",
+                     "role": "region", "aria-label": t("vmlist.rows"), "data-action": "vmlist.scroll"},
+             body, None if refs else w.empty(t("vmlist.none")))
+
+
+def spacer(which, height):
+    return h("tr", {"class": "xl-spacer", "key": "spacer-" + which, "aria-hidden": "true",
+                    "style": "height:%dpx" % height}, h("td", {"colspan": str(len(COLUMNS))}))
+
+
+def row(state, ref, vm, position):
+    cache, t = state.cache, state.t
+    host = model.deref(cache, "host", model.live_host(vm))
+    ips = model.vm_ips(cache, vm)
+    tags = vm.get("tags") or ()
+    cells = [w.object_link(state, "VM", vm), w.state_badge(vm.get("power_state"), t),
+             host.get("name_label") if host else "", ips[0] if ips else "",
+             str(model.vm_vcpus(cache, vm)), fmt.size(model.vm_memory(cache, vm)),
+             w.tag_list(tags, t("vm.tags")) if tags else ""]
+    return h("tr", {"key": ref, "aria-rowindex": str(position + 2), "class": "xl-row"},
+             [h("td", {"class": "xl-col-" + COLUMNS[i][0]}, cells[i] if cells[i] not in ("", None) else w.DASH)
+              for i in range(len(cells))])
+
+
+def on_search(state, payload):
+    state.ui["vmlist.query"] = payload.get("value") or ""
+
+
+def on_power(state, payload):
+    state.ui["vmlist.power"] = payload.get("value") or ""
+
+
+def on_host(state, payload):
+    state.ui["vmlist.host"] = payload.get("value") or ""
+
+
+def on_sort(state, payload):
+    column = (payload.get("data") or {}).get("column") or "name"
+    if state.ui.get("vmlist.sort", "name") == column:
+        state.ui["vmlist.desc"] = not state.ui.get("vmlist.desc")
+    else:
+        state.ui["vmlist.sort"], state.ui["vmlist.desc"] = column, False
+
+
+def on_scroll(state, payload):
+    scroll = payload.get("scroll")
+    if scroll:
+        state.ui["vmlist.scroll"] = [int(scroll[0]), int(scroll[1])]
+
+
+actions = {"vmlist.search": on_search, "vmlist.power": on_power, "vmlist.host": on_host,
+           "vmlist.sort": on_sort, "vmlist.scroll": on_scroll}

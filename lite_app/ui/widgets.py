@@ -1,0 +1,184 @@
+"""Building blocks every page uses: icons, state badges, usage meters, cards, key/value lists, tables.
+
+Pure vdom (lite_app/ui/vdom.py): strings from XAPI are passed as children, so the renderer writes them
+with textContent and markup in a VM name stays text. Each widget carries its accessible role and name
+(meters are role="meter" with aria-valuenow, tables have a caption and column headers with scope).
+"""
+from lite_app import fmt
+from lite_app.ui.vdom import h, text_of
+
+DASH = "\u2014"
+
+# Icons as SVG path data on a 16x16 grid, drawn with strokes (CSS: .xl-icon); SOLID ones are filled.
+ICONS = {
+    "pool": "M8 1.5l6 3-6 3-6-3zM2 8l6 3 6-3M2 11.5l6 3 6-3",
+    "host": "M2.5 2.5h11v5h-11zM2.5 8.5h11v5h-11zM5 5h.01M5 11h.01",
+    "vm": "M2.5 3h11v7.5h-11zM5.5 13.5h5M8 10.5v3",
+    "storage": "M2.5 4c0-1.1 2.5-2 5.5-2s5.5.9 5.5 2v8c0 1.1-2.5 2-5.5 2s-5.5-.9-5.5-2zM2.5 4c0 1.1 "
+               "2.5 2 5.5 2s5.5-.9 5.5-2M2.5 8c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2",
+    "network": "M6 1.5h4v4H6zM1.5 10.5h4v4h-4zM10.5 10.5h4v4h-4zM8 5.5V8M3.5 8h9M3.5 8v2.5M12.5 8v2.5",
+    "alarm": "M8 1.8l6.5 12H1.5zM8 6.5v3.5M8 12v.01",
+    "task": "M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 0 0 0-13zM8 4.5V8l2.5 1.5",
+    "cpu": "M4 4h8v8H4zM6.5 6.5h3v3h-3zM6 1.5V4M10 1.5V4M6 12v2.5M10 12v2.5M1.5 6H4M1.5 10H4M12 6h2.5M12 10h2.5",
+    "memory": "M1.5 4.5h13v6h-13zM4 10.5v2M7 10.5v2M10 10.5v2M13 10.5v2M4.5 7h1M7.5 7h1M10.5 7h1",
+    "chevron": "M5 6.5l3 3 3-3",
+    "sort": "M5 6l3-3 3 3M5 10l3 3 3-3",
+    "search": "M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 0 0 0-9zM10.5 10.5l3.5 3.5",
+    "star": "M8 1.8l1.9 3.9 4.3.6-3.1 3 .7 4.3L8 11.6l-3.8 2 .7-4.3-3.1-3 4.3-.6z",
+    "Running": "M5 3l8 5-8 5z",
+    "Halted": "M4 4h8v8H4z",
+    "Paused": "M4 3h3v10H4zM9 3h3v10H9z",
+    "Suspended": "M10.5 2a6 6 0 1 0 3.5 10.5A5 5 0 0 1 10.5 2z",
+}
+SOLID = ("Running", "Halted", "Paused", "Suspended", "star")
+
+# The page showing an object of each class (lite_app/pages.py names).
+PAGE_OF = {"VM": "vm", "host": "host", "SR": "sr", "network": "network"}
+
+# Usage thresholds (percent) for the meter colour.
+LEVELS = ((90, "xl-level-high"), (75, "xl-level-warn"), (0, "xl-level-ok"))
+
+
+def icon(name, label=None):
+    """An inline SVG icon; decorative (aria-hidden) unless it has a label."""
+    attrs = {"class": "xl-icon xl-solid" if name in SOLID else "xl-icon", "viewBox": "0 0 16 16",
+             "width": "16", "height": "16"}
+    if label:
+        attrs["role"] = "img"
+        attrs["aria-label"] = label
+    else:
+        attrs["aria-hidden"] = "true"
+    return h("svg", attrs, h("path", {"d": ICONS.get(name, ICONS["vm"])}))
+
+
+def state_badge(power_state, t):
+    """A VM power state as an icon and a word, coloured by state."""
+    state = power_state if power_state in ("Running", "Halted", "Paused", "Suspended") else "unknown"
+    return h("span", {"class": "xl-badge xl-state-" + state.lower()},
+             icon(state) if state != "unknown" else None, t("state." + state))
+
+
+def flag(text, kind="neutral", title=None):
+    """A small coloured label: "Maintenance", "Shared", "Master"."""
+    return h("span", {"class": "xl-badge xl-flag-" + kind, "title": title}, text)
+
+
+def level_class(pct):
+    for bound, cls in LEVELS:
+        if pct >= bound:
+            return cls
+    return LEVELS[-1][1]
+
+
+def usage_bar(used, total, label, t):
+    """A meter (role=meter, aria-valuenow in percent) with "used of total (n%)" under it."""
+    pct = fmt.percent(used, total)
+    text = t("usage.of").replace("{used}", fmt.size(used)).replace("{total}", fmt.size(total))
+    text = text + " (" + str(pct) + "%)"
+    return h("div", {"class": "xl-usage"},
+             h("div", {"class": "xl-bar " + level_class(pct), "role": "meter", "aria-label": label,
+                       "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": str(pct),
+                       "aria-valuetext": text},
+               h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % pct})),
+             h("div", {"class": "xl-usage-text"}, text))
+
+
+def card(card_id, title, *body, **options):
+    """A titled section; `card_id` names it (aria-labelledby) and keys it for the renderer."""
+    head = [h("h2", {"id": card_id + "-title", "class": "xl-card-title"},
+              icon(options["icon"]) if options.get("icon") else None, title)]
+    if options.get("aside") is not None:
+        head.append(h("span", {"class": "xl-card-aside"}, options["aside"]))
+    return h("section", {"class": "xl-card " + options.get("cls", ""), "key": card_id,
+                         "aria-labelledby": card_id + "-title"},
+             h("div", {"class": "xl-card-head"}, head), list(body))
+
+
+def kv(pairs):
+    """A key/value list: pairs of (label, value); a None or "" value shows a dash."""
+    items = []
+    for label, value in pairs:
+        shown = DASH if value is None or value == "" else value
+        items.append(h("div", {"class": "xl-kv-row"}, h("dt", None, label), h("dd", None, shown)))
+    return h("dl", {"class": "xl-kv"}, items)
+
+
+def href(state, cls, record):
+    """The app's own link to an object's page (by uuid: refs change across restarts, uuids do not)."""
+    return state.href(PAGE_OF[cls], {"uuid": record.get("uuid") or ""})
+
+
+def link(target, text, label=None):
+    return h("a", {"href": target, "aria-label": label}, text if text != "" else DASH)
+
+
+def object_link(state, cls, record, empty_text=DASH):
+    """A link to an object's page named by its name_label, or a dash when there is no object."""
+    if record is None:
+        return empty_text
+    return link(href(state, cls, record), record.get("name_label") or record.get("uuid") or DASH)
+
+
+def text_key(cell):
+    """Sort key of a table cell (a string or a node): its text, lower-cased."""
+    return (cell if isinstance(cell, str) else text_of(cell)).lower()
+
+
+def route_param(state, name):
+    """A parameter of the current route ("" when absent)."""
+    return (state.route[1] or {}).get(name) or ""
+
+
+def table(label, headers, rows, cls=""):
+    """A data table in a horizontally scrollable region; `headers` are texts or nodes, `rows` lists of cells.
+
+    A row may be a (attrs, cells) tuple to give the <tr> a key or class.
+    """
+    head = h("tr", None, [h("th", {"scope": "col"}, cell) for cell in headers])
+    body = []
+    for row in rows:
+        attrs, cells = row if isinstance(row, tuple) else (None, row)
+        body.append(h("tr", attrs, [h("td", None, DASH if cell is None or cell == "" else cell)
+                                    for cell in cells]))
+    return h("div", {"class": "xl-table-wrap", "role": "region", "aria-label": label, "tabindex": "0"},
+             h("table", {"class": "xl-table " + cls}, h("caption", {"class": "xl-sr-only"}, label),
+               h("thead", None, head), h("tbody", None, body)))
+
+
+def empty(text):
+    return h("p", {"class": "xl-empty"}, text)
+
+
+def page_header(icon_name, title, subtitle=None, badges=None):
+    """The page's h1 with its icon, a subtitle line and badges next to the title."""
+    return h("header", {"class": "xl-page-head"},
+             h("div", {"class": "xl-page-icon"}, icon(icon_name)),
+             h("div", {"class": "xl-page-titles"},
+               h("h1", {"class": "xl-page-title"}, title if title else DASH, badges or None),
+               h("p", {"class": "xl-page-sub"}, subtitle) if subtitle else None))
+
+
+def stat(label, value, detail=None, stat_id=None):
+    """A big figure with its label (dashboard status tiles)."""
+    return h("div", {"class": "xl-stat", "role": "group", "aria-label": label, "key": stat_id},
+             h("div", {"class": "xl-stat-value", "data-stat": stat_id}, value),
+             h("div", {"class": "xl-stat-label"}, label),
+             h("div", {"class": "xl-stat-detail"}, detail) if detail else None)
+
+
+def tag_list(tags, label):
+    """Tags as a list of chips (or nothing)."""
+    if not tags:
+        return None
+    return h("ul", {"class": "xl-tags", "aria-label": label},
+             [h("li", {"class": "xl-tag"}, tag) for tag in sorted(tags)])
+
+
+def not_found(t, what):
+    """The page of an object that does not exist (any more): `what` names its kind."""
+    return [h("div", {"class": "xl-page", "key": "missing"}, page_header("alarm", what),
+              empty(t("page.missing")))]
+
+
+def loading(t):
+    return [h("div", {"class": "xl-page", "aria-busy": "true", "key": "loading"}, empty(t("shell.loading")))]
