@@ -47,8 +47,6 @@ FIELDS = {
     "message": ("uuid", "name", "priority", "cls", "obj_uuid", "timestamp", "body"),
 }
 
-# Messages at or above this importance (XAPI: 1 is the most important) count as alarms.
-ALARM_PRIORITY = 3
 # SR types that are not storage capacity (removable drives).
 NO_CAPACITY_TYPES = ("udev",)
 
@@ -276,20 +274,26 @@ def sr_usage(sr):
     return int(sr.get("physical_utilisation") or 0), int(sr.get("physical_size") or 0)
 
 
+def sr_host(cache, sr):
+    """The host of a local (not shared) SR, through its PBD; None for shared SRs."""
+    if sr.get("shared"):
+        return None
+    for ref in sr.get("PBDs") or ():
+        pbd = cache.get("PBD", ref)
+        if pbd is not None:
+            return deref(cache, "host", pbd.get("host"))
+    return None
+
+
+def sr_label(cache, sr):
+    """An SR's name, with its host for a local SR: every host has a "Local storage"."""
+    name = sr.get("name_label") or sr.get("uuid") or ""
+    host = sr_host(cache, sr)
+    return name + " (" + host.get("name_label") + ")" if host and host.get("name_label") else name
+
+
 def has_capacity(sr):
     return sr.get("type") not in NO_CAPACITY_TYPES and int(sr.get("physical_size") or 0) > 0
-
-
-def is_alarm(message):
-    return int(message.get("priority") or 99) <= ALARM_PRIORITY
-
-
-def alarm_value(message):
-    """The measured value an ALARM body starts with ("value: 0.954"), or None."""
-    body = message.get("body") or ""
-    if message.get("name") == "ALARM" and body.startswith("value:"):
-        return body.split("\n", 1)[0][6:].strip()
-    return None
 
 
 def latest(records, field, limit):

@@ -3,7 +3,7 @@
 It is the first page after login, so its figures come from one pass over the cache (`summary`) and
 each card reads only the few records it lists.
 """
-from lite_app import fmt, model
+from lite_app import alarms, fmt, model
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -106,15 +106,17 @@ def storage_card(state):
     cache, t = state.cache, state.t
     srs = cache.all("SR")
     refs = [ref for ref in srs if model.has_capacity(srs[ref])]
-    refs.sort(key=lambda ref: model.name_key(srs[ref]))
+    refs.sort(key=lambda ref: (model.sr_label(cache, srs[ref]).lower(), ref))
     rows = []
     for ref in refs:
         sr = srs[ref]
         used, size = model.sr_usage(sr)
-        name = sr.get("name_label") or sr.get("uuid")
+        name = model.sr_label(cache, sr)
+        host = model.sr_host(cache, sr)
         rows.append(h("li", {"class": "xl-usage-item", "key": ref},
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "SR", sr),
-                        h("span", {"class": "xl-muted"}, " \u00b7 " + (sr.get("type") or ""))),
+                        h("span", {"class": "xl-muted"}, " \u00b7 " + (sr.get("type") or "")
+                          + (" \u00b7 " + host.get("name_label", "") if host else ""))),
                       w.usage_bar(used, size, t("dash.sr_of").replace("{}", name), t)))
     body = h("ul", {"class": "xl-usage-list"}, rows) if rows else w.empty(t("dash.no_storage"))
     return w.card("dash-storage", t("dash.storage"), body, icon="storage")
@@ -150,25 +152,25 @@ def alarm_object(state, message):
 
 
 def alarm_name(message):
-    """XAPI's message name in words: HOST_CLOCK_SKEW_DETECTED -> "Host clock skew detected"."""
-    words = (message.get("name") or "").replace("_", " ").lower()
-    return words[:1].upper() + words[1:]
+    """What an alarm says: "Alarm: cpu_usage (0.954)", or the message name in words."""
+    value, variable = alarms.alarm_value(message), alarms.alarm_variable(message)
+    name = alarms.message_title(message) + (": " + variable if variable else "")
+    return name + (" (" + value + ")" if value else "")
 
 
 def alarms_card(state):
     cache, now, t = state.cache, state.now, state.t
     messages = cache.all("message")
-    alarms = {}
+    found = {}
     for ref in messages:
-        if model.is_alarm(messages[ref]):
-            alarms[ref] = messages[ref]
+        if alarms.is_alarm(messages[ref]):
+            found[ref] = messages[ref]
     rows = []
-    for ref, msg in model.latest(alarms, "timestamp", ALARM_LIMIT):
-        value = model.alarm_value(msg)
-        name = alarm_name(msg) + (" (" + value + ")" if value else "")
+    for ref, msg in model.latest(found, "timestamp", ALARM_LIMIT):
+        name = alarm_name(msg)
         rows.append(({"key": ref}, [fmt.relative(fmt.parse_time(msg.get("timestamp")), now, t),
                                     name, alarm_object(state, msg), str(msg.get("priority"))]))
     body = (w.table(t("dash.alarms"), [t("col.when"), t("col.alarm"), t("col.object"), t("col.level")],
                     rows) if rows else w.empty(t("dash.no_alarms")))
-    return w.card("dash-alarms", t("dash.alarms"), body, icon="alarm", aside=str(len(alarms)),
+    return w.card("dash-alarms", t("dash.alarms"), body, icon="alarm", aside=str(len(found)),
                   cls="xl-wide")

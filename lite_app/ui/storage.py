@@ -33,11 +33,11 @@ def shared_text(sr, t):
     return t("yes") if sr.get("shared") else t("no")
 
 
-def usage_cell(sr, t):
+def usage_cell(cache, sr, t):
     if not model.has_capacity(sr):
         return ""
     used, size = model.sr_usage(sr)
-    return w.usage_bar(used, size, t("dash.sr_of").replace("{}", sr.get("name_label") or ""), t)
+    return w.usage_bar(used, size, t("dash.sr_of").replace("{}", model.sr_label(cache, sr)), t)
 
 
 def attached_hosts(cache, sr):
@@ -50,15 +50,17 @@ def attached_hosts(cache, sr):
 def render_list(state):
     t, cache = state.t, state.cache
     srs = cache.all("SR")
-    refs = sorted(srs, key=lambda ref: model.name_key(srs[ref]))
+    refs = sorted(srs, key=lambda ref: (model.sr_label(cache, srs[ref]).lower(), ref))
     rows = []
     for ref in refs:
         sr = srs[ref]
         attached, total = attached_hosts(cache, sr)
-        rows.append(({"key": ref}, [w.object_link(state, "SR", sr), sr.get("type"), shared_text(sr, t),
-                                    usage_cell(sr, t), fmt.size(model.sr_usage(sr)[1]),
+        host = model.sr_host(cache, sr)
+        rows.append(({"key": ref}, [w.object_link(state, "SR", sr), sr.get("type"),
+                                    w.object_link(state, "host", host, t("sr.shared") if sr.get("shared") else ""),
+                                    usage_cell(cache, sr, t), fmt.size(model.sr_usage(sr)[1]),
                                     str(len(sr.get("VDIs") or ())), "%d / %d" % (attached, total)]))
-    body = (w.table(t("nav.storage"), [t("col.name"), t("col.type"), t("col.shared"), t("col.usage"),
+    body = (w.table(t("nav.storage"), [t("col.name"), t("col.type"), t("col.host"), t("col.usage"),
                                        t("col.size"), t("col.vdis"), t("col.hosts")], rows, "xl-srs")
             if rows else w.empty(t("sr.none")))
     return [h("div", {"class": "xl-page xl-storage", "key": "storage"},
@@ -81,8 +83,9 @@ def render_sr(state):
 def overview_card(state, sr):
     t = state.t
     used, size = model.sr_usage(sr)
+    cache = state.cache
     pairs = [(t("col.type"), sr.get("type")), (t("sr.content"), sr.get("content_type")),
-             (t("col.shared"), shared_text(sr, t)), (t("col.usage"), usage_cell(sr, t)),
+             (t("col.shared"), shared_text(sr, t)), (t("col.usage"), usage_cell(cache, sr, t)),
              (t("col.size"), fmt.size(size)), (t("sr.used"), fmt.size(used)),
              (t("sr.allocated"), fmt.size(sr.get("virtual_allocation") or 0)),
              (t("col.uuid"), h("code", None, sr.get("uuid") or ""))]

@@ -1,7 +1,7 @@
 """Derived data (lite_app.model), formatting (lite_app.fmt) and VM search/sort (lite_app.vmquery)."""
 from views_fixture import GiB, HOSTILE, NOW, make_cache, ref
 
-from lite_app import fmt, model, vmquery
+from lite_app import alarms, fmt, model, vmquery
 
 
 def test_sizes_use_binary_units_with_at_most_one_decimal():
@@ -135,9 +135,15 @@ def test_sr_capacity_and_alarms():
     assert model.sr_usage(cache.get("SR", ref("nfs"))) == (7680 * GiB, 8192 * GiB)
     assert not model.has_capacity(cache.get("SR", ref("udev")))
     messages = cache.all("message")
-    assert sorted(m["name"] for m in messages.values() if model.is_alarm(m)) == [
+    assert sorted(m["name"] for m in messages.values() if alarms.is_alarm(m)) == [
         "ALARM", "HOST_CLOCK_SKEW_DETECTED"]
-    assert model.alarm_value(messages[ref("m1")]) == "0.954"
+    assert alarms.alarm_value(messages[ref("m1")]) == "0.954"
+    assert alarms.alarm_variable(messages[ref("m1")]) == "cpu_usage"
+    assert alarms.alarm_variable(messages[ref("m3")]) is None
+    assert alarms.message_title({"name": "SR_BACKEND_FAILURE"}) == "SR backend failure"
+    assert alarms.message_title({"name": "HOST_CLOCK_SKEW_DETECTED"}) == "Host clock skew detected"
+    assert model.sr_label(cache, cache.get("SR", ref("local1"))) == "Local storage (xcp-ng-01)"
+    assert model.sr_label(cache, cache.get("SR", ref("nfs"))) == "NFS storage"
     assert [r for r, _m in model.latest(messages, "timestamp", 2)] == [ref("m2"), ref("m1")]
 
 

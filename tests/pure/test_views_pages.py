@@ -60,6 +60,8 @@ def test_dashboard_cpu_ram_and_storage_meters():
     assert nfs[1]["aria-valuenow"] == "94" and "xl-level-high" in nfs[1]["class"]
     storage = text_of(card(nodes, "dash-storage"))
     assert "Removable storage" not in storage, "no capacity, not listed"
+    local = labelled(nodes, "meter", "Space used on Local storage (xcp-ng-01)")
+    assert local[1]["aria-valuenow"] == "4"
 
 
 def test_dashboard_tasks_and_alarms():
@@ -68,7 +70,7 @@ def test_dashboard_tasks_and_alarms():
     assert task[1]["aria-valuenow"] == "42"
     assert "Async.VM.copy" not in text_of(card(nodes, "dash-tasks")), "finished tasks are not pending"
     alarms = text_of(card(nodes, "dash-alarms"))
-    assert "Alarm (0.954)" in alarms and "Host clock skew detected" in alarms
+    assert "Alarm: cpu_usage (0.954)" in alarms and "Host clock skew detected" in alarms
     assert "Vm started" not in alarms, "priority 5 is not an alarm"
     assert "5 min ago" in alarms and "1 d ago" in alarms
     assert links([card(nodes, "dash-alarms")])["web-01"] == "#/vm/uuid-web-01"
