@@ -6,6 +6,12 @@ and filled by plain replacement, so a translation may reorder them or leave one 
 """
 
 STRINGS = {
+    # VM actions (vmactions.py)
+    "action.copy_name": "{0} (copy)",
+    "action.kept.cd": "in a CD drive",
+    "action.kept.iso": "an ISO image",
+    "action.kept.shared": "used by another VM",
+    "action.kept.unknown": "not loaded; left alone",
     # XAPI errors (errors_text.py); {n} are the error's params, refs shown by name.
     "err.some_object": "an object",
     "err.VM_BAD_POWER_STATE": "{0} is {2}, but this action needs it {1}.",
