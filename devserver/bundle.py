@@ -146,7 +146,8 @@ def assemble(info):
     files[hashed("interp", ".js", interp)] = interp
     app = json.dumps(app_sources(), sort_keys=True, separators=(",", ":")).encode()
     files[hashed("app", ".json", app)] = app
-    files["boot.js"] = render("boot.js.j2", boot=boot_data(files, info)).encode()
+    bridge = (STATIC / "bridge.js").read_text(encoding="utf-8")
+    files["boot.js"] = render("boot.js.j2", boot=boot_data(files, info), bridge=bridge).encode()
     return files
 
 

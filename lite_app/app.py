@@ -29,6 +29,13 @@ class State:
         self.notices = []
         self.requested = []
         self._notice_id = 0
+        # class -> a counter bumped whenever records of that class change (memo keys for views)
+        self.versions = {}
+
+    def bump(self, changes):
+        """Count a change for every class in a Changes (lite_app.xapi.changes)."""
+        for cls in changes.classes():
+            self.versions[cls] = self.versions.get(cls, 0) + 1
 
     def href(self, page, params=None):
         """The hash link to a page (never carries a session)."""
@@ -63,3 +70,6 @@ class State:
         self.connection = "loading"
         self.notices = []
         self.requested = []
+        # Counters only grow, so a memo from the previous session can never look current.
+        for cls in self.versions:
+            self.versions[cls] += 1

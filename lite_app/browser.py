@@ -1,9 +1,17 @@
 """The browser edge: the only module of the app that imports `js` / `pyscript`.
 
-Everything else in lite_app talks to the page through the small functions here, so it stays pure and
-testable under CPython and MicroPython.
+`Env` is what lite_app/controller.py drives (its docstring lists the calls): everything else in
+lite_app talks to the page through it, so it stays pure and testable under CPython and MicroPython.
+Hot paths go through lite_app/static/bridge.js (window.xcplite): renders, delegated events and the
+JSON-RPC fetch, so only strings cross the JS/Python boundary.
 """
+import asyncio
+import json
+import random
+
 import js
+
+from lite_app.xapi.errors import TRANSPORT_KINDS, TransportError
 
 try:  # MicroPython's own FFI: importing `pyscript` would compile its whole package at start-up
     from jsffi import create_proxy
@@ -12,6 +20,8 @@ except ImportError:  # Pyodide
 
 # Proxies handed to JS must stay referenced, or MicroPython may collect them while JS still calls them.
 _proxies = []
+LOGIN_SCREEN = "xl-login-screen"
+APP_SCREEN = "xl-app"
 
 
 def element(element_id):
@@ -44,3 +54,136 @@ def build_info():
 def now_ms():
     """Milliseconds since navigation started (performance.now())."""
     return js.performance.now()
+
+
+def transport_error(text):
+    """The TransportError for the bridge's failure text: JSON {kind, status, detail}."""
+    try:
+        info = json.loads(text)
+    except ValueError:
+        info = {}
+    kind = info.get("kind") if info.get("kind") in TRANSPORT_KINDS else "unreachable"
+    return TransportError(kind, info.get("status") or None, str(info.get("detail") or ""))
+
+
+class Env:
+    """The page as the controller sees it."""
+
+    def __init__(self):
+        self.x = js.window.xcplite
+        self.url = str(js.location.origin) + "/jsonrpc"
+        self._frame_target = None
+        self._frame_proxy = None
+
+    async def rpc(self, text, timeout, fields):
+        reply = str(await self.x.rpcText(self.url, text, int(timeout * 1000), fields or ""))
+        if reply[:1] == "1":
+            return reply[1:]
+        raise transport_error(reply[1:])
+
+    def cookie(self):
+        return str(js.document.cookie or "")
+
+    def set_cookie(self, text):
+        js.document.cookie = text
+
+    def origin(self):
+        return str(js.location.origin)
+
+    def hash(self):
+        return str(js.location.hash or "")
+
+    def store_get(self, key):
+        try:
+            value = js.localStorage.getItem(key)
+        except Exception:  # storage can be disabled by the browser's privacy settings
+            return None
+        return None if value is None else str(value)
+
+    def store_set(self, key, value):
+        try:
+            js.localStorage.setItem(key, value)
+        except Exception:
+            pass
+
+    def render(self, region, text):
+        self.x.render(region, text)
+
+    def frame(self, callback):
+        self._frame_target = callback
+        if self._frame_proxy is None:
+            self._frame_proxy = create_proxy(lambda *args: self._frame_target())
+        self.x.frame(self._frame_proxy)
+
+    def show(self, screen):
+        element(LOGIN_SCREEN).hidden = screen != "login"
+        element(APP_SCREEN).hidden = screen != "app"
+
+    def set_login(self, busy, nodes_json, error):
+        form = element("xl-login-form")
+        element("xl-login-submit").disabled = bool(busy)
+        form.setAttribute("aria-busy", "true" if busy else "false")
+        form.setAttribute("data-ready", "1")
+        status = element("xl-login-status")
+        status.className = "xl-status xl-error" if error else "xl-status"
+        self.x.render(status, nodes_json)
+
+    def set_title(self, text):
+        js.document.title = text
+
+    def set_theme(self, name):
+        js.document.documentElement.setAttribute("data-theme", name)
+
+    def focus(self, element_id):
+        target = element(element_id)
+        if target is not None:
+            target.focus()
+
+    def clear_password(self):
+        element("xl-password").value = ""
+
+    def scroll_top(self, element_id):
+        js.window.scrollTo(0, 0)
+        target = element(element_id)
+        if target is not None:
+            target.scrollTop = 0
+
+    def now(self):
+        return js.Date.now() / 1000.0
+
+    def random(self):
+        return random.random()
+
+    def sleep(self, seconds):
+        return asyncio.sleep(seconds)
+
+    def spawn(self, coroutine):
+        """Run a coroutine as a task; a failure is printed (the console shows it) instead of lost."""
+        async def guarded():
+            try:
+                await coroutine
+            except Exception as error:
+                js.console.error("xcplite: task failed: " + repr(error))
+        return asyncio.create_task(guarded())
+
+    def listen(self, on_action, on_hash, on_resize):
+        """Wire the delegated data-action events, hash changes and window resizes."""
+        self.x.delegate(self._guarded_proxy(on_action))
+        on(js.window, "hashchange", lambda event: self._guarded(on_hash, self.hash()))
+        on(js.window, "resize", lambda event: on_resize(js.window.innerWidth, js.window.innerHeight))
+        on_resize(js.window.innerWidth, js.window.innerHeight)
+
+    def _guarded_proxy(self, handler):
+        proxy = create_proxy(lambda text: self._guarded(handler, str(text)))
+        _proxies.append(proxy)
+        return proxy
+
+    def _guarded(self, handler, value):
+        try:
+            handler(value)
+        except Exception as error:  # one failing handler must not break every later event
+            js.console.error("xcplite: handler failed: " + repr(error))
+
+    def mark(self, name):
+        """A performance mark (benchmarks read them with performance.getEntriesByName)."""
+        js.performance.mark(name)

@@ -1,15 +1,10 @@
-"""The app's entry point: wires the browser edge to the views and owns the event loop.
+"""The app's entry point: wires the browser edge to the controller.
 
 The loader script (written by boot.js) imports this module and calls start(). Nothing runs at import time,
-so the module can be imported by tests under CPython.
+so the module can be imported by tests under CPython. The logic lives in lite_app/controller.py (sign-in,
+live loop, renders) and lite_app/dispatch.py (what input does); this module only connects them.
 """
 import asyncio
-
-from lite_app.i18n import translate
-
-LOGIN_FORM = "xl-login-form"
-LOGIN_BUTTON = "xl-login-submit"
-LOGIN_STATUS = "xl-login-status"
 
 
 def start():
@@ -19,20 +14,17 @@ def start():
 
 async def main():
     from lite_app import browser  # the browser edge exists only in the browser
-    make_login_interactive(browser)
+    from lite_app import dispatch
+    from lite_app.controller import Controller
+
+    env = browser.Env()
+    controller = Controller(env)
+    env.listen(lambda text: dispatch.dispatch(controller, text),
+               lambda hash_text: dispatch.navigate(controller, hash_text),
+               lambda width, height: resized(controller, width, height))
+    await controller.boot()
 
 
-def make_login_interactive(browser):
-    """Enable the static login form that boot.js painted before Python started."""
-    form = browser.element(LOGIN_FORM)
-    browser.on(form, "submit", lambda event: on_submit(browser, event))
-    browser.element(LOGIN_BUTTON).disabled = False
-    browser.set_attribute(form, "aria-busy", "false")
-    browser.set_attribute(form, "data-ready", "1")
-    browser.set_text(browser.element(LOGIN_STATUS), "")
-
-
-def on_submit(browser, event):
-    # Signing in arrives with the login view; until then the form must not navigate away.
-    event.preventDefault()
-    browser.set_text(browser.element(LOGIN_STATUS), translate("login.pending"))
+def resized(controller, width, height):
+    controller.state.viewport = (int(width), int(height))
+    controller.invalidate()

@@ -3,7 +3,9 @@
      Text goes through textContent and only allow-listed attributes are set: no markup from data.
    - delegate(callback): one listener per event type; elements with data-action report to Python.
    - rpc(url, body, timeoutMs, fields): POST JSON-RPC, parse with the browser's JSON.parse and, for
-     get_all_records replies, keep only the fields the views use before handing text to Python.
+     get_all_records replies, keep only the fields the views use before handing text to Python;
+     rpcText() is the same for Python: it resolves to a tagged string instead of rejecting.
+   - scroll events of data-action elements are delegated too, once per frame, with [scrollTop, clientHeight].
    Our own code (not a vendored library); loaded before Python starts. */
 (function () {
   "use strict";
@@ -98,7 +100,26 @@
   var WANT = { click: { BUTTON: 1, A: 1, TR: 1, LI: 1, DIV: 1, SPAN: 1, TD: 1 },
                submit: { FORM: 1 }, change: { INPUT: 1, SELECT: 1 }, input: { INPUT: 1 },
                keydown: { INPUT: 1 } };
+  /* Scroll events do not bubble, but a capturing listener on the document sees every element's: an element
+     with data-action reports [scrollTop, clientHeight] at most once per animation frame. */
+  function delegateScroll(callback) {
+    var pending = null;
+    document.addEventListener("scroll", function (ev) {
+      var el = ev.target;
+      if (!el || !el.getAttribute || !el.hasAttribute("data-action")) return;
+      if (pending === el) return;
+      pending = el;
+      requestAnimationFrame(function () {
+        pending = null;
+        var out = payload(el, { type: "scroll" });
+        out.scroll = [el.scrollTop, el.clientHeight];
+        delete out.value;
+        callback(JSON.stringify(out));
+      });
+    }, { capture: true, passive: true });
+  }
   X.delegate = function (callback) {
+    delegateScroll(callback);
     Object.keys(WANT).forEach(function (type) {
       document.addEventListener(type, function (ev) {
         var el = ev.target && ev.target.closest ? ev.target.closest("[data-action]") : null;
@@ -139,6 +160,15 @@
         throw { kind: ctl.signal.aborted ? "timeout" : "unreachable", status: 0, detail: String(e) };
       })
       .finally(function () { clearTimeout(timer); });
+  };
+
+  /* rpc() for Python: never rejects (a rejected promise surfaces in MicroPython as an opaque JsException),
+     resolves to "1" + reply text, or "0" + JSON {kind, status, detail}. Only a string crosses into wasm. */
+  X.rpcText = function (url, body, timeoutMs, fieldsJson) {
+    return X.rpc(url, body, timeoutMs, fieldsJson).then(function (text) { return "1" + text; }, function (e) {
+      var err = (e && e.kind) ? e : { kind: "protocol", status: 0, detail: String(e) };
+      return "0" + JSON.stringify(err);
+    });
   };
 
   X.frame = function (callback) { return requestAnimationFrame(function () { callback(); }); };

@@ -45,7 +45,7 @@ def test_login_fields_are_labelled_and_submitting_stays_on_the_page(guard, app_p
     password.fill("secret")
     url = app_page.url
     password.press("Enter")  # Python handles submit; the browser must not navigate
-    app_page.get_by_role("status").filter(has_text="not available").wait_for(timeout=5000)
+    app_page.get_by_role("status").filter(has_text="Wrong username or password").wait_for(timeout=5000)
     assert app_page.url == url
 
 

@@ -1,0 +1,235 @@
+"""The shell controller: sign-in, the live session, routing, actions and renders batched per frame.
+
+Pure (CPython and MicroPython): the page is reached only through `env`, which lite_app/browser.py
+implements for the browser and tests fake. What `env` offers:
+  rpc(text, timeout_s, fields_json) -> awaitable reply text (raises TransportError)
+  cookie() / set_cookie(text)          document.cookie
+  origin(), hash()                     location.origin, location.hash
+  store_get(key) / store_set(key, v)   localStorage (theme, last user name; never the session)
+  render(region_id, json_text)         morph a region's children (xcplite.render)
+  frame(callback)                      the next animation frame
+  show(screen)                         "login" or "app" (the other one is hidden)
+  set_login(busy, json_nodes, error)   the login button state and the status line under the form
+  set_title(text), set_theme(name), focus(id), clear_password(), scroll_top(id)
+  now() (epoch seconds), random(), sleep(seconds) (awaitable), spawn(coroutine), mark(name)
+"""
+import json
+
+from lite_app import dispatch, pages, router
+from lite_app import session as sessions
+from lite_app.app import State
+from lite_app.live import Live, load_all, make_transport
+from lite_app.ui import login as login_view
+from lite_app.ui import shell
+from lite_app.xapi.client import Client
+from lite_app.xapi.errors import TransportError, XapiError
+from lite_app.xapi.jsonrpc import dumps_compact
+
+THEME_KEY = "xcplite.theme"
+USER_KEY = "xcplite.user"
+APP_ROOT = "xl-app"
+
+
+class Controller:
+    def __init__(self, env, state=None):
+        self.env = env
+        self.state = state or State()
+        self.generation = 0
+        self.live = None
+        self.shown = "login"
+        self.frame_pending = False
+        self.last = {}
+        self.renders = 0
+        self.classes = pages.classes()
+        fields = pages.fields()
+        self.fields_json = {}
+        for cls in fields:
+            self.fields_json[cls] = dumps_compact(fields[cls])
+
+    # -- start, sign-in, sign-out ------------------------------------------------------------------
+
+    async def boot(self):
+        """Apply the stored theme, then resume a stored session or leave the form ready."""
+        self.set_theme(self.env.store_get(THEME_KEY) or "auto", save=False)
+        session = sessions.read_cookie(self.env.cookie())
+        if not session:
+            self.env.set_login(False, "[]", False)
+            return
+        self.login_status(True, "login.resuming")
+        client = self.new_client(session)
+        await self.enter(client, self.env.store_get(USER_KEY) or "root")
+
+    def new_client(self, session=None):
+        return Client(make_transport(self.env, self.fields_json), session)
+
+    async def login(self, form):
+        user = (form.get("username") or "").strip() or "root"
+        keep = bool(form.get("keep"))
+        self.env.mark("xl-login")
+        self.login_status(True, "login.pending")
+        client = self.new_client()
+        try:
+            session = await client.login(user, form.get("password") or "")
+        except (XapiError, TransportError) as error:
+            self.login_failed(error)
+            return False
+        self.env.set_cookie(sessions.cookie_string(session, sessions.is_secure(self.env.origin()), keep))
+        self.env.store_set(USER_KEY, user)
+        self.env.clear_password()
+        return await self.enter(client, user)
+
+    def login_failed(self, error):
+        key, detail = sessions.login_error(error)
+        master = None
+        if isinstance(error, XapiError) and error.code == "HOST_IS_SLAVE" and error.params:
+            master = sessions.master_url(self.env.origin(), error.params[0])
+        nodes = login_view.status_nodes(self.state.t, key, detail, master)
+        self.env.set_login(False, json.dumps(nodes), True)
+        self.env.focus("xl-password")
+
+    def login_status(self, busy, key, error=False):
+        self.env.set_login(busy, json.dumps(login_view.status_nodes(self.state.t, key)), error)
+
+    async def enter(self, client, user):
+        """Load the pool with a fresh session and show the app; False when that failed."""
+        self.generation += 1
+        generation = self.generation
+        client.on_session_invalid = lambda error: self.expire(generation)
+        self.state.client, self.state.user = client, user
+        try:
+            token, changes = await load_all(client, self.state.cache, self.classes)
+        except (XapiError, TransportError) as error:
+            if generation == self.generation:  # SESSION_INVALID already went through expire()
+                self.stop_session()
+                self.login_failed(error)
+            return False
+        if generation != self.generation:
+            return False
+        self.env.mark("xl-loaded")
+        self.state.bump(changes)
+        self.state.connection = "live"
+        self.state.route = router.parse(self.env.hash())
+        self.show_app()
+        self.env.mark("xl-shown")
+        dispatch.load_page_classes(self, pages.module_for(self.state.route[0]))
+        self.live = Live(client, self.state.cache, self.classes,
+                         (self.on_changes, self.on_status, self.on_error), self.env.sleep, self.env.random)
+        self.env.spawn(self.live.run(token))
+        return True
+
+    def show_app(self):
+        self.shown = "app"
+        self.last = {}
+        self.env.render(APP_ROOT, json.dumps(shell.skeleton(self.state.t)))
+        self.env.show("app")
+        self.render_now()
+
+    def stop_session(self):
+        """Stop the loop, forget the pool, remove every trace of it from the page."""
+        self.generation += 1
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+        self.env.set_cookie(sessions.clear_cookie_string(sessions.is_secure(self.env.origin())))
+        theme = self.state.ui.get("shell.theme")
+        self.state.reset()
+        self.state.ui["shell.theme"] = theme
+        self.shown = "login"
+        self.last = {}
+        self.env.render(APP_ROOT, "[]")
+        self.env.show("login")
+        self.env.set_title(router.document_title(self.state.t("login.title"), "", self.state.t("app.name")))
+
+    def expire(self, generation):
+        """The session became invalid (any call): back to the form with the reason."""
+        if generation != self.generation:
+            return
+        self.stop_session()
+        self.login_status(False, "login.expired", True)
+
+    async def logout(self):
+        client = self.state.client
+        self.stop_session()
+        self.login_status(False, "login.signed_out")
+        if client is not None:
+            try:
+                await client.logout()
+            except (XapiError, TransportError):
+                pass  # the session is forgotten here either way
+
+    # -- live updates --------------------------------------------------------------------------------
+
+    def on_changes(self, changes):
+        self.state.bump(changes)
+        self.invalidate()
+
+    def on_status(self, status):
+        if status == "reconnecting" and self.state.connection != "reconnecting":
+            self.state.connection = "reconnecting"
+            self.invalidate()
+        elif status == "live" and self.state.connection != "live":
+            self.state.connection = "live"
+            self.invalidate()
+
+    def on_error(self, error):
+        print("xcplite: event loop error:", repr(error))
+
+    # -- rendering -----------------------------------------------------------------------------------
+
+    def invalidate(self):
+        """Re-render in the next animation frame; bursts of changes coalesce into one render."""
+        if not self.frame_pending and self.shown == "app":
+            self.frame_pending = True
+            self.env.frame(self.on_frame)
+
+    def on_frame(self, *_):
+        self.frame_pending = False
+        self.render_now()
+
+    def render_now(self):
+        if self.shown != "app":
+            return
+        state = self.state
+        state.now = self.env.now()
+        page = pages.module_for(state.route[0])
+        for region, nodes in self.regions(page):
+            text = json.dumps(nodes)
+            if self.last.get(region) != text:
+                self.env.render(region, text)
+                self.last[region] = text
+        title = shell.document_title(state, page)
+        if self.last.get("title") != title:
+            self.env.set_title(title)
+            self.last["title"] = title
+        self.renders += 1
+        for cls, ref in state.take_requests():
+            self.env.spawn(self.fetch_record(cls, ref))
+
+    def regions(self, page):
+        try:
+            found = shell.regions(self.state, page)
+        except Exception as error:  # a broken view must leave the frame usable
+            print("xcplite: render failed:", repr(error))
+            found = {shell.MAIN: shell.failed_view(self.state, repr(error))}
+        return [(region, found[region]) for region in sorted(found)]
+
+    async def fetch_record(self, cls, ref):
+        client = self.state.client
+        try:
+            record = await client.call(cls + ".get_record", ref)
+        except (XapiError, TransportError) as error:
+            print("xcplite: get_record failed:", cls, repr(error))
+            return
+        if client is self.state.client:
+            event = {"class": cls, "ref": ref, "operation": "mod", "snapshot": record}
+            self.on_changes(self.state.cache.apply([event]))
+
+    # -- theme -----------------------------------------------------------------------------------------
+
+    def set_theme(self, name, save=True):
+        if name not in shell.THEMES:
+            name = "auto"
+        self.state.ui["shell.theme"] = name
+        self.env.set_theme(name)
+        if save:
+            self.env.store_set(THEME_KEY, name)

@@ -1,0 +1,131 @@
+"""What user input does: `data-action` events from the page and location hash changes.
+
+Pure (CPython and MicroPython). The bridge reports each event as a JSON payload (see
+lite_app/pages.py); `dispatch` finds the handler (the shell's own table first, then the current
+page's `actions`, then any loaded page's) and runs it. A handler returning a coroutine is awaited
+in its own task; XAPI failures become a notice, and the app re-renders either way.
+"""
+import json
+
+from lite_app import pages, router
+from lite_app.xapi.errors import TransportError, XapiError
+
+
+def toggle_menu(controller, payload):
+    ui = controller.state.ui
+    ui["nav.open"] = not ui.get("nav.open")
+
+
+def toggle_node(controller, payload):
+    data = payload.get("data") or {}
+    opened = controller.state.ui.get("nav.expanded") or {}
+    opened[data.get("key", "")] = data.get("open") != "1"
+    controller.state.ui["nav.expanded"] = opened
+
+
+def set_theme(controller, payload):
+    controller.set_theme(payload.get("value") or "auto")
+
+
+def dismiss(controller, payload):
+    data = payload.get("data") or {}
+    try:
+        controller.state.dismiss(int(data.get("id", "0")))
+    except ValueError:
+        pass
+
+
+# The shell's own actions: name -> handler(controller, payload).
+SHELL_ACTIONS = {
+    "shell.menu": toggle_menu,
+    "shell.theme": set_theme,
+    "shell.dismiss": dismiss,
+    "nav.toggle": toggle_node,
+}
+
+
+def find_page_action(state, name):
+    page = pages.module_for(state.route[0])
+    candidates = ([page] if page is not None else []) + pages.loaded_modules()
+    for module in candidates:
+        table = getattr(module, "actions", None) or {}
+        if name in table:
+            return table[name]
+    return None
+
+
+def dispatch(controller, payload_text):
+    """Handle one bridge event; returns True when some handler took it."""
+    payload = json.loads(payload_text)
+    name = payload.get("action") or ""
+    if name == "login.submit":
+        if controller.shown == "login":
+            controller.env.spawn(controller.login(payload.get("form") or {}))
+        return True
+    if controller.shown != "app":
+        return False
+    if name == "shell.logout":
+        controller.env.spawn(controller.logout())
+        return True
+    if name in SHELL_ACTIONS:
+        SHELL_ACTIONS[name](controller, payload)
+        controller.invalidate()
+        return True
+    return run_page_action(controller, name, payload)
+
+
+def run_page_action(controller, name, payload):
+    handler = find_page_action(controller.state, name)
+    if handler is None:
+        return False
+    result = handler(controller.state, payload)
+    if hasattr(result, "send"):  # a coroutine (a generator under MicroPython)
+        controller.env.spawn(await_action(controller, result))
+    controller.invalidate()
+    return True
+
+
+async def await_action(controller, coroutine):
+    state = controller.state
+    try:
+        await coroutine
+    except XapiError as error:
+        if error.code != "SESSION_INVALID":  # that one already sent the user to the login form
+            state.notify("%s: %s" % (state.t("shell.action_failed"), error), "error")
+    except TransportError as error:
+        state.notify("%s: %s" % (state.t("shell.action_failed"), error.kind), "error")
+    controller.invalidate()
+
+
+def navigate(controller, hash_text):
+    """The location hash changed (link, back/forward, typed URL)."""
+    state = controller.state
+    route = router.parse(hash_text)
+    if route == state.route:
+        return False
+    state.route = route
+    state.ui["nav.open"] = False
+    load_page_classes(controller, pages.module_for(route[0]))
+    if controller.shown == "app":
+        controller.env.scroll_top("xl-main")
+        controller.invalidate()
+    return True
+
+
+def load_page_classes(controller, page):
+    """Load the classes a page declares in CLASSES that are not loaded yet (watched from then on)."""
+    wanted = [cls for cls in (getattr(page, "CLASSES", None) or ()) if cls not in controller.classes]
+    if wanted and controller.shown == "app":
+        controller.classes.extend(wanted)
+        controller.env.spawn(load_more(controller, wanted))
+
+
+async def load_more(controller, classes):
+    client = controller.state.client
+    for cls in classes:
+        try:
+            records = await client.get_all_records(cls)
+        except (XapiError, TransportError):
+            continue
+        if client is controller.state.client:
+            controller.on_changes(controller.state.cache.load(cls, records))

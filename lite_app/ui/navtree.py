@@ -1,0 +1,184 @@
+"""Navigation: the section links and the collapsible pool -> hosts -> VMs tree.
+
+Running (and paused) VMs sit under their host, the others under the pool's "Not running" group.
+At 10,000 VMs the tree must stay cheap, since it is re-rendered with every change:
+- grouping is one pass over the VMs, redone only when VM/host/pool records changed
+  (`state.versions`, bumped by the controller per class);
+- a group is sorted by name only when it is open, once per change;
+- groups start collapsed past AUTO_EXPAND_LIMIT VMs, and an open group lists GROUP_LIMIT VMs then
+  links to the VM list filtered on that host.
+Pure vdom.
+"""
+from lite_app.ui.vdom import h
+
+GROUP_LIMIT = 50
+AUTO_EXPAND_LIMIT = 200
+NULL = "OpaqueRef:NULL"
+LIVE = ("Running", "Paused")
+SECTIONS = (("dashboard", "nav.dashboard", ("dashboard",)), ("vms", "nav.vms", ("vms",)),
+            ("storage", "nav.storage", ("storage", "sr")), ("networks", "nav.networks", ("networks", "network")))
+WATCHED = ("pool", "host", "host_metrics", "VM")
+OTHERS = "others"
+
+_memo = {"key": None, "groups": None, "sorted": {}}
+
+
+def is_guest(vm):
+    return not (vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"))
+
+
+def name_of(record):
+    return record.get("name_label") or ""
+
+
+def sort_key(pair):
+    record = pair[1]
+    return (name_of(record).lower(), record.get("uuid") or "")
+
+
+def group(cache):
+    """{host ref or OTHERS: [(vm ref, vm)]} of the guest VMs, unsorted, and the guest count."""
+    hosts = cache.all("host")
+    groups = {OTHERS: []}
+    for ref in hosts:
+        groups[ref] = []
+    table = cache.all("VM")
+    total = 0
+    for ref in table:
+        vm = table[ref]
+        if not is_guest(vm):
+            continue
+        total += 1
+        host = vm.get("resident_on")
+        if vm.get("power_state") in LIVE and host in groups:
+            groups[host].append((ref, vm))
+        else:
+            groups[OTHERS].append((ref, vm))
+    return groups, total
+
+
+def groups_of(state):
+    versions = getattr(state, "versions", {})
+    key = (id(state.cache),) + tuple(versions.get(cls, 0) for cls in WATCHED)
+    if _memo["key"] != key or versions == {}:
+        _memo["key"], _memo["groups"], _memo["sorted"] = key, group(state.cache), {}
+    return _memo["groups"]
+
+
+def sorted_group(groups, key):
+    found = _memo["sorted"].get(key)
+    if found is None:
+        found = _memo["sorted"][key] = sorted(groups[key], key=sort_key)
+    return found
+
+
+def expanded(state, key, total):
+    opened = state.ui.get("nav.expanded") or {}
+    if key in opened:
+        return opened[key]
+    return key == "pool" or total <= AUTO_EXPAND_LIMIT
+
+
+def render(state):
+    t = state.t
+    classes = "xl-nav is-open" if state.ui.get("nav.open") else "xl-nav"
+    return [h("nav", {"id": "xl-nav-panel", "class": classes, "aria-label": t("shell.nav")},
+              sections(state), tree(state))]
+
+
+def sections(state):
+    page = state.route[0]
+    items = []
+    for target, key, pages in SECTIONS:
+        active = page in pages
+        items.append(h("li", {}, h("a", {"href": state.href(target), "class": "xl-section" + (" is-active" if active else ""),
+                                         "aria-current": "page" if page == target else None}, state.t(key))))
+    return h("ul", {"class": "xl-sections"}, items)
+
+
+def current_uuid(state, page):
+    return state.route[1].get("uuid") if state.route[0] == page else None
+
+
+def twisty(state, key, label, is_open):
+    word = state.t("nav.collapse" if is_open else "nav.expand")
+    return h("button", {"type": "button", "class": "xl-twisty", "data-action": "nav.toggle", "data-key": key,
+                        "data-open": "1" if is_open else "0", "aria-expanded": "true" if is_open else "false",
+                        "aria-label": word + " " + label})
+
+
+def count(number):
+    return h("span", {"class": "xl-tree-count"}, str(number))
+
+
+def tree(state):
+    groups, total = groups_of(state)
+    _ref, pool = state.cache.first("pool")
+    name = name_of(pool or {}) or state.t("nav.pool")
+    is_open = expanded(state, "pool", total)
+    row = h("div", {"class": "xl-tree-row"}, twisty(state, "pool", name, is_open),
+            h("a", {"href": "#/", "class": "xl-node-link xl-pool-link"}, h("span", {"class": "xl-dot xl-dot-pool"}),
+              h("span", {"class": "xl-label"}, name)), count(total))
+    children = None
+    if is_open:
+        hosts = state.cache.all("host")
+        host_refs = sorted(hosts, key=lambda ref: (name_of(hosts[ref]).lower(), ref))
+        children = h("ul", {"class": "xl-branch"}, [host_node(state, groups, ref, hosts[ref], total) for ref in host_refs],
+                     others_node(state, groups, total))
+    return h("ul", {"class": "xl-tree"}, h("li", {"class": "xl-node"}, row, children))
+
+
+def host_state(state, host):
+    metrics = state.cache.get("host_metrics", host.get("metrics"))
+    if metrics is not None and not metrics.get("live"):
+        return "down"
+    return "up" if host.get("enabled", True) else "disabled"
+
+
+def host_node(state, groups, ref, host, total):
+    name = name_of(host) or state.t("nav.unnamed")
+    uuid = host.get("uuid") or ""
+    vms = groups.get(ref, [])
+    is_open = expanded(state, uuid, total)
+    current = current_uuid(state, "host") == uuid
+    status = host_state(state, host)
+    row = h("div", {"class": "xl-tree-row" + (" is-current" if current else "")},
+            twisty(state, uuid, name, is_open),
+            h("a", {"href": state.href("host", {"uuid": uuid}), "class": "xl-node-link",
+                    "aria-current": "page" if current else None, "title": name + " \u2014 " + state.t("state.host_" + status)},
+              h("span", {"class": "xl-dot xl-host-" + status}), h("span", {"class": "xl-label"}, name)),
+            count(len(vms)))
+    children = vm_list(state, groups, ref, {"host": uuid}) if is_open else None
+    return h("li", {"class": "xl-node"}, row, children)
+
+
+def others_node(state, groups, total):
+    vms = groups[OTHERS]
+    if not vms:
+        return None
+    label = state.t("nav.other_vms")
+    is_open = expanded(state, OTHERS, total)
+    row = h("div", {"class": "xl-tree-row"}, twisty(state, OTHERS, label, is_open),
+            h("span", {"class": "xl-node-link xl-group-label"}, h("span", {"class": "xl-label"}, label)), count(len(vms)))
+    return h("li", {"class": "xl-node"}, row, vm_list(state, groups, OTHERS, {}) if is_open else None)
+
+
+def vm_list(state, groups, key, filters):
+    vms = sorted_group(groups, key)
+    current = current_uuid(state, "vm")
+    items = [vm_leaf(state, ref, vm, current) for ref, vm in vms[:GROUP_LIMIT]]
+    if len(vms) > GROUP_LIMIT:
+        text = "%s (%d)" % (state.t("nav.show_all"), len(vms))
+        items.append(h("li", {"class": "xl-more"}, h("a", {"href": state.href("vms", filters)}, text)))
+    return h("ul", {"class": "xl-branch"}, items)
+
+
+def vm_leaf(state, ref, vm, current_uuid_value):
+    uuid = vm.get("uuid") or ""
+    power = vm.get("power_state") or ""
+    name = name_of(vm) or state.t("nav.unnamed")
+    is_current = uuid == current_uuid_value
+    return h("li", {"key": ref},
+             h("a", {"href": state.href("vm", {"uuid": uuid}), "class": "xl-leaf" + (" is-current" if is_current else ""),
+                     "aria-current": "page" if is_current else None, "title": name + " \u2014 " + state.t("state." + power)},
+               h("span", {"class": "xl-dot xl-vm-" + power.lower()}), h("span", {"class": "xl-label"}, name)))

@@ -1,0 +1,145 @@
+"""The app's frame around the pages: top bar, navigation tree, reconnect banner and notices.
+
+Pure vdom (lite_app/ui/vdom.py). `regions(state, page)` returns the nodes of each fixed region of
+the skeleton (`skeleton`), so the shell can skip the regions whose output did not change. The
+navigation tree lives in lite_app/ui/navtree.py.
+"""
+from lite_app import router
+from lite_app.ui import navtree
+from lite_app.ui.vdom import h
+
+APP_NAME_KEY = "app.name"
+THEMES = ("auto", "light", "dark")
+TOP, BANNER, NAV, MAIN = "xl-top", "xl-banner", "xl-nav", "xl-main"
+LOGO = ("M14 14l20 20M34 14L14 34")
+
+
+def skeleton(t):
+    """The fixed layout the regions render into (rendered once per sign-in)."""
+    return [
+        h("div", {"id": TOP, "class": "xl-top"}),
+        h("div", {"id": BANNER, "class": "xl-banner-region"}),
+        h("div", {"class": "xl-frame"},
+          h("div", {"id": NAV, "class": "xl-nav-region"}),
+          h("main", {"id": MAIN, "class": "xl-main", "tabindex": "-1"})),
+    ]
+
+
+def regions(state, page):
+    """{region id: nodes} for the current state; `page` is the page module (or None)."""
+    return {
+        TOP: top_bar(state),
+        BANNER: banner(state),
+        NAV: navtree.render(state),
+        MAIN: main_area(state, page),
+    }
+
+
+def pool_name(state):
+    ref, pool = state.cache.first("pool")
+    name = (pool or {}).get("name_label") or ""
+    if not name and pool:
+        master = state.cache.get("host", pool.get("master"))
+        name = (master or {}).get("name_label") or ""
+    return name
+
+
+def logo():
+    return h("svg", {"class": "xl-logo", "viewBox": "0 0 48 48", "width": "28", "height": "28",
+                     "aria-hidden": "true"},
+             h("rect", {"width": "48", "height": "48", "fill": "currentColor", "class": "xl-logo-bg"}),
+             h("path", {"d": LOGO, "class": "xl-logo-x"}))
+
+
+def top_bar(state):
+    t = state.t
+    is_open = bool(state.ui.get("nav.open"))
+    return [h("header", {"class": "xl-topbar"},
+              h("button", {"type": "button", "class": "xl-menu-button", "data-action": "shell.menu",
+                           "aria-expanded": "true" if is_open else "false", "aria-controls": "xl-nav-panel"},
+                h("span", {"class": "xl-burger", "aria-hidden": "true"}), h("span", {}, t("shell.menu"))),
+              h("a", {"class": "xl-home", "href": "#/"}, logo(), h("span", {"class": "xl-appname"}, t(APP_NAME_KEY))),
+              h("span", {"class": "xl-poolname", "title": pool_name(state)}, pool_name(state)),
+              h("div", {"class": "xl-topbar-end"},
+                tasks_indicator(state), theme_switch(state),
+                h("span", {"class": "xl-user"}, h("span", {"class": "xl-sr"}, t("shell.user") + " "),
+                  state.user),
+                h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "shell.logout"},
+                  t("shell.logout"))))]
+
+
+def pending_tasks(cache):
+    table = cache.all("task")
+    return [ref for ref in table if table[ref].get("status") == "pending"]
+
+
+def tasks_indicator(state):
+    count = len(pending_tasks(state.cache))
+    if not count:
+        return h("span", {"class": "xl-tasks xl-idle", "title": state.t("shell.tasks.none")})
+    label = "%d %s" % (count, state.t("shell.tasks"))
+    return h("a", {"class": "xl-tasks", "href": "#/", "title": label, "aria-label": label},
+             h("span", {"class": "xl-spinner", "aria-hidden": "true"}), str(count))
+
+
+def theme_switch(state):
+    t = state.t
+    current = state.ui.get("shell.theme") or "auto"
+    options = [h("option", {"value": name, "selected": name == current}, t("shell.theme." + name))
+               for name in THEMES]
+    return h("label", {"class": "xl-theme"},
+             h("span", {"class": "xl-sr"}, t("shell.theme")),
+             h("select", {"data-action": "shell.theme", "aria-label": t("shell.theme"), "value": current},
+               options))
+
+
+def banner(state):
+    t = state.t
+    nodes = []
+    if state.connection == "reconnecting":
+        nodes.append(h("div", {"class": "xl-banner xl-warn", "role": "status"},
+                       h("span", {"class": "xl-spinner", "aria-hidden": "true"}), t("shell.reconnecting")))
+    for notice_id, kind, text in state.notices:
+        nodes.append(h("div", {"class": "xl-notice xl-" + kind, "role": "alert" if kind == "error" else "status",
+                               "key": "n%d" % notice_id},
+                       h("span", {}, text),
+                       h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "shell.dismiss",
+                                    "data-id": str(notice_id)}, t("shell.dismiss"))))
+    return nodes
+
+
+def page_title(state, page):
+    """The page's own title, else the route's default one."""
+    if page is not None and hasattr(page, "title"):
+        try:
+            text = page.title(state)
+            if text:
+                return text
+        except Exception:  # a broken title must not break the frame; render() reports the error
+            pass
+    return state.t(router.title_key(state.route[0]))
+
+
+def document_title(state, page):
+    return router.document_title(page_title(state, page), pool_name(state), state.t(APP_NAME_KEY))
+
+
+def main_area(state, page):
+    if page is None or not hasattr(page, "render"):
+        return not_found(state)
+    return page.render(state)
+
+
+def not_found(state):
+    t = state.t
+    return [h("section", {"class": "xl-empty"},
+              h("h1", {"id": "xl-page-title"}, t("page.notfound")),
+              h("p", {}, t("page.notfound.text")),
+              h("a", {"class": "xl-button", "href": "#/"}, t("page.notfound.home")))]
+
+
+def failed_view(state, detail):
+    t = state.t
+    return [h("section", {"class": "xl-empty", "role": "alert"},
+              h("h1", {"id": "xl-page-title"}, t("shell.view_failed")),
+              h("pre", {"class": "xl-detail"}, detail))]
