@@ -140,7 +140,8 @@ def table(label, headers, rows, cls=""):
         attrs, cells = row if isinstance(row, tuple) else (None, row)
         body.append(h("tr", attrs, [h("td", None, DASH if cell is None or cell == "" else cell)
                                     for cell in cells]))
-    return h("div", {"class": "xl-table-wrap", "role": "region", "aria-label": label, "tabindex": "0"},
+    # Focusable so a keyboard can scroll a wide table; the card around it is the named region.
+    return h("div", {"class": "xl-table-wrap", "tabindex": "0"},
              h("table", {"class": "xl-table " + cls}, h("caption", {"class": "xl-sr-only"}, label),
                h("thead", None, head), h("tbody", None, body)))
 
@@ -154,7 +155,8 @@ def page_header(icon_name, title, subtitle=None, badges=None):
     return h("header", {"class": "xl-page-head"},
              h("div", {"class": "xl-page-icon"}, icon(icon_name)),
              h("div", {"class": "xl-page-titles"},
-               h("h1", {"class": "xl-page-title"}, title if title else DASH, badges or None),
+               h("div", {"class": "xl-page-line"}, h("h1", {"class": "xl-page-title"}, title if title else DASH),
+                 h("span", {"class": "xl-page-badges"}, badges) if badges else None),
                h("p", {"class": "xl-page-sub"}, subtitle) if subtitle else None))
 
 
