@@ -1,0 +1,168 @@
+"""controller: sign-in, cookie resume, expiry, logout and the frame-batched renders, against a fake page."""
+from shellfakes import PASSWORD, SESSION, FakeEnv, PoolXapi, text_in
+
+from lite_app import pages
+from lite_app.controller import Controller
+from lite_app.ui.vdom import by_attr, text_of
+from lite_app.xapi.errors import TransportError
+
+
+def setup(cookie="", hash_text=""):
+    xapi = PoolXapi()
+    env = FakeEnv(xapi, cookie=cookie, hash_text=hash_text)
+    return xapi, env, Controller(env)
+
+
+def drop_spawned(env):
+    for coroutine in env.spawned:
+        coroutine.close()  # the live loop is driven by the loop tests; here it must not linger
+    env.spawned = []
+
+
+async def test_without_a_cookie_the_form_is_made_ready_and_nothing_is_called():
+    xapi, env, controller = setup()
+    await controller.boot()
+    assert env.login == (False, [], False)
+    assert env.calls == [] and env.screen is None
+    assert env.theme == "auto"
+
+
+async def test_login_sets_the_cookie_loads_the_pool_and_shows_the_app():
+    xapi, env, controller = setup(hash_text="#/")
+    await controller.boot()
+    assert await controller.login({"username": "root", "password": PASSWORD})
+    assert env.cookies == "session_id=" + SESSION
+    assert "SameSite=Strict" in env.cookie_writes[-1] and "Max-Age" not in env.cookie_writes[-1]
+    assert env.password_cleared and env.store["xcplite.user"] == "root"
+    methods = env.methods()
+    assert methods[:3] == ["session.login_with_password", "pool.get_all", "event.inject"], methods
+    loaded = [m[:-len(".get_all_records")] for m in methods if m.endswith(".get_all_records")]
+    assert sorted(loaded) == sorted(pages.classes())
+    assert env.screen == "app" and controller.state.connection == "live"
+    assert sorted(env.regions) == ["xl-app", "xl-banner", "xl-main", "xl-nav", "xl-top"]
+    assert text_in(env.regions["xl-top"], "Lab pool") and text_in(env.regions["xl-nav"], "web-01")
+    assert env.title.endswith("Lab pool - xcplite"), env.title
+    assert len(env.spawned) == 1  # the event loop
+    drop_spawned(env)
+
+
+async def test_keep_me_signed_in_makes_a_lasting_cookie():
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD, "keep": "1"})
+    assert "Max-Age=2592000" in env.cookie_writes[-1]
+    drop_spawned(env)
+
+
+async def test_timeouts_and_projection_per_method():
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD})
+    xapi.on_idle = lambda: controller.live.stop()
+    await env.run_spawned()  # one event.from, then the fake stops the loop
+    by_method = {}
+    for method, timeout, fields in env.calls:
+        by_method[method] = (timeout, fields)
+    assert by_method["pool.get_all"] == (15.0, None)
+    assert by_method["event.from"] == (45.0, None)  # longer than XAPI's 30 s block
+    assert by_method["host.get_all_records"][0] == 15.0
+    if "VM" in pages.fields():
+        assert by_method["VM.get_all_records"][1] == controller.fields_json["VM"]
+        assert '"name_label"' in by_method["VM.get_all_records"][1]
+    params = [r["params"] for r in xapi.requests if r["method"] == "event.from"][0]
+    assert params[3] == 30.0 and isinstance(params[3], float)
+
+
+async def test_wrong_password_says_so_and_keeps_the_form():
+    xapi, env, controller = setup()
+    assert not await controller.login({"username": "root", "password": "nope"})
+    busy, nodes, error = env.login
+    assert not busy and error and text_of(["p", {}, nodes]) == "Wrong username or password."
+    assert env.focused == "xl-password" and env.cookies == "" and env.screen is None
+
+
+async def test_a_pool_member_links_to_the_master_with_the_pages_scheme_and_port():
+    xapi, env, controller = setup()
+    await controller.login({"username": "member", "password": PASSWORD})
+    busy, nodes, error = env.login
+    links = by_attr(["p", {}, nodes], "href")
+    assert [link[1]["href"] for link in links] == ["http://10.0.0.1:8080/"]
+    assert text_of(links[0]) == "Open the pool master"
+
+
+async def test_an_unreachable_host_and_a_server_error():
+    xapi, env, controller = setup()
+    env.failures["session.login_with_password"] = [TransportError("timeout"), TransportError("http", 502)]
+    await controller.login({"username": "root", "password": PASSWORD})
+    assert text_of(["p", {}, env.login[1]]).startswith("The host did not answer")
+    await controller.login({"username": "root", "password": PASSWORD})
+    assert text_of(["p", {}, env.login[1]]) == "The server reported an error: HTTP 502"
+    assert env.login[2] and env.cookies == ""
+
+
+async def test_a_stored_cookie_opens_the_app_without_typing():
+    xapi, env, controller = setup(cookie="session_id=" + SESSION)
+    xapi.sessions.append(SESSION)
+    env.store["xcplite.user"] = "root"
+    await controller.boot()
+    assert "session.login_with_password" not in env.methods()
+    assert env.screen == "app" and controller.state.user == "root"
+    drop_spawned(env)
+
+
+async def test_a_stale_cookie_lands_on_the_form_with_the_reason_and_is_cleared():
+    xapi, env, controller = setup(cookie="session_id=OpaqueRef:old")
+    await controller.boot()
+    assert env.screen == "login" and env.cookies == ""
+    assert text_of(["p", {}, env.login[1]]).startswith("Your session expired")
+    assert env.spawned == []
+
+
+async def test_a_session_ending_mid_use_clears_everything_and_says_why():
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD})
+    xapi.sessions.remove(SESSION)  # the host forgot the session (restart, idle expiry, admin)
+    await env.run_spawned()  # the event loop's next event.from gets SESSION_INVALID
+    assert env.screen == "login" and env.regions["xl-app"] == []
+    assert controller.state.cache.all("VM") == {} and env.cookies == ""
+    assert text_of(["p", {}, env.login[1]]).startswith("Your session expired") and env.login[2]
+    assert controller.live is None
+
+
+async def test_logout_ends_the_session_on_the_host_and_clears_the_page():
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD})
+    drop_spawned(env)
+    await controller.logout()
+    assert "session.logout" in env.methods() and xapi.sessions == []
+    assert env.screen == "login" and env.regions["xl-app"] == [] and env.cookies == ""
+    assert text_of(["p", {}, env.login[1]]) == "You are signed out."
+    assert controller.state.cache.all("host") == {}
+
+
+async def test_changes_render_once_per_frame_and_unchanged_regions_are_skipped():
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD})
+    drop_spawned(env)
+    before = env.render_count
+    cache = controller.state.cache
+    for name in ("web-02", "web-03"):  # a burst of two batches
+        record = dict(cache.get("VM", "OpaqueRef:v1"), name_label=name)
+        controller.on_changes(cache.apply([{"class": "VM", "ref": "OpaqueRef:v1", "operation": "mod",
+                                            "snapshot": record}]))
+    assert len(env.frames) == 1
+    env.run_frames()
+    assert text_in(env.regions["xl-nav"], "web-03") and not text_in(env.regions["xl-nav"], "web-01")
+    assert env.render_count - before <= 2  # the nav (and the page if it shows the VM); not the top bar
+    controller.render_now()
+    assert env.render_count - before <= 2  # nothing changed: nothing re-rendered
+
+
+async def test_a_requested_record_is_fetched_into_the_cache():
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD})
+    drop_spawned(env)
+    xapi.records["VM"]["OpaqueRef:v1"] = dict(xapi.records["VM"]["OpaqueRef:v1"], other_config={"k": "v"})
+    controller.state.request_record("VM", "OpaqueRef:v1")
+    controller.render_now()
+    await env.run_spawned()
+    assert controller.state.cache.get("VM", "OpaqueRef:v1")["other_config"] == {"k": "v"}
+    assert len(env.frames) == 1
