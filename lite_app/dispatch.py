@@ -5,6 +5,7 @@ lite_app/pages.py); `dispatch` finds the handler (the shell's own table first, t
 page's `actions`, then any loaded page's) and runs it. A handler returning a coroutine is awaited
 in its own task; XAPI failures become a notice, and the app re-renders either way.
 """
+import asyncio
 import json
 
 from lite_app import pages, router
@@ -122,10 +123,17 @@ def load_page_classes(controller, page):
 
 async def load_more(controller, classes):
     client = controller.state.client
-    for cls in classes:
-        try:
-            records = await client.get_all_records(cls)
-        except (XapiError, TransportError):
-            continue
-        if client is controller.state.client:
-            controller.on_changes(controller.state.cache.load(cls, records))
+    replies = await asyncio.gather(*[load_one(client, cls) for cls in classes])
+    if client is not controller.state.client:
+        return  # signed out meanwhile
+    for i in range(len(classes)):
+        if replies[i] is not None:
+            controller.on_changes(controller.state.cache.load(classes[i], replies[i]))
+
+
+async def load_one(client, cls):
+    try:
+        return await client.get_all_records(cls)
+    except (XapiError, TransportError) as error:
+        print("xcplite: loading", cls, "failed:", repr(error))
+        return None

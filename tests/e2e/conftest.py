@@ -8,6 +8,8 @@ Fixtures for tests (and for later app tests in this folder):
 - `browser`     Debian's Chromium driven by Playwright (one per test module)
 - `guard`       a fresh browser context with every check armed (see harness.Guard)
 - `app_page`    a page of that context; harness.open_app(page, sim, guard) navigates to a pool's stub
+- `signed_in`   `app_page` logged in to `sim` (harness.sign_in(page, sim, guard, route) for other pools/routes)
+Each Sim also reaches its faults (`sim.fault("reset_connections")`) and the XenAPI SDK (`sim.sdk()`).
 """
 import sys
 from pathlib import Path
@@ -20,7 +22,7 @@ from playwright.sync_api import sync_playwright
 from devserver import bundle as bundler
 from devserver import cdn as cdn_server
 from devserver import procs, stub
-from harness import CHROMIUM, LAUNCH_ARGS, Cdn, Guard, Sim
+from harness import CHROMIUM, LAUNCH_ARGS, Cdn, Guard, Sim, sign_in
 
 CDN_HOST = "127.0.1.1"
 
@@ -108,6 +110,12 @@ def guard(request, browser, cdn, sim):
 @pytest.fixture
 def app_page(guard):
     return guard.context.new_page()
+
+
+@pytest.fixture
+def signed_in(guard, app_page, sim):
+    """A page of the default pool, logged in as root and showing the dashboard."""
+    return sign_in(app_page, sim, guard)
 
 
 @pytest.fixture

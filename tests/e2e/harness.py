@@ -18,6 +18,8 @@ CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
+CONTROL_TOKEN = re.compile(r"control token (\S+)")
+WAIT_MS = 20000
 
 
 def origin(url):
@@ -39,7 +41,7 @@ class Cdn:
 
 
 class Sim:
-    """A running simulated pool: master URL, password, and every origin of its members."""
+    """A running simulated pool: master URL, password, every origin of its members, and its faults."""
 
     def __init__(self, child, password, hosts):
         self.child = child
@@ -50,6 +52,30 @@ class Sim:
         # members listen on the same port at 127.0.0.2, 127.0.0.3 ...
         self.origins = {self.origin} | {f"http://127.0.0.{i}:{port}" for i in range(2, hosts + 1)}
         self.cdn_url = ""
+
+    @property
+    def control_token(self):
+        """The token the simulator printed at start (it guards /_sim/fault/)."""
+        for line in self.child.output:
+            found = CONTROL_TOKEN.search(line)
+            if found:
+                return found.group(1)
+        raise RuntimeError("the simulator printed no control token:\n" + self.child.log())
+
+    def fault(self, name, **args):
+        """POST /_sim/fault/<name> (latency, hang, reset_connections, expire_sessions, restart, move_master)."""
+        request = urllib.request.Request(f"{self.origin}/_sim/fault/{name}", data=json.dumps(args).encode(),
+                                         headers={"X-Sim-Token": self.control_token,
+                                                  "Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return json.load(reply)
+
+    def sdk(self):
+        """A XenAPI SDK session (XML-RPC) logged in as root; call .xenapi.session.logout() when done."""
+        import XenAPI  # only the tests that drive the pool need the SDK
+        session = XenAPI.Session(self.url)
+        session.xenapi.login_with_password("root", self.password)
+        return session
 
 
 class Guard:
@@ -122,9 +148,21 @@ class Guard:
         return folder
 
 
-def open_app(page, sim, guard=None):
-    """Navigate to a pool's stub (allowing that pool's origins in the guard)."""
+def open_app(page, sim, guard=None, route=""):
+    """Navigate to a pool's stub (allowing that pool's origins in the guard), optionally at a hash route."""
     if guard is not None:
         guard.allow_sim(sim)
-    page.goto(sim.url)
+    page.goto(sim.url + route)
+    return page
+
+
+def sign_in(page, sim, guard=None, route="", password=None, keep=False):
+    """Open a pool's stub (at `route`, e.g. "#/vms"), log in as root, wait until the app shows its page."""
+    open_app(page, sim, guard, route)
+    page.locator("form[data-ready='1']").wait_for(timeout=WAIT_MS)
+    page.get_by_label("Password").fill(sim.password if password is None else password)
+    if keep:
+        page.get_by_label("Keep me signed in").check()
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#xl-app:not([hidden]) #xl-main > *").first.wait_for(timeout=WAIT_MS)
     return page
