@@ -84,23 +84,27 @@ def parse(payload, only=None):
     if not isinstance(doc, dict) or "meta" not in doc or "data" not in doc:
         raise ValueError("not an rrd_updates reply")
     meta = doc["meta"]
-    columns = _columns(meta.get("legend") or [], only)
-    lists = [[] for _ in columns]
-    times = []
-    rows = doc["data"]
-    for at in range(len(rows) - 1, -1, -1):
-        row = rows[at]
-        values = row["values"]
-        times.append(int(row["t"]))
-        for slot in range(len(columns)):
-            index = columns[slot][0]
-            lists[slot].append(number(values[index]) if index < len(values) else None)
+    rows = [row["values"] for row in doc["data"]]
+    rows.reverse()
     series = {}
-    for slot in range(len(columns)):
-        _, kind, uuid, ds = columns[slot]
-        series.setdefault(kind, {}).setdefault(uuid, {})[ds] = lists[slot]
+    for index, kind, uuid, ds in _columns(meta.get("legend") or [], only):
+        series.setdefault(kind, {}).setdefault(uuid, {})[ds] = _column(rows, index)
+    times = [int(row["t"]) for row in doc["data"]]
+    times.reverse()
     return Updates(int(meta.get("step", 0)), int(meta.get("start", 0)), int(meta.get("end", 0)),
                    times, series)
+
+
+def _column(rows, index):
+    """One column as floats with gaps as None. The fast path converts the whole column with
+    comprehensions (per-value calls dominate under MicroPython: a busy host's reply has
+    250,000 values); a junk value or a short row sends the column through `number`."""
+    try:
+        values = [float(row[index]) for row in rows]
+    except (ValueError, TypeError, IndexError):
+        return [number(row[index]) if index < len(row) else None for row in rows]
+    # x - x is 0.0 for finite x and NaN for NaN and the infinities.
+    return [v if v - v == 0.0 else None for v in values]
 
 
 # ---- series arithmetic (None propagates as a gap) -------------------------------------------

@@ -81,6 +81,15 @@ def migrate_call(vm, host):
     return async_call("VM.pool_migrate", [vm, host, dict(MIGRATE_OPTIONS)])
 
 
+def snapshots_of(cache, vm_ref):
+    """[(ref, record)] of a VM's snapshots, newest first (XAPI dates sort as text)."""
+    vm = cache.get("VM", vm_ref) or {}
+    found = [(ref, cache.get("VM", ref)) for ref in vm.get("snapshots") or []]
+    found = [pair for pair in found if pair[1] is not None]
+    found.sort(key=lambda pair: (pair[1].get("snapshot_time") or "", pair[0]), reverse=True)
+    return found
+
+
 def snapshot_name(vm_name, stamp):
     """Default name of a new snapshot: "<vm>_<stamp>" (stamp: e.g. fmt.date_text(now))."""
     return vm_name + "_" + stamp

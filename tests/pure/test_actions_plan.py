@@ -238,3 +238,13 @@ def test_copy_targets_are_disk_srs_with_room():
     c.records["SR"]["OpaqueRef:local"]["physical_utilisation"] = 800 * GIB
     local = [t for t in vmactions.copy_targets(c, "OpaqueRef:web") if t["name"] == "Local storage"][0]
     assert local["fits"] is False
+
+
+def test_snapshots_newest_first():
+    c = pool()
+    c.records["VM"]["OpaqueRef:snap"]["snapshot_time"] = "20250101T10:00:00Z"
+    c.records["VM"]["OpaqueRef:snap2"] = vm("after-upgrade", is_a_snapshot=True, is_a_template=True,
+                                            snapshot_of="OpaqueRef:web", snapshot_time="20250302T08:00:00Z")
+    c.records["VM"]["OpaqueRef:web"]["snapshots"] += ["OpaqueRef:snap2", "OpaqueRef:gone"]
+    assert [ref for ref, _ in vmactions.snapshots_of(c, "OpaqueRef:web")] == ["OpaqueRef:snap2", "OpaqueRef:snap"]
+    assert vmactions.snapshots_of(c, "OpaqueRef:db") == []
