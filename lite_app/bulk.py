@@ -111,18 +111,21 @@ def plan(cache, action, refs, stamp=""):
             skipped.append((ref, "gone"))
             continue
         allowed, reason = vm_action_state(vm, BULK_ACTIONS[action])
-        if not allowed:
-            skipped.append((ref, reason))
+        calls = _calls(cache, action, ref, vm, stamp) if allowed else None
+        if calls is None:
+            skipped.append((ref, reason or "incomplete"))
         else:
-            run.append((ref, _calls(cache, action, ref, vm, stamp)))
+            run.append((ref, calls))
     return {"action": action, "run": run, "skipped": skipped}
 
 
 def _calls(cache, action, ref, vm, stamp):
+    """The VM's calls, or None when its record is too partial to plan (see delete_plan)."""
     if action == "snapshot":
         return [vmactions.snapshot_call(ref, vmactions.snapshot_name(vm.get("name_label", ""), stamp))]
     if action == "delete":
-        return vmactions.delete_plan(cache, ref)["calls"]
+        deletion = vmactions.delete_plan(cache, ref)
+        return None if deletion["blocked"] == "incomplete" else deletion["calls"]
     return [vmactions.power_call(action, ref)]
 
 
@@ -163,7 +166,8 @@ class Outcomes:
             info = describe(detail, name_of, t)
             row.update(code=info["code"], params=info["params"], text=info["text"])
         elif status == "skipped":
-            row["text"] = text("bulk.gone", (), t) if detail == "gone" else reason_text(detail)
+            own = detail in ("gone", "incomplete")
+            row["text"] = text("bulk." + detail, (), t) if own else reason_text(detail)
         return row
 
     def summary(self, t=None):

@@ -32,6 +32,7 @@ STRINGS = {
     "bulk.skipped": "Skipped",
     "bulk.pending": "Waiting\u2026",
     "bulk.gone": "The VM no longer exists.",
+    "bulk.incomplete": "The VM's details are not loaded yet; nothing was done.",
     "bulk.summary": "{0} succeeded, {1} failed, {2} skipped.",
     "bulk.selected": "{0} selected",
     "bulk.select_all": "Select all {0} shown",
@@ -111,6 +112,7 @@ STRINGS = {
     "alarm.dismiss_all": "Dismiss all shown",
     "alarm.none": "No alarms or messages.",
     # Input checks (validate.py)
+    "valid.incomplete": "The VM's details are not loaded yet ({0}).",
     "valid.name_empty": "The name cannot be empty.",
     "valid.too_long": "At most {0} characters.",
     "valid.tag_empty": "A tag cannot be empty.",

@@ -25,6 +25,12 @@ MEMORY_FIELDS = ("memory_static_min", "memory_dynamic_min", "memory_dynamic_max"
 BOOT_DEVICES = "cdn"
 
 
+def incomplete(vm, fields):
+    """An error when the record lacks fields the check reads (a projected list record), else None."""
+    missing = [f for f in fields if f not in vm]
+    return ("valid.incomplete", [", ".join(missing)]) if missing else None
+
+
 def fail(key, *params):
     return (key, list(params)), None
 
@@ -105,6 +111,9 @@ def parse_count(value):
 def vcpus_calls(vm_ref, vm, at_startup, vcpus_max=None, limit=MAX_VCPUS):
     """Calls setting VCPUs_at_startup (and VCPUs_max, None = keep). A running VM changes its
     count live when XAPI allows it (guest tools), otherwise at its next boot."""
+    error = incomplete(vm, ("power_state", "VCPUs_max", "VCPUs_at_startup"))
+    if error is not None:
+        return error, None
     start, top = parse_count(at_startup), parse_count(vm.get("VCPUs_max") if vcpus_max is None else vcpus_max)
     if start is None or top is None:
         return fail("valid.vcpus_number")
@@ -172,6 +181,9 @@ def memory_calls(vm_ref, vm, static_min=None, dynamic_min=None, dynamic_max=None
     """Calls setting the memory limits (None = keep, text or bytes). Halted: set_memory_limits
     (XAPI's param order: static_min, static_max, dynamic_min, dynamic_max). Running: only the
     dynamic range may change (set_memory_dynamic_range). Other states: nothing may change."""
+    error = incomplete(vm, ("power_state",) + MEMORY_FIELDS)
+    if error is not None:
+        return error, None
     values, error = _memory_values(vm, (static_min, dynamic_min, dynamic_max, static_max))
     if error is not None:
         return error, None
@@ -205,6 +217,9 @@ def memory_simple_calls(vm_ref, vm, value):
 def boot_order_calls(vm_ref, vm, value):
     """Calls setting HVM_boot_params.order (the rest of the map kept, one atomic setter)."""
     order = value.strip().lower()
+    error = incomplete(vm, ("HVM_boot_policy", "HVM_boot_params"))
+    if error is not None:
+        return error, None
     if vm.get("HVM_boot_policy") != "BIOS order":
         return fail("valid.boot_not_hvm")
     if not order:

@@ -16,6 +16,10 @@ from lite_app.i18n_actions import text
 from lite_app.rules import vm_action_state
 
 NULL = "OpaqueRef:NULL"
+# Fields a delete plan reads from the VM record. The list views load VMs projected to a few
+# fields; planning from such a record would miss disks, so the plan says "incomplete" instead
+# and the UI fetches the full record (VM.get_record) first.
+DELETE_FIELDS = ("power_state", "VBDs", "snapshots")
 
 # Power actions -> (XAPI method, param shape): vm = [vm]; flags = [vm, start_paused, force];
 # on = [vm, host, start_paused, force].
@@ -135,10 +139,15 @@ def delete_plan(cache, vm_ref, keep_snapshots=False):
     Returns {"vm", "blocked" (rules reason key or None), "snapshots": [refs],
     "disks": [vdi refs to destroy], "kept": [(vdi ref, reason)], "calls": [...]}.
     Reasons: "cd", "iso", "shared" (another VM uses it), "unknown" (not in the cache).
+    blocked is "incomplete" (and "missing" lists the fields) for a projected record.
     """
     vm = cache.get("VM", vm_ref)
     if vm is None:
         raise KeyError(vm_ref)
+    missing = [f for f in DELETE_FIELDS if f not in vm]
+    if missing:
+        return {"vm": vm_ref, "blocked": "incomplete", "missing": missing, "snapshots": [],
+                "disks": [], "kept": [], "calls": []}
     snapshots = [] if keep_snapshots else [s for s in vm.get("snapshots") or [] if cache.get("VM", s)]
     doomed = {vm_ref: True}
     for snap in snapshots:

@@ -248,3 +248,11 @@ def test_snapshots_newest_first():
     c.records["VM"]["OpaqueRef:web"]["snapshots"] += ["OpaqueRef:snap2", "OpaqueRef:gone"]
     assert [ref for ref, _ in vmactions.snapshots_of(c, "OpaqueRef:web")] == ["OpaqueRef:snap2", "OpaqueRef:snap"]
     assert vmactions.snapshots_of(c, "OpaqueRef:db") == []
+
+
+def test_a_projected_record_is_not_planned_from():
+    c = pool()
+    c.records["VM"]["OpaqueRef:list"] = {"uuid": "l", "name_label": "listed", "power_state": "Halted"}
+    plan = vmactions.delete_plan(c, "OpaqueRef:list")
+    assert plan["blocked"] == "incomplete" and plan["missing"] == ["VBDs", "snapshots"]
+    assert plan["calls"] == []

@@ -155,3 +155,14 @@ def test_pending_rows_before_the_run():
     except ValueError:
         return
     raise AssertionError("unknown bulk action accepted")
+
+
+def test_bulk_delete_skips_vms_known_only_from_the_list():
+    c = pool()
+    c.records["VM"]["OpaqueRef:p"] = {"name_label": "projected", "power_state": "Halted"}
+    p = bulk.plan(c, "delete", ["OpaqueRef:p", "OpaqueRef:c"])
+    assert [ref for ref, _ in p["run"]] == ["OpaqueRef:c"]
+    assert p["skipped"] == [("OpaqueRef:p", "incomplete")]
+    outcomes = bulk.Outcomes(["OpaqueRef:p"])
+    outcomes.skipped("OpaqueRef:p", "incomplete")
+    assert outcomes.rows()[0]["text"] == "The VM's details are not loaded yet; nothing was done."

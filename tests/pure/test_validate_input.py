@@ -187,3 +187,11 @@ def test_every_error_key_has_a_string():
                    "valid.boot_not_hvm", "valid.boot_empty", "valid.boot_letter", "valid.boot_repeat")
     for key in source_keys:
         assert key in STRINGS, key
+
+
+def test_projected_records_are_not_checked_against_missing_fields():
+    listed = {"name_label": "web-01", "power_state": "Halted", "VCPUs_at_startup": 4}
+    assert validate.memory_calls(VM, listed, dynamic_max="2G")[0][0] == "valid.incomplete"
+    assert validate.vcpus_calls(VM, listed, "2")[0] == ("valid.incomplete", ["VCPUs_max"])
+    assert validate.boot_order_calls(VM, listed, "c")[0] == \
+        ("valid.incomplete", ["HVM_boot_policy, HVM_boot_params"])
