@@ -10,12 +10,12 @@ NPM_STAMP := node_modules/.package-lock.json
 DEMO_ARGS ?=
 BENCH_ARGS ?= --runs 5
 
-.PHONY: demo test schema bench setup debian-base debian-chromium clean
+.PHONY: demo test schema bench setup debian-base debian-chromium debian-xvnc clean
 
 demo: setup
 	$(PYTHON) build.py serve $(DEMO_ARGS)
 
-test: setup debian-chromium
+test: setup debian-chromium debian-xvnc
 	@status=0; \
 	$(PYTHON) -m pytest tests -q || status=1; \
 	node tests/mpy/run.mjs tests/pure tests/mpy/selftest || status=1; \
@@ -48,6 +48,10 @@ debian-base:
 
 debian-chromium:
 	@if [ ! -x /usr/bin/chromium ]; then $(call apt_install,chromium); fi
+
+# A real VNC server for the console proxy tests (xapi_sim --vnc-backend).
+debian-xvnc:
+	@if ! command -v Xvnc >/dev/null; then $(call apt_install,tigervnc-standalone-server); fi
 
 $(VENV_STAMP): pyproject.toml
 	[ -x $(PYTHON) ] || python3 -m venv .venv

@@ -40,10 +40,13 @@ DEFAULT_PASSWORD = "xcplite"
               help="With --tls, write the generated certificate (PEM) to this file.")
 @click.option("--activity", default=0.0, show_default=True, type=float,
               help="Background changes per second (VMs started/stopped, alarms, tasks).")
+@click.option("--vnc-backend", default=None, metavar="HOST:PORT",
+              help="Proxy every console to this VNC server instead of the simulated screens.")
 @click.option("--control-token", default=None,
               help="Token for the /_sim/ control endpoint (default: random, printed on stderr).")
 def main(bind, port, hosts, vms, seed, password, session_timeout, state_file, op_time,
-         member_addresses, stub, local_bundle, tls, tls_cert_out, activity, control_token):
+         member_addresses, stub, local_bundle, tls, tls_cert_out, activity, vnc_backend,
+         control_token):
     """Run xapi_sim, a simulated XCP-ng pool speaking XAPI (JSON-RPC, XML-RPC, HTTP handlers).
 
     When ready it prints one line: `xapi_sim listening on http://ADDR:PORT`.
@@ -55,8 +58,18 @@ def main(bind, port, hosts, vms, seed, password, session_timeout, state_file, op
     if password == DEFAULT_PASSWORD:
         click.echo("xapi_sim: root password is %s" % password, err=True)
     options = dict(state_file=state_file, stub=stub, local_bundle=local_bundle, tls_enabled=tls,
-                   control_token=control_token, activity=activity)
+                   control_token=control_token, activity=activity,
+                   vnc_backend=parse_backend(vnc_backend))
     asyncio.run(serve(config, options, tls_cert_out))
+
+
+def parse_backend(text):
+    if not text:
+        return None
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter("expected HOST:PORT", param_hint="--vnc-backend")
+    return host.strip("[]"), int(port)
 
 
 def default_members(bind, hosts):

@@ -47,7 +47,7 @@ class Running:
 
 
 async def start(config, state_file=None, stub=None, local_bundle=None, tls_enabled=False,
-                control_token=None, activity=0.0):
+                control_token=None, activity=0.0, vnc_backend=None):
     sim = Simulator(config)
     faults = Faults(sim)
     token = control_token or secrets.token_hex(16)
@@ -57,7 +57,7 @@ async def start(config, state_file=None, stub=None, local_bundle=None, tls_enabl
         cert_pem, key_pem = tls.make_certificate(config.addresses)
         ssl_context = tls.server_context(cert_pem, key_pem)
     app = server.make_app(sim, stub=stub, local_bundle=local_bundle, faults=faults,
-                          control_token=token)
+                          control_token=token, vnc_backend=vnc_backend)
     runner, config.port = await server.start(app, config.addresses, config.port, ssl_context)
     if not (state_file and persist.load(sim, state_file)):
         inventory.build(sim)

@@ -120,7 +120,8 @@ async def internal_errors(request, handler):
         return error_500("Internal error: %r" % (err,))
 
 
-def make_app(sim, stub=None, local_bundle=None, faults=None, control_token=None):
+def make_app(sim, stub=None, local_bundle=None, faults=None, control_token=None,
+             vnc_backend=None):
     app = web.Application(client_max_size=MAX_RPC_BODY,
                           middlewares=[internal_errors, fault_middleware])
     app["sim"] = sim
@@ -130,7 +131,8 @@ def make_app(sim, stub=None, local_bundle=None, faults=None, control_token=None)
     app.router.add_route("OPTIONS", "/{tail:.*}", handle_options)
     control.add_routes(app)
     app.router.add_post("/jsonrpc", handle_jsonrpc)
-    handlers.add_routes(app, local_bundle)
+    # Consoles proxied to a real VNC server connect through here: sockets stay in this module.
+    handlers.add_routes(app, local_bundle, vnc_backend, asyncio.open_connection)
     app.router.add_post("/{tail:.*}", handle_xmlrpc)
     return app
 

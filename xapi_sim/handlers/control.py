@@ -3,6 +3,7 @@
 POST /_sim/fault/<name> with a JSON object of arguments and the header `X-Sim-Token: <token>` (the
 token printed at start). Only loopback clients are served. Names: latency {seconds}, hang {seconds},
 reset_connections {}, expire_sessions {session?}, restart {down?}, move_master {host}.
+GET /_sim/console/<vm uuid> (same token) tells what that VM's simulated console received.
 """
 import hmac
 import ipaddress
@@ -63,5 +64,20 @@ async def fault(request):
     return web.json_response({"ok": True, "result": result})
 
 
+async def console_state(request):
+    """What a VM's simulated console received: typed text, Ctrl+Alt+Del count, visible lines."""
+    if not _authorised(request):
+        return web.json_response({"error": "forbidden"}, status=403)
+    db = request.app["sim"].db
+    vm = db.find_by_uuid("VM", request.match_info["uuid"])
+    screens = [s for (ref, _domid), s in request.app.get("screens", {}).items() if ref == vm]
+    if not screens:
+        return web.json_response({"error": "no console screen for this VM"}, status=404)
+    screen = screens[-1]
+    return web.json_response({"typed_text": screen.typed_text, "lines": screen.text_lines(),
+                              "ctrl_alt_del_count": screen.ctrl_alt_del_count})
+
+
 def add_routes(app):
     app.router.add_post(PREFIX + "fault/{name}", fault)
+    app.router.add_get(PREFIX + "console/{uuid}", console_state)
