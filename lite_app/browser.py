@@ -170,8 +170,11 @@ class Env:
         """Wire the delegated data-action events, hash changes and window resizes."""
         self.x.delegate(self._guarded_proxy(on_action))
         on(js.window, "hashchange", lambda event: self._guarded(on_hash, self.hash()))
-        on(js.window, "resize", lambda event: on_resize(js.window.innerWidth, js.window.innerHeight))
-        on_resize(js.window.innerWidth, js.window.innerHeight)
+        on(js.window, "resize", lambda event: self._guarded(lambda size: on_resize(*size), self.viewport()))
+
+    def viewport(self):
+        """(width, height) of the window in CSS pixels."""
+        return int(js.window.innerWidth), int(js.window.innerHeight)
 
     def _guarded_proxy(self, handler):
         proxy = create_proxy(lambda text: self._guarded(handler, str(text)))
@@ -183,6 +186,10 @@ class Env:
             handler(value)
         except Exception as error:  # one failing handler must not break every later event
             js.console.error("xcplite: handler failed: " + repr(error))
+
+    async def idle(self):
+        """Hand the thread back to the browser for one task (paint, input), then continue."""
+        await self.x.idle()
 
     def mark(self, name):
         """A performance mark (benchmarks read them with performance.getEntriesByName)."""

@@ -88,7 +88,8 @@ class Controller:
         self.env.focus("xl-password")
 
     def login_status(self, busy, key, error=False):
-        self.env.set_login(busy, json.dumps(login_view.status_nodes(self.state.t, key)), error)
+        nodes = login_view.status_nodes(self.state.t, key, busy=busy)
+        self.env.set_login(busy, json.dumps(nodes), error)
 
     async def enter(self, client, user):
         """Load the pool with a fresh session and show the app; False when that failed."""

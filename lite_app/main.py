@@ -3,8 +3,14 @@
 The loader script (written by boot.js) imports this module and calls start(). Nothing runs at import time,
 so the module can be imported by tests under CPython. The logic lives in lite_app/controller.py (sign-in,
 live loop, renders) and lite_app/dispatch.py (what input does); this module only connects them.
+
+Start-up order matters for the first screen: compiling the controller, the client and the views takes
+MicroPython a few hundred milliseconds, so without a stored session the login form is enabled first and
+those modules are imported right after; a submit arriving meanwhile is queued, not lost.
 """
 import asyncio
+
+from lite_app.session import read_cookie
 
 
 def start():
@@ -12,19 +18,53 @@ def start():
     return asyncio.create_task(main())
 
 
+class Wiring:
+    """Page events before and after the controller exists."""
+
+    def __init__(self):
+        self.controller = None
+        self.dispatch = None
+        self.queue = []
+
+    def action(self, text):
+        if self.controller is None:
+            self.queue.append(text)
+        else:
+            self.dispatch.dispatch(self.controller, text)
+
+    def hash_changed(self, hash_text):
+        if self.controller is not None:
+            self.dispatch.navigate(self.controller, hash_text)
+
+    def resized(self, width, height):
+        if self.controller is not None:
+            self.controller.state.viewport = (int(width), int(height))
+            self.controller.invalidate()
+
+    def attach(self, controller, dispatch):
+        self.controller, self.dispatch = controller, dispatch
+        queued, self.queue = self.queue, []
+        for text in queued:
+            self.action(text)
+
+
 async def main():
     from lite_app import browser  # the browser edge exists only in the browser
+
+    env = browser.Env()
+    env.mark("xl-python")
+    wiring = Wiring()
+    env.listen(wiring.action, wiring.hash_changed, wiring.resized)
+    resuming = read_cookie(env.cookie()) is not None
+    if not resuming:
+        env.set_login(False, "[]", False)
+        env.mark("xl-interactive")
+        await env.idle()  # let the browser show the enabled form before compiling the rest
     from lite_app import dispatch
     from lite_app.controller import Controller
 
-    env = browser.Env()
     controller = Controller(env)
-    env.listen(lambda text: dispatch.dispatch(controller, text),
-               lambda hash_text: dispatch.navigate(controller, hash_text),
-               lambda width, height: resized(controller, width, height))
+    controller.state.viewport = env.viewport()
     await controller.boot()
-
-
-def resized(controller, width, height):
-    controller.state.viewport = (int(width), int(height))
-    controller.invalidate()
+    wiring.attach(controller, dispatch)
+    env.mark("xl-ready")

@@ -171,6 +171,10 @@
     });
   };
 
+  /* A promise resolved by the next macrotask: awaiting it really hands the thread back to the browser
+     (MicroPython's asyncio.sleep(0) runs the next Python task at once, so nothing would paint meanwhile). */
+  X.idle = function () { return new Promise(function (resolve) { setTimeout(resolve, 0); }); };
+
   X.frame = function (callback) { return requestAnimationFrame(function () { callback(); }); };
   X.scrollInfo = function (id) {
     var el = document.getElementById(id);
