@@ -73,6 +73,7 @@ CATALOGS = {
         "page.missing": "This object does not exist (any more).",
         # ---- views: pages, cards, columns, units ----
         "state.unknown": "Unknown",
+        "view.loading": "Loading\u2026",
         "yes": "Yes",
         "no": "No",
         "unit.days": "d",

@@ -13,39 +13,43 @@ LIVE_STATES = ("Running", "Paused")
 POWER_STATES = ("Running", "Paused", "Suspended", "Halted")
 
 # The fields each class's views read: the bridge keeps only these from get_all_records replies, so a
-# 10,000-VM reply crosses into Python at a fraction of its size. Events still bring whole records.
+# 10,000-VM pool crosses into Python at a fraction of its size (MicroPython parses JSON at ~8 MB/s:
+# the unprojected records of such a pool took 5 s). VM records carry what the tree, the list, the
+# dashboard and the rules' first checks need; a page showing one object asks for its full record
+# (state.request_record), and events always bring full records.
 FIELDS = {
     "pool": ("uuid", "name_label", "name_description", "master", "default_SR", "tags"),
     "host": ("uuid", "name_label", "name_description", "hostname", "address", "enabled", "metrics",
              "cpu_info", "software_version", "other_config", "memory_overhead", "resident_VMs",
              "PIFs", "PBDs", "control_domain", "current_operations", "allowed_operations", "tags"),
     "host_metrics": ("uuid", "live", "memory_total", "memory_free"),
-    "VM": ("uuid", "name_label", "name_description", "power_state", "is_a_template",
-           "is_default_template", "is_a_snapshot", "is_control_domain", "resident_on", "affinity",
-           "VCPUs_at_startup", "VCPUs_max", "memory_dynamic_max", "memory_static_max", "metrics",
-           "guest_metrics", "VBDs", "VIFs", "snapshots", "snapshot_of", "snapshot_time", "tags",
-           "other_config", "allowed_operations", "current_operations", "blocked_operations",
-           "domain_type", "consoles"),
+    "VM": ("uuid", "name_label", "power_state", "is_a_template", "is_a_snapshot",
+           "is_control_domain", "resident_on", "VCPUs_at_startup", "memory_dynamic_max",
+           "guest_metrics", "tags", "current_operations"),
     "VM_metrics": ("uuid", "VCPUs_number", "memory_actual", "start_time"),
-    "VM_guest_metrics": ("uuid", "os_version", "networks", "PV_drivers_detected",
-                         "PV_drivers_version"),
+    "VM_guest_metrics": ("uuid", "networks"),
     "VBD": ("uuid", "VM", "VDI", "device", "userdevice", "type", "mode", "bootable",
             "currently_attached", "empty"),
-    "VDI": ("uuid", "name_label", "name_description", "SR", "virtual_size",
-            "physical_utilisation", "type", "read_only", "VBDs", "is_a_snapshot"),
+    "VDI": ("uuid", "name_label", "SR", "virtual_size", "physical_utilisation", "type",
+            "read_only", "VBDs", "is_a_snapshot", "is_tools_iso"),
     "SR": ("uuid", "name_label", "name_description", "type", "content_type", "shared",
-           "physical_size", "physical_utilisation", "virtual_allocation", "PBDs", "VDIs",
-           "other_config", "tags"),
+           "physical_size", "physical_utilisation", "virtual_allocation", "PBDs",
+           "allowed_operations", "other_config", "tags"),
     "PBD": ("uuid", "host", "SR", "currently_attached"),
-    "network": ("uuid", "name_label", "name_description", "bridge", "MTU", "PIFs", "VIFs",
+    "network": ("uuid", "name_label", "name_description", "bridge", "MTU", "PIFs",
                 "other_config", "tags"),
     "PIF": ("uuid", "device", "host", "network", "MAC", "MTU", "VLAN", "IP", "netmask", "gateway",
             "ip_configuration_mode", "management", "currently_attached", "physical", "metrics"),
     "PIF_metrics": ("uuid", "carrier", "speed"),
     "VIF": ("uuid", "device", "VM", "network", "MAC", "MTU", "currently_attached"),
-    "task": ("uuid", "name_label", "status", "progress", "created", "resident_on"),
+    "task": ("uuid", "name_label", "status", "progress", "created", "resident_on",
+             "allowed_operations", "current_operations"),
     "message": ("uuid", "name", "priority", "cls", "obj_uuid", "timestamp", "body"),
 }
+
+# Classes with one record per VM device: not loaded at login (at 10,000 VMs they are 17 MB of JSON)
+# but by the pages that show them (their CLASSES), the first time one is visited.
+LAZY = ("VBD", "VDI", "VIF", "VM_metrics")
 
 # SR types that are not storage capacity (removable drives).
 NO_CAPACITY_TYPES = ("udev",)
@@ -60,6 +64,22 @@ def deref(cache, cls, ref):
 def name_key(record):
     """Sort key by name, case-insensitive, then uuid so equal names keep a stable order."""
     return ((record.get("name_label") or "").lower(), record.get("uuid") or "")
+
+
+def is_full(record, field):
+    """Whether a record came whole (get_record or an event) rather than projected: it has `field`."""
+    return record is not None and field in record
+
+
+def loaded(cache, cls):
+    """Whether class `cls` has been loaded (a lazy class is not until a page asks for it)."""
+    return cls in cache.records
+
+
+def referrers(cache, cls, field, ref):
+    """[(ref, record)] of class `cls` whose `field` is `ref` (for a projected record without its list)."""
+    table = cache.all(cls)
+    return [(other, table[other]) for other in table if table[other].get(field) == ref]
 
 
 def is_guest(vm):
@@ -134,13 +154,18 @@ def _userdevice_key(vbd):
     return (int(device) if device.isdigit() else 999, device)
 
 
-def vm_disks(cache, vm):
+def devices(cache, cls, vm_ref, vm, field):
+    """[(ref, record)] of a VM's VBDs or VIFs: from its full record's list, else by their VM field."""
+    if field in vm:
+        found = [(ref, cache.get(cls, ref)) for ref in vm.get(field) or ()]
+        return [pair for pair in found if pair[1] is not None]
+    return referrers(cache, cls, "VM", vm_ref)
+
+
+def vm_disks(cache, vm, vm_ref=None):
     """The VM's VBDs with their VDI and SR: list of dicts sorted by userdevice."""
     disks = []
-    for ref in vm.get("VBDs") or ():
-        vbd = cache.get("VBD", ref)
-        if vbd is None:
-            continue
+    for ref, vbd in devices(cache, "VBD", vm_ref, vm, "VBDs"):
         vdi = deref(cache, "VDI", vbd.get("VDI"))
         sr = deref(cache, "SR", vdi.get("SR")) if vdi else None
         disks.append({"ref": ref, "vbd": vbd, "vdi_ref": vbd.get("VDI"), "vdi": vdi,
@@ -149,24 +174,21 @@ def vm_disks(cache, vm):
     return disks
 
 
-def vm_disk_total(cache, vm):
+def vm_disk_total(cache, vm, vm_ref=None):
     """Sum of the virtual sizes of the VM's disks (CDs excluded)."""
     total = 0
-    for disk in vm_disks(cache, vm):
+    for disk in vm_disks(cache, vm, vm_ref):
         if disk["vbd"].get("type") == "Disk" and disk["vdi"]:
             total += int(disk["vdi"].get("virtual_size") or 0)
     return total
 
 
-def vm_nics(cache, vm):
+def vm_nics(cache, vm, vm_ref=None):
     """The VM's VIFs with their network and IPs: list of dicts sorted by device number."""
     metrics = deref(cache, "VM_guest_metrics", vm.get("guest_metrics"))
     networks = metrics.get("networks") if metrics else None
     nics = []
-    for ref in vm.get("VIFs") or ():
-        vif = cache.get("VIF", ref)
-        if vif is None:
-            continue
+    for ref, vif in devices(cache, "VIF", vm_ref, vm, "VIFs"):
         device = vif.get("device") or ""
         nics.append({"ref": ref, "vif": vif, "network_ref": vif.get("network"),
                      "network": deref(cache, "network", vif.get("network")),
@@ -221,22 +243,25 @@ def vm_os(cache, vm):
     return version.get("name") or version.get("distro") or ""
 
 
-def host_memory(cache, host):
+def host_memory(cache, host, domains=None):
     """(used, total) bytes of a host.
 
     XAPI's host_metrics.memory_free when it reports one; otherwise the host's own overhead plus what
-    its resident domains (dom0 included) use, as XAPI computes free memory.
+    its running domains (dom0 included) use, as XAPI computes free memory. `domains` is that sum when
+    the caller has it (the dashboard's one pass), else it is summed over resident_VMs.
     """
     metrics = deref(cache, "host_metrics", host.get("metrics"))
     total = int(metrics.get("memory_total") or 0) if metrics else 0
     free = int(metrics.get("memory_free") or 0) if metrics else 0
     if free > 0:
         return max(0, total - free), total
-    used = int(host.get("memory_overhead") or 0)
-    for ref in host.get("resident_VMs") or ():
-        vm = cache.get("VM", ref)
-        if vm is not None:
-            used += vm_memory(cache, vm)
+    if domains is None:
+        domains = 0
+        for ref in host.get("resident_VMs") or ():
+            vm = cache.get("VM", ref)
+            if vm is not None:
+                domains += vm_memory(cache, vm)
+    used = int(host.get("memory_overhead") or 0) + domains
     return min(used, total) if total else used, total
 
 

@@ -50,9 +50,10 @@ PAGES = {
 }
 
 # Classes loaded at login and watched through event.from; lite_app.model.FIELDS names the fields
-# kept from each (its keys are loaded too). "pool", "host" and "VM" feed the shell's own tree.
-LOADED_CLASSES = ("pool", "host", "host_metrics", "VM", "VM_metrics", "VM_guest_metrics", "VBD",
-                  "VDI", "SR", "PBD", "network", "PIF", "PIF_metrics", "VIF", "task", "message")
+# kept from each (its keys are loaded too, except model.LAZY: one record per VM device, loaded by the
+# pages that show them). "pool", "host" and "VM" feed the shell's own tree.
+LOADED_CLASSES = ("pool", "host", "host_metrics", "VM", "VM_guest_metrics", "SR", "PBD", "network",
+                  "PIF", "PIF_metrics", "task", "message")
 
 _modules = {}
 
@@ -96,6 +97,11 @@ def classes():
     names = {}
     for cls in LOADED_CLASSES:
         names[cls] = True
+    try:
+        from lite_app.model import LAZY
+    except ImportError:
+        LAZY = ()
     for cls in fields():
-        names[cls] = True
+        if cls not in LAZY:
+            names[cls] = True
     return sorted(names)

@@ -7,31 +7,45 @@ from lite_app import alarms, fmt, model
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
+SUMMARY_CLASSES = ("VM", "VM_metrics", "host", "host_metrics")
 ALARM_LIMIT = 5
 TASK_LIMIT = 8
 
 
 def summary(cache):
-    """Pool-wide figures: hosts up/total, guests by power state, running vCPUs vs physical CPUs."""
-    hosts = cache.all("host")
-    out = {"hosts": len(hosts), "hosts_up": 0, "cpus": 0, "vcpus": 0, "vms": 0}
+    """Pool-wide figures in one pass: hosts up/total, guests by power state, running vCPUs vs physical
+    CPUs, and `used` {host ref: bytes its running domains (dom0 included) use}."""
+    hosts, host_metrics = cache.all("host"), cache.all("host_metrics")
+    out = {"hosts": len(hosts), "hosts_up": 0, "cpus": 0, "vcpus": 0, "vms": 0, "used": {}}
     for power in model.POWER_STATES:
         out[power] = 0
     for ref in hosts:
         out["cpus"] += model.host_cpus(hosts[ref])
-        if model.host_live(cache, hosts[ref]):
+        metrics = host_metrics.get(hosts[ref].get("metrics"))
+        if metrics is not None and metrics.get("live"):
             out["hosts_up"] += 1
-    table = cache.all("VM")
+    table, vm_metrics, used = cache.all("VM"), cache.all("VM_metrics"), out["used"]
     for ref in table:
         vm = table[ref]
-        if not model.is_guest(vm):
+        power = vm.get("power_state")
+        live = power in model.LIVE_STATES
+        metrics = vm_metrics.get(vm.get("metrics")) if live and vm_metrics else None
+        if live:
+            host = vm.get("resident_on")
+            memory = (metrics or {}).get("memory_actual") or vm.get("memory_dynamic_max") or 0
+            used[host] = used.get(host, 0) + int(memory)
+        if vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"):
             continue
         out["vms"] += 1
-        power = vm.get("power_state")
         out[power] = out.get(power, 0) + 1
-        if power in model.LIVE_STATES:
-            out["vcpus"] += model.vm_vcpus(cache, vm)
+        if live:
+            out["vcpus"] += int((metrics or {}).get("VCPUs_number") or vm.get("VCPUs_at_startup") or 0)
     return out
+
+
+def figures(state):
+    """summary() of the state's cache, recomputed only when the records it reads change."""
+    return w.memo(state, "dashboard.summary", SUMMARY_CLASSES, lambda: summary(state.cache))
 
 
 def title(state):
@@ -43,14 +57,14 @@ def render(state):
     pool_ref, pool = cache.first("pool")
     if pool is None:
         return w.loading(t)
-    figures = summary(cache)
+    numbers = figures(state)
     master = model.deref(cache, "host", pool.get("master"))
     subtitle = pool.get("name_description") or None
     return [h("div", {"class": "xl-page xl-dashboard", "key": "dashboard"},
               w.page_header("pool", pool.get("name_label") or t("nav.pool"), subtitle),
               h("div", {"class": "xl-grid"},
-                status_card(state, figures, master), cpu_card(figures, t),
-                ram_card(state), storage_card(state),
+                status_card(state, numbers, master), cpu_card(numbers, t),
+                ram_card(state, numbers), storage_card(state),
                 tasks_card(cache, t), alarms_card(state)))]
 
 
@@ -87,13 +101,13 @@ def cpu_card(figures, t):
                   icon="cpu")
 
 
-def ram_card(state):
+def ram_card(state, numbers):
     cache, t = state.cache, state.t
     hosts = cache.all("host")
     rows = []
     for ref in sorted(hosts, key=lambda ref: model.name_key(hosts[ref])):
         host = hosts[ref]
-        used, total = model.host_memory(cache, host)
+        used, total = model.host_memory(cache, host, numbers["used"].get(ref, 0))
         name = host.get("name_label") or host.get("uuid")
         rows.append(h("li", {"class": "xl-usage-item", "key": ref},
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "host", host)),

@@ -1,5 +1,6 @@
 """The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and PIFs."""
 from lite_app import fmt, model
+from lite_app.ui import dashboard
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -28,7 +29,7 @@ def render(state):
               w.page_header("host", host.get("name_label"), host.get("name_description"),
                             badges(state, ref, host)),
               h("div", {"class": "xl-grid"},
-                overview_card(state, host), vms_card(state, ref, host),
+                overview_card(state, ref, host), vms_card(state, ref, host),
                 pifs_card(state, host)))]
 
 
@@ -63,9 +64,9 @@ def cpu_text(host, t):
     return text
 
 
-def overview_card(state, host):
+def overview_card(state, ref, host):
     t = state.t
-    used, total = model.host_memory(state.cache, host)
+    used, total = model.host_memory(state.cache, host, dashboard.figures(state)["used"].get(ref, 0))
     uptime = model.host_uptime(host, state.now)
     version = host.get("software_version") or {}
     pairs = [

@@ -8,6 +8,28 @@ from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 PAGE_SIZE = 100
+CLASSES = ("VIF",)
+
+
+def vifs_by_network(state):
+    """{network ref: [(VIF ref, VIF)]} in one pass over the VIFs (network records come without
+    their VIFs list), recomputed only when VIFs change."""
+    def compute():
+        table = state.cache.all("VIF")
+        out = {}
+        for ref in table:
+            net = table[ref].get("network")
+            if net not in out:
+                out[net] = []
+            out[net].append((ref, table[ref]))
+        return out
+    return w.memo(state, "network.vifs", ("VIF",), compute)
+
+
+def vif_count(state, ref):
+    if not model.loaded(state.cache, "VIF"):
+        return ""
+    return str(len(vifs_by_network(state).get(ref) or ()))
 
 
 def current(state):
@@ -58,7 +80,7 @@ def render_list(state):
         net = nets[ref]
         rows.append(({"key": ref}, [w.object_link(state, "network", net), vlan_text(cache, net, t),
                                     str(net.get("MTU") or ""), net.get("bridge"),
-                                    str(len(net.get("PIFs") or ())), str(len(net.get("VIFs") or ()))]))
+                                    str(len(net.get("PIFs") or ())), vif_count(state, ref)]))
     body = (w.table(t("nav.networks"), [t("col.name"), t("col.vlan"), t("col.mtu"), t("col.bridge"),
                                         t("col.pifs"), t("col.vifs")], rows)
             if rows else w.empty(t("net.none")))
@@ -79,7 +101,7 @@ def render_network(state):
               w.page_header("network", net.get("name_label"), net.get("name_description")),
               h("div", {"class": "xl-grid"},
                 w.card("net-overview", t("card.overview"), w.kv(pairs), icon="network"),
-                pifs_card(state, net), vifs_card(state, net)))]
+                pifs_card(state, net), vifs_card(state, ref, net)))]
 
 
 def pifs_card(state, net):
@@ -99,10 +121,12 @@ def pifs_card(state, net):
     return w.card("net-pifs", t("card.pifs"), body, icon="host", aside=str(len(rows)), cls="xl-wide")
 
 
-def vifs_card(state, net):
+def vifs_card(state, net_ref, net):
     t, cache = state.t, state.cache
+    if not model.loaded(cache, "VIF"):
+        return w.card("net-vifs", t("card.vifs"), w.empty(t("view.loading")), icon="vm", cls="xl-wide")
     vifs = []
-    for ref, vif in records(cache, "VIF", net.get("VIFs")):
+    for ref, vif in vifs_by_network(state).get(net_ref) or ():
         vm = model.deref(cache, "VM", vif.get("VM"))
         vifs.append((model.name_key(vm or {}), ref, vif, vm))
     vifs.sort()

@@ -8,6 +8,28 @@ from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 PAGE_SIZE = 100
+CLASSES = ("VDI", "VBD")
+
+
+def vdis_by_sr(state):
+    """{SR ref: [(VDI ref, VDI)]} in one pass over the VDIs (SR records come without their VDIs
+    list), recomputed only when VDIs change."""
+    def compute():
+        table = state.cache.all("VDI")
+        out = {}
+        for ref in table:
+            sr = table[ref].get("SR")
+            if sr not in out:
+                out[sr] = []
+            out[sr].append((ref, table[ref]))
+        return out
+    return w.memo(state, "storage.vdis", ("VDI",), compute)
+
+
+def vdi_count(state, ref):
+    if not model.loaded(state.cache, "VDI"):
+        return ""
+    return str(len(vdis_by_sr(state).get(ref) or ()))
 
 
 def current(state):
@@ -59,7 +81,7 @@ def render_list(state):
         rows.append(({"key": ref}, [w.object_link(state, "SR", sr), sr.get("type"),
                                     w.object_link(state, "host", host, t("sr.shared") if sr.get("shared") else ""),
                                     usage_cell(cache, sr, t), fmt.size(model.sr_usage(sr)[1]),
-                                    str(len(sr.get("VDIs") or ())), "%d / %d" % (attached, total)]))
+                                    vdi_count(state, ref), "%d / %d" % (attached, total)]))
     body = (w.table(t("nav.storage"), [t("col.name"), t("col.type"), t("col.host"), t("col.usage"),
                                        t("col.size"), t("col.vdis"), t("col.hosts")], rows, "xl-srs")
             if rows else w.empty(t("sr.none")))
@@ -77,7 +99,7 @@ def render_sr(state):
     return [h("div", {"class": "xl-page xl-sr", "key": "sr-" + ref},
               w.page_header("storage", sr.get("name_label"), sr.get("name_description"), flags),
               h("div", {"class": "xl-grid"},
-                overview_card(state, sr), hosts_card(state, sr), vdis_card(state, sr)))]
+                overview_card(state, sr), hosts_card(state, sr), vdis_card(state, ref, sr)))]
 
 
 def overview_card(state, sr):
@@ -119,11 +141,13 @@ def vdi_users(state, vdi):
     return links
 
 
-def vdis_card(state, sr):
-    t, cache = state.t, state.cache
-    vdis = [(ref, cache.get("VDI", ref)) for ref in sr.get("VDIs") or ()]
-    vdis = [pair for pair in vdis if pair[1] is not None]
-    vdis.sort(key=lambda pair: model.name_key(pair[1]))
+def vdis_card(state, sr_ref, sr):
+    t = state.t
+    if not model.loaded(state.cache, "VDI"):
+        return w.card("sr-vdis", t("card.vdis"), w.empty(t("view.loading")), icon="storage", cls="xl-wide")
+    vdis = [(model.name_key(vdi), ref, vdi) for ref, vdi in vdis_by_sr(state).get(sr_ref) or ()]
+    vdis.sort()
+    vdis = [(ref, vdi) for _key, ref, vdi in vdis]
     limit = int(state.ui.get("storage.limit:" + (sr.get("uuid") or "")) or PAGE_SIZE)
     rows = [({"key": ref}, [vdi.get("name_label") or vdi.get("uuid"), fmt.size(vdi.get("virtual_size")),
                             fmt.size(vdi.get("physical_utilisation")), vdi.get("type"),

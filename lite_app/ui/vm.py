@@ -1,10 +1,30 @@
 """The VM page (route `#/vm/<uuid>`): state, resources, guest OS and IPs, disks, NICs, snapshots.
 
-Actions on the VM (start, shutdown...) arrive with issue #6: the header keeps a slot for them.
+The login load keeps only the list's fields of each VM (lite_app.model.FIELDS), so the page asks for
+the full records it shows (the VM, its guest metrics, its snapshots) and loads the device classes on
+its first visit (CLASSES); until they arrive the cards say they are loading. Actions on the VM
+(start, shutdown...) arrive with issue #6: the header keeps a slot for them.
 """
 from lite_app import fmt, model
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
+
+
+CLASSES = ("VBD", "VDI", "VIF", "VM_metrics")
+
+
+def request_full(state, ref, vm):
+    """Ask for the whole records this page reads that the login load projected away."""
+    if not model.is_full(vm, "VBDs"):
+        state.request_record("VM", ref)
+    metrics_ref = vm.get("guest_metrics")
+    metrics = model.deref(state.cache, "VM_guest_metrics", metrics_ref)
+    if metrics is not None and not model.is_full(metrics, "os_version"):
+        state.request_record("VM_guest_metrics", metrics_ref)
+    for snap_ref in vm.get("snapshots") or ():
+        snap = state.cache.get("VM", snap_ref)
+        if snap is not None and not model.is_full(snap, "snapshot_time"):
+            state.request_record("VM", snap_ref)
 
 
 def current(state):
@@ -24,6 +44,7 @@ def render(state):
     if vm is None:
         return w.not_found(state.t, state.t("page.vm"))
     t = state.t
+    request_full(state, ref, vm)
     head_badges = [w.state_badge(vm.get("power_state"), t)]
     if vm.get("is_a_snapshot"):
         head_badges.append(w.flag(t("vm.snapshot"), "accent"))
@@ -35,7 +56,7 @@ def render(state):
               h("div", {"class": "xl-actions", "key": "vm-actions", "role": "toolbar",
                         "aria-label": t("vm.actions")}),
               h("div", {"class": "xl-grid"},
-                overview_card(state, vm), disks_card(state, vm), nics_card(state, vm),
+                overview_card(state, vm), disks_card(state, ref, vm), nics_card(state, ref, vm),
                 snapshots_card(state, vm), other_card(state, vm)))]
 
 
@@ -74,12 +95,14 @@ def disk_row(state, disk):
         t("yes") if vbd.get("currently_attached") else t("no")])
 
 
-def disks_card(state, vm):
+def disks_card(state, ref, vm):
     t = state.t
-    disks = model.vm_disks(state.cache, vm)
+    if not model.loaded(state.cache, "VBD"):
+        return w.card("vm-disks", t("card.disks"), w.empty(t("view.loading")), icon="storage")
+    disks = model.vm_disks(state.cache, vm, ref)
     if not disks:
         return w.card("vm-disks", t("card.disks"), w.empty(t("vm.no_disks")), icon="storage", aside="0")
-    total = model.vm_disk_total(state.cache, vm)
+    total = model.vm_disk_total(state.cache, vm, ref)
     table = w.table(t("card.disks"), [t("col.device"), t("col.disk"), t("col.size"), t("col.sr"),
                                       t("col.type"), t("col.mode"), t("col.attached")],
                     [disk_row(state, disk) for disk in disks])
@@ -88,9 +111,11 @@ def disks_card(state, vm):
                   icon="storage", aside=str(len(disks)), cls="xl-wide")
 
 
-def nics_card(state, vm):
+def nics_card(state, ref, vm):
     t = state.t
-    nics = model.vm_nics(state.cache, vm)
+    if not model.loaded(state.cache, "VIF"):
+        return w.card("vm-nics", t("card.nics"), w.empty(t("view.loading")), icon="network")
+    nics = model.vm_nics(state.cache, vm, ref)
     if not nics:
         return w.card("vm-nics", t("card.nics"), w.empty(t("vm.no_nics")), icon="network", aside="0")
     rows = [({"key": nic["ref"]}, [h("strong", None, nic["vif"].get("device") or ""),

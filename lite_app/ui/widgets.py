@@ -119,6 +119,27 @@ def object_link(state, cls, record, empty_text=DASH):
     return link(href(state, cls, record), record.get("name_label") or record.get("uuid") or DASH)
 
 
+def versions(state, classes):
+    """The shell's change counters of these classes (State.versions): equal counters, same records.
+
+    None when the state keeps no counters, so nothing derived from the cache is ever reused then."""
+    counters = getattr(state, "versions", None)
+    if counters is None:
+        return None
+    return tuple([counters.get(cls, 0) for cls in classes]) + (id(state.cache),)
+
+
+def memo(state, name, classes, compute):
+    """compute() once per change of `classes` (see versions); kept in state.ui under `name`."""
+    deps = versions(state, classes)
+    found = state.ui.get(name)
+    if deps is not None and found is not None and found[0] == deps:
+        return found[1]
+    value = compute()
+    state.ui[name] = (deps, value)
+    return value
+
+
 def text_key(cell):
     """Sort key of a table cell (a string or a node): its text, lower-cased."""
     return (cell if isinstance(cell, str) else text_of(cell)).lower()

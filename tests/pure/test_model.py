@@ -153,12 +153,28 @@ def test_snapshots_newest_first():
     assert [s["name_label"] for _r, s in snaps] == ["before-upgrade"]
 
 
-def test_fields_name_every_field_the_model_reads():
+def test_fields_keep_what_the_list_reads_and_device_classes_are_lazy():
     for cls in ("VM", "host", "SR", "VDI", "VBD", "VIF", "PIF", "network", "message", "task"):
         assert "uuid" in model.FIELDS[cls], cls
-    for field in ("power_state", "resident_on", "guest_metrics", "VBDs", "VIFs", "tags", "metrics"):
+    for field in ("name_label", "power_state", "resident_on", "guest_metrics", "tags", "VCPUs_at_startup",
+                  "memory_dynamic_max", "is_a_template", "is_a_snapshot", "is_control_domain"):
         assert field in model.FIELDS["VM"]
     assert "networks" in model.FIELDS["VM_guest_metrics"]
+    from lite_app import pages
+    for cls in model.LAZY:
+        assert cls in model.FIELDS and cls not in pages.classes(), cls
+    assert "VM" in pages.classes() and "VM_guest_metrics" in pages.classes()
+
+
+def test_devices_come_from_the_full_record_or_by_their_vm_field():
+    cache = make_cache()
+    projected = dict(cache.get("VM", ref("web")))
+    del projected["VBDs"], projected["VIFs"]
+    disks = model.vm_disks(cache, projected, ref("web"))
+    assert [d["vbd"]["device"] for d in disks] == ["xvda", "xvdd"]
+    assert [n["vif"]["device"] for n in model.vm_nics(cache, projected, ref("web"))] == ["0", "1"]
+    assert model.is_full(cache.get("VM", ref("web")), "VBDs") and not model.is_full(projected, "VBDs")
+    assert model.loaded(cache, "VBD") and not model.loaded(cache, "VUSB")
 
 
 def names(cache, refs):
@@ -212,3 +228,18 @@ def test_sort_columns_and_direction():
     assert by("host")[:2] == ["web-01", HOSTILE]
     assert by("ip")[0] == "web-01"
     assert vmquery.ip_key("10.0.0.9") < vmquery.ip_key("10.0.0.10") < vmquery.ip_key("fd00::1")
+
+
+def test_typing_on_narrows_the_last_matches_and_a_change_of_records_starts_over():
+    cache = make_cache()
+    index = vmquery.SearchIndex()
+    step = lambda query, version: names(cache, vmquery.select(cache, index, query, version=version)[0])
+    assert step("b", 1) == ["db-01", "web-01"]
+    assert len(index.last[4]) == 2
+    assert step("db", 1) == ["db-01"], "narrowed from the last matches"
+    assert len(step("d", 1)) == 5, "shorter query: every guest looked at again (all uuids hold a d)"
+    assert step("01", 1) == ["app-01", "db-01", "mail-01", "web-01"], "not an extension: all guests again"
+    web = dict(cache.get("VM", ref("web")), name_label="zz-web")
+    cache.apply([{"class": "vm", "operation": "mod", "ref": ref("web"), "snapshot": web}])
+    assert ref("web") in vmquery.select(cache, index, "01", version=1)[0], "same version: records assumed unchanged"
+    assert step("zz", 2) == ["zz-web"]

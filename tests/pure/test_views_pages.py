@@ -172,3 +172,28 @@ def test_vm_page_tracks_events():
     nodes = vm.render(state)
     assert vm.title(state) == "web-renamed" and "Halted" in text_of(card(nodes, "vm-overview"))
     assert NOW and GiB
+
+
+def test_dashboard_figures_are_reused_until_the_shell_counts_a_change():
+    state = page_state()
+    first = dashboard.figures(state)
+    assert dashboard.figures(state) is first, "no change: no new pass over the VMs"
+    record = dict(state.cache.get("VM", ref("app")), power_state="Running", resident_on=ref("h1"))
+    changes = state.cache.apply([{"class": "vm", "operation": "mod", "ref": ref("app"), "snapshot": record}])
+    state.bump(changes)
+    again = dashboard.figures(state)
+    assert again is not first and again["Running"] == first["Running"] + 1
+    assert again["used"][ref("h1")] == first["used"][ref("h1")] + 2 * GiB
+
+
+def test_vm_page_asks_for_the_records_the_login_load_projected():
+    state = page_state("vm", {"uuid": "uuid-web-01"})
+    projected = {}
+    for field in ("uuid", "name_label", "power_state", "resident_on", "guest_metrics", "tags"):
+        projected[field] = state.cache.get("VM", ref("web"))[field]
+    state.cache.apply([{"class": "vm", "operation": "mod", "ref": ref("web"), "snapshot": projected}])
+    nodes = vm.render(state)
+    assert ("VM", ref("web")) in state.take_requests()
+    assert "xvda" in text_of(card(nodes, "vm-disks")), "disks found through VBD.VM meanwhile"
+    del state.cache.records["VBD"]
+    assert "Loading" in text_of(card(vm.render(state), "vm-disks"))
