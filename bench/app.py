@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""App benchmark: from "Log in" to a usable page, and from an XAPI change to the DOM.
+
+Builds the bundle, starts the CDN origin and simulated pools on loopback, and measures in Chromium:
+- dashboard: "Log in" clicked -> pool dashboard filled (status figures, RAM and storage meters) on a
+  12-VM pool;
+- vm_list_<N>: "Log in" clicked on `#/vms` -> the VM list shows all N VMs (1,000 and 10,000 VMs);
+- change_to_dom: a VM renamed through JSON-RPC -> the new name in the VM list, over --changes changes.
+Each login figure has a cold run (fresh context: empty HTTP cache) and warm runs (same context, cookies
+cleared: cached bundle, new login). Times are taken in the page (performance.now() at the click, the
+first animation frame after the condition holds). Prints JSON: median/min/max per figure, p50/p95 of the
+change latency, and whether each target is met.
+
+    .venv/bin/python bench/app.py --runs 5
+"""
+import json
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import click
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from devserver import bundle, procs, stub  # noqa: E402  (after the path set-up)
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+PASSWORD = "xcplite-bench"
+TARGETS = {"dashboard_ms": 350, "vm_list_10000_ms": 2000, "change_to_dom_p50_ms": 100}
+
+
+def list_filled(count):
+    """JS condition: the VM list shows all `count` VMs."""
+    return "(document.querySelector('.xl-count') || {}).textContent === '%d of %d VMs'" % (count, count)
+
+
+# The dashboard is filled when the VM figure and the RAM and storage meters are there.
+DASHBOARD_FILLED = ("(() => { const s = document.querySelector('[data-stat=vms-running]');"
+                    " return !!s && / \\/ 12$/.test(s.textContent)"
+                    " && document.querySelectorAll('[role=meter]').length >= 5; })()")
+# (name, hosts, VMs, route, JS condition that the page is filled)
+POOLS = (("dashboard", 3, 12, "", DASHBOARD_FILLED),
+         ("vm_list_1000", 3, 1000, "#/vms", list_filled(1000)),
+         ("vm_list_10000", 8, 10000, "#/vms", list_filled(10000)))
+# Stamps the click on "Log in" (capture phase: before the app sees it).
+CLICK_MARK = """
+document.addEventListener("click", function (ev) {
+  if (ev.target && ev.target.closest && ev.target.closest("#xl-login-submit, button[type=submit]")) {
+    window.__clicked_ms = performance.now();
+  }
+}, true);
+"""
+
+
+def stats(values):
+    return {"median": round(statistics.median(values), 1), "min": round(min(values), 1),
+            "max": round(max(values), 1), "n": len(values)}
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def login_ms(page, url, filled):
+    """Open `url`, log in, return ms from the click to the first frame where `filled` holds."""
+    page.goto(url)
+    page.locator("form[data-ready='1']").wait_for(timeout=60000)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_function(filled, timeout=120000, polling="raf")
+    done = page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))")
+    return done - page.evaluate("window.__clicked_ms")
+
+
+def measure_logins(browser, url, filled, runs):
+    """(cold ms, [warm ms]): one fresh context, then warm runs with the cookies cleared."""
+    context = browser.new_context()
+    context.add_init_script(CLICK_MARK)
+    page = context.new_page()
+    cold = login_ms(page, url, filled)
+    warm = []
+    for _ in range(runs):
+        context.clear_cookies()  # a new login, with the bundle in the HTTP cache
+        page.goto("about:blank")
+        warm.append(login_ms(page, url, filled))
+    context.close()
+    return cold, warm
+
+
+def rpc(url, method, *params):
+    body = json.dumps({"jsonrpc": "2.0", "method": method, "params": list(params), "id": 1}).encode()
+    request = urllib.request.Request(url + "jsonrpc", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.load(reply)["result"]
+
+
+def change_latencies(browser, url, count):
+    """ms from sending VM.set_name_label to the new name shown in the VM list, per change."""
+    context = browser.new_context()
+    context.add_init_script(CLICK_MARK)
+    page = context.new_page()
+    login_ms(page, url + "#/vms", list_filled(12))
+    session = rpc(url, "session.login_with_password", "root", PASSWORD)
+    vms = rpc(url, "VM.get_all_records", session)
+    ref = sorted(r for r, vm in vms.items() if not (vm["is_a_template"] or vm["is_control_domain"]
+                                                     or vm["is_a_snapshot"]))[0]
+    original = vms[ref]["name_label"]
+    found = ("name => { const a = [...document.querySelectorAll('tr.xl-row a')].find(x => x.textContent === name);"
+             " if (a) { window.__seen = Date.now(); return true; } return false; }")
+    out = []
+    try:
+        for i in range(count):
+            name = "bench-%03d" % i
+            sent = time.time() * 1000
+            rpc(url, "VM.set_name_label", session, ref, name)
+            page.wait_for_function(found, arg=name, timeout=10000, polling="raf")
+            out.append(page.evaluate("window.__seen") - sent)
+    finally:
+        rpc(url, "VM.set_name_label", session, ref, original)
+        rpc(url, "session.logout", session)
+        context.close()
+    return out
+
+
+def start_cdn(tmp):
+    dist = Path(tmp) / "dist"
+    cdn = procs.cdn(dist)
+    bundle.build(dist, cdn.url + "/", int(time.time()))
+    stub_file = Path(tmp) / "index.html"
+    stub_file.write_text(stub.render(cdn.url + "/"), encoding="utf-8")
+    return cdn, dist, stub_file
+
+
+def run_pool(browser, tmp, spec, runs, changes):
+    name, hosts, vms, route, filled = spec
+    cdn, dist, stub_file = tmp
+    sim = procs.simulator(stub_file, dist, hosts=hosts, vms=vms, password=PASSWORD)
+    try:
+        cold, warm = measure_logins(browser, sim.url + "/" + route, filled, runs)
+        result = {"hosts": hosts, "vms": vms, "cold_ms": round(cold, 1), "warm_ms": stats(warm)}
+        if name == "dashboard" and changes:
+            latencies = change_latencies(browser, sim.url + "/", changes)
+            result["change_to_dom_ms"] = {"p50": round(percentile(latencies, 0.5), 1),
+                                          "p95": round(percentile(latencies, 0.95), 1),
+                                          "max": round(max(latencies), 1), "n": len(latencies)}
+        return result
+    finally:
+        sim.stop()
+
+
+def verdict(report):
+    figures = {"dashboard_ms": report["dashboard"]["warm_ms"]["median"],
+               "vm_list_10000_ms": report.get("vm_list_10000", {}).get("warm_ms", {}).get("median"),
+               "change_to_dom_p50_ms": report["dashboard"].get("change_to_dom_ms", {}).get("p50")}
+    return {key: (value is not None and value <= TARGETS[key]) for key, value in figures.items()}
+
+
+@click.command()
+@click.option("--runs", default=5, show_default=True, help="Warm logins per pool (after one cold login).")
+@click.option("--changes", default=30, show_default=True, help="VM renames timed from JSON-RPC to the DOM.")
+@click.option("--skip-10000", is_flag=True, help="Leave out the 10,000-VM pool (its start takes a while).")
+def main(runs, changes, skip_10000):
+    """Measure login-to-page and change-to-DOM times of the app and print JSON figures."""
+    report = {"targets": TARGETS}
+    with tempfile.TemporaryDirectory(prefix="xcplite-bench-app-") as tmp:
+        servers = start_cdn(tmp)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+                for spec in POOLS:
+                    if spec[2] == 10000 and skip_10000:
+                        continue
+                    report[spec[0]] = run_pool(browser, servers, spec, runs, changes)
+                browser.close()
+        finally:
+            servers[0].stop()
+    report["meets_targets"] = verdict(report)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
