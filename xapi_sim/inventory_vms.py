@@ -70,49 +70,60 @@ def power_state_for(i, rng):
     return STATE_CYCLE[i % len(STATE_CYCLE)]
 
 
-def make_vm(b, i):
-    db, rng = b.db, b.rng
-    role = ROLES[i % len(ROLES)]
-    width = 4 if b.sim.config.vms > 999 else 2
-    name = "%s-%0*d" % (role, width, i // len(ROLES) + 1)
-    os_name, distro, major, uname, windows = OSES[(i * 7) % len(OSES)]
+def guest_os(i, role):
+    """(name, distro, major, uname, windows) of VM number i: Windows for the Windows roles."""
     if role.startswith(("win-", "rdp")):
-        os_name, distro, major, uname, windows = OSES[4]
-    memory = rng.choice([1, 2, 2, 4, 4, 8, 16]) * GiB if b.sim.config.vms <= 1000 else GiB
-    vcpus = rng.choice([1, 2, 2, 4, 8])
+        return OSES[4]
+    return OSES[(i * 7) % len(OSES)]
+
+
+def make_vm(b, i):
+    """VM number i with its disks, NICs and, per the state rotation, a domain; -> (ref, host)."""
+    role = ROLES[i % len(ROLES)]
+    guest = guest_os(i, role)
     host = b.hosts[i % len(b.hosts)]
-    state = power_state_for(i, rng)
-    tags = sorted(set(rng.sample(TAGS, rng.randrange(3))))
-    metrics = db.create("VM_metrics", {"VCPUs_number": 0, "memory_actual": 0, "hvm": True,
-                                       "current_domain_type": "hvm",
-                                       "install_time": datetime_of_epoch(1.7e9 + i * 3600)})
+    state = power_state_for(i, b.rng)
     live = state in ("Running", "Paused")
-    vm = db.create("VM", base_vm(name, memory, vcpus, {
-        # a live VM is created with its domain already numbered, so enter_running keeps it
-        "power_state": state if live else "Halted", "domid": b.new_domid() if live else -1,
-        "name_description": "%s server (%s)" % (role, os_name), "tags": tags,
-        "metrics": metrics, "affinity": NULL,
-        "other_config": {"base_template_name": TEMPLATES[OSES.index((os_name, distro, major,
-                                                                     uname, windows))][0],
-                         "auto_poweron": "true" if i % 5 == 0 else "false"},
-        "HVM_boot_params": {"order": "cd", "firmware": "uefi" if windows else "bios"},
-        "platform": {"acpi": "1", "apic": "true", "pae": "true", "nx": "true",
-                     "viridian": "true" if windows else "false",
-                     "device-model": "qemu-upstream-compat"}}))
+    vm = b.db.create("VM", vm_fields(b, i, role, guest, state if live else "Halted", live))
     make_disks(b, vm, i, host)
     make_vifs(b, vm, i)
     if live:
-        make_guest_metrics(b, vm, i, os_name, distro, major, uname, windows)
-        vmstate.enter_running(db, vm, host, paused=(state == "Paused"),
+        make_guest_metrics(b, vm, i, *guest)
+        vmstate.enter_running(b.db, vm, host, paused=(state == "Paused"),
                               console_location=b.console_location(host))
         backdate_start(b, vm, 3600 + (i * 7919) % (30 * 86400))
         return vm, host
     if state == "Suspended":
+        memory = b.db.get("VM", vm)["memory_static_max"]
         suspend_vdi = make_vdi(b, b.shared["nfs"], "Suspend image", memory, "suspend")
-        vmstate.enter_suspended(db, vm, suspend_vdi)
+        vmstate.enter_suspended(b.db, vm, suspend_vdi)
     else:
-        vmstate.enter_halted(db, vm)
+        vmstate.enter_halted(b.db, vm)
     return vm, NULL
+
+
+def vm_fields(b, i, role, guest, power_state, live):
+    db, rng = b.db, b.rng
+    width = 4 if b.sim.config.vms > 999 else 2
+    name = "%s-%0*d" % (role, width, i // len(ROLES) + 1)
+    memory = rng.choice([1, 2, 2, 4, 4, 8, 16]) * GiB if b.sim.config.vms <= 1000 else GiB
+    vcpus = rng.choice([1, 2, 2, 4, 8])
+    tags = sorted(set(rng.sample(TAGS, rng.randrange(3))))
+    windows = guest[4]
+    metrics = db.create("VM_metrics", {"VCPUs_number": 0, "memory_actual": 0, "hvm": True,
+                                       "current_domain_type": "hvm",
+                                       "install_time": datetime_of_epoch(1.7e9 + i * 3600)})
+    return base_vm(name, memory, vcpus, {
+        # a live VM is created with its domain already numbered, so enter_running keeps it
+        "power_state": power_state, "domid": b.new_domid() if live else -1,
+        "name_description": "%s server (%s)" % (role, guest[0]), "tags": tags,
+        "metrics": metrics, "affinity": NULL,
+        "other_config": {"base_template_name": TEMPLATES[OSES.index(guest)][0],
+                         "auto_poweron": "true" if i % 5 == 0 else "false"},
+        "HVM_boot_params": {"order": "cd", "firmware": "uefi" if windows else "bios"},
+        "platform": {"acpi": "1", "apic": "true", "pae": "true", "nx": "true",
+                     "viridian": "true" if windows else "false",
+                     "device-model": "qemu-upstream-compat"}})
 
 
 def backdate_start(b, vm, seconds):
