@@ -8,6 +8,7 @@ edge act on what it records.
 from lite_app import router
 from lite_app.i18n import translate
 from lite_app.xapi.cache import Cache
+from lite_app.xapi.changes import Changes
 
 NOTICE_LIMIT = 3
 
@@ -31,11 +32,20 @@ class State:
         self._notice_id = 0
         # class -> a counter bumped whenever records of that class change (memo keys for views)
         self.versions = {}
+        # what changed since the last render, and `versions` as they were then (incremental views)
+        self.recent = Changes()
+        self.recent_base = {}
 
     def bump(self, changes):
-        """Count a change for every class in a Changes (lite_app.xapi.changes)."""
+        """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""
         for cls in changes.classes():
             self.versions[cls] = self.versions.get(cls, 0) + 1
+        self.recent.update(changes)
+
+    def rendered(self):
+        """A render took everything in: start collecting changes afresh."""
+        self.recent = Changes()
+        self.recent_base = dict(self.versions)
 
     def href(self, page, params=None):
         """The hash link to a page (never carries a session)."""
@@ -73,3 +83,5 @@ class State:
         # Counters only grow, so a memo from the previous session can never look current.
         for cls in self.versions:
             self.versions[cls] += 1
+        self.recent = Changes()
+        self.recent_base = {}

@@ -203,6 +203,7 @@ class Controller:
             self.env.set_title(title)
             self.last["title"] = title
         self.renders += 1
+        state.rendered()
         for cls, ref in state.take_requests():
             self.env.spawn(self.fetch_record(cls, ref))
 

@@ -2,8 +2,9 @@
 
 Running (and paused) VMs sit under their host, the others under the pool's "Not running" group.
 At 10,000 VMs the tree must stay cheap, since it is re-rendered with every change:
-- grouping is one pass over the VMs, redone only when VM/host/pool records changed
-  (`state.versions`, bumped by the controller per class);
+- grouping is one pass over the VMs, kept between renders (`state.versions`, bumped by the
+  controller per class, says when it is stale); the VMs changed since the last render
+  (`state.recent`) are moved one by one, so a rename at 10,000 VMs costs no pass;
 - a group is sorted by name only when it is open, once per change;
 - groups start collapsed past AUTO_EXPAND_LIMIT VMs, and an open group lists GROUP_LIMIT VMs then
   links to the VM list filtered on that host.
@@ -17,10 +18,14 @@ NULL = "OpaqueRef:NULL"
 LIVE = ("Running", "Paused")
 SECTIONS = (("dashboard", "nav.dashboard", ("dashboard",)), ("vms", "nav.vms", ("vms",)),
             ("storage", "nav.storage", ("storage", "sr")), ("networks", "nav.networks", ("networks", "network")))
-WATCHED = ("pool", "host", "host_metrics", "VM")
 OTHERS = "others"
+# Up to this many VM changes since the last render are applied to the grouping one by one; more
+# (a resync, a burst) regroup everything in one pass.
+INCREMENTAL_LIMIT = 500
 
-_memo = {"key": None, "groups": None, "sorted": {}}
+# The grouping of the last render: "groups" {host ref or OTHERS: {vm ref: vm}}, "where" {vm ref: group},
+# "host_key" and "vm_version" say which records it reflects; "sorted" caches sorted open groups.
+_memo = {"host_key": None, "vm_version": None, "groups": None, "where": None, "sorted": {}}
 
 
 def is_guest(vm):
@@ -36,39 +41,71 @@ def sort_key(pair):
     return (name_of(record).lower(), record.get("uuid") or "")
 
 
+def group_key(vm, groups):
+    host = vm.get("resident_on")
+    return host if vm.get("power_state") in LIVE and host in groups else OTHERS
+
+
 def group(cache):
-    """{host ref or OTHERS: [(vm ref, vm)]} of the guest VMs, unsorted, and the guest count."""
-    hosts = cache.all("host")
-    groups = {OTHERS: []}
-    for ref in hosts:
-        groups[ref] = []
+    """({host ref or OTHERS: {vm ref: vm}}, {vm ref: group key}) of the guest VMs."""
+    groups = {OTHERS: {}}
+    for ref in cache.all("host"):
+        groups[ref] = {}
+    where = {}
     table = cache.all("VM")
-    total = 0
     for ref in table:
         vm = table[ref]
-        if not is_guest(vm):
-            continue
-        total += 1
-        host = vm.get("resident_on")
-        if vm.get("power_state") in LIVE and host in groups:
-            groups[host].append((ref, vm))
-        else:
-            groups[OTHERS].append((ref, vm))
-    return groups, total
+        if is_guest(vm):
+            key = group_key(vm, groups)
+            groups[key][ref] = vm
+            where[ref] = key
+    return groups, where
+
+
+def regroup(cache, refs):
+    """Move the changed VMs `refs` to their group now; returns the group keys touched."""
+    groups, where = _memo["groups"], _memo["where"]
+    touched = {}
+    for ref in refs:
+        old = where.pop(ref, None)
+        if old is not None:
+            groups[old].pop(ref, None)
+            touched[old] = True
+        vm = cache.get("VM", ref)
+        if vm is not None and is_guest(vm):
+            key = group_key(vm, groups)
+            groups[key][ref] = vm
+            where[ref] = key
+            touched[key] = True
+    return touched
 
 
 def groups_of(state):
+    """The grouping for this render: reused, updated with the VMs changed since the last render, or rebuilt."""
     versions = getattr(state, "versions", {})
-    key = (id(state.cache),) + tuple(versions.get(cls, 0) for cls in WATCHED)
-    if _memo["key"] != key or versions == {}:
-        _memo["key"], _memo["groups"], _memo["sorted"] = key, group(state.cache), {}
-    return _memo["groups"]
+    host_key = (id(state.cache), versions.get("host", 0))
+    vm_version = versions.get("VM", 0)
+    memo = _memo
+    if versions and memo["host_key"] == host_key and memo["vm_version"] == vm_version:
+        return memo["groups"]
+    recent = getattr(state, "recent", None)
+    if (versions and memo["host_key"] == host_key and recent is not None
+            and state.recent_base.get("VM", 0) == memo["vm_version"]
+            and len(recent.refs("VM")) <= INCREMENTAL_LIMIT):
+        for key in regroup(state.cache, recent.refs("VM")):
+            memo["sorted"].pop(key, None)
+    else:
+        memo["groups"], memo["where"] = group(state.cache)
+        memo["sorted"] = {}
+    memo["host_key"], memo["vm_version"] = host_key, vm_version
+    return memo["groups"]
 
 
 def sorted_group(groups, key):
     found = _memo["sorted"].get(key)
     if found is None:
-        found = _memo["sorted"][key] = sorted(groups[key], key=sort_key)
+        table = groups[key]
+        found = _memo["sorted"][key] = sorted([(ref, table[ref]) for ref in table], key=sort_key)
     return found
 
 
@@ -112,7 +149,8 @@ def count(number):
 
 
 def tree(state):
-    groups, total = groups_of(state)
+    groups = groups_of(state)
+    total = len(_memo["where"])
     _ref, pool = state.cache.first("pool")
     name = name_of(pool or {}) or state.t("nav.pool")
     is_open = expanded(state, "pool", total)
@@ -138,7 +176,7 @@ def host_state(state, host):
 def host_node(state, groups, ref, host, total):
     name = name_of(host) or state.t("nav.unnamed")
     uuid = host.get("uuid") or ""
-    vms = groups.get(ref, [])
+    vms = groups.get(ref, {})
     is_open = expanded(state, uuid, total)
     current = current_uuid(state, "host") == uuid
     status = host_state(state, host)

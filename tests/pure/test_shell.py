@@ -147,6 +147,30 @@ def test_tree_is_recomputed_only_when_a_watched_class_changed():
     assert state.versions["SR"] == 1 and state.versions["VM"] == 2
 
 
+def test_changes_since_the_last_render_regroup_only_the_vms_they_name():
+    state = state_with()
+    navtree.render(state)
+    state.rendered()
+    cache = state.cache
+    moved = dict(cache.get("VM", "OpaqueRef:v3"), power_state="Running", resident_on="OpaqueRef:h1")
+    stopped = dict(cache.get("VM", "OpaqueRef:v2"), power_state="Halted", resident_on="OpaqueRef:NULL")
+    state.bump(cache.apply([{"class": "vm", "ref": "OpaqueRef:v3", "operation": "mod", "snapshot": moved},
+                            {"class": "vm", "ref": "OpaqueRef:v2", "operation": "mod", "snapshot": stopped},
+                            {"class": "vm", "ref": "OpaqueRef:v1", "operation": "del"}]))
+    full_pass = navtree.group
+    navtree.group = None  # a full pass would fail: the update must be incremental
+    try:
+        nav = root(navtree.render(state))
+    finally:
+        navtree.group = full_pass
+    assert links(nav)[4:] == [("#/", "Lab pool"), ("#/host/h1-uuid", "xcp-a"), ("#/vm/v3", "old-01"),
+                              ("#/host/h2-uuid", "xcp-b"), ("#/vm/v2", "db-01")]
+    counts = [text_of(n) for n in find_all(nav, lambda n: n[1].get("class") == "xl-tree-count")]
+    assert counts == ["2", "1", "0", "1"]
+    state.rendered()
+    assert text_of(root(navtree.render(state))) == text_of(nav)  # nothing new: the same tree
+
+
 def test_names_with_markup_stay_text_nodes():
     records = pool_records()
     evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
