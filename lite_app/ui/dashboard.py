@@ -3,7 +3,7 @@
 It is the first page after login, so its figures come from one pass over the cache (`summary`) and
 each card reads only the few records it lists.
 """
-from lite_app import alarms, fmt, model
+from lite_app import alarms, fmt, infra, model
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -20,7 +20,7 @@ def summary(cache):
     for power in model.POWER_STATES:
         out[power] = 0
     for ref in hosts:
-        out["cpus"] += model.host_cpus(hosts[ref])
+        out["cpus"] += infra.host_cpus(hosts[ref])
         metrics = host_metrics.get(hosts[ref].get("metrics"))
         if metrics is not None and metrics.get("live"):
             out["hosts_up"] += 1
@@ -107,7 +107,7 @@ def ram_card(state, numbers):
     rows = []
     for ref in sorted(hosts, key=lambda ref: model.name_key(hosts[ref])):
         host = hosts[ref]
-        used, total = model.host_memory(cache, host, numbers["used"].get(ref, 0))
+        used, total = infra.host_memory(cache, host, numbers["used"].get(ref, 0))
         name = host.get("name_label") or host.get("uuid")
         rows.append(h("li", {"class": "xl-usage-item", "key": ref},
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "host", host)),
@@ -119,14 +119,14 @@ def ram_card(state, numbers):
 def storage_card(state):
     cache, t = state.cache, state.t
     srs = cache.all("SR")
-    refs = [ref for ref in srs if model.has_capacity(srs[ref])]
-    refs.sort(key=lambda ref: (model.sr_label(cache, srs[ref]).lower(), ref))
+    refs = [ref for ref in srs if infra.has_capacity(srs[ref])]
+    refs.sort(key=lambda ref: (infra.sr_label(cache, srs[ref]).lower(), ref))
     rows = []
     for ref in refs:
         sr = srs[ref]
-        used, size = model.sr_usage(sr)
-        name = model.sr_label(cache, sr)
-        host = model.sr_host(cache, sr)
+        used, size = infra.sr_usage(sr)
+        name = infra.sr_label(cache, sr)
+        host = infra.sr_host(cache, sr)
         rows.append(h("li", {"class": "xl-usage-item", "key": ref},
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "SR", sr),
                         h("span", {"class": "xl-muted"}, " \u00b7 " + (sr.get("type") or "")

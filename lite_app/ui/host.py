@@ -1,5 +1,5 @@
 """The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and PIFs."""
-from lite_app import fmt, model
+from lite_app import fmt, infra, model
 from lite_app.ui import dashboard
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -39,7 +39,7 @@ def badges(state, ref, host):
     out = []
     if pool.get("master") == ref:
         out.append(w.flag(t("host.master"), "accent"))
-    if not model.host_live(state.cache, host):
+    if not infra.host_live(state.cache, host):
         out.append(w.flag(t("host.offline"), "danger"))
     elif not host.get("enabled"):
         out.append(w.flag(t("host.maintenance"), "warn"))
@@ -56,7 +56,7 @@ def software(host):
 
 def cpu_text(host, t):
     info = host.get("cpu_info") or {}
-    count = model.host_cpus(host)
+    count = infra.host_cpus(host)
     sockets = info.get("socket_count")
     text = str(count)
     if sockets:
@@ -66,8 +66,8 @@ def cpu_text(host, t):
 
 def overview_card(state, ref, host):
     t = state.t
-    used, total = model.host_memory(state.cache, host, dashboard.figures(state)["used"].get(ref, 0))
-    uptime = model.host_uptime(host, state.now)
+    used, total = infra.host_memory(state.cache, host, dashboard.figures(state)["used"].get(ref, 0))
+    uptime = infra.host_uptime(host, state.now)
     version = host.get("software_version") or {}
     pairs = [
         (t("host.address"), host.get("address")),
@@ -130,7 +130,7 @@ def pif_row(state, ref, pif):
 
 def pifs_card(state, host):
     t = state.t
-    pifs = model.host_pifs(state.cache, host)
+    pifs = infra.host_pifs(state.cache, host)
     if not pifs:
         body = w.empty(t("host.no_pifs"))
     else:

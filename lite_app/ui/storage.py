@@ -3,7 +3,7 @@
 A shared SR of a 10,000-VM pool holds over 10,000 VDIs: the SR page lists them by pages of
 PAGE_SIZE ("Show more" adds a page) so a render stays small.
 """
-from lite_app import fmt, model
+from lite_app import fmt, infra, model
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -56,10 +56,10 @@ def shared_text(sr, t):
 
 
 def usage_cell(cache, sr, t):
-    if not model.has_capacity(sr):
+    if not infra.has_capacity(sr):
         return ""
-    used, size = model.sr_usage(sr)
-    return w.usage_bar(used, size, t("dash.sr_of").replace("{}", model.sr_label(cache, sr)), t)
+    used, size = infra.sr_usage(sr)
+    return w.usage_bar(used, size, t("dash.sr_of").replace("{}", infra.sr_label(cache, sr)), t)
 
 
 def attached_hosts(cache, sr):
@@ -72,15 +72,15 @@ def attached_hosts(cache, sr):
 def render_list(state):
     t, cache = state.t, state.cache
     srs = cache.all("SR")
-    refs = sorted(srs, key=lambda ref: (model.sr_label(cache, srs[ref]).lower(), ref))
+    refs = sorted(srs, key=lambda ref: (infra.sr_label(cache, srs[ref]).lower(), ref))
     rows = []
     for ref in refs:
         sr = srs[ref]
         attached, total = attached_hosts(cache, sr)
-        host = model.sr_host(cache, sr)
+        host = infra.sr_host(cache, sr)
         rows.append(({"key": ref}, [w.object_link(state, "SR", sr), sr.get("type"),
                                     w.object_link(state, "host", host, t("sr.shared") if sr.get("shared") else ""),
-                                    usage_cell(cache, sr, t), fmt.size(model.sr_usage(sr)[1]),
+                                    usage_cell(cache, sr, t), fmt.size(infra.sr_usage(sr)[1]),
                                     vdi_count(state, ref), "%d / %d" % (attached, total)]))
     body = (w.table(t("nav.storage"), [t("col.name"), t("col.type"), t("col.host"), t("col.usage"),
                                        t("col.size"), t("col.vdis"), t("col.hosts")], rows, "xl-srs")
@@ -104,7 +104,7 @@ def render_sr(state):
 
 def overview_card(state, sr):
     t = state.t
-    used, size = model.sr_usage(sr)
+    used, size = infra.sr_usage(sr)
     cache = state.cache
     pairs = [(t("col.type"), sr.get("type")), (t("sr.content"), sr.get("content_type")),
              (t("col.shared"), shared_text(sr, t)), (t("col.usage"), usage_cell(cache, sr, t)),

@@ -1,7 +1,7 @@
 """Derived data (lite_app.model), formatting (lite_app.fmt) and VM search/sort (lite_app.vmquery)."""
 from views_fixture import GiB, HOSTILE, NOW, make_cache, ref
 
-from lite_app import alarms, fmt, model, vmquery
+from lite_app import alarms, fmt, infra, model, vmquery
 
 
 def test_sizes_use_binary_units_with_at_most_one_decimal():
@@ -115,25 +115,25 @@ def test_vcpus_and_memory_prefer_live_metrics():
 
 def test_host_memory_counts_overhead_and_resident_domains_unless_xapi_reports_free():
     cache = make_cache()
-    assert model.host_memory(cache, cache.get("host", ref("h1"))) == ((2 + 4 + 2) * GiB, 64 * GiB)
-    assert model.host_memory(cache, cache.get("host", ref("h2"))) == ((2 + 4 + 8 + 2) * GiB, 32 * GiB)
+    assert infra.host_memory(cache, cache.get("host", ref("h1"))) == ((2 + 4 + 2) * GiB, 64 * GiB)
+    assert infra.host_memory(cache, cache.get("host", ref("h2"))) == ((2 + 4 + 8 + 2) * GiB, 32 * GiB)
     metrics = dict(cache.get("host_metrics", ref("hm1")), memory_free=60 * GiB)
     cache.apply([{"class": "host_metrics", "operation": "mod", "ref": ref("hm1"), "snapshot": metrics}])
-    assert model.host_memory(cache, cache.get("host", ref("h1"))) == (4 * GiB, 64 * GiB)
+    assert infra.host_memory(cache, cache.get("host", ref("h1"))) == (4 * GiB, 64 * GiB)
 
 
 def test_host_figures():
     cache = make_cache()
     host = cache.get("host", ref("h1"))
-    assert model.host_cpus(host) == 24 and model.host_live(cache, host)
-    assert model.host_uptime(host, NOW) == 3 * 86400 + 3600
-    assert [pif["device"] for _r, pif in model.host_pifs(cache, host)] == ["eth0", "eth1"]
+    assert infra.host_cpus(host) == 24 and infra.host_live(cache, host)
+    assert infra.host_uptime(host, NOW) == 3 * 86400 + 3600
+    assert [pif["device"] for _r, pif in infra.host_pifs(cache, host)] == ["eth0", "eth1"]
 
 
 def test_sr_capacity_and_alarms():
     cache = make_cache()
-    assert model.sr_usage(cache.get("SR", ref("nfs"))) == (7680 * GiB, 8192 * GiB)
-    assert not model.has_capacity(cache.get("SR", ref("udev")))
+    assert infra.sr_usage(cache.get("SR", ref("nfs"))) == (7680 * GiB, 8192 * GiB)
+    assert not infra.has_capacity(cache.get("SR", ref("udev")))
     messages = cache.all("message")
     assert sorted(m["name"] for m in messages.values() if alarms.is_alarm(m)) == [
         "ALARM", "HOST_CLOCK_SKEW_DETECTED"]
@@ -142,8 +142,8 @@ def test_sr_capacity_and_alarms():
     assert alarms.alarm_variable(messages[ref("m3")]) is None
     assert alarms.message_title({"name": "SR_BACKEND_FAILURE"}) == "SR backend failure"
     assert alarms.message_title({"name": "HOST_CLOCK_SKEW_DETECTED"}) == "Host clock skew detected"
-    assert model.sr_label(cache, cache.get("SR", ref("local1"))) == "Local storage (xcp-ng-01)"
-    assert model.sr_label(cache, cache.get("SR", ref("nfs"))) == "NFS storage"
+    assert infra.sr_label(cache, cache.get("SR", ref("local1"))) == "Local storage (xcp-ng-01)"
+    assert infra.sr_label(cache, cache.get("SR", ref("nfs"))) == "NFS storage"
     assert [r for r, _m in model.latest(messages, "timestamp", 2)] == [ref("m2"), ref("m1")]
 
 
