@@ -36,9 +36,20 @@ def dismiss(controller, payload):
         pass
 
 
+def escape(controller, payload):
+    """Escape closes the drawer; when it is closed, a page's own "escape" action (a dialog) gets it."""
+    ui = controller.state.ui
+    if ui.get("nav.open"):
+        ui["nav.open"] = False
+        controller.env.focus("xl-menu-button")
+    else:
+        run_page_action(controller, "escape", payload)
+
+
 # The shell's own actions: name -> handler(controller, payload).
 SHELL_ACTIONS = {
     "shell.menu": toggle_menu,
+    "shell.escape": escape,
     "shell.theme": set_theme,
     "shell.dismiss": dismiss,
     "nav.toggle": toggle_node,
@@ -104,12 +115,15 @@ def navigate(controller, hash_text):
     route = router.parse(hash_text)
     if route == state.route:
         return False
+    new_page = route[0] != state.route[0] or route[1].get("uuid") != state.route[1].get("uuid")
     state.route = route
     state.ui["nav.open"] = False
     load_page_classes(controller, pages.module_for(route[0]))
     if controller.shown == "app":
-        controller.env.scroll_top("xl-main")
         controller.invalidate()
+        if new_page:  # like a page load: start at the top, keyboard focus on the content
+            controller.env.scroll_top("xl-main")
+            controller.env.focus("xl-main")
     return True
 
 

@@ -12,7 +12,8 @@ navigation tree and the reconnect banner. A page owns the main content area. A p
   scroll}` (`data` holds the element's data-* attributes, `scroll` is `[scrollTop, clientHeight]`
   for scroll events). A handler changes `state.ui` and/or returns a coroutine (e.g. an XAPI call
   through `state.client`); the shell awaits it, shows a failed call with `state.notify`, then
-  re-renders. Action names are global: prefix them with the page name (`vmlist.sort`).
+  re-renders. Action names are global: prefix them with the page name (`vmlist.sort`). The Escape
+  key reaches a page's "escape" action when the shell has nothing open (close a dialog there).
 - optional `CLASSES`: XAPI classes the page needs beyond `LOADED_CLASSES` (loaded on first visit).
 
 `state` (lite_app.app.State) offers:
@@ -30,7 +31,7 @@ navigation tree and the reconnect banner. A page owns the main content area. A p
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/router.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`; `?key=value` query parameters are merged into params.
+`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/tasks`, `#/alarms`; `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
 """
@@ -47,6 +48,8 @@ PAGES = {
     "sr": "lite_app.ui.storage",
     "networks": "lite_app.ui.network",
     "network": "lite_app.ui.network",
+    "tasks": "lite_app.ui.tasks",
+    "alarms": "lite_app.ui.alarms",
 }
 
 # Classes loaded at login and watched through event.from; lite_app.model.FIELDS names the fields

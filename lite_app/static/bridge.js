@@ -91,7 +91,7 @@
     if (el.tagName === "FORM") {
       out.form = {};
       Array.prototype.forEach.call(el.elements, function (f) {
-        if (!f.name) return;
+        if (!f.name || (f.type === "radio" && !f.checked)) return;
         out.form[f.name] = (f.type === "checkbox") ? (f.checked ? "1" : "") : f.value;
       });
     }
@@ -120,6 +120,13 @@
   }
   X.delegate = function (callback) {
     delegateScroll(callback);
+    /* Escape outside an input of ours closes whatever the shell has open (the navigation drawer). */
+    document.addEventListener("keydown", function (ev) {
+      var el = ev.target && ev.target.closest ? ev.target.closest("[data-action]") : null;
+      if (ev.key === "Escape" && !(el && el.tagName === "INPUT")) {
+        callback(JSON.stringify({ action: "shell.escape", type: "keydown", data: {} }));
+      }
+    });
     Object.keys(WANT).forEach(function (type) {
       document.addEventListener(type, function (ev) {
         var el = ev.target && ev.target.closest ? ev.target.closest("[data-action]") : null;
@@ -174,6 +181,61 @@
   /* A promise resolved by the next macrotask: awaiting it really hands the thread back to the browser
      (MicroPython's asyncio.sleep(0) runs the next Python task at once, so nothing would paint meanwhile). */
   X.idle = function () { return new Promise(function (resolve) { setTimeout(resolve, 0); }); };
+
+  /* Modal dialogs (lite_app/ui/dialogs.py): after each render, a newly shown [aria-modal] dialog makes the
+     rest of the app inert and takes focus (its [data-autofocus] field, else its first control); Tab cycles
+     inside it; Escape presses its [data-dialog-cancel] button; when it goes, focus returns to the control
+     that opened it. */
+  var modal = { el: null, opener: null };
+  function focusables(root) {
+    return Array.prototype.filter.call(root.querySelectorAll(
+      "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, [tabindex='0']"),
+      function (el) { return el.offsetParent !== null || el === document.activeElement; });
+  }
+  function setInert(dialog, on) {
+    var app = document.getElementById("xl-app");
+    if (!app) return;
+    Array.prototype.forEach.call(app.children, function (child) {
+      if (!child.contains(dialog)) { if (on) child.setAttribute("inert", ""); else child.removeAttribute("inert"); }
+    });
+  }
+  function syncDialog() {
+    var el = document.querySelector("[role=dialog][aria-modal=true]");
+    if (el === modal.el) return;
+    if (modal.el && !el) {
+      setInert(modal.el, false);
+      var back = modal.opener;
+      modal.el = modal.opener = null;
+      if (back && back.isConnected) back.focus(); else { var main = document.getElementById("xl-main"); if (main) main.focus(); }
+      return;
+    }
+    if (!modal.el) modal.opener = document.activeElement;
+    modal.el = el;
+    setInert(el, true);
+    var first = el.querySelector("[data-autofocus]") || focusables(el)[0] || el;
+    if (first === el) el.setAttribute("tabindex", "-1");
+    first.focus();
+  }
+  document.addEventListener("keydown", function (ev) {
+    var el = modal.el;
+    if (!el || !el.isConnected) return;
+    if (ev.key === "Escape") {
+      var cancel = el.querySelector("[data-dialog-cancel]");
+      ev.preventDefault(); ev.stopPropagation();
+      if (cancel) cancel.click();
+    } else if (ev.key === "Tab") {
+      var items = focusables(el), i = items.indexOf(document.activeElement);
+      if (!items.length) return;
+      if (ev.shiftKey && i <= 0) { ev.preventDefault(); items[items.length - 1].focus(); }
+      else if (!ev.shiftKey && (i < 0 || i === items.length - 1)) { ev.preventDefault(); items[0].focus(); }
+    }
+  }, true);
+  var renderRegion = X.render;
+  X.render = function (target, json) {
+    var done = renderRegion(target, json);
+    syncDialog();
+    return done;
+  };
 
   X.frame = function (callback) { return requestAnimationFrame(function () { callback(); }); };
   X.scrollInfo = function (id) {

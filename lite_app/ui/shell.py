@@ -5,12 +5,13 @@ the skeleton (`skeleton`), so the shell can skip the regions whose output did no
 navigation tree lives in lite_app/ui/navtree.py.
 """
 from lite_app import router
-from lite_app.ui import navtree
+from lite_app.ui import dialogs, navtree
 from lite_app.ui.vdom import h
 
 APP_NAME_KEY = "app.name"
 THEMES = ("auto", "light", "dark")
 TOP, BANNER, NAV, MAIN = "xl-top", "xl-banner", "xl-nav", "xl-main"
+DIALOG = dialogs.REGION
 LOGO = ("M14 14l20 20M34 14L14 34")
 
 
@@ -22,6 +23,7 @@ def skeleton(t):
         h("div", {"class": "xl-frame"},
           h("div", {"id": NAV, "class": "xl-nav-region"}),
           h("main", {"id": MAIN, "class": "xl-main", "tabindex": "-1"})),
+        h("div", {"id": DIALOG, "class": "xl-dialog-region"}),
     ]
 
 
@@ -32,6 +34,7 @@ def regions(state, page):
         BANNER: banner(state),
         NAV: navtree.render(state),
         MAIN: main_area(state, page),
+        DIALOG: dialogs.render(state),
     }
 
 
@@ -55,7 +58,7 @@ def top_bar(state):
     t = state.t
     is_open = bool(state.ui.get("nav.open"))
     return [h("header", {"class": "xl-topbar"},
-              h("button", {"type": "button", "class": "xl-menu-button", "data-action": "shell.menu",
+              h("button", {"type": "button", "class": "xl-menu-button", "id": "xl-menu-button", "data-action": "shell.menu",
                            "aria-expanded": "true" if is_open else "false", "aria-controls": "xl-nav-panel"},
                 h("span", {"class": "xl-burger", "aria-hidden": "true"}), h("span", {}, t("shell.menu"))),
               h("a", {"class": "xl-home", "href": "#/"}, logo(), h("span", {"class": "xl-appname"}, t(APP_NAME_KEY))),
@@ -74,11 +77,16 @@ def pending_tasks(cache):
 
 
 def tasks_indicator(state):
-    count = len(pending_tasks(state.cache))
+    """A link to the tasks page with the pending count; syncing the panel here (every render) keeps
+    the outcome of every task the visit saw, whatever page is shown."""
+    from lite_app.ui import tasks  # the tasks panel is compiled after the first screen
+    count = tasks.pending_count(state)
     if not count:
-        return h("span", {"class": "xl-tasks xl-idle", "title": state.t("shell.tasks.none")})
+        label = state.t("shell.tasks.none")
+        return h("a", {"class": "xl-tasks xl-idle", "href": "#/tasks", "title": label, "aria-label": label},
+                 h("span", {"class": "xl-tasks-dot", "aria-hidden": "true"}))
     label = "%d %s" % (count, state.t("shell.tasks"))
-    return h("a", {"class": "xl-tasks", "href": "#/", "title": label, "aria-label": label},
+    return h("a", {"class": "xl-tasks", "href": "#/tasks", "title": label, "aria-label": label},
              h("span", {"class": "xl-spinner", "aria-hidden": "true"}), str(count))
 
 

@@ -134,6 +134,11 @@ def test_narrow_screens_get_a_navigation_drawer(guard, pool, sdk):
     menu.click()
     nav.wait_for(state="visible", timeout=5000)
     assert menu.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    nav.wait_for(state="hidden", timeout=5000)
+    assert page.evaluate("document.activeElement.id") == "xl-menu-button"
+    page.keyboard.press("Enter")  # the focused menu button opens it again
+    nav.wait_for(state="visible", timeout=5000)
     ref, vm = guest(sdk, "Running")
     tree_link(page, vm["uuid"]).click()
     page.wait_for_url("**#/vm/" + vm["uuid"])

@@ -44,6 +44,12 @@ async def test_shell_actions_change_ui_state_and_schedule_a_render():
     ui = controller.state.ui
     assert dispatch.dispatch(controller, event("shell.menu"))
     assert ui["nav.open"] is True and len(env.frames) == 1
+    dispatch.dispatch(controller, event("shell.escape", type="keydown"))
+    assert ui["nav.open"] is False and env.focused == "xl-menu-button"
+    env.focused = None
+    dispatch.dispatch(controller, event("shell.escape", type="keydown"))
+    assert env.focused is None  # nothing open: Escape does nothing
+    dispatch.dispatch(controller, event("shell.menu"))
     dispatch.dispatch(controller, event("nav.toggle", data={"key": "h1-uuid", "open": "1"}))
     assert ui["nav.expanded"] == {"h1-uuid": False}
     dispatch.dispatch(controller, event("nav.toggle", data={"key": "h1-uuid", "open": "0"}))
@@ -117,10 +123,13 @@ async def test_navigation_routes_closes_the_drawer_and_scrolls_to_the_top():
     controller.state.ui["nav.open"] = True
     assert dispatch.navigate(controller, "#/host/h1-uuid")
     assert controller.state.route == ("host", {"uuid": "h1-uuid"})
-    assert controller.state.ui["nav.open"] is False and env.scrolled == ["xl-main"]
+    assert controller.state.ui["nav.open"] is False and env.scrolled == ["xl-main"] and env.focused == "xl-main"
+    env.focused = None
+    assert dispatch.navigate(controller, "#/host/h1-uuid?tab=vms")  # same page, other params: keep focus
+    assert env.focused is None and env.scrolled == ["xl-main"]
     env.run_frames()
     assert env.title.endswith(" - Lab pool - xcplite")
-    assert not dispatch.navigate(controller, "#/host/h1-uuid")  # same route: nothing to do
+    assert not dispatch.navigate(controller, "#/host/h1-uuid?tab=vms")  # same route: nothing to do
 
 
 async def test_a_deep_link_present_at_login_is_the_first_page():
