@@ -67,7 +67,8 @@
       node = existing[i];
       if (node && same(node, v)) {
         if (typeof v === "string") { if (node.nodeValue !== v) node.nodeValue = v; }
-        else { setAttrs(node, v[1]); morph(node, v[2]); }
+        /* data-keep-children: the element's content belongs to JS (the console's noVNC screen). */
+        else { setAttrs(node, v[1]); if (!("keepChildren" in node.dataset)) morph(node, v[2]); }
       } else if (node) {
         parent.replaceChild(create(v, parent.namespaceURI === SVG), node);
       } else {
