@@ -1,0 +1,200 @@
+/* xcplite charts: our own small wrapper around uPlot (vendored from npm), loaded on the first stats view.
+   - Elements with data-chart='{"unit": "%", "max": 100, "labels": [...], "data": [[t...], [v...], ...]}'
+     (lite_app/ui/charts.py) get a uPlot chart in their shadow root: the app's renderer morphs light-DOM
+     children only, so the drawing survives re-renders. A MutationObserver creates charts for new elements,
+     updates them when the attribute changes and destroys them when the element leaves the page.
+   - Colours come from CSS variables (--xl-chart-1..8, axes from the theme tokens): charts are drawn again
+     when the theme changes. Units are humanised (%, KiB/MiB/GiB, B/s) on the axis and in the hover legend,
+     which shows the newest values while the pointer is elsewhere. Charts follow their container's width.
+   - X.stats.fetch(url, sameOrigin, timeoutMs, keepJson, rows): GET /rrd_updates and resolve to "1" + text,
+     or "0" + JSON {kind, status, detail} (never rejects). The cookie goes only to the page's own origin;
+     with keepJson (a list of data source names) only those columns and the newest `rows` rows are kept, so
+     Python parses a fraction of a busy host's reply.
+   uPlot and its stylesheet are loaded on the first chart, each checked against the sha384 baked in below. */
+(function () {
+  "use strict";
+  var X = window.xcplite || (window.xcplite = {});
+  if (X.stats) return;
+  var ASSETS = /*XL_CHART_ASSETS*/null;
+  var HEIGHT = 180, UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  var charts = new Map(), sheets = null, loading = null, pending = false;
+
+  var PALETTE = "--xl-chart-1:#2f5bea;--xl-chart-2:#c2410c;--xl-chart-3:#15803d;--xl-chart-4:#9333ea;" +
+    "--xl-chart-5:#be123c;--xl-chart-6:#0e7490;--xl-chart-7:#a16207;--xl-chart-8:#4f46e5;";
+  var DARK = "--xl-chart-1:#7c9cff;--xl-chart-2:#fb923c;--xl-chart-3:#4ade80;--xl-chart-4:#c084fc;" +
+    "--xl-chart-5:#fb7185;--xl-chart-6:#22d3ee;--xl-chart-7:#facc15;--xl-chart-8:#a5b4fc;";
+  var PAGE_CSS = ":root{" + PALETTE + "}:root[data-theme=dark]{" + DARK + "}" +
+    "@media (prefers-color-scheme: dark){:root:not([data-theme=light]):not([data-theme=dark]){" + DARK + "}}" +
+    ".xl-stats-head{display:flex;flex-wrap:wrap;align-items:center;gap:12px;margin-bottom:12px}" +
+    ".xl-range{display:flex;flex-wrap:wrap;gap:4px;margin:0;padding:0;border:0}" +
+    ".xl-range-option{display:inline-flex;align-items:center;gap:6px;padding:5px 10px;font-size:13px;" +
+    "border:1px solid var(--xl-border);border-radius:999px;cursor:pointer;background:var(--xl-surface)}" +
+    ".xl-range-option:has(input:checked){border-color:var(--xl-accent);background:var(--xl-accent-soft)}" +
+    ".xl-range-option input{margin:0;accent-color:var(--xl-accent)}" +
+    ".xl-chart{display:block;min-height:" + HEIGHT + "px}";
+  var SHADOW_CSS = ":host{display:block;min-width:0}.uplot{width:100%;font-family:inherit}" +
+    ".u-legend{font-size:12px;color:var(--xl-text);text-align:left}.u-legend .u-series>*{padding:2px 4px}" +
+    ".u-legend th{font-weight:500}.u-value{font-variant-numeric:tabular-nums}" +
+    ".u-hz .u-cursor-x{border-right:1px dashed var(--xl-muted)}";
+
+  function num(v) {
+    var a = Math.abs(v);
+    if (v === Math.round(v) || a >= 100) return String(Math.round(v));
+    var text = v.toFixed(1);
+    return text.slice(-2) === ".0" ? text.slice(0, -2) : text;
+  }
+  function human(v, unit) {
+    if (v == null) return "\u2014";
+    if (unit === "%") return v.toFixed(1) + " %";
+    if (unit === "B" || unit === "B/s") {
+      var i = 0;
+      while (Math.abs(v) >= 1024 && i < UNITS.length - 1) { v /= 1024; i++; }
+      return num(v) + " " + UNITS[i] + (unit === "B/s" ? "/s" : "");
+    }
+    return v.toFixed(2);
+  }
+  X.humanValue = human;
+
+  function asset(name) { return new URL(ASSETS[name][0], X.booted || location.href).href; }
+  function loadUplot() {
+    if (loading) return loading;
+    var script = new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = asset("uplot"); s.integrity = ASSETS.uplot[1]; s.crossOrigin = "anonymous";
+      s.onload = resolve; s.onerror = function () { reject(new Error("uPlot did not load")); };
+      document.head.appendChild(s);
+    });
+    var css = fetch(asset("css"), { integrity: ASSETS.css[1], mode: "cors", credentials: "omit" })
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); });
+    loading = Promise.all([script, css]).then(function (got) {
+      var vendor = new CSSStyleSheet(), own = new CSSStyleSheet();
+      vendor.replaceSync(got[1]);
+      own.replaceSync(SHADOW_CSS);
+      sheets = [vendor, own];
+      schedule();
+    });
+    loading.catch(function (e) { console.error("xcplite: charts: " + e.message); });
+    return loading;
+  }
+
+  function color(css, name, fallback) { return css.getPropertyValue(name).trim() || fallback; }
+  function lastIdx(u) {
+    var d = u.data, i, s;
+    for (i = d[0].length - 1; i >= 0; i--) for (s = 1; s < d.length; s++) if (d[s][i] != null) return i;
+    return null;
+  }
+  function options(spec, el) {
+    var css = getComputedStyle(el), fmt = function (u, v) { return human(v, spec.unit); };
+    var text = color(css, "--xl-muted", "#5b6478"), grid = color(css, "--xl-border", "#d9dee8");
+    var series = [{}];
+    spec.labels.forEach(function (label, i) {
+      series.push({ label: label, stroke: color(css, "--xl-chart-" + (i % 8 + 1), "#2f5bea"), width: 1.5,
+                    value: fmt, points: { show: false } });
+    });
+    var axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    return {
+      width: Math.max(el.clientWidth, 200), height: HEIGHT, series: series,
+      scales: { y: { range: function (u, min, max) {
+        var top = spec.max != null ? spec.max : (max > 0 ? max * 1.1 : 1);
+        return [Math.min(0, min || 0), top];
+      } } },
+      axes: [axis, Object.assign({}, axis, { size: 76, values: function (u, splits) {
+        return splits.map(function (v) { return human(v, spec.unit); });
+      } })],
+      legend: { live: true },
+      hooks: { setCursor: [function (u) { if (u.cursor.idx == null) u.setLegend({ idx: lastIdx(u) }); }] }
+    };
+  }
+
+  function mount(el, text) {
+    var spec = JSON.parse(text), root = el.shadowRoot || el.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = sheets;
+    root.replaceChildren();
+    var box = document.createElement("div");
+    root.appendChild(box);
+    var u = new uPlot(options(spec, el), spec.data, box);
+    u.setLegend({ idx: lastIdx(u) });
+    var resize = new ResizeObserver(function () {
+      var width = Math.max(el.clientWidth, 200);
+      if (width !== u.width) u.setSize({ width: width, height: HEIGHT });
+    });
+    resize.observe(el);
+    charts.set(el, { u: u, text: text, labels: JSON.stringify(spec.labels), resize: resize });
+  }
+  function unmount(el) {
+    var c = charts.get(el);
+    if (!c) return;
+    c.resize.disconnect();
+    c.u.destroy();
+    charts.delete(el);
+  }
+  function update(el, text) {
+    var c = charts.get(el), spec = JSON.parse(text);
+    if (JSON.stringify(spec.labels) !== c.labels) { unmount(el); mount(el, text); return; }
+    c.text = text;
+    c.u.setData(spec.data);
+    c.u.setLegend({ idx: lastIdx(c.u) });
+  }
+
+  function sync() {
+    pending = false;
+    charts.forEach(function (c, el) { if (!el.isConnected) unmount(el); });
+    var found = document.querySelectorAll("[data-chart]");
+    if (!found.length) return;
+    if (!sheets) { loadUplot(); return; }
+    found.forEach(function (el) {
+      var text = el.getAttribute("data-chart"), c = charts.get(el);
+      try {
+        if (!c) mount(el, text);
+        else if (c.text !== text) update(el, text);
+      } catch (e) { console.error("xcplite: chart failed: " + e.message); }
+    });
+  }
+  function schedule() {
+    if (!pending) { pending = true; requestAnimationFrame(sync); }
+  }
+  function redrawAll() {
+    var all = [];
+    charts.forEach(function (c, el) { all.push([el, c.text]); });
+    all.forEach(function (pair) { unmount(pair[0]); mount(pair[0], pair[1]); });
+  }
+
+  function trim(doc, keep, rows) {
+    var wanted = {}, idx = [], legend = doc.meta.legend, i;
+    keep.forEach(function (name) { wanted[name] = 1; });
+    for (i = 0; i < legend.length; i++) if (wanted[legend[i].split(":")[3]] === 1) idx.push(i);
+    doc.meta.legend = idx.map(function (j) { return legend[j]; });
+    doc.data = doc.data.slice(0, rows).map(function (row) {
+      return { t: row.t, values: idx.map(function (j) { return row.values[j]; }) };
+    });
+    return JSON.stringify(doc);
+  }
+  function fetchStats(url, sameOrigin, timeoutMs, keepJson, rows) {
+    var ctl = new AbortController(), timer = setTimeout(function () { ctl.abort(); }, timeoutMs);
+    return fetch(url, { signal: ctl.signal, mode: "cors", credentials: sameOrigin ? "same-origin" : "omit",
+                        headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw { kind: "http", status: r.status };
+        if (!keepJson) return r.text();
+        return r.json().then(function (doc) { return trim(doc, JSON.parse(keepJson), rows); });
+      }, function (e) {
+        throw { kind: ctl.signal.aborted ? "timeout" : "unreachable", status: 0, detail: String(e) };
+      })
+      .then(function (text) { return "1" + text; }, function (e) {
+        return "0" + JSON.stringify(e && e.kind ? e : { kind: "protocol", status: 0, detail: String(e) });
+      })
+      .finally(function () { clearTimeout(timer); });
+  }
+
+  var style = document.createElement("style");
+  style.id = "xl-charts-style";
+  style.textContent = PAGE_CSS;
+  document.head.appendChild(style);
+  new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true, attributes: true,
+                                                          attributeFilter: ["data-chart"] });
+  new MutationObserver(redrawAll).observe(document.documentElement, { attributes: true,
+                                                                     attributeFilter: ["data-theme"] });
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redrawAll);
+  X.stats = { fetch: fetchStats, count: function () { return charts.size; } };
+  schedule();
+})();

@@ -1,0 +1,106 @@
+"""Which charts the Stats tabs show, built from a parsed reply (lite_app.stats.Updates).
+
+Pure (CPython and MicroPython). A chart is a dict {"id", "title", "unit", "max", "series":
+[(label, values)]}, values aligned with `updates.times`; units are "%", "B", "B/s" or "" (a plain
+number). A series with no known value is left out, and a chart left with no series too, so a reply
+without a VM's columns gives no chart at all ("No data").
+`human` writes a value with its unit the way lite_app/static/charts.js does for axes and the hover legend.
+"""
+from lite_app import fmt, stats
+from lite_app.i18n_actions import STRINGS
+
+
+def say(t, key, *params):
+    """A catalog string (falling back to i18n_actions until the catalogs are merged), params filled."""
+    text = t(key) if t is not None else key
+    if text == key:
+        text = STRINGS.get(key, key)
+    for index in range(len(params)):
+        text = text.replace("{%d}" % index, str(params[index]))
+    return text
+
+
+def known(values):
+    return values is not None and stats.latest(values) is not None
+
+
+def chart(cid, title, unit, series, top=None):
+    kept = [(label, values) for label, values in series if known(values)]
+    if not kept:
+        return None
+    return {"id": cid, "title": title, "unit": unit, "max": top, "series": kept}
+
+
+def two_way(devices, label_of, ways, t):
+    """[(label, series)] of (device, a, b) triples: "eth0 receive", "eth0 send"..."""
+    out = []
+    for dev, a, b in devices:
+        name = label_of(dev)
+        out.append((say(t, ways[0], name), a))
+        out.append((say(t, ways[1], name), b))
+    return out
+
+
+def vm_charts(updates, uuid, t):
+    """CPU (average and per vCPU), memory used vs target, network per VIF, disks per VBD."""
+    cpu = stats.cpu(updates, "vm", uuid)
+    memory = stats.vm_memory(updates, uuid)
+    memory_series = [(say(t, "stats.used"), memory["used"]), (say(t, "stats.target"), memory["target"])]
+    if memory["used"] is None:
+        memory_series.insert(0, (say(t, "stats.allocated"), memory["total"]))
+    cores = [(say(t, "stats.vcpu", n), s) for n, s in cpu["cores"]]
+    vif = lambda dev: say(t, "stats.vif", dev)
+    found = [
+        chart("cpu", say(t, "stats.cpu"), "%", [(say(t, "stats.average"), cpu["avg"])] + cores, 100),
+        chart("memory", say(t, "stats.memory"), "B", memory_series),
+        chart("network", say(t, "stats.network"), "B/s",
+              two_way(stats.network(updates, "vm", uuid), vif, ("stats.rx", "stats.tx"), t)),
+        chart("disk", say(t, "stats.disk"), "B/s",
+              two_way(stats.disks(updates, uuid), str, ("stats.read", "stats.write"), t)),
+    ]
+    return [c for c in found if c is not None]
+
+
+def host_charts(updates, uuid, t):
+    """CPU average, CPU per core, memory used and total, network per PIF, load average."""
+    cpu = stats.cpu(updates, "host", uuid)
+    memory = stats.host_memory(updates, uuid)
+    found = [
+        chart("cpu", say(t, "stats.cpu"), "%", [(say(t, "stats.average"), cpu["avg"])], 100),
+        chart("cores", say(t, "stats.cpu_cores"), "%",
+              [(say(t, "stats.core", n), s) for n, s in cpu["cores"]], 100),
+        chart("memory", say(t, "stats.memory"), "B",
+              [(say(t, "stats.used"), memory["used"]), (say(t, "stats.total"), memory["total"])]),
+        chart("network", say(t, "stats.network"), "B/s",
+              two_way(stats.network(updates, "host", uuid), str, ("stats.rx", "stats.tx"), t)),
+        chart("load", say(t, "stats.load"), "", [(say(t, "stats.load"), stats.load_average(updates, uuid))]),
+    ]
+    return [c for c in found if c is not None]
+
+
+def latest_time(updates, values):
+    """The time of a series' newest known value (None when it has none)."""
+    for i in range(len(values) - 1, -1, -1):
+        if values[i] is not None:
+            return updates.times[i]
+    return None
+
+
+def human(value, unit):
+    """A value with its unit: "12.5 %", "1.5 GiB", "320 KiB/s", "0.42"."""
+    if value is None:
+        return "\u2014"
+    if unit == "%":
+        return "%.1f %%" % value
+    if unit == "B":
+        return fmt.size(value)
+    if unit == "B/s":
+        return fmt.size(value) + "/s"
+    return "%.2f" % value
+
+
+def payload(updates, chart):
+    """What lite_app/static/charts.js draws: {"unit", "max", "labels", "data": [times, series...]}."""
+    return {"unit": chart["unit"], "max": chart["max"],
+            "labels": [label for label, _ in chart["series"]],
+            "data": stats.chart_data(updates, [values for _, values in chart["series"]])}
