@@ -221,4 +221,8 @@ def translate(key, language=DEFAULT_LANGUAGE):
     catalog = CATALOGS.get(language) or CATALOGS[DEFAULT_LANGUAGE]
     if key in catalog:
         return catalog[key]
-    return CATALOGS[DEFAULT_LANGUAGE].get(key, key)
+    found = CATALOGS[DEFAULT_LANGUAGE].get(key)
+    if found is None:  # the actions' strings (lite_app/i18n_actions.py), compiled only when first needed
+        from lite_app.i18n_actions import STRINGS
+        found = STRINGS.get(key, key)
+    return found

@@ -15,6 +15,8 @@ ROUTES = (
     ("sr", "sr/:uuid"),
     ("networks", "networks"),
     ("network", "network/:uuid"),
+    ("tasks", "tasks"),
+    ("alarms", "alarms"),
 )
 NOT_FOUND = "notfound"
 DEFAULT = ("dashboard", {})
@@ -23,7 +25,7 @@ DEFAULT = ("dashboard", {})
 TITLE_KEYS = {
     "dashboard": "page.dashboard", "vms": "page.vms", "vm": "page.vm", "host": "page.host",
     "storage": "page.storage", "sr": "page.sr", "networks": "page.networks",
-    "network": "page.network", NOT_FOUND: "page.notfound",
+    "network": "page.network", "tasks": "page.tasks", "alarms": "page.alarms", NOT_FOUND: "page.notfound",
 }
 
 HEX = "0123456789abcdefABCDEF"

@@ -84,7 +84,7 @@ def tasks_indicator(state):
     if not count:
         label = state.t("shell.tasks.none")
         return h("a", {"class": "xl-tasks xl-idle", "href": "#/tasks", "title": label, "aria-label": label},
-                 h("span", {"class": "xl-tasks-dot", "aria-hidden": "true"}))
+                 tasks.w.icon("task"))
     label = "%d %s" % (count, state.t("shell.tasks"))
     return h("a", {"class": "xl-tasks", "href": "#/tasks", "title": label, "aria-label": label},
              h("span", {"class": "xl-spinner", "aria-hidden": "true"}), str(count))

@@ -2,10 +2,11 @@
 
 The login load keeps only the list's fields of each VM (lite_app.model.FIELDS), so the page asks for
 the full records it shows (the VM, its guest metrics, its snapshots) and loads the device classes on
-its first visit (CLASSES); until they arrive the cards say they are loading. Actions on the VM
-(start, shutdown...) arrive with issue #6: the header keeps a slot for them.
+its first visit (CLASSES); until they arrive the cards say they are loading. The toolbar of actions
+(lite_app/ui/vm_actions.py) and the snapshots card (lite_app/ui/snapshots.py) live in their own modules.
 """
 from lite_app import fmt, model
+from lite_app.ui import snapshots, vm_actions
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -53,11 +54,10 @@ def render(state):
     return [h("div", {"class": "xl-page xl-vm", "key": "vm-" + ref},
               w.page_header("vm", vm.get("name_label"), vm.get("name_description"), head_badges),
               w.tag_list(vm.get("tags"), t("vm.tags")),
-              h("div", {"class": "xl-actions", "key": "vm-actions", "role": "toolbar",
-                        "aria-label": t("vm.actions")}),
+              vm_actions.toolbar(state, ref, vm),
               h("div", {"class": "xl-grid"},
                 overview_card(state, vm), disks_card(state, ref, vm), nics_card(state, ref, vm),
-                snapshots_card(state, vm), other_card(state, vm)))]
+                snapshots.card(state, ref, vm), other_card(state, vm)))]
 
 
 def overview_card(state, vm):
@@ -128,21 +128,6 @@ def nics_card(state, ref, vm):
     return w.card("vm-nics", t("card.nics"), table, icon="network", aside=str(len(nics)), cls="xl-wide")
 
 
-def snapshots_card(state, vm):
-    t = state.t
-    snaps = model.vm_snapshots(state.cache, vm)
-    if not snaps:
-        return w.card("vm-snapshots", t("card.snapshots"), w.empty(t("vm.no_snapshots")),
-                      icon="task", aside="0")
-    rows = []
-    for ref, snap in snaps:
-        taken = fmt.parse_time(snap.get("snapshot_time"))
-        rows.append(({"key": ref}, [w.object_link(state, "VM", snap), fmt.date_text(taken),
-                                    fmt.relative(taken, state.now, t)]))
-    table = w.table(t("card.snapshots"), [t("col.name"), t("col.taken"), t("col.when")], rows)
-    return w.card("vm-snapshots", t("card.snapshots"), table, icon="task", aside=str(len(snaps)))
-
-
 def other_card(state, vm):
     """other_config, folded by default: free-form keys and values, shown as plain text."""
     t = state.t
@@ -163,3 +148,5 @@ def toggle_other(state, payload):
 
 
 actions = {"vm.toggle_other": toggle_other}
+actions.update(vm_actions.actions)
+actions.update(snapshots.actions)

@@ -4,9 +4,10 @@ Built for 10,000 VMs: the rows are a fixed ROW_HEIGHT (CSS keeps it), only the r
 window plus MARGIN above and below are rendered, and two spacer rows stand for the rest, so the DOM
 holds ~60 rows whatever the pool size. Searching uses vmquery's per-VM index (lower-cased text built
 once per record). Filters may come from the route (`#/vms?host=<uuid>&power=Running&q=web`) and then
-live in state.ui. A first column is left free for the selection checkboxes of issue #6.
+live in state.ui. The first column holds the selection checkboxes of the bulk actions (vm_bulk.py).
 """
 from lite_app import fmt, model, vmquery
+from lite_app.ui import vm_bulk
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -87,7 +88,7 @@ def render(state):
     count_text = t("vmlist.count").replace("{shown}", str(len(refs))).replace("{total}", str(total))
     return [h("div", {"class": "xl-page xl-vmlist", "key": "vmlist"},
               w.page_header("vm", t("nav.vms"), None),
-              toolbar(state, count_text),
+              toolbar(state, count_text), vm_bulk.bar(state),
               table(state, refs))]
 
 
@@ -138,7 +139,7 @@ def header_cell(state, column, label, sortable):
 def table(state, refs):
     t = state.t
     first, last = window(state, len(refs))
-    head = h("tr", {"aria-rowindex": "1"},
+    head = h("tr", {"aria-rowindex": "1"}, vm_bulk.header_cell(state, refs),
              [header_cell(state, column, t(key), sortable) for column, key, sortable in COLUMNS])
     rows = [spacer("top", first * ROW_HEIGHT)]
     table_of = state.cache.all("VM")
@@ -155,7 +156,7 @@ def table(state, refs):
 
 def spacer(which, height):
     return h("tr", {"class": "xl-spacer", "key": "spacer-" + which, "aria-hidden": "true",
-                    "style": "height:%dpx" % height}, h("td", {"colspan": str(len(COLUMNS))}))
+                    "style": "height:%dpx" % height}, h("td", {"colspan": str(len(COLUMNS) + 1)}))
 
 
 def row(state, ref, vm, position):
@@ -168,6 +169,7 @@ def row(state, ref, vm, position):
              str(model.vm_vcpus(cache, vm)), fmt.size(model.vm_memory(cache, vm)),
              w.tag_list(tags, t("vm.tags")) if tags else ""]
     return h("tr", {"key": ref, "aria-rowindex": str(position + 2), "class": "xl-row"},
+             vm_bulk.row_cell(state, ref, vm),
              [h("td", {"class": "xl-col-" + COLUMNS[i][0]}, cells[i] if cells[i] not in ("", None) else w.DASH)
               for i in range(len(cells))])
 
@@ -200,3 +202,4 @@ def on_scroll(state, payload):
 
 actions = {"vmlist.search": on_search, "vmlist.power": on_power, "vmlist.host": on_host,
            "vmlist.sort": on_sort, "vmlist.scroll": on_scroll}
+actions.update(vm_bulk.actions)

@@ -39,7 +39,7 @@ async def test_login_sets_the_cookie_loads_the_pool_and_shows_the_app():
     loaded = [m[:-len(".get_all_records")] for m in methods if m.endswith(".get_all_records")]
     assert sorted(loaded) == sorted(pages.classes())
     assert env.screen == "app" and controller.state.connection == "live"
-    assert sorted(env.regions) == ["xl-app", "xl-banner", "xl-main", "xl-nav", "xl-top"]
+    assert sorted(env.regions) == ["xl-app", "xl-banner", "xl-dialog", "xl-main", "xl-nav", "xl-top"]
     assert text_in(env.regions["xl-top"], "Lab pool") and text_in(env.regions["xl-nav"], "web-01")
     assert env.title.endswith("Lab pool - xcplite"), env.title
     assert len(env.spawned) == 1  # the event loop

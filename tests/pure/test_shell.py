@@ -56,7 +56,8 @@ def test_tasks_indicator_counts_pending_tasks_only():
                        "OpaqueRef:t3": {"status": "success"}}
     indicator = shell.tasks_indicator(state_with(records))
     assert indicator[1]["aria-label"] == "2 tasks running" and text_of(indicator) == "2"
-    assert "aria-label" not in shell.tasks_indicator(state_with())[1]
+    idle = shell.tasks_indicator(state_with())
+    assert idle[1]["aria-label"] == "No task running" and idle[1]["href"] == "#/tasks" and text_of(idle) == ""
 
 
 def test_banner_only_while_reconnecting_and_notices_can_be_dismissed():
@@ -200,5 +201,5 @@ def test_titles_come_from_the_page_or_the_route():
 def test_skeleton_has_one_main_landmark_and_every_region():
     nodes = root(shell.skeleton(State().t))
     ids = [n[1]["id"] for n in by_attr(nodes, "id")]
-    assert ids == [shell.TOP, shell.BANNER, shell.NAV, shell.MAIN]
+    assert ids == [shell.TOP, shell.BANNER, shell.NAV, shell.MAIN, shell.DIALOG]
     assert [n[0] for n in find_all(nodes, lambda n: n[0] == "main")] == ["main"]

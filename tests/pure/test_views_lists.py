@@ -6,11 +6,11 @@ from lite_app.ui.vdom import by_attr, find_all, text_of
 
 
 def rows(nodes):
-    """The VM rows rendered (spacers excluded), as their first cell's text."""
+    """The VM rows rendered (spacers excluded), as their name cell's text."""
     found = []
     for node in nodes:
         found += find_all(node, lambda n: n[0] == "tr" and n[1].get("class") == "xl-row")
-    return [text_of(row[2][0]) for row in found]
+    return [text_of([c for c in row[2] if c[1].get("class") == "xl-col-name"][0]) for row in found]
 
 
 def act(state, name, **payload):

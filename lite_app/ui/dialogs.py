@@ -1,0 +1,165 @@
+"""Modal dialogs: one at a time, described by `state.ui["dialog"]` and drawn by the shell in its own region.
+
+Pure vdom. A module registers a dialog kind with `register(kind, render, submit)`:
+- `render(state, spec) -> (title, body nodes, buttons)` (buttons: `submit_button`/`cancel_button`)
+- `submit(state, spec, form) -> None or a coroutine`; `form` is the bridge's {name: value} of the form.
+`show(state, kind, **fields)` opens one (replacing any other), `close(state)` closes it. The frame is a
+`<form role="dialog" aria-modal="true">` labelled by its h2, so Enter submits and the bridge sends every
+named field. Focus handling lives in lite_app/static/bridge.js (it needs the DOM): on open the first
+field (or `data-autofocus`) gets focus, Tab stays inside, Escape presses the `data-dialog-cancel`
+button, the rest of the app is inert, and on close focus returns to the control that opened it.
+
+Long work runs through `run(state, spec, steps, label)`: the dialog stays open with a progress bar
+while the tasks run, closes on success, and shows a failure as a sentence with XAPI's code and params.
+"""
+from lite_app.errors_text import describe, namer
+from lite_app.ui.vdom import h
+
+REGION = "xl-dialog"
+TITLE_ID = "xl-dialog-title"
+DESC_ID = "xl-dialog-desc"
+_KINDS = {}
+
+
+def register(kind, render, submit=None):
+    _KINDS[kind] = (render, submit)
+
+
+def show(state, kind, **fields):
+    """Open dialog `kind` with `fields` as its spec (a dict kept in state.ui while it is open)."""
+    serial = (state.ui.get("dialog.serial") or 0) + 1
+    state.ui["dialog.serial"] = serial
+    spec = dict(fields)
+    spec["kind"], spec["serial"], spec["busy"], spec["error"] = kind, serial, False, None
+    state.ui["dialog"] = spec
+    return spec
+
+
+def close(state):
+    state.ui.pop("dialog", None)
+
+
+def current(state, kind=None):
+    """The open dialog's spec (of that kind), or None."""
+    spec = state.ui.get("dialog")
+    if spec is None or (kind is not None and spec.get("kind") != kind):
+        return None
+    return spec
+
+
+def is_open(state, spec):
+    return state.ui.get("dialog") is spec
+
+
+def render(state):
+    """The dialog region's nodes: nothing, or the scrim and the open dialog."""
+    spec = state.ui.get("dialog")
+    if not spec or spec.get("kind") not in _KINDS:
+        return []
+    title, body, buttons = _KINDS[spec["kind"]][0](state, spec)
+    return [h("div", {"class": "xl-scrim", "key": "dialog-%d" % spec["serial"]},
+              h("form", {"class": "xl-dialog xl-dialog-" + spec.get("size", "normal"), "role": "dialog",
+                         "aria-modal": "true", "aria-labelledby": TITLE_ID, "data-action": "dialog.submit",
+                         "aria-busy": "true" if spec.get("busy") else None},
+                h("h2", {"id": TITLE_ID, "class": "xl-dialog-title"}, title),
+                h("div", {"class": "xl-dialog-body"}, body),
+                progress(state, spec), error_box(state, spec.get("error")),
+                h("div", {"class": "xl-dialog-buttons"}, buttons)))]
+
+
+def description(text):
+    """The dialog's main sentence (say what will happen, naming the object)."""
+    return h("p", {"id": DESC_ID, "class": "xl-dialog-text"}, text)
+
+
+def submit_button(state, spec, label, danger=False):
+    busy = bool(spec.get("busy"))
+    return h("button", {"type": "submit", "class": "xl-button" + (" xl-danger-button" if danger else ""),
+                        "disabled": busy, "aria-disabled": "true" if busy else None},
+             h("span", {"class": "xl-spinner", "aria-hidden": "true"}) if busy else None, label)
+
+
+def cancel_button(state, label=None):
+    return h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "dialog.cancel",
+                        "data-dialog-cancel": "1"}, label or state.t("dialog.cancel"))
+
+
+def progress(state, spec):
+    """While a dialog's task runs: its progress bar (task.progress from the live cache)."""
+    if not spec.get("busy"):
+        return None
+    task = state.cache.get("task", spec.get("task") or "") or {}
+    percent = int(max(0.0, min(1.0, task.get("progress") or 0.0)) * 100 + 0.5)
+    label = state.t("dialog.working")
+    return h("div", {"class": "xl-dialog-progress", "role": "status"},
+             h("div", {"class": "xl-bar", "role": "progressbar", "aria-label": label, "aria-valuemin": "0",
+                       "aria-valuemax": "100", "aria-valuenow": str(percent)},
+               h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % percent})),
+             h("span", {"class": "xl-muted"}, "%s %d%%" % (label, percent)))
+
+
+def error_box(state, info):
+    """A failure as a sentence, with XAPI's code and params one click away."""
+    if not info:
+        return None
+    return h("div", {"class": "xl-dialog-error", "role": "alert"},
+             h("p", None, info["text"]), details(state, info))
+
+
+def details(state, info):
+    if not info.get("code"):
+        return None
+    return h("details", {"class": "xl-error-details"},
+             h("summary", None, state.t("error.details")),
+             h("code", None, " ".join([info["code"]] + [str(p) for p in info.get("params") or []])))
+
+
+def failure(state, error):
+    """describe() of an error, refs named from the cache."""
+    return describe(error, namer(state.cache), state.t)
+
+
+async def run(state, spec, steps, perform):
+    """Run `steps` (a list of (method, params)) through `perform(method, params, spec)` with the dialog
+    busy; close it on success, else keep it open with the error. True on success."""
+    spec["busy"], spec["error"] = True, None
+    try:
+        for method, params in steps:
+            await perform(method, params, spec)
+    except Exception as error:  # every failure is shown to the user, none is lost
+        spec["busy"] = False
+        info = failure(state, error)
+        if is_open(state, spec):
+            spec["error"] = info
+        else:
+            state.notify(info["text"], "error")
+        return False
+    spec["busy"] = False
+    if is_open(state, spec):
+        close(state)
+    return True
+
+
+def on_cancel(state, payload):
+    close(state)
+
+
+def on_input(state, payload):
+    """Keep what the user typed in a dialog field (`data-field`) so a re-render never resets it."""
+    spec = state.ui.get("dialog")
+    field = (payload.get("data") or {}).get("field")
+    if spec is not None and field and field not in ("kind", "serial", "busy", "error"):
+        spec[field] = payload.get("value") or ""
+
+
+def on_submit(state, payload):
+    spec = state.ui.get("dialog")
+    if spec is None or spec.get("busy") or spec.get("kind") not in _KINDS:
+        return None
+    submit = _KINDS[spec["kind"]][1]
+    return submit(state, spec, payload.get("form") or {}) if submit is not None else close(state)
+
+
+# Merged into the actions of every page that opens dialogs.
+# "escape" is the shell's Escape key when nothing of its own is open (lite_app/dispatch.py).
+ACTIONS = {"dialog.cancel": on_cancel, "dialog.submit": on_submit, "dialog.input": on_input, "escape": on_cancel}

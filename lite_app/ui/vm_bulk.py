@@ -1,0 +1,173 @@
+"""Bulk actions in the VM list: a checkbox per row (shift-click selects a range), a header checkbox that
+selects every VM the filters show, a toolbar for the selection, one confirmation, then a report of
+what happened to each VM (done, failed with XAPI's sentence, code and params, or skipped and why).
+
+The selection is lite_app.bulk.Selection, kept in state.ui for the visit. Checkboxes are buttons with
+role="checkbox": a click event carries the shift key (a change event does not). Plans come from
+lite_app.bulk; a bulk delete first fetches the whole records its plans read (vm_delete.gather), since
+the list holds projected VM records and no disks.
+"""
+from lite_app import bulk, fmt
+from lite_app.i18n_actions import text
+from lite_app.rules import vm_action_state
+from lite_app.ui import dialogs, tasks, vm_delete
+from lite_app.ui.vdom import h
+
+SELECTION = "vmlist.selection"
+BAR = ("start", "clean_shutdown", "hard_shutdown", "clean_reboot", "snapshot", "delete")
+NAMES_SHOWN = 8
+STATES = {"none": "false", "some": "mixed", "all": "true"}
+
+
+def selection(state):
+    """The visit's Selection, with deleted VMs dropped whenever the VM table changed."""
+    found = state.ui.get(SELECTION)
+    if found is None:
+        found = state.ui[SELECTION] = [bulk.Selection(), None]
+    version = (getattr(state, "versions", None) or {}).get("VM")
+    if found[0].count() and version != found[1]:
+        found[0].prune(state.cache.all("VM"))
+    found[1] = version
+    return found[0]
+
+
+def box():
+    return h("span", {"class": "xl-pick-box", "aria-hidden": "true"})
+
+
+def header_cell(state, refs):
+    chosen = selection(state)
+    status = chosen.state(refs) if chosen.count() and refs else "none"
+    return h("th", {"scope": "col", "class": "xl-col-pick"},
+             h("button", {"type": "button", "role": "checkbox", "class": "xl-pick", "aria-checked": STATES[status],
+                          "aria-label": text("bulk.select_all", (len(refs),), state.t),
+                          "data-action": "vmlist.pick_all"}, box()))
+
+
+def row_cell(state, ref, vm):
+    on = selection(state).is_selected(ref)
+    label = state.t("bulk.select_vm").replace("{0}", vm.get("name_label") or vm.get("uuid") or ref)
+    return h("td", {"class": "xl-col-pick"},
+             h("button", {"type": "button", "role": "checkbox", "class": "xl-pick",
+                          "aria-checked": "true" if on else "false", "aria-label": label,
+                          "data-action": "vmlist.pick", "data-ref": ref}, box()))
+
+
+def bar(state):
+    """The selection's toolbar, or None when nothing is selected."""
+    t = state.t
+    count = selection(state).count()
+    if not count:
+        return None
+    buttons = [h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "vmlist.bulk",
+                            "data-op": op}, t("bulk.act." + op)) for op in BAR]
+    return h("div", {"class": "xl-bulkbar", "role": "toolbar", "aria-label": t("bulk.toolbar"), "key": "bulkbar"},
+             h("span", {"class": "xl-bulk-count", "role": "status"}, text("bulk.selected", (count,), t)),
+             buttons,
+             h("button", {"type": "button", "class": "xl-link-button", "data-action": "vmlist.pick_none"},
+               text("bulk.clear", (), t)))
+
+
+def visible(state):
+    from lite_app.ui import vmlist  # the list's own selection of rows, in display order
+    return vmlist.selected(state)[0]
+
+
+def on_pick(state, payload):
+    ref = (payload.get("data") or {}).get("ref")
+    if ref:
+        selection(state).click(ref, visible(state), bool(payload.get("shift")))
+
+
+def on_pick_all(state, payload):
+    selection(state).toggle_all(visible(state))
+
+
+def on_pick_none(state, payload):
+    selection(state).clear()
+
+
+def on_bulk(state, payload):
+    op = (payload.get("data") or {}).get("op")
+    refs = selection(state).refs(visible(state))
+    if op in bulk.BULK_ACTIONS and refs:
+        dialogs.show(state, "bulk.confirm", op=op, refs=refs, size="wide")
+
+
+# ---- confirmation and report ----------------------------------------------------------------------
+def name_of(state, ref):
+    return (state.cache.get("VM", ref) or {}).get("name_label") or ref
+
+
+def confirm_render(state, spec):
+    t = state.t
+    rule = bulk.BULK_ACTIONS[spec["op"]]
+    able = [r for r in spec["refs"] if state.cache.get("VM", r) and vm_action_state(state.cache.get("VM", r), rule)[0]]
+    names = [name_of(state, r) for r in spec["refs"][:NAMES_SHOWN]]
+    more = len(spec["refs"]) - len(names)
+    body = [dialogs.description(text("bulk.confirm." + spec["op"], (len(able),), t)),
+            h("ul", {"class": "xl-plain xl-dialog-list", "aria-label": t("bulk.chosen")},
+              [h("li", None, name) for name in names] + ([h("li", None, text("bulk.more", (more,), t))] if more else []))]
+    skipped = len(spec["refs"]) - len(able)
+    if skipped:
+        body.append(h("p", {"class": "xl-note"}, text("bulk.confirm.skipped", (skipped,), t)))
+    return (t("bulk.act." + spec["op"]), body,
+            [dialogs.submit_button(state, spec, t("bulk.run"), danger=spec["op"] in ("delete", "hard_shutdown")),
+             dialogs.cancel_button(state)])
+
+
+def confirm_submit(state, spec, form):
+    return execute(state, spec)
+
+
+async def execute(state, spec):
+    """Plan (after fetching whole records for a delete), open the report, run, fill the report in."""
+    spec["busy"] = True
+    source = state.cache
+    if spec["op"] == "delete":
+        try:
+            source = await vm_delete.gather(state, spec["refs"])
+        except Exception as error:  # shown in the dialog; nothing ran
+            spec["busy"], spec["error"] = False, dialogs.failure(state, error)
+            return
+    stamp = fmt.date_text(state.now).replace(" UTC", "")
+    plan = bulk.plan(source, spec["op"], spec["refs"], stamp)
+    outcomes = bulk.Outcomes(spec["refs"])
+    names = {}
+    for ref in spec["refs"]:
+        names[ref] = name_of(state, ref)
+    report = dialogs.show(state, "bulk.report", op=spec["op"], outcomes=outcomes, names=names, size="wide")
+    report["running"] = True
+
+    async def perform(method, params):
+        return await tasks.run_call(state, method, params)
+    await bulk.run(plan, perform, outcomes)
+    report["running"] = False
+
+
+def report_render(state, spec):
+    t = state.t
+    outcomes = spec["outcomes"]
+    rows = outcomes.rows(lambda ref: spec["names"].get(ref), t)
+    kinds = {"ok": "ok", "failed": "danger", "skipped": "warn", "pending": "neutral"}
+    items = [h("tr", {"key": row["ref"]}, h("th", {"scope": "row"}, row["name"]),
+               h("td", None, h("span", {"class": "xl-badge xl-flag-" + kinds[row["status"]]},
+                               text("bulk." + row["status"], (), t))),
+               h("td", None, row["text"] if row["status"] != "ok" else "",
+                 dialogs.details(state, row) if row["code"] else None))
+             for row in rows]
+    table = h("div", {"class": "xl-table-wrap"},
+              h("table", {"class": "xl-table", "aria-label": t("bulk.report")},
+                h("thead", None, h("tr", None, h("th", {"scope": "col"}, t("col.vm")),
+                                   h("th", {"scope": "col"}, t("col.state")), h("th", {"scope": "col"}, t("col.detail")))),
+                h("tbody", None, items)))
+    summary = h("p", {"class": "xl-dialog-text", "role": "status", "id": dialogs.DESC_ID},
+                t("bulk.running") if spec.get("running") else outcomes.summary(t))
+    return t("bulk.report"), [summary, table], [dialogs.cancel_button(state, t("dialog.close"))]
+
+
+dialogs.register("bulk.confirm", confirm_render, confirm_submit)
+dialogs.register("bulk.report", report_render, None)
+actions = {"vmlist.pick": on_pick, "vmlist.pick_all": on_pick_all, "vmlist.pick_none": on_pick_none,
+           "vmlist.bulk": on_bulk}
+actions.update(dialogs.ACTIONS)

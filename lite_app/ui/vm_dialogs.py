@@ -1,0 +1,175 @@
+"""Dialogs of the VM toolbar that ask one question before a task: start on a host, migrate (a host
+picker showing each host's free memory), take a snapshot (its name), fast clone or full copy (a name
+and, for a full copy, the storage repository).
+
+Each runs its call through lite_app.ui.dialogs.run: the dialog shows the task's progress, closes when
+it succeeded and keeps XAPI's error otherwise. Choices that cannot work (a host without the memory,
+an SR without the space) are listed but disabled, with the reason, so the user sees why.
+"""
+from lite_app import fmt, vmactions
+from lite_app.i18n_actions import text
+from lite_app.rules import vm_action_state
+from lite_app.ui import dialogs, tasks
+from lite_app.ui.vdom import h
+
+
+def field_error(spec, key, message):
+    spec["error"] = {"text": message, "code": None, "params": []}
+    spec["field_error"] = key
+    return None
+
+
+def perform(state):
+    async def run(method, params, spec):
+        return await tasks.run_call(state, method, params, spec)
+    return run
+
+
+def text_field(state, spec, name, label, value):
+    invalid = spec.get("field_error") == name
+    return h("label", {"class": "xl-field"}, h("span", {"class": "xl-field-label"}, label),
+             h("input", {"type": "text", "name": name, "value": value, "autocomplete": "off",
+                         "spellcheck": "false", "data-autofocus": "1", "aria-invalid": "true" if invalid else None,
+                         "data-action": "dialog.input", "data-field": name}))
+
+
+def radio(name, value, label, checked, disabled=False, note=None, action=None):
+    return h("label", {"class": "xl-choice" + (" xl-choice-off" if disabled else "")},
+             h("input", {"type": "radio", "name": name, "value": value, "checked": checked,
+                         "disabled": disabled, "data-action": action}),
+             h("span", None, label), h("span", {"class": "xl-muted"}, note) if note else None)
+
+
+# ---- host picker: start on, migrate --------------------------------------------------------------
+def host_choices(state, spec):
+    t = state.t
+    targets = vmactions.migrate_targets(state.cache, spec["vm"])
+    if not targets:
+        return [h("p", {"class": "xl-empty"}, text("action.migrate.none", (), t))]
+    first = [c["ref"] for c in targets if c["fits"]]
+    chosen = spec.get("host") or (first[0] if first else "")
+    items = [radio("host", c["ref"], c["name"], c["ref"] == chosen, not c["fits"],
+                   text("action.migrate.free", (fmt.size(c["free"]),), t) +
+                   ("" if c["fits"] else " \u2013 " + text("action.migrate.no_room", (), t)), "vmdlg.host")
+             for c in targets]
+    return [h("fieldset", {"class": "xl-choices"}, h("legend", None, t("dlg.host")), items)]
+
+
+def host_render(state, spec):
+    t = state.t
+    vm = state.cache.get("VM", spec["vm"]) or {}
+    verb = "dlg.start_on" if spec["op"] == "start_on" else "dlg.migrate"
+    sentence = t(verb + ".text").replace("{0}", vm.get("name_label") or "")
+    return (t(verb), [dialogs.description(sentence)] + host_choices(state, spec),
+            [dialogs.submit_button(state, spec, t(verb + ".submit")), dialogs.cancel_button(state)])
+
+
+def host_submit(state, spec, form):
+    host = form.get("host") or spec.get("host")
+    if not host:
+        return field_error(spec, "host", state.t("dlg.choose_host"))
+    if spec["op"] == "start_on":
+        call = vmactions.power_call("start_on", spec["vm"], host)
+    else:
+        call = vmactions.migrate_call(spec["vm"], host)
+    return dialogs.run(state, spec, [call], perform(state))
+
+
+def on_host(state, payload):
+    spec = dialogs.current(state)
+    if spec is not None:
+        spec["host"] = payload.get("value")
+
+
+def open_start_on(state, ref, vm):
+    dialogs.show(state, "vm.host", vm=ref, op="start_on")
+
+
+def open_migrate(state, ref, vm):
+    dialogs.show(state, "vm.host", vm=ref, op="migrate")
+
+
+# ---- snapshot ------------------------------------------------------------------------------------
+def open_snapshot(state, ref, vm):
+    stamp = fmt.date_text(state.now).replace(" UTC", "")
+    dialogs.show(state, "vm.snapshot", vm=ref, name=vmactions.snapshot_name(vm.get("name_label") or "", stamp))
+
+
+def snapshot_render(state, spec):
+    t = state.t
+    vm = state.cache.get("VM", spec["vm"]) or {}
+    return (t("dlg.snapshot"),
+            [dialogs.description(t("dlg.snapshot.text").replace("{0}", vm.get("name_label") or "")),
+             text_field(state, spec, "name", text("action.snapshot.prompt", (), t), spec["name"])],
+            [dialogs.submit_button(state, spec, t("dlg.snapshot.submit")), dialogs.cancel_button(state)])
+
+
+def snapshot_submit(state, spec, form):
+    name = (form.get("name") or "").strip()
+    spec["name"] = form.get("name") or ""
+    if not name:
+        return field_error(spec, "name", state.t("valid.name_empty"))
+    return dialogs.run(state, spec, [vmactions.snapshot_call(spec["vm"], name)], perform(state))
+
+
+# ---- fast clone / full copy ----------------------------------------------------------------------
+def open_copy(state, ref, vm):
+    fast = vm_action_state(vm, "clone")[0]
+    dialogs.show(state, "vm.copy", vm=ref, name=vmactions.copy_name(vm.get("name_label") or "", state.t),
+                 mode="fast" if fast else "full", size="wide")
+
+
+def sr_select(state, spec):
+    t = state.t
+    options = []
+    for target in vmactions.copy_targets(state.cache, spec["vm"]):
+        note = text("action.migrate.free", (fmt.size(target["free"]),), t)
+        if not target["fits"]:
+            note += " \u2013 " + text("action.copy.no_room", (), t)
+        options.append(h("option", {"value": target["ref"], "disabled": not target["fits"],
+                                    "selected": target["ref"] == spec.get("sr")},
+                         target["name"] + " (" + note + ")"))
+    return h("label", {"class": "xl-field"}, h("span", {"class": "xl-field-label"}, t("dlg.copy.sr")),
+             h("select", {"name": "sr", "class": "xl-select", "data-action": "dialog.input", "data-field": "sr"},
+               options))
+
+
+def copy_render(state, spec):
+    t = state.t
+    vm = state.cache.get("VM", spec["vm"]) or {}
+    fast_ok = vm_action_state(vm, "clone")[0]
+    modes = h("fieldset", {"class": "xl-choices"}, h("legend", None, t("dlg.copy.mode")),
+              radio("mode", "fast", text("action.copy.fast", (), t), spec["mode"] == "fast", not fast_ok,
+                    action="vmdlg.mode"),
+              radio("mode", "full", text("action.copy.full", (), t), spec["mode"] == "full", action="vmdlg.mode"))
+    body = [dialogs.description(t("dlg.copy.text").replace("{0}", vm.get("name_label") or "")),
+            text_field(state, spec, "name", t("dlg.copy.name"), spec["name"]), modes,
+            sr_select(state, spec) if spec["mode"] == "full" else None]
+    return (t("dlg.copy"), body, [dialogs.submit_button(state, spec, t("dlg.copy.submit")),
+                                  dialogs.cancel_button(state)])
+
+
+def copy_submit(state, spec, form):
+    name = (form.get("name") or "").strip()
+    spec["name"] = form.get("name") or ""
+    if not name:
+        return field_error(spec, "name", state.t("valid.name_empty"))
+    if spec["mode"] == "fast":
+        call = vmactions.clone_call(spec["vm"], name)
+    else:
+        if not form.get("sr"):
+            return field_error(spec, "sr", state.t("dlg.copy.no_sr"))
+        call = vmactions.copy_call(spec["vm"], name, form.get("sr"))
+    return dialogs.run(state, spec, [call], perform(state))
+
+
+def on_mode(state, payload):
+    spec = dialogs.current(state, "vm.copy")
+    if spec is not None and payload.get("value") in ("fast", "full"):
+        spec["mode"] = payload.get("value")
+
+
+dialogs.register("vm.host", host_render, host_submit)
+dialogs.register("vm.snapshot", snapshot_render, snapshot_submit)
+dialogs.register("vm.copy", copy_render, copy_submit)
+actions = {"vmdlg.host": on_host, "vmdlg.mode": on_mode}
