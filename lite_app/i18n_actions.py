@@ -242,7 +242,7 @@ STRINGS = {
     "edit.boot_order": "Boot order",
     "edit.boot_hint": "Letters in order: c (disk), d (DVD drive), n (network).",
     "edit.save": "Save",
-    "edit.refused": "Nothing was changed: correct the fields marked below.",
+    "edit.refused": "Nothing was changed: correct the marked fields.",
     "snap.revert": "Revert to {0}",
     "snap.revert.short": "Revert",
     "snap.delete": "Delete snapshot {0}",

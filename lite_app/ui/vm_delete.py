@@ -20,7 +20,9 @@ NULL = "OpaqueRef:NULL"
 
 
 def open_delete(state, ref, vm):
-    dialogs.show(state, "vm.delete", vm=ref, keep_snapshots=False, keep_disks={}, size="wide")
+    # The name and kind are kept: the dialog must still say what it deletes once the VM is gone.
+    dialogs.show(state, "vm.delete", vm=ref, keep_snapshots=False, keep_disks={}, size="wide",
+                 name=vm.get("name_label") or "", snapshot=bool(vm.get("is_a_snapshot")))
 
 
 def missing(state, ref, vm):
@@ -37,10 +39,13 @@ def missing(state, ref, vm):
 
 
 def current_plan(state, spec):
+    """The plan shown: the one being run once submitted, else one from the cache (None: loading)."""
+    if spec.get("plan") is not None:
+        return spec["plan"]
     vm = state.cache.get("VM", spec["vm"])
     if vm is None or missing(state, spec["vm"], vm):
-        return vm, None
-    return vm, vmactions.delete_plan(state.cache, spec["vm"], spec["keep_snapshots"])
+        return None
+    return vmactions.delete_plan(state.cache, spec["vm"], spec["keep_snapshots"])
 
 
 def disk_label(state, vdi_ref):
@@ -82,13 +87,12 @@ def plan_nodes(state, spec, plan):
 
 def delete_render(state, spec):
     t = state.t
-    vm, plan = current_plan(state, spec)
-    name = (vm or {}).get("name_label") or ""
-    is_snapshot = bool((vm or {}).get("is_a_snapshot"))
+    plan = current_plan(state, spec)
+    is_snapshot = spec["snapshot"]
     key = "action.delete.snapshot_confirm" if is_snapshot else "action.delete.confirm"
-    body = [dialogs.description(text(key, (name,), t))]
-    if vm is None:
-        body = [dialogs.description(t("page.missing"))]
+    body = [dialogs.description(text(key, (spec["name"],), t))]
+    if plan is None and state.cache.get("VM", spec["vm"]) is None:
+        body.append(h("p", {"class": "xl-empty"}, t("page.missing")))
     elif plan is None:
         body.append(h("p", {"class": "xl-empty", "aria-busy": "true"}, t("view.loading")))
     else:
@@ -100,15 +104,20 @@ def delete_render(state, spec):
 
 
 def delete_submit(state, spec, form):
-    vm, plan = current_plan(state, spec)
+    plan = current_plan(state, spec)
     if plan is None or plan["blocked"]:
         return None
+    spec["plan"] = plan
     disks = [d for d in plan["disks"] if d not in spec["keep_disks"]]
     calls = vmactions.delete_calls(spec["vm"], plan["snapshots"], disks)
 
     async def perform(method, params, spec):
         return await tasks.run_call(state, method, params, spec)
-    return dialogs.run(state, spec, calls, perform)
+
+    async def run():
+        if not await dialogs.run(state, spec, calls, perform):
+            spec["plan"] = None  # what is left now, if the user tries again
+    return run()
 
 
 def on_keep_snapshots(state, payload):

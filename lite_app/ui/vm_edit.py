@@ -47,12 +47,14 @@ def field(state, spec, name, label_key, kind="text", hint=None):
     error_id = "edit-error-" + name
     hint_id = "edit-hint-" + name if hint else None
     described = " ".join([i for i in (error_id if error else None, hint_id) if i]) or None
-    attrs = {"type": kind, "name": name, "value": spec.get(name) or "", "autocomplete": "off",
+    attrs = {"type": kind, "name": name, "id": "edit-" + name, "value": spec.get(name) or "", "autocomplete": "off",
              "spellcheck": "false", "data-action": "dialog.input", "data-field": name,
              "aria-invalid": "true" if error else None, "aria-describedby": described}
     if kind == "number":  # no min/max: the browser's own check would stop the submit without our message
         attrs["step"] = "1"
-    return h("label", {"class": "xl-field"}, h("span", {"class": "xl-field-label"}, state.t(label_key)),
+    # The label holds only its text: the hint and the error are the field's description, not its name.
+    return h("div", {"class": "xl-field"}, h("label", {"class": "xl-field-label", "for": "edit-" + name},
+                                             state.t(label_key)),
              h("input", attrs),
              h("span", {"id": hint_id, "class": "xl-field-hint"}, hint) if hint else None,
              h("span", {"id": error_id, "class": "xl-field-error"}, error) if error else None)

@@ -1,0 +1,77 @@
+"""The tasks page and the alarms page in the browser, against a pool whose operations are slow (seconds):
+a long task shows its progress on the VM page and in the header, and Cancel on the tasks page cancels
+it (checked through the XenAPI SDK), its outcome staying listed; alarms and messages are listed with
+severity, object and time, and dismissing them destroys them in the pool."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from actions_harness import Pool, Session, wait_for
+
+
+@pytest.fixture(scope="module")
+def pool(start_sim):
+    return start_sim(hosts=2, vms=6, seed=1, extra=("--op-time", "20"))
+
+
+@pytest.fixture(scope="module")
+def sdk(pool):
+    found = Pool(pool)
+    yield found
+    found.close()
+
+
+@pytest.fixture(scope="module")
+def app(browser, cdn, pool):
+    session = Session(browser, cdn, pool)
+    yield session
+    session.close()
+
+
+def start_tasks(sdk):
+    return [t for t in sdk.x.task.get_all_records().values() if t["name_label"] == "Async.VM.start"]
+
+
+def test_cancel_a_long_task(app, sdk):
+    page = app.open_vm(sdk, "app-01")
+    page.get_by_role("toolbar", name="VM actions").get_by_role("button", name="Start", exact=True).click()
+    expect(page.get_by_role("progressbar", name="Progress of Start")).to_be_visible()
+    expect(page.get_by_role("link", name="1 tasks running")).to_be_visible()
+    page.get_by_role("link", name="1 tasks running").click()
+    expect(page.get_by_role("heading", name="Tasks", exact=True).first).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("Start app-01"))
+    expect(row.get_by_role("progressbar")).to_be_visible()
+    expect(row).to_contain_text("Running")
+    row.get_by_role("button", name="Cancel Start of app-01").click()
+    wait_for(lambda: [t for t in start_tasks(sdk) if t["status"] == "cancelled"], what="a cancelled task")
+    assert sdk.record("app-01")["power_state"] == "Halted"
+    expect(row).to_contain_text("Cancelled", timeout=15000)
+    expect(row).to_contain_text("The task was cancelled.")
+    expect(row.get_by_role("button", name="Cancel Start of app-01")).to_have_count(0)
+    expect(page.get_by_role("link", name="No task running")).to_be_visible()
+
+
+def test_alarms_are_listed_and_dismissed(app, sdk):
+    app.goto("#/alarms")
+    page = app.page
+    table = page.get_by_role("table", name="Alarms and messages")
+    messages = sdk.x.message.get_all_records()
+    expect(table.locator("tbody tr")).to_have_count(len(messages))
+    skew = page.get_by_role("row", name=re.compile("Host clock skew detected"))
+    expect(skew).to_contain_text("Major")
+    skew.get_by_role("button", name=re.compile("^Dismiss Host clock skew detected on xcp-ng-0")).click()
+    expect(skew).to_have_count(0)
+    assert "HOST_CLOCK_SKEW_DETECTED" not in [m["name"] for m in sdk.x.message.get_all_records().values()]
+    page.get_by_role("checkbox", name="Alarms only").check()
+    alarms = len([m for m in sdk.x.message.get_all_records().values() if m["name"] == "ALARM"])
+    expect(table.locator("tbody tr")).to_have_count(alarms)
+    expect(table).to_contain_text("CPU usage")
+    page.get_by_role("button", name="Dismiss all shown").click()
+    dialog = page.get_by_role("dialog", name="Dismiss all shown")
+    expect(dialog).to_contain_text("Dismiss the %d messages shown?" % alarms)
+    dialog.get_by_role("button", name="Dismiss all shown").click()
+    expect(dialog).to_have_count(0)
+    left = [m["name"] for m in sdk.x.message.get_all_records().values()]
+    assert "ALARM" not in left and left  # the other messages stay
+    expect(page.get_by_text("No alarms or messages.")).to_be_visible()
