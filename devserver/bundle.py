@@ -7,6 +7,7 @@ Output layout (all paths relative to the bundle root):
     interp-<hash>.js                 PyScript's interpreter entry: MicroPython on the checked wasm
     app-<hash>.json                  every lite_app/**.py as {path: source}
     vendor/<pkg>-<hash>/...          vendored npm files; the folder hash keeps rollup's relative imports valid
+    console-<hash>.js, vendor/novnc-<hash>/...   loaded on first console open (devserver/lazyassets.py)
     *.br, *.gz                       precompressed siblings of the text and wasm files (not in the manifest)
 
 Module files are always named .js (never .mjs): XAPI's file server maps only .js to a JavaScript MIME
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import precompress, project
+from devserver import lazyassets, precompress, project
 from lite_app import i18n
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
@@ -114,8 +115,8 @@ def hashed(stem, ext, data):
     return f"{stem}-{short_hash([(stem, data)])}{ext}"
 
 
-def boot_data(files, info):
-    """Everything boot.js needs, baked in at build time."""
+def boot_data(files, info, lazy=None):
+    """Everything boot.js needs, baked in at build time; `lazy` ({name: [path, sha384]}) is loaded on use."""
     def t(key):
         return i18n.translate(key, LANGUAGE)
     core = find(files, "vendor/pyscript-", "/core.js")
@@ -135,19 +136,23 @@ def boot_data(files, info):
         "wasm": find(files, "vendor/micropython-", ".wasm"), "app": find(files, "app-", ".json"),
         "sri": {p: sha384(d) for p, d in files.items() if p.endswith((".wasm", ".json"))},
         "plugins": ["!" + name for name in PLUGINS_OFF],
+        "lazy": lazy or {},
     }
 
 
 def assemble(info):
     """{bundle path: bytes} for the whole bundle except manifest.json."""
     files = vendor_files()
+    # Built first but added last: boot.js pins and preloads only what the first screen needs.
+    lazy_files, lazy = lazyassets.lazy_files(STATIC, short_hash, sha384)
     micropython = find(files, "vendor/micropython-", "/micropython.js")
     interp = render("interpreter.js.j2", micropython=micropython).encode()
     files[hashed("interp", ".js", interp)] = interp
     app = json.dumps(app_sources(), sort_keys=True, separators=(",", ":")).encode()
     files[hashed("app", ".json", app)] = app
     bridge = (STATIC / "bridge.js").read_text(encoding="utf-8")
-    files["boot.js"] = render("boot.js.j2", boot=boot_data(files, info), bridge=bridge).encode()
+    files["boot.js"] = render("boot.js.j2", boot=boot_data(files, info, lazy), bridge=bridge).encode()
+    files.update(lazy_files)
     return files
 
 

@@ -194,3 +194,83 @@ class Env:
     def mark(self, name):
         """A performance mark (benchmarks read them with performance.getEntriesByName)."""
         js.performance.mark(name)
+
+    def console_port(self):
+        """The console's JS side (lite_app/static/console.js), loaded on first use."""
+        return ConsolePort()
+
+
+class ConsolePort:
+    """Drives window.xcplite.console for lite_app/consoledriver.py (which documents the calls).
+
+    console.js is not part of the start-up: the first console shown adds it as a module script checked
+    against the sha384 boot.js carries (xcplite.lazy.console), and it loads noVNC the same way."""
+
+    def __init__(self):
+        self.api = None
+        self._loading = None
+        self._handler = None
+        self._proxy = create_proxy(self._event)
+        _proxies.append(self._proxy)
+
+    async def ready(self):
+        if self.api is None:
+            if self._loading is None:
+                executor = create_proxy(_add_console_script)
+                _proxies.append(executor)
+                self._loading = js.Promise.new(executor)
+            if not await self._loading:
+                self._loading = None  # the next attempt adds the script again
+                return False
+            self.api = js.window.xcplite.console
+        return True
+
+    def _event(self, text):
+        try:
+            if self._handler is not None:
+                self._handler(str(text))
+        except Exception as error:  # a failing handler must not break the next events
+            js.console.error("xcplite: console event failed: " + repr(error))
+
+    def connect(self, element_id, url, handler):
+        self._handler = handler
+        return int(self.api.connect(element_id, url, self._proxy))
+
+    def attach(self, element_id):
+        if self.api is not None:
+            self.api.attach(element_id)
+
+    def disconnect(self):
+        if self.api is not None:
+            self.api.disconnect()
+
+    def ctrl_alt_del(self):
+        return bool(self.api.ctrlAltDel())
+
+    def fullscreen(self, element_id):
+        return bool(self.api.fullscreen(element_id))
+
+    def set_scale(self, on):
+        self.api.setScale(bool(on))
+
+    def type_text(self, text):
+        return int(self.api.typeText(text))
+
+
+def _add_console_script(resolve, reject):
+    """Promise executor: add console.js (checked by its sha384); resolves to whether it loaded."""
+    pair = js.window.xcplite.lazy.console
+    path, integrity = pair[0], pair[1]
+    script = js.document.createElement("script")
+    script.type = "module"
+    script.crossOrigin = "anonymous"
+    script.integrity = integrity
+    script.src = js.URL.new(path, js.window.xcplite.booted).href
+
+    def done(ok):
+        if not ok:
+            script.remove()
+        resolve(ok)
+    on(script, "load", lambda event: done(True))
+    on(script, "error", lambda event: done(False))
+    js.document.head.appendChild(script)

@@ -12,8 +12,10 @@ implements for the browser and tests fake. What `env` offers:
   set_login(busy, json_nodes, error)   the login button state and the status line under the form
   set_title(text), set_theme(name), focus(id), clear_password(), scroll_top(id)
   now() (epoch seconds), random(), sleep(seconds) (awaitable), spawn(coroutine), mark(name)
+  console_port()                       the console's JS side (see lite_app/consoledriver.py)
 """
 import json
+import sys
 
 from lite_app import dispatch, pages, router
 from lite_app import session as sessions
@@ -140,6 +142,7 @@ class Controller:
         self.env.render(APP_ROOT, "[]")
         self.env.show("login")
         self.env.set_title(router.document_title(self.state.t("login.title"), "", self.state.t("app.name")))
+        self.sync_outside()
 
     def expire(self, generation):
         """The session became invalid (any call): back to the form with the reason."""
@@ -206,6 +209,18 @@ class Controller:
         state.rendered()
         for cls, ref in state.take_requests():
             self.env.spawn(self.fetch_record(cls, ref))
+        self.sync_outside()
+
+    def sync_outside(self):
+        """Modules keeping things outside the markup (the console's socket) follow the state (pages.OUTSIDE)."""
+        for name in pages.OUTSIDE:
+            module = sys.modules.get(name)
+            if module is None:
+                continue  # never imported: nothing of it can be open
+            try:
+                module.sync(self)
+            except Exception as error:  # it must not stop the shell from rendering
+                print("xcplite: sync failed:", name, repr(error))
 
     def regions(self, page):
         try:

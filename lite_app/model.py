@@ -42,14 +42,15 @@ FIELDS = {
             "ip_configuration_mode", "management", "currently_attached", "physical", "metrics"),
     "PIF_metrics": ("uuid", "carrier", "speed"),
     "VIF": ("uuid", "device", "VM", "network", "MAC", "MTU", "currently_attached"),
+    "console": ("uuid", "protocol", "location", "VM"),
     "task": ("uuid", "name_label", "status", "progress", "created", "resident_on",
              "allowed_operations", "current_operations"),
     "message": ("uuid", "name", "priority", "cls", "obj_uuid", "timestamp", "body"),
 }
 
-# Classes with one record per VM device: not loaded at login (at 10,000 VMs they are 17 MB of JSON)
-# but by the pages that show them (their CLASSES), the first time one is visited.
-LAZY = ("VBD", "VDI", "VIF", "VM_metrics")
+# Classes with one record per VM device (or console): not loaded at login (at 10,000 VMs they are 17 MB
+# of JSON) but by the pages that show them (their CLASSES), the first time one is visited.
+LAZY = ("VBD", "VDI", "VIF", "VM_metrics", "console")
 
 
 def deref(cache, cls, ref):

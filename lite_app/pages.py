@@ -31,7 +31,7 @@ navigation tree and the reconnect banner. A page owns the main content area. A p
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/router.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/tasks`, `#/alarms`; `?key=value` query parameters are merged into params.
+`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`; `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
 """
@@ -48,6 +48,7 @@ PAGES = {
     "sr": "lite_app.ui.storage",
     "networks": "lite_app.ui.network",
     "network": "lite_app.ui.network",
+    "console": "lite_app.ui.console",
     "tasks": "lite_app.ui.tasks",
     "alarms": "lite_app.ui.alarms",
 }
@@ -57,6 +58,10 @@ PAGES = {
 # pages that show them). "pool", "host" and "VM" feed the shell's own tree.
 LOADED_CLASSES = ("pool", "host", "host_metrics", "VM", "VM_guest_metrics", "SR", "PBD", "network",
                   "PIF", "PIF_metrics", "task", "message")
+
+# Modules that keep something outside the page's markup (the console's websocket): once imported, the
+# shell calls their sync(controller) after each render and when the session ends, so it follows the state.
+OUTSIDE = ("lite_app.consoledriver",)
 
 _modules = {}
 

@@ -15,6 +15,7 @@ ROUTES = (
     ("sr", "sr/:uuid"),
     ("networks", "networks"),
     ("network", "network/:uuid"),
+    ("console", "console/:uuid"),
     ("tasks", "tasks"),
     ("alarms", "alarms"),
 )
@@ -25,7 +26,7 @@ DEFAULT = ("dashboard", {})
 TITLE_KEYS = {
     "dashboard": "page.dashboard", "vms": "page.vms", "vm": "page.vm", "host": "page.host",
     "storage": "page.storage", "sr": "page.sr", "networks": "page.networks",
-    "network": "page.network", "tasks": "page.tasks", "alarms": "page.alarms", NOT_FOUND: "page.notfound",
+    "network": "page.network", "console": "page.console", "tasks": "page.tasks", "alarms": "page.alarms", NOT_FOUND: "page.notfound",
 }
 
 HEX = "0123456789abcdefABCDEF"

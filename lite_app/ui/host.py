@@ -1,11 +1,13 @@
 """The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and PIFs."""
 from lite_app import fmt, infra, model
 from lite_app.ui import dashboard
+from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 # A host may run hundreds of VMs: the page lists this many, the VM list (filtered) shows them all.
 VM_LIMIT = 50
+CLASSES = ("console",)  # the control domain's console (Console tab)
 
 
 def current(state):
@@ -28,9 +30,19 @@ def render(state):
     return [h("div", {"class": "xl-page xl-host", "key": "host-" + ref},
               w.page_header("host", host.get("name_label"), host.get("name_description"),
                             badges(state, ref, host)),
-              h("div", {"class": "xl-grid"},
-                overview_card(state, ref, host), vms_card(state, ref, host),
-                pifs_card(state, host)))]
+              tabs.tabbed(state, "host", host.get("uuid") or "", host_tabs(ref, host), t("tab.list")))]
+
+
+def overview_tab(state, ref, host):
+    return h("div", {"class": "xl-grid"},
+             overview_card(state, ref, host), vms_card(state, ref, host),
+             pifs_card(state, host))
+
+
+def host_tabs(ref, host):
+    """The page's tabs as (name, catalog key, render(state)); the first is the default (no ?tab=)."""
+    return (("overview", "tab.overview", lambda state: overview_tab(state, ref, host)),
+            ("console", "tab.console", lambda state: console.panel(state, host.get("control_domain") or "")))
 
 
 def badges(state, ref, host):

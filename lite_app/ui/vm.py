@@ -7,11 +7,12 @@ its first visit (CLASSES); until they arrive the cards say they are loading. The
 """
 from lite_app import fmt, model
 from lite_app.ui import snapshots, vm_actions
+from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 
-CLASSES = ("VBD", "VDI", "VIF", "VM_metrics")
+CLASSES = ("VBD", "VDI", "VIF", "VM_metrics", "console")
 
 
 def request_full(state, ref, vm):
@@ -55,9 +56,19 @@ def render(state):
               w.page_header("vm", vm.get("name_label"), vm.get("name_description"), head_badges),
               w.tag_list(vm.get("tags"), t("vm.tags")),
               vm_actions.toolbar(state, ref, vm),
-              h("div", {"class": "xl-grid"},
-                overview_card(state, vm), disks_card(state, ref, vm), nics_card(state, ref, vm),
-                snapshots.card(state, ref, vm), other_card(state, vm)))]
+              tabs.tabbed(state, "vm", vm.get("uuid") or "", vm_tabs(ref, vm), t("tab.list")))]
+
+
+def overview_tab(state, ref, vm):
+    return h("div", {"class": "xl-grid"},
+             overview_card(state, vm), disks_card(state, ref, vm), nics_card(state, ref, vm),
+             snapshots.card(state, ref, vm), other_card(state, vm))
+
+
+def vm_tabs(ref, vm):
+    """The page's tabs as (name, catalog key, render(state)); the first is the default (no ?tab=)."""
+    return (("overview", "tab.overview", lambda state: overview_tab(state, ref, vm)),
+            ("console", "tab.console", lambda state: console.panel(state, ref)))
 
 
 def overview_card(state, vm):

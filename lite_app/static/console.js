@@ -1,0 +1,156 @@
+/* xcplite console: our small wrapper around noVNC's RFB client (vendored from npm, loaded on first use).
+   Added by lite_app/browser.py as a checked module script; sets window.xcplite.console:
+   - connect(elementId, url, callback): one connection at a time (a new one ends the previous one). The
+     socket offers the subprotocol "binary" (XAPI answers nothing else). callback(json) receives
+     {"id", "event": "connect"|"disconnect"|"securityfailure"|"credentialsrequired"|"error", "clean", "detail"}.
+   - attach(elementId): keep the screen inside that element (the page re-renders around it).
+   - disconnect(), ctrlAltDel(), setScale(on), fullscreen(elementId), focus(), typeText(text) -> keys sent,
+     state() -> "idle"|"loading"|"connecting"|"connected".
+   The build replaces NOVNC_TABLE with {"entry": rfb.js path, "integrity": {path: sha384}}: those paths are
+   declared in an import map of their own before rfb.js is imported, so each noVNC module is checked. */
+var NOVNC = /*NOVNC_TABLE*/null;
+var X = window.xcplite || (window.xcplite = {});
+var BASE = new URL(".", import.meta.url).href;
+var XK_RETURN = 0xff0d, XK_TAB = 0xff09, XK_BACKSPACE = 0xff08;
+var loading = null;   /* promise of {RFB, keysyms} */
+var rfb = null;       /* the current RFB object */
+var current = 0;      /* id of the current connection; events of older ones are dropped */
+var phase = "idle";
+var scale = true;
+var host = null;      /* our element holding noVNC's screen; moved into the page's placeholder */
+
+function load() {
+  if (loading) return loading;
+  var integrity = {}, path;
+  for (path in NOVNC.integrity) integrity[new URL(path, BASE).href] = NOVNC.integrity[path];
+  var map = document.createElement("script");
+  map.type = "importmap";
+  map.textContent = JSON.stringify({ imports: {}, integrity: integrity });
+  document.head.appendChild(map);
+  var entry = new URL(NOVNC.entry, BASE).href;
+  var core = new URL(".", entry).href;
+  loading = Promise.all([import(entry), import(core + "input/keysymdef.js"), import(core + "util/logging.js")])
+    .then(function (mods) {
+      /* Drops and refusals are reported through events and shown by the app; noVNC's own console
+         errors for them would only be noise. */
+      mods[2].initLogging("none");
+      return { RFB: mods[0].default, keysyms: mods[1].default };
+    });
+  loading.catch(function () { loading = null; });  /* a failed load may be retried */
+  return loading;
+}
+
+function attach(elementId) {
+  var el = document.getElementById(elementId);
+  if (!host) {
+    host = document.createElement("div");
+    host.className = "xl-console-host";
+  }
+  if (el && host.parentNode !== el) el.appendChild(host);
+  return !!el;
+}
+
+function report(callback, id, event, detail) {
+  if (id !== current) return;
+  var out = { id: id, event: event };
+  for (var k in detail || {}) out[k] = detail[k];
+  callback(JSON.stringify(out));
+}
+
+function disconnect() {
+  current += 1;
+  phase = "idle";
+  if (rfb) {
+    var old = rfb;
+    rfb = null;
+    try { old.disconnect(); } catch (e) { /* already closed */ }
+  }
+}
+
+function wire(r, callback, id) {
+  r.addEventListener("connect", function () {
+    if (id === current) phase = "connected";
+    report(callback, id, "connect", {});
+  });
+  r.addEventListener("disconnect", function (e) {
+    if (id === current) { phase = "idle"; rfb = null; }
+    report(callback, id, "disconnect", { clean: !!(e.detail && e.detail.clean) });
+  });
+  r.addEventListener("securityfailure", function (e) {
+    report(callback, id, "securityfailure", { detail: String((e.detail && e.detail.reason) || "") });
+  });
+  r.addEventListener("credentialsrequired", function () {
+    report(callback, id, "credentialsrequired", {});
+  });
+}
+
+function connect(elementId, url, callback) {
+  disconnect();
+  attach(elementId);
+  var id = current;
+  phase = "loading";
+  load().then(function (lib) {
+    if (id !== current) return;
+    phase = "connecting";
+    var r = new lib.RFB(host, url, { shared: true, wsProtocols: ["binary"] });
+    r.scaleViewport = scale;
+    r.focusOnClick = true;
+    r.background = "#282828";
+    rfb = r;
+    wire(r, callback, id);
+  }).catch(function (e) {
+    if (id === current) phase = "idle";
+    report(callback, id, "error", { detail: String(e && e.message || e) });
+  });
+  return id;
+}
+
+/* noVNC has no paste: each character goes as a key press and release of its keysym (no scancode, so the
+   server picks the key and any Shift itself). */
+function typeText(text) {
+  if (!rfb || phase !== "connected") return 0;
+  var sent = 0, i, code, keysym;
+  for (i = 0; i < text.length; i++) {
+    code = text.codePointAt(i);
+    if (code > 0xffff) i++;
+    if (code === 13 && text.charCodeAt(i + 1) === 10) continue;  /* CRLF is one Enter */
+    keysym = code === 10 || code === 13 ? XK_RETURN : code === 9 ? XK_TAB : code === 8 ? XK_BACKSPACE
+      : code < 0x20 ? 0 : keysymOf(code);
+    if (!keysym) continue;
+    rfb.sendKey(keysym, null);
+    sent++;
+  }
+  return sent;
+}
+
+var keysymdef = null;
+function keysymOf(code) {
+  return keysymdef ? keysymdef.lookup(code) : (code <= 0xff ? code : 0x01000000 | code);
+}
+
+function fullscreen(elementId) {
+  var el = document.getElementById(elementId);
+  if (!el || !el.requestFullscreen) return false;
+  if (document.fullscreenElement) {
+    document.exitFullscreen().catch(function () {});
+    return false;
+  }
+  el.requestFullscreen().then(function () { if (rfb) rfb.focus(); }, function () {});
+  return true;
+}
+
+X.console = {
+  connect: function (elementId, url, callback) {
+    var id = connect(elementId, url, callback);
+    load().then(function (lib) { keysymdef = lib.keysyms; }, function () {});
+    return id;
+  },
+  attach: attach,
+  disconnect: disconnect,
+  ctrlAltDel: function () { if (rfb && phase === "connected") { rfb.sendCtrlAltDel(); return true; } return false; },
+  setScale: function (on) { scale = !!on; if (rfb) rfb.scaleViewport = scale; },
+  fullscreen: fullscreen,
+  focus: function () { if (rfb) rfb.focus(); },
+  typeText: typeText,
+  state: function () { return phase; },
+};
