@@ -135,7 +135,8 @@ def progress_bar(percent, label):
 
 
 def cancel_button(state, row):
-    label = state.t("task.cancel_named").replace("{0}", row["title"]).replace("{1}", row["object"] or "")
+    label = state.t("task.cancel_named").replace("{0}", row["title"]).replace("{1}", row["object"]) \
+        if row["object"] else state.t("task.cancel") + " " + row["title"]
     return h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "tasks.cancel",
                         "data-ref": row["ref"], "aria-label": label}, state.t("task.cancel"))
 

@@ -5,7 +5,7 @@ dialogs take focus, keep Tab inside and give focus back when Escape closes them.
 import pytest
 from playwright.sync_api import expect
 
-from actions_harness import FAST, Pool, Session, wait_for
+from actions_harness import FAST, Pool, Session
 
 
 @pytest.fixture(scope="module")
