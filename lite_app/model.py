@@ -43,8 +43,8 @@ FIELDS = {
     "PIF_metrics": ("uuid", "carrier", "speed"),
     "VIF": ("uuid", "device", "VM", "network", "MAC", "MTU", "currently_attached"),
     "console": ("uuid", "protocol", "location", "VM"),
-    "task": ("uuid", "name_label", "status", "progress", "created", "resident_on",
-             "allowed_operations", "current_operations"),
+    "task": ("uuid", "name_label", "status", "progress", "created", "finished", "error_info", "subtask_of",
+             "resident_on", "allowed_operations", "current_operations"),
     "message": ("uuid", "name", "priority", "cls", "obj_uuid", "timestamp", "body"),
 }
 
