@@ -8,6 +8,7 @@ Output layout (all paths relative to the bundle root):
     app-<hash>.json                  every lite_app/**.py as {path: source}
     vendor/<pkg>-<hash>/...          vendored npm files; the folder hash keeps rollup's relative imports valid
     console-<hash>.js, vendor/novnc-<hash>/...   loaded on first console open (devserver/lazyassets.py)
+    charts-<hash>.js, vendor/uplot-<hash>/...    loaded on the first chart (devserver/chartassets.py)
     *.br, *.gz                       precompressed siblings of the text and wasm files (not in the manifest)
 
 Module files are always named .js (never .mjs): XAPI's file server maps only .js to a JavaScript MIME
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import lazyassets, precompress, project
+from devserver import chartassets, lazyassets, precompress, project
 from lite_app import i18n
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
@@ -145,6 +146,9 @@ def assemble(info):
     files = vendor_files()
     # Built first but added last: boot.js pins and preloads only what the first screen needs.
     lazy_files, lazy = lazyassets.lazy_files(STATIC, short_hash, sha384)
+    chart_files, chart_lazy = chartassets.lazy_files(STATIC, short_hash, sha384)
+    lazy_files.update(chart_files)
+    lazy.update(chart_lazy)
     micropython = find(files, "vendor/micropython-", "/micropython.js")
     interp = render("interpreter.js.j2", micropython=micropython).encode()
     files[hashed("interp", ".js", interp)] = interp

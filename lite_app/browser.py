@@ -274,3 +274,66 @@ def _add_console_script(resolve, reject):
     on(script, "load", lambda event: done(True))
     on(script, "error", lambda event: done(False))
     js.document.head.appendChild(script)
+
+
+class StatsEdge:
+    """The page as lite_app/statsview.py's Runner sees it (its docstring lists the calls).
+
+    lite_app/static/charts.js is not part of the start-up: the first stats view adds it as a script
+    checked against the sha384 boot.js carries (xcplite.lazy.charts); it draws the charts and fetches
+    /rrd_updates (the cookie only to the page's own origin, the session in the query elsewhere)."""
+
+    def __init__(self):
+        self._loading = None
+
+    async def ready(self):
+        if not js.Reflect.has(js.window.xcplite, "stats"):
+            if self._loading is None:
+                executor = create_proxy(_add_charts_script)
+                _proxies.append(executor)
+                self._loading = js.Promise.new(executor)
+            if not await self._loading:
+                self._loading = None  # the next fetch adds the script again
+                return False
+        return True
+
+    async def fetch(self, job, timeout):
+        """`job`'s reply as "1" + text, or "0" + JSON {kind, status, detail}."""
+        if not await self.ready():
+            return '0{"kind": "unreachable", "status": 0, "detail": "charts.js did not load"}'
+        keep = json.dumps(list(job["keep"])) if job.get("keep") else ""
+        return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),
+                                                         keep, int(job.get("rows") or 0)))
+
+    def origin(self):
+        return str(js.location.origin)
+
+    def now(self):
+        """Monotonic seconds (performance.now()): the schedule only compares them."""
+        return js.performance.now() / 1000.0
+
+    def sleep(self, seconds):
+        return asyncio.sleep(seconds)
+
+    def redraw(self):
+        """Ask the shell for a render: click the panel's hidden `stats.redraw` action button."""
+        target = element("xl-stats-redraw")
+        if target is not None:
+            target.click()
+
+
+def _add_charts_script(resolve, reject):
+    """Promise executor: add charts.js (checked by its sha384); resolves to whether it loaded."""
+    pair = js.window.xcplite.lazy.charts
+    script = js.document.createElement("script")
+    script.crossOrigin = "anonymous"
+    script.integrity = pair[1]
+    script.src = js.URL.new(pair[0], js.window.xcplite.booted).href
+
+    def done(ok):
+        if not ok:
+            script.remove()
+        resolve(ok)
+    on(script, "load", lambda event: done(True))
+    on(script, "error", lambda event: done(False))
+    js.document.head.appendChild(script)

@@ -48,7 +48,8 @@ def vm_charts(updates, uuid, t):
     memory_series = [(say(t, "stats.used"), memory["used"]), (say(t, "stats.target"), memory["target"])]
     if memory["used"] is None:
         memory_series.insert(0, (say(t, "stats.allocated"), memory["total"]))
-    cores = [(say(t, "stats.vcpu", n), s) for n, s in cpu["cores"]]
+    # one vCPU's line would only hide the average under it
+    cores = [(say(t, "stats.vcpu", n), s) for n, s in cpu["cores"]] if len(cpu["cores"]) > 1 else []
     vif = lambda dev: say(t, "stats.vif", dev)
     found = [
         chart("cpu", say(t, "stats.cpu"), "%", [(say(t, "stats.average"), cpu["avg"])] + cores, 100),

@@ -8,7 +8,7 @@ and the cache alone, so navigating away simply stops the polling.
 `Schedule` keeps at most MAX_IN_FLIGHT requests in flight and starts a job again after its period
 (the range's step for the live ranges, RETRY_AFTER after a failure). `Runner` is the loop; it talks
 to the page through an injected edge (lite_app/browser.py's StatsEdge in the browser):
-  origin() -> page origin, now() -> epoch s, sleep(s), fetch(job) -> awaitable tagged text
+  origin() -> page origin, now() -> seconds (monotonic), sleep(s), fetch(job) -> awaitable tagged text
   ("1" + reply, or "0" + JSON {kind, status, detail}), redraw() -> ask the shell for a render.
 Results land in `state.ui["stats.data"][job key]` as {"updates", "error", "at"}.
 """

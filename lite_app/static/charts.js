@@ -18,6 +18,11 @@
   var ASSETS = /*XL_CHART_ASSETS*/null;
   var HEIGHT = 180, UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
   var charts = new Map(), sheets = null, loading = null, pending = false;
+  /* Byte axes step by powers of two of each unit (1, 2, 4 ... 512 KiB, 1 MiB ...), so ticks read 4 GiB, not 9.3. */
+  var BINARY = [];
+  UNITS.forEach(function (unit, k) {
+    for (var m = 1; m < 1024; m *= 2) BINARY.push(m * Math.pow(1024, k));
+  });
 
   var PALETTE = "--xl-chart-1:#2f5bea;--xl-chart-2:#c2410c;--xl-chart-3:#15803d;--xl-chart-4:#9333ea;" +
     "--xl-chart-5:#be123c;--xl-chart-6:#0e7490;--xl-chart-7:#a16207;--xl-chart-8:#4f46e5;";
@@ -33,7 +38,7 @@
     ".xl-range-option input{margin:0;accent-color:var(--xl-accent)}" +
     ".xl-chart{display:block;min-height:" + HEIGHT + "px}";
   var SHADOW_CSS = ":host{display:block;min-width:0}.uplot{width:100%;font-family:inherit}" +
-    ".u-legend{font-size:12px;color:var(--xl-text);text-align:left}.u-legend .u-series>*{padding:2px 4px}" +
+    ".u-legend{font-size:12px;color:var(--xl-text);text-align:left;max-height:92px;overflow-y:auto}.u-legend .u-series>*{padding:2px 4px}" +
     ".u-legend th{font-weight:500}.u-value{font-variant-numeric:tabular-nums}" +
     ".u-hz .u-cursor-x{border-right:1px dashed var(--xl-muted)}";
 
@@ -92,15 +97,17 @@
                     value: fmt, points: { show: false } });
     });
     var axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    var yAxis = Object.assign({}, axis, { size: 76, values: function (u, splits) {
+      return splits.map(function (v) { return human(v, spec.unit); });
+    } });
+    if (spec.unit === "B" || spec.unit === "B/s") yAxis.incrs = BINARY;
     return {
       width: Math.max(el.clientWidth, 200), height: HEIGHT, series: series,
       scales: { y: { range: function (u, min, max) {
         var top = spec.max != null ? spec.max : (max > 0 ? max * 1.1 : 1);
         return [Math.min(0, min || 0), top];
       } } },
-      axes: [axis, Object.assign({}, axis, { size: 76, values: function (u, splits) {
-        return splits.map(function (v) { return human(v, spec.unit); });
-      } })],
+      axes: [axis, yAxis],
       legend: { live: true },
       hooks: { setCursor: [function (u) { if (u.cursor.idx == null) u.setLegend({ idx: lastIdx(u) }); }] }
     };

@@ -35,8 +35,7 @@ def range_selector(state):
                          h("input", {"type": "radio", "name": "xl-stats-range", "value": name,
                                      "checked": name == current, "data-action": "stats.range"}),
                          " " + say(t, "stats.range." + name)))
-    return h("fieldset", {"class": "xl-range", "role": "radiogroup", "aria-label": say(t, "stats.range")},
-             h("legend", {"class": "xl-sr-only"}, say(t, "stats.range")), options)
+    return h("div", {"class": "xl-range", "role": "radiogroup", "aria-label": say(t, "stats.range")}, options)
 
 
 def latest_table(t, updates, chart):
@@ -153,10 +152,10 @@ def top_card(state):
         rows = [top_row(state, kind, uuid, value, what) for uuid, value in ranked]
         sections.append(h("div", {"class": "xl-top", "key": key},
                           w.table(say(t, key), [say(t, key), say(t, "stats.col.value")], rows) if rows
-                          else [h("h3", {"class": "xl-card-title"}, say(t, key)), w.empty(say(t, "stats.top.none"))]))
+                          else [h("p", {"class": "xl-muted"}, h("strong", None, say(t, key))), w.empty(say(t, "stats.top.none"))]))
     missing = [host_name(state, e.get("host")) for e in entries if e is not None and e.get("error")]
     note = h("p", {"class": "xl-note"}, say(t, "stats.top.missing", ", ".join(missing))) if missing else None
-    grid = h("div", {"style": "display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(220px,1fr))"},
+    grid = h("div", {"style": "display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(190px,1fr))"},
              sections)
     return w.card("dash-top", say(t, "stats.top"), grid, note, redraw_hook(), icon="cpu", cls="xl-wide")
 

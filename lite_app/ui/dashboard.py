@@ -65,7 +65,7 @@ def render(state):
               h("div", {"class": "xl-grid"},
                 status_card(state, numbers, master), cpu_card(numbers, t),
                 ram_card(state, numbers), storage_card(state),
-                tasks_card(cache, t), alarms_card(state)))]
+                top_card(state), tasks_card(cache, t), alarms_card(state)))]
 
 
 def status_card(state, figures, master):
@@ -188,3 +188,17 @@ def alarms_card(state):
                     rows) if rows else w.empty(t("dash.no_alarms")))
     return w.card("dash-alarms", t("dash.alarms"), body, icon="alarm", aside=str(len(found)),
                   cls="xl-wide")
+
+
+def top_card(state):
+    """Top 5 hosts and VMs by CPU and RAM (lite_app/ui/charts.py, compiled on the first dashboard render
+    rather than at start-up); it fetches every live host's latest figures while the dashboard shows."""
+    from lite_app.ui import charts
+    return charts.top_card(state)
+
+
+def stats_redraw(state, payload):
+    """Stats replies arrived: nothing to change, the shell re-renders after every action."""
+
+
+actions = {"stats.redraw": stats_redraw}

@@ -42,7 +42,22 @@ def overview_tab(state, ref, host):
 def host_tabs(ref, host):
     """The page's tabs as (name, catalog key, render(state)); the first is the default (no ?tab=)."""
     return (("overview", "tab.overview", lambda state: overview_tab(state, ref, host)),
-            ("console", "tab.console", lambda state: console.panel(state, host.get("control_domain") or "")))
+            ("console", "tab.console", lambda state: console.panel(state, host.get("control_domain") or "")),
+            ("stats", "tab.stats", lambda state: stats_tab(state, ref, host)))
+
+
+def stats_tab(state, ref, host):
+    """Charts of the host (lite_app/ui/charts.py, compiled on the first visit of a Stats tab)."""
+    from lite_app.ui import charts
+    return charts.object_panel(state, "host", ref, host)
+
+
+def stats_action(state, payload):
+    from lite_app.ui import charts
+    return charts.ACTIONS[payload.get("action")](state, payload)
+
+
+actions = {"stats.range": stats_action, "stats.redraw": stats_action}
 
 
 def badges(state, ref, host):

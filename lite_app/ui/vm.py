@@ -68,7 +68,19 @@ def overview_tab(state, ref, vm):
 def vm_tabs(ref, vm):
     """The page's tabs as (name, catalog key, render(state)); the first is the default (no ?tab=)."""
     return (("overview", "tab.overview", lambda state: overview_tab(state, ref, vm)),
-            ("console", "tab.console", lambda state: console.panel(state, ref)))
+            ("console", "tab.console", lambda state: console.panel(state, ref)),
+            ("stats", "tab.stats", lambda state: stats_tab(state, ref, vm)))
+
+
+def stats_tab(state, ref, vm):
+    """Charts of the VM (lite_app/ui/charts.py, compiled on the first visit of a Stats tab)."""
+    from lite_app.ui import charts
+    return charts.object_panel(state, "VM", ref, vm)
+
+
+def stats_action(state, payload):
+    from lite_app.ui import charts
+    return charts.ACTIONS[payload.get("action")](state, payload)
 
 
 def overview_card(state, vm):
@@ -158,6 +170,6 @@ def toggle_other(state, payload):
     state.ui["vm.other_open"] = not state.ui.get("vm.other_open")
 
 
-actions = {"vm.toggle_other": toggle_other}
+actions = {"vm.toggle_other": toggle_other, "stats.range": stats_action, "stats.redraw": stats_action}
 actions.update(vm_actions.actions)
 actions.update(snapshots.actions)
