@@ -4,8 +4,8 @@ Pure vdom. A module registers a dialog kind with `register(kind, render, submit)
 - `render(state, spec) -> (title, body nodes, buttons)` (buttons: `submit_button`/`cancel_button`)
 - `submit(state, spec, form) -> None or a coroutine`; `form` is the bridge's {name: value} of the form.
 `show(state, kind, **fields)` opens one (replacing any other), `close(state)` closes it. The frame is a
-`<form role="dialog" aria-modal="true">` labelled by its h2, so Enter submits and the bridge sends every
-named field. Focus handling lives in lite_app/static/bridge.js (it needs the DOM): on open the first
+`role="dialog" aria-modal="true"` box labelled by its h2 around a form, so Enter submits and the bridge
+sends every named field. Focus handling lives in lite_app/static/bridge.js (it needs the DOM): on open the first
 field (or `data-autofocus`) gets focus, Tab stays inside, Escape presses the `data-dialog-cancel`
 button, the rest of the app is inert, and on close focus returns to the control that opened it.
 
@@ -58,13 +58,14 @@ def render(state):
         return []
     title, body, buttons = _KINDS[spec["kind"]][0](state, spec)
     return [h("div", {"class": "xl-scrim", "key": "dialog-%d" % spec["serial"]},
-              h("form", {"class": "xl-dialog xl-dialog-" + spec.get("size", "normal"), "role": "dialog",
-                         "aria-modal": "true", "aria-labelledby": TITLE_ID, "data-action": "dialog.submit",
-                         "aria-busy": "true" if spec.get("busy") else None},
-                h("h2", {"id": TITLE_ID, "class": "xl-dialog-title"}, title),
-                h("div", {"class": "xl-dialog-body"}, body),
-                progress(state, spec), error_box(state, spec.get("error")),
-                h("div", {"class": "xl-dialog-buttons"}, buttons)))]
+              h("div", {"class": "xl-dialog xl-dialog-" + spec.get("size", "normal"), "role": "dialog",
+                        "aria-modal": "true", "aria-labelledby": TITLE_ID,
+                        "aria-busy": "true" if spec.get("busy") else None},
+                h("form", {"class": "xl-dialog-form", "data-action": "dialog.submit"},
+                  h("h2", {"id": TITLE_ID, "class": "xl-dialog-title"}, title),
+                  h("div", {"class": "xl-dialog-body"}, body),
+                  progress(state, spec), error_box(state, spec.get("error")),
+                  h("div", {"class": "xl-dialog-buttons"}, buttons))))]
 
 
 def description(text):
