@@ -167,3 +167,6 @@ def pifs_card(state, host):
                        [pif_row(state, ref, pif) for ref, pif in pifs])
     return w.card("host-pifs", t("card.pifs"), body, icon="network", aside=str(len(pifs)),
                   cls="xl-wide")
+# The Console tab's controls (lite_app/ui/console.py), whether or not the page has actions of its own.
+actions = dict(globals().get("actions") or {})
+actions.update(console.actions)

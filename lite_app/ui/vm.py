@@ -173,3 +173,4 @@ def toggle_other(state, payload):
 actions = {"vm.toggle_other": toggle_other, "stats.range": stats_action, "stats.redraw": stats_action}
 actions.update(vm_actions.actions)
 actions.update(snapshots.actions)
+actions.update(console.actions)  # the Console tab's controls
