@@ -51,6 +51,12 @@ def build_info():
     return str(boot.version), str(boot.revision)
 
 
+def epoch_seconds():
+    """Seconds since the epoch. Divided in JS: MicroPython's FFI truncates Date.now()'s
+    milliseconds (beyond 32 bits) when they cross as an integer."""
+    return float(js.eval("Date.now() / 1000"))
+
+
 def now_ms():
     """Milliseconds since navigation started (performance.now())."""
     return js.performance.now()
@@ -149,7 +155,7 @@ class Env:
             target.scrollTop = 0
 
     def now(self):
-        return js.Date.now() / 1000.0
+        return epoch_seconds()
 
     def random(self):
         return random.random()

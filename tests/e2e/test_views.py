@@ -3,6 +3,8 @@ through the XenAPI SDK), every page shows its data, deep links and back/forward 
 375 px and axe finds no violation in the pages."""
 import re
 
+import time
+
 import pytest
 import XenAPI
 
@@ -131,6 +133,10 @@ def test_host_storage_and_network_pages_show_their_data(guard, app_page, sim, xa
     page.get_by_role("heading", level=1, name=host["name_label"]).wait_for(timeout=WAIT)
     overview = page.get_by_role("region", name="Overview").inner_text()
     assert host["address"] in overview and host["cpu_info"]["modelname"] in overview
+    # The page's clock must be the real one (MicroPython's FFI truncates Date.now() as an int).
+    days = int((time.time() - float(host["other_config"]["boot_time"])) // 86400)
+    uptime = page.get_by_role("region", name="Overview").get_by_text("Uptime").locator("xpath=..")
+    assert ("%d d" % days) in uptime.inner_text() or ("%d d" % (days + 1)) in uptime.inner_text()
     assert "Pool master" in page.locator(".xl-page-head").inner_text()
     pifs = page.get_by_role("region", name="Physical interfaces").inner_text()
     for pif in host["PIFs"]:
