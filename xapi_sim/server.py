@@ -12,6 +12,7 @@ from aiohttp import web, web_fileresponse
 from . import handlers
 from .faults import fault_middleware
 from .handlers import control
+from .handlers.console_connect import ConnectConsole
 from .codecs import (JSON_CONTENT_TYPE, XML_CONTENT_TYPE, MalformedRequest, http_500_body,
                      jsonrpc, xmlrpc)
 from .errors import XapiFailure
@@ -128,6 +129,8 @@ def make_app(sim, stub=None, local_bundle=None, faults=None, control_token=None,
     app["stub"] = stub
     app["faults"] = faults
     app["control_token"] = control_token
+    app["listeners"] = []            # asyncio servers, one per host address
+    app["raw_transports"] = set()    # CONNECT consoles, which aiohttp does not track
     app.router.add_route("OPTIONS", "/{tail:.*}", handle_options)
     control.add_routes(app)
     app.router.add_post("/jsonrpc", handle_jsonrpc)
@@ -146,27 +149,86 @@ async def start(app, addresses, port, ssl_context=None):
 
 
 async def listen(runner, addresses, port, ssl_context=None):
-    first = web.TCPSite(runner, addresses[0], port, ssl_context=ssl_context)
-    await first.start()
-    port = first._server.sockets[0].getsockname()[1]
-    for address in addresses[1:]:
-        await web.TCPSite(runner, address, port, ssl_context=ssl_context).start()
+    """Serve every address on one port; the first bind picks the port when it is 0."""
+    loop = asyncio.get_running_loop()
+    servers = runner.app["listeners"]
+    for address in addresses:
+        server = await loop.create_server(lambda: SniffingProtocol(runner), address, port,
+                                          ssl=ssl_context)
+        port = server.sockets[0].getsockname()[1]
+        servers.append(server)
     return port
 
 
 async def stop_listening(runner):
-    for site in list(runner.sites):
-        await site.stop()
+    servers = runner.app["listeners"]
+    for server in servers:
+        server.close()
+    for server in servers:
+        await server.wait_closed()
+    servers.clear()
+
+
+class SniffingProtocol(asyncio.Protocol):
+    """Reads the first bytes of a connection, then hands it over for good: `CONNECT` requests go
+    to the raw console (aiohttp refuses their path-form target), everything else to aiohttp."""
+
+    def __init__(self, runner):
+        self.runner = runner
+        self.transport = None
+        self.delegate = None
+        self.head = b""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        if self.delegate is not None:
+            return self.delegate.data_received(data)
+        self.head += data
+        if b"CONNECT ".startswith(self.head[:8]) and len(self.head) < 8:
+            return None
+        if self.head.startswith(b"CONNECT "):
+            self.delegate = ConnectConsole(self.runner.app, self.transport.write, self.transport.close)
+            self.runner.app["raw_transports"].add(self.transport)
+        else:
+            self.delegate = self.runner.server()
+            self.delegate.connection_made(self.transport)
+        head, self.head = self.head, b""
+        return self.delegate.data_received(head)
+
+    def eof_received(self):
+        handler = getattr(self.delegate, "eof_received", None)
+        return handler() if handler else None
+
+    def connection_lost(self, exc):
+        self.runner.app["raw_transports"].discard(self.transport)
+        if self.delegate is None:
+            return
+        if isinstance(self.delegate, ConnectConsole):
+            self.delegate.connection_lost()
+        else:
+            self.delegate.connection_lost(exc)
+
+    def pause_writing(self):
+        if hasattr(self.delegate, "pause_writing"):
+            self.delegate.pause_writing()
+
+    def resume_writing(self):
+        if hasattr(self.delegate, "resume_writing"):
+            self.delegate.resume_writing()
 
 
 def reset_connections(runner, keep=None):
     """Abort every open connection but `keep` (a transport), as a crashed toolstack would.
 
     Returns how many were aborted."""
+    transports = [h.transport for h in (runner.server.connections if runner.server else [])]
+    transports += list(runner.app["raw_transports"])
     aborted = 0
-    for handler in runner.server.connections if runner.server else []:
-        if handler.transport is not None and handler.transport is not keep:
-            handler.transport.abort()
+    for transport in transports:
+        if transport is not None and transport is not keep:
+            transport.abort()
             aborted += 1
     return aborted
 

@@ -64,43 +64,56 @@ def screen_for(app, db, vm):
     return screens[key]
 
 
-async def console_handler(request):
-    sim = request.app["sim"]
-    if session_of(request) is None:
-        return unauthorized()
-    db = sim.db
-    named_vm = named_vm_not_running(db, request.query)
+def check(app, query, session):
+    """(status, text, vm): 200 with the VM whose console to serve, or the error XAPI answers."""
+    db = app["sim"].db
+    if session is None:
+        return 401, "Unauthorized", None
+    named_vm = named_vm_not_running(db, query)
     if named_vm:
-        return web.Response(status=500, body=http_500_body("VM %s is not running" % named_vm),
-                            content_type="text/html")
-    console = find_console(db, request.query)
+        return 500, "VM %s is not running" % named_vm, None
+    console = find_console(db, query)
     if console is None:
-        return web.Response(status=404, text="No console found")
-    vm = db.get("console", console)["VM"]
+        return 404, "No console found", None
+    return 200, "OK", db.get("console", console)["VM"]
+
+
+async def console_handler(request):
+    status, text, vm = check(request.app, request.query, session_of(request))
+    if status == 401:
+        return unauthorized()
+    if status != 200:
+        body = http_500_body(text) if status == 500 else text.encode()
+        return web.Response(status=status, body=body,
+                            content_type="text/html" if status == 500 else "text/plain")
+    sim = request.app["sim"]
     ws = BinaryWebSocket(max_msg_size=0)
     if not ws.can_prepare(request).ok:
         return web.Response(status=400, text="A websocket upgrade is required")
     await ws.prepare(request)
-    watcher = asyncio.ensure_future(close_when_domain_ends(sim, vm, ws))
+    watcher = asyncio.ensure_future(close_when_domain_ends(sim, vm, lambda: ws.closed, ws.close))
     try:
         backend = request.app.get("vnc_backend")
         if backend:
             await proxy(ws, backend, request.app["open_connection"])
         else:
-            await serve_rfb(ws, screen_for(request.app, db, vm), db.get("VM", vm)["name_label"])
+            await serve_rfb(ws, screen_for(request.app, sim.db, vm),
+                            sim.db.get("VM", vm)["name_label"])
     finally:
         watcher.cancel()
     return ws
 
 
-async def close_when_domain_ends(sim, vm, ws):
+async def close_when_domain_ends(sim, vm, is_closed, close):
     """A halt, suspend or reboot ends the VM's VNC server, so the connection closes (clients reconnect)."""
     domid = sim.db.get("VM", vm)["domid"]
-    while not ws.closed:
+    while not is_closed():
         await sim.wait_for_change(1.0)
         rec = sim.db.get("VM", vm)
         if rec is None or rec["power_state"] not in LIVE or rec["domid"] != domid:
-            await ws.close(message=b"domain ended")
+            result = close()
+            if asyncio.iscoroutine(result):
+                await result
             return
 
 
