@@ -297,6 +297,8 @@ STRINGS = {
     "stats.chart": "{0}, {1}",
     "stats.col.series": "Series",
     "stats.col.value": "Latest value",
+    "stats.col.cpu": "CPU",
+    "stats.col.ram": "RAM used",
     "stats.cpu": "CPU usage",
     "stats.cpu_cores": "CPU usage per core",
     "stats.average": "Average",

@@ -163,10 +163,6 @@ class Schedule:
         wait = job["every"] if ok else max(job["every"], RETRY_AFTER)
         self.next_at[job["key"]] = now + wait
 
-    def forget(self, key):
-        """A job the page wants anew (range switched back) runs at once."""
-        self.next_at.pop(key, None)
-
 
 def error_of(text):
     """The error kind of a failed fetch: "unreachable", "nodata" (no RRD yet) or "error"."""

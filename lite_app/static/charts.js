@@ -38,7 +38,7 @@
     ".xl-range-option input{margin:0;accent-color:var(--xl-accent)}" +
     ".xl-chart{display:block;min-height:" + HEIGHT + "px}";
   var SHADOW_CSS = ":host{display:block;min-width:0}.uplot{width:100%;font-family:inherit}" +
-    ".u-legend{font-size:12px;color:var(--xl-text);text-align:left;max-height:92px;overflow-y:auto}.u-legend .u-series>*{padding:2px 4px}" +
+    ".u-legend{font-size:12px;color:var(--xl-text);text-align:left;max-height:120px;overflow-y:auto}.u-legend .u-series>*{padding:2px 4px}" +
     ".u-legend th{font-weight:500}.u-value{font-variant-numeric:tabular-nums}" +
     ".u-hz .u-cursor-x{border-right:1px dashed var(--xl-muted)}";
 

@@ -151,7 +151,7 @@ def top_card(state):
     for (kind, what, key), ranked in zip(TOP_LISTS, lists):
         rows = [top_row(state, kind, uuid, value, what) for uuid, value in ranked]
         sections.append(h("div", {"class": "xl-top", "key": key},
-                          w.table(say(t, key), [say(t, key), say(t, "stats.col.value")], rows) if rows
+                          w.table(say(t, key), [say(t, key), say(t, "stats.col." + what)], rows) if rows
                           else [h("p", {"class": "xl-muted"}, h("strong", None, say(t, key))), w.empty(say(t, "stats.top.none"))]))
     missing = [host_name(state, e.get("host")) for e in entries if e is not None and e.get("error")]
     note = h("p", {"class": "xl-note"}, say(t, "stats.top.missing", ", ".join(missing))) if missing else None

@@ -77,6 +77,12 @@ def test_vm_charts_show_the_simulator_series(guard, app_page, sim, pool):
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 60)
     page.wait_for_function("() => /\\d+\\.\\d %/.test(document.querySelector('.xl-chart').shadowRoot"
                            ".querySelector('.u-legend').innerText)", timeout=WAIT_MS)
+    # series colours follow the theme: the charts are drawn again with the dark palette
+    marker = page.locator(".xl-chart").first.locator(".u-series .u-marker").first
+    light = marker.evaluate("m => getComputedStyle(m).borderColor")
+    page.get_by_role("combobox", name="Theme").select_option("dark")
+    page.wait_for_function("c => getComputedStyle(document.querySelector('.xl-chart').shadowRoot"
+                           ".querySelector('.u-series .u-marker')).borderColor !== c", arg=light, timeout=WAIT_MS)
 
 
 def test_switching_range_refetches_with_its_start_and_step(guard, app_page, sim, pool):
