@@ -3,6 +3,7 @@
     host origin  http://127.0.0.1:PORT      xapi_sim: stub at /, local bundle at /xcplite/, XAPI at /jsonrpc
     CDN origin   http://127.0.1.1:CDN_PORT  devserver.cdn serving the bundle (or down, or hanging)
 """
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +26,13 @@ def start_cdn(options, out):
     return child, child.url + "/"
 
 
+def stop_on_sigterm(_signum, _frame):
+    """SIGTERM (timeout, a service manager) stops the children like Ctrl+C does."""
+    raise KeyboardInterrupt
+
+
 def run(options):
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     out = Path(options["out"]).resolve()
     children = []
     try:
