@@ -308,8 +308,9 @@ class StatsEdge:
         if not await self.ready():
             return '0{"kind": "unreachable", "status": 0, "detail": "charts.js did not load"}'
         keep = json.dumps(list(job["keep"])) if job.get("keep") else ""
+        top = json.dumps(job["top"]) if job.get("top") else ""
         return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),
-                                                         keep, int(job.get("rows") or 0)))
+                                                         keep, int(job.get("rows") or 0), top))
 
     def origin(self):
         return str(js.location.origin)

@@ -28,6 +28,7 @@ TICK = 0.25            # seconds between two looks at what the page needs
 IDLE_TICKS = 40        # the runner stops after this many ticks with nothing to do
 TOP_SPAN = 20          # seconds of 5 s rows asked for the top 5 (the newest may still be NaN)
 TOP_ROWS = 3
+TOP_N = 5
 # The data sources the top 5 reads: the browser drops every other column before Python parses.
 TOP_KEEP = ("cpu_avg", "memory_total_kib", "memory_free_kib", "cpu_usage", "memory",
             "memory_internal_free")
@@ -58,9 +59,9 @@ def origin_of_host(state, host_ref, page_origin):
     return stats.host_origin(host["address"], page_origin)
 
 
-def make_job(key, url, origin, page_origin, host_ref, every, keep=None):
+def make_job(key, url, origin, page_origin, host_ref, every, keep=None, top=None):
     return {"key": key, "url": url, "origin": origin, "same": origin == page_origin,
-            "host": host_ref, "every": every, "keep": keep, "rows": TOP_ROWS if keep else 0}
+            "host": host_ref, "every": every, "keep": keep, "rows": TOP_ROWS if keep else 0, "top": top}
 
 
 def object_key(state, cls, ref):
@@ -95,10 +96,22 @@ def top_url(origin, page_origin, session):
     return with_session(origin.rstrip("/") + "/rrd_updates?" + query, page_origin, session)
 
 
+def control_domains(state):
+    """The uuids of the hosts' control domains (left out of the VMs' top 5)."""
+    hosts, out = state.cache.all("host"), []
+    for ref in sorted(hosts):
+        dom0 = state.cache.get("VM", hosts[ref].get("control_domain"))
+        if dom0 is not None and dom0.get("uuid"):
+            out.append(dom0["uuid"])
+    return out
+
+
 def top_jobs(state, page_origin):
-    """One job per live host: its own and its VMs' latest figures."""
+    """One job per live host: its own and its VMs' latest figures. The browser keeps only the TOP_N
+    highest VMs by CPU and by RAM of each reply (a host may run thousands), Python ranks those."""
     out = []
     session = state.client.session if state.client is not None else ""
+    top = {"n": TOP_N, "skip": control_domains(state)}
     hosts = state.cache.all("host")
     for ref in sorted(hosts):
         metrics = state.cache.get("host_metrics", hosts[ref].get("metrics")) or {}
@@ -106,7 +119,7 @@ def top_jobs(state, page_origin):
             continue
         origin = origin_of_host(state, ref, page_origin)
         out.append(make_job("top:" + (hosts[ref].get("uuid") or ref), top_url(origin, page_origin, session),
-                            origin, page_origin, ref, TOP_EVERY, TOP_KEEP))
+                            origin, page_origin, ref, TOP_EVERY, TOP_KEEP, top))
     return out
 
 

@@ -6,10 +6,12 @@
    - Colours come from CSS variables (--xl-chart-1..8, axes from the theme tokens): charts are drawn again
      when the theme changes. Units are humanised (%, KiB/MiB/GiB, B/s) on the axis and in the hover legend,
      which shows the newest values while the pointer is elsewhere. Charts follow their container's width.
-   - X.stats.fetch(url, sameOrigin, timeoutMs, keepJson, rows): GET /rrd_updates and resolve to "1" + text,
-     or "0" + JSON {kind, status, detail} (never rejects). The cookie goes only to the page's own origin;
-     with keepJson (a list of data source names) only those columns and the newest `rows` rows are kept, so
-     Python parses a fraction of a busy host's reply.
+   - X.stats.fetch(url, sameOrigin, timeoutMs, keepJson, rows, topJson): GET /rrd_updates and resolve to
+     "1" + text, or "0" + JSON {kind, status, detail} (never rejects). The cookie goes only to the page's own
+     origin. With keepJson (a list of data source names) only those columns and the newest `rows` rows are
+     kept; with topJson {"n", "skip": [uuids]} only the n highest objects per kind by CPU and by RAM. A host
+     running 1,250 VMs sends ~230 KB that MicroPython would take seconds to parse and rank; Python now
+     parses a few dozen columns and ranks them with lite_app/stats.py.
    uPlot and its stylesheet are loaded on the first chart, each checked against the sha384 baked in below. */
 (function () {
   "use strict";
@@ -166,24 +168,72 @@
     all.forEach(function (pair) { unmount(pair[0]); mount(pair[0], pair[1]); });
   }
 
-  function trim(doc, keep, rows) {
-    var wanted = {}, idx = [], legend = doc.meta.legend, i;
+  /* The newest known value of column j in rows (newest first), or null. */
+  function newest(data, j) {
+    for (var i = 0; i < data.length; i++) {
+      var v = parseFloat(data[i].values[j]);
+      if (isFinite(v)) return v;
+    }
+    return null;
+  }
+  /* Top-5 candidates: per kind, the `n` objects with the highest CPU and the `n` with the most RAM in use,
+     by the same figures as lite_app/stats.py's top() (which ranks the survivors exactly, in Python). */
+  function candidates(data, cols, n, skip) {
+    var objects = {}, picked = {}, key;
+    cols.forEach(function (c) {
+      var o = objects[c.obj] || (objects[c.obj] = { kind: c.kind, uuid: c.uuid, v: {} });
+      o.v[c.ds] = newest(data, c.j);
+    });
+    function ram(v) {
+      if (v.memory_total_kib != null) return v.memory_free_kib != null ? (v.memory_total_kib - v.memory_free_kib) * 1024 : null;
+      if (v.memory != null && v.memory_internal_free != null) return v.memory - v.memory_internal_free * 1024;
+      return v.memory;
+    }
+    ["host", "vm"].forEach(function (kind) {
+      var list = Object.keys(objects).map(function (k) { return objects[k]; })
+        .filter(function (o) { return o.kind === kind && skip[o.uuid] !== 1; });
+      [function (o) { return o.v.cpu_avg != null ? o.v.cpu_avg : o.v.cpu_usage; }, function (o) { return ram(o.v); }]
+        .forEach(function (figure) {
+          list.filter(function (o) { return figure(o) != null; })
+            .sort(function (a, b) { return figure(b) - figure(a); }).slice(0, n)
+            .forEach(function (o) { picked[o.kind + ":" + o.uuid] = 1; });
+        });
+    });
+    return picked;
+  }
+  /* Keep the `keep` data sources of the top candidates and the newest `rows` rows. */
+  function trim(doc, keep, rows, top) {
+    var wanted = {}, cols = [], legend = doc.meta.legend, i, parts, picked;
     keep.forEach(function (name) { wanted[name] = 1; });
-    for (i = 0; i < legend.length; i++) if (wanted[legend[i].split(":")[3]] === 1) idx.push(i);
-    doc.meta.legend = idx.map(function (j) { return legend[j]; });
-    doc.data = doc.data.slice(0, rows).map(function (row) {
-      return { t: row.t, values: idx.map(function (j) { return row.values[j]; }) };
+    for (i = 0; i < legend.length; i++) {
+      parts = legend[i].split(":");
+      if (parts.length === 4 && wanted[parts[3]] === 1) {
+        cols.push({ j: i, kind: parts[1], uuid: parts[2], ds: parts[3], obj: parts[1] + ":" + parts[2] });
+      }
+    }
+    doc.data = doc.data.slice(0, rows);
+    if (top) {
+      var skip = {};
+      (top.skip || []).forEach(function (u) { skip[u] = 1; });
+      picked = candidates(doc.data, cols, top.n, skip);
+      cols = cols.filter(function (c) { return picked[c.obj] === 1; });
+    }
+    doc.meta.legend = cols.map(function (c) { return legend[c.j]; });
+    doc.data = doc.data.map(function (row) {
+      return { t: row.t, values: cols.map(function (c) { return row.values[c.j]; }) };
     });
     return JSON.stringify(doc);
   }
-  function fetchStats(url, sameOrigin, timeoutMs, keepJson, rows) {
+  function fetchStats(url, sameOrigin, timeoutMs, keepJson, rows, topJson) {
     var ctl = new AbortController(), timer = setTimeout(function () { ctl.abort(); }, timeoutMs);
     return fetch(url, { signal: ctl.signal, mode: "cors", credentials: sameOrigin ? "same-origin" : "omit",
                         headers: { Accept: "application/json" } })
       .then(function (r) {
         if (!r.ok) throw { kind: "http", status: r.status };
         if (!keepJson) return r.text();
-        return r.json().then(function (doc) { return trim(doc, JSON.parse(keepJson), rows); });
+        return r.json().then(function (doc) {
+          return trim(doc, JSON.parse(keepJson), rows, topJson ? JSON.parse(topJson) : null);
+        });
       }, function (e) {
         throw { kind: ctl.signal.aborted ? "timeout" : "unreachable", status: 0, detail: String(e) };
       })

@@ -122,12 +122,10 @@ def top_lists(state, entries):
     memo = state.ui.get("stats.top")
     if memo is not None and len(memo[0]) == len(replies) and all(a is b for a, b in zip(memo[0], replies)):
         return memo[1]
-    table = state.cache.all("VM")
     skip = {}
-    for ref in table:
-        if table[ref].get("is_control_domain"):
-            skip[table[ref].get("uuid")] = True
-    lists = [stats.top(replies, kind, what, 5, skip) for kind, what, _ in TOP_LISTS]
+    for uuid in statsview.control_domains(state):
+        skip[uuid] = True
+    lists = [stats.top(replies, kind, what, statsview.TOP_N, skip) for kind, what, _ in TOP_LISTS]
     state.ui["stats.top"] = (replies, lists)
     return lists
 

@@ -73,6 +73,9 @@ def test_host_stats_leave_the_vms_out_and_the_dashboard_asks_every_live_host():
     assert [j["origin"] for j in top] == [PAGE, MEMBER]
     assert all("host=true" in j["url"] and "vm_uuid" not in j["url"] for j in top)
     assert all(j["keep"] == statsview.TOP_KEEP and j["rows"] == statsview.TOP_ROWS for j in top)
+    # the browser keeps the 5 highest VMs of each reply by CPU and by RAM, leaving the dom0s out
+    assert top[0]["top"] == {"n": 5, "skip": ["uuid-Control domain on host: xcp-ng-01",
+                                              "uuid-Control domain on host: xcp-ng-02"]}
     state.cache.records["host_metrics"][fx.ref("hm2")]["live"] = False
     assert [j["origin"] for j in statsview.jobs(state, PAGE)] == [PAGE]
 
