@@ -278,8 +278,6 @@ STRINGS = {
     "alarm.dismiss_named": "Dismiss {0} on {1}",
     "alarm.dismiss_all_confirm": "Dismiss the {0} messages shown? They are deleted from the pool.",
     # Stats (statsview.py, statscharts.py, ui/charts.py and the Stats tabs)
-    "tab.sections": "{0} sections",
-    "tab.overview": "Overview",
     "tab.stats": "Stats",
     "stats.range": "Time range",
     "stats.range.10min": "Last 10 minutes",
