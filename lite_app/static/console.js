@@ -27,6 +27,15 @@ function load() {
   map.type = "importmap";
   map.textContent = JSON.stringify({ imports: {}, integrity: integrity });
   document.head.appendChild(map);
+  /* Fetch the whole module graph at once instead of one import depth after another. */
+  for (path in integrity) {
+    var link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = path;
+    link.integrity = integrity[path];
+    link.crossOrigin = "anonymous";
+    document.head.appendChild(link);
+  }
   var entry = new URL(NOVNC.entry, BASE).href;
   var core = new URL(".", entry).href;
   loading = Promise.all([import(entry), import(core + "input/keysymdef.js"), import(core + "util/logging.js")])

@@ -7,7 +7,7 @@ state.ui[consolelogic.STATUS]; toolbar actions queue commands for it (consolelog
 pure and the driver runs them right after the render (a click's user activation still holds for full
 screen). Start (or resume) is an XAPI call; the console connects as soon as the VM runs.
 """
-from lite_app import consoledriver, consolelogic, vmactions
+from lite_app import consoledriver, consolelogic, model, vmactions
 from lite_app.rules import vm_action_state
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -56,7 +56,7 @@ def panel(state, vm_ref, full=False):
                        "data-keep-children": "1", "role": "application",
                        "aria-label": t("console.screen").replace("{}", vm.get("name_label") or ""),
                        "hidden": snap["status"] in ("off", "idle") or None}),
-             paste_box(state, live))
+             paste_box(state, live, snap["status"] in ("off", "idle")))
 
 
 def toolbar(state, vm, snap, live, full):
@@ -85,7 +85,9 @@ def message(state, vm_ref, vm, target, snap):
     """The line under the toolbar: not running (+ Start), no console, unreachable member, or nothing."""
     t = state.t
     body = None
-    if target is None or (snap["status"] == "off" and vm.get("power_state") in consolelogic.LIVE):
+    if not model.loaded(state.cache, "console"):
+        body = h("p", None, t("view.loading"))  # consoles load with the first page showing one
+    elif target is None or (snap["status"] == "off" and vm.get("power_state") in consolelogic.LIVE):
         body = h("p", None, t("console.none"))
     elif snap["status"] == "off":
         body = not_running(state, vm_ref, vm)
@@ -125,11 +127,12 @@ def host_name(url):
     return url[start + 3:].rstrip("/") if start >= 0 else url
 
 
-def paste_box(state, live):
+def paste_box(state, live, hidden):
     t = state.t
     count = state.ui.get(PASTES, 0)
     sent = state.ui.get(consoledriver.PASTED)
-    return h("form", {"class": "xl-console-paste", "data-action": "console.paste", "key": "paste-%d" % count},
+    return h("form", {"class": "xl-console-paste", "data-action": "console.paste", "key": "paste-%d" % count,
+                      "hidden": hidden},
              h("label", {"for": "xl-console-text-%d" % count}, t("console.paste_label")),
              h("textarea", {"id": "xl-console-text-%d" % count, "name": "text", "spellcheck": "false",
                             "autocomplete": "off", "class": "xl-console-text"}),

@@ -385,3 +385,11 @@ def test_the_full_window_page_and_its_route():
     assert view.title(state) == "Console of web-01"
     assert not named(nodes, "a", "Open in a new window"), "already its own window"
     assert by_attr(nodes[0], "id", consoledriver.SCREEN_ID)
+
+
+def test_until_consoles_are_loaded_the_panel_says_it_is_loading():
+    state = make_state("#/console/web")
+    state.cache = Cache()
+    state.cache.load("VM", records()["VM"])
+    nodes = [view.panel(state, "OpaqueRef:web")]
+    assert "Loading" in text_of(nodes[0]) and "no graphical console" not in text_of(nodes[0])
