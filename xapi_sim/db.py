@@ -89,8 +89,8 @@ class Database:
         self.tables[cls][ref] = rec
         self.uuids[cls][rec["uuid"]] = ref
         self._changed(cls, ref, created=True)
-        for name, value in rec.items():
-            self._link(cls, ref, name, NULL, value)
+        for name in schema.LINK_FIELDS.get(cls, ()):
+            self._link(cls, ref, name, NULL, rec[name])
         return ref
 
     def set(self, cls, ref, name, value):
@@ -121,8 +121,8 @@ class Database:
 
     def destroy(self, cls, ref):
         rec = self.require(cls, ref)
-        for name, value in rec.items():
-            self._link(cls, ref, name, value, NULL)
+        for name in schema.LINK_FIELDS.get(cls, ()):
+            self._link(cls, ref, name, rec[name], NULL)
         del self.tables[cls][ref]
         self.uuids[cls].pop(rec["uuid"], None)
         self._changed(cls, ref, deleted=True)

@@ -65,7 +65,11 @@ def build(sim):
                                "suspend_image_SR": shared["nfs"], "crash_dump_SR": shared["nfs"]})
     b.shared = shared
     from . import inventory_vms
-    inventory_vms.build(b)
+    b.db.building = True
+    try:
+        inventory_vms.build(b)
+    finally:
+        b.db.building = False
     refresh_allowed_operations(b.db)
     return b
 

@@ -29,6 +29,11 @@ for _one_cls, _one_field, _many_cls, _many_field in RAW["relations"]:
     MANY_SIDE[(_many_cls, _many_field)] = (_one_cls, _one_field)
     ONE_SIDE.setdefault((_one_cls, _one_field), []).append((_many_cls, _many_field))
 
+# The Ref fields of each class that other classes list back (the fields a write must relink).
+LINK_FIELDS = {}
+for (_one_cls, _one_field) in ONE_SIDE:
+    LINK_FIELDS.setdefault(_one_cls, []).append(_one_field)
+
 COMPUTED = {}
 for (_many_cls, _many_field) in MANY_SIDE:
     COMPUTED.setdefault(_many_cls, []).append(_many_field)

@@ -129,7 +129,6 @@ def make_app(sim, stub=None, local_bundle=None, faults=None, control_token=None,
     app["stub"] = stub
     app["faults"] = faults
     app["control_token"] = control_token
-    app["listeners"] = []            # asyncio servers, one per host address
     app["raw_transports"] = set()    # CONNECT consoles, which aiohttp does not track
     app.router.add_route("OPTIONS", "/{tail:.*}", handle_options)
     control.add_routes(app)
@@ -143,6 +142,10 @@ def make_app(sim, stub=None, local_bundle=None, faults=None, control_token=None,
 async def start(app, addresses, port, ssl_context=None):
     """Listen on every address with one port (port 0: pick a free one). Returns (runner, port)."""
     runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
+
+    async def close_listeners(_app):
+        await stop_listening(runner)
+    app.on_shutdown.append(close_listeners)     # runner.cleanup() closes our servers too
     await runner.setup()
     port = await listen(runner, addresses, port, ssl_context)
     return runner, port
@@ -151,7 +154,7 @@ async def start(app, addresses, port, ssl_context=None):
 async def listen(runner, addresses, port, ssl_context=None):
     """Serve every address on one port; the first bind picks the port when it is 0."""
     loop = asyncio.get_running_loop()
-    servers = runner.app["listeners"]
+    servers = _listeners(runner)
     for address in addresses:
         server = await loop.create_server(lambda: SniffingProtocol(runner), address, port,
                                           ssl=ssl_context)
@@ -161,12 +164,25 @@ async def listen(runner, addresses, port, ssl_context=None):
 
 
 async def stop_listening(runner):
-    servers = runner.app["listeners"]
+    servers = _listeners(runner)
     for server in servers:
         server.close()
     for server in servers:
         await server.wait_closed()
     servers.clear()
+    _LISTENERS.pop(id(runner), None)
+
+
+_LISTENERS = {}   # id(runner) -> its asyncio servers, one per host address (emptied on stop)
+
+
+def _listeners(runner):
+    return _LISTENERS.setdefault(id(runner), [])
+
+
+def _raw_transports(app):
+    """CONNECT consoles, which aiohttp does not track (apps built elsewhere may lack the set)."""
+    return app["raw_transports"] if "raw_transports" in app else set()
 
 
 class SniffingProtocol(asyncio.Protocol):
@@ -190,7 +206,7 @@ class SniffingProtocol(asyncio.Protocol):
             return None
         if self.head.startswith(b"CONNECT "):
             self.delegate = ConnectConsole(self.runner.app, self.transport.write, self.transport.close)
-            self.runner.app["raw_transports"].add(self.transport)
+            _raw_transports(self.runner.app).add(self.transport)
         else:
             self.delegate = self.runner.server()
             self.delegate.connection_made(self.transport)
@@ -202,7 +218,7 @@ class SniffingProtocol(asyncio.Protocol):
         return handler() if handler else None
 
     def connection_lost(self, exc):
-        self.runner.app["raw_transports"].discard(self.transport)
+        _raw_transports(self.runner.app).discard(self.transport)
         if self.delegate is None:
             return
         if isinstance(self.delegate, ConnectConsole):
@@ -224,7 +240,7 @@ def reset_connections(runner, keep=None):
 
     Returns how many were aborted."""
     transports = [h.transport for h in (runner.server.connections if runner.server else [])]
-    transports += list(runner.app["raw_transports"])
+    transports += list(_raw_transports(runner.app))
     aborted = 0
     for transport in transports:
         if transport is not None and transport is not keep:

@@ -146,7 +146,8 @@ def _drop_consoles(db, vm):
 
 
 def _set_attached(db, vm, attached):
-    """Plug or unplug the VM's devices; their (and their disks') allowed operations follow."""
+    """Plug or unplug the VM's devices; their (and their disks') allowed operations follow
+    (except while the inventory is built: it derives every list once at the end)."""
     from .methods import devices, vif   # the device tables live with their messages
     for cls, field in (("VBD", "VBDs"), ("VIF", "VIFs")):
         for ref in list(db.referrers("VM", field, vm)):
@@ -154,6 +155,8 @@ def _set_attached(db, vm, attached):
             want = attached and not (cls == "VBD" and rec["empty"] and rec["type"] != "CD")
             if rec["currently_attached"] != want:
                 db.set(cls, ref, "currently_attached", want)
+            if getattr(db, "building", False):
+                continue
             if cls == "VIF":
                 vif.update_vif(db, ref)
                 continue
