@@ -44,6 +44,8 @@ CATALOGS = {
         "nav.vms": "VMs",
         "nav.storage": "Storage",
         "nav.networks": "Networks",
+        "nav.tasks": "Tasks",
+        "nav.alarms": "Alarms",
         "nav.other_vms": "Not running",
         "nav.expand": "Expand",
         "nav.collapse": "Collapse",

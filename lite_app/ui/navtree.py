@@ -17,7 +17,8 @@ AUTO_EXPAND_LIMIT = 200
 NULL = "OpaqueRef:NULL"
 LIVE = ("Running", "Paused")
 SECTIONS = (("dashboard", "nav.dashboard", ("dashboard",)), ("vms", "nav.vms", ("vms",)),
-            ("storage", "nav.storage", ("storage", "sr")), ("networks", "nav.networks", ("networks", "network")))
+            ("storage", "nav.storage", ("storage", "sr")), ("networks", "nav.networks", ("networks", "network")),
+            ("tasks", "nav.tasks", ("tasks",)), ("alarms", "nav.alarms", ("alarms",)))
 OTHERS = "others"
 # Up to this many VM changes since the last render are applied to the grouping one by one; more
 # (a resync, a burst) regroup everything in one pass.

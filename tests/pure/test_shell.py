@@ -24,6 +24,10 @@ def root(nodes):
     return ["div", {}, nodes]
 
 
+SECTION_LINKS = [("#/", "Dashboard"), ("#/vms", "VMs"), ("#/storage", "Storage"),
+                 ("#/networks", "Networks"), ("#/tasks", "Tasks"), ("#/alarms", "Alarms")]
+
+
 def links(node):
     """(href, text) of every link under a node or a list of nodes."""
     node = node if is_node(node) else root(node)
@@ -78,8 +82,7 @@ def test_banner_only_while_reconnecting_and_notices_can_be_dismissed():
 
 def test_tree_puts_running_vms_under_their_host_and_the_rest_under_the_pool():
     nav = root(navtree.render(state_with()))
-    assert links(nav) == [
-        ("#/", "Dashboard"), ("#/vms", "VMs"), ("#/storage", "Storage"), ("#/networks", "Networks"),
+    assert links(nav) == SECTION_LINKS + [
         ("#/", "Lab pool"), ("#/host/h1-uuid", "xcp-a"), ("#/vm/v1", "web-01"),
         ("#/host/h2-uuid", "xcp-b"), ("#/vm/v2", "db-01"), ("#/vm/v3", "old-01")]
     counts = [text_of(n) for n in find_all(nav, lambda n: n[1].get("class") == "xl-tree-count")]
@@ -164,7 +167,7 @@ def test_changes_since_the_last_render_regroup_only_the_vms_they_name():
         nav = root(navtree.render(state))
     finally:
         navtree.group = full_pass
-    assert links(nav)[4:] == [("#/", "Lab pool"), ("#/host/h1-uuid", "xcp-a"), ("#/vm/v3", "old-01"),
+    assert links(nav)[len(SECTION_LINKS):] == [("#/", "Lab pool"), ("#/host/h1-uuid", "xcp-a"), ("#/vm/v3", "old-01"),
                               ("#/host/h2-uuid", "xcp-b"), ("#/vm/v2", "db-01")]
     counts = [text_of(n) for n in find_all(nav, lambda n: n[1].get("class") == "xl-tree-count")]
     assert counts == ["2", "1", "0", "1"]
