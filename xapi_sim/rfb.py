@@ -17,6 +17,8 @@ KEY_CHARS = {0xFF0D: "\r", 0xFF8D: "\r", 0xFF08: "\b", 0xFF09: "\t"}
 CTRL = (0xFFE3, 0xFFE4)
 ALT = (0xFFE9, 0xFFEA, 0xFFE7, 0xFFE8)
 DELETE = (0xFFFF, 0xFF9F)
+UNICODE_KEYSYM = 0x01000000  # keysyms 0x01000100.. carry a Unicode code point (X11 convention)
+MAX_CUT_TEXT = 1 << 20  # a longer paste would only make us buffer it; the console has no clipboard
 # bpp, depth, big-endian, true-colour, red/green/blue max, red/green/blue shift
 DEFAULT_FORMAT = (32, 24, 0, 1, 255, 255, 255, 16, 8, 0)
 # Client messages in the normal state: type -> (fixed length, handler name).
@@ -144,7 +146,9 @@ class RfbServer:
         if len(self._in) < size:
             return False
         extra = self._extra_length(kind)
-        if extra is None or len(self._in) < size + extra:
+        if kind == 6 and extra > MAX_CUT_TEXT:
+            return self._close("ClientCutText of %d bytes is too long" % extra)
+        if len(self._in) < size + extra:
             return False
         return getattr(self, handler)(self._take(size + extra)) is not False
 
@@ -216,6 +220,8 @@ def keysym_text(keysym):
         return KEY_CHARS[keysym]
     if 0x20 <= keysym <= 0x7E or 0xA0 <= keysym <= 0xFF:
         return chr(keysym)
+    if UNICODE_KEYSYM + 0x100 <= keysym <= UNICODE_KEYSYM + 0x10FFFF:
+        return chr(keysym - UNICODE_KEYSYM)
     return ""
 
 

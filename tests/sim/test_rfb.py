@@ -159,3 +159,17 @@ def test_malformed_input_closes_with_a_reason():
     server = RfbServer(TextScreen(title=NAME), NAME)
     server.receive_data(b"RFB 003.008\n\x02")
     assert server.closed and server.data_to_send().endswith(b"only security type None is offered")
+
+
+def test_unicode_keysyms_are_typed_and_unknown_keysyms_ignored():
+    server, _ = handshake(8, False)
+    feed(server, key(0x010020AC) + key(0x010020AC, False) + key(0xFFBE) + key(0x00E9), True)
+    assert server.screen.typed_text == "\u20ac\u00e9"  # F1 (0xFFBE) types nothing
+    row, _ = server.screen.cursor()
+    assert server.screen.text_lines()[row].endswith("login: ?\u00e9"), "euro is outside the font"
+
+
+def test_oversized_cut_text_is_refused_before_buffering_it():
+    server, _ = handshake(8, False)
+    feed(server, struct.pack(">B3xI", 6, 0x80000001), True)
+    assert server.closed and "too long" in server.close_reason
