@@ -6,6 +6,8 @@ checked when the module ends. What the app did is always read back through the X
 """
 import time
 
+import pytest
+
 from harness import Guard, sign_in
 
 FAST = ("--op-time", "0.05")
@@ -84,3 +86,29 @@ class Session:
             self.guard.save("actions-" + self.sim.origin.split(":")[-1], self.context.pages)
         self.context.close()
         assert not problems, "browser checks failed:\n  " + "\n  ".join(problems)
+
+
+def module_fixtures(**pool_args):
+    """(pool, sdk, app) module fixtures: a pool started with `pool_args`, the SDK on it, and one
+    signed-in page. Bind them at module level: `pool, sdk, app = module_fixtures(...)`."""
+    @pytest.fixture(scope="module")
+    def pool(start_sim):
+        return start_sim(**pool_args)
+
+    @pytest.fixture(scope="module")
+    def sdk(pool):
+        found = Pool(pool)
+        yield found
+        found.close()
+
+    @pytest.fixture(scope="module")
+    def app(browser, cdn, pool):
+        session = Session(browser, cdn, pool)
+        yield session
+        session.close()
+
+    return pool, sdk, app
+
+
+def power(sdk, name):
+    return sdk.x.VM.get_power_state(sdk.vm(name))

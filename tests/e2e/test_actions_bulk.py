@@ -1,33 +1,11 @@
 """Bulk actions in the VM list, checked through the XenAPI SDK: checkboxes, shift-click ranges, select all
 shown, one confirmation, and a per-VM report with mixed outcomes (done, failed with XAPI's code, skipped
 with the reason); a bulk delete destroys the disks too."""
-import pytest
 from playwright.sync_api import expect
 
-from actions_harness import FAST, Pool, Session, wait_for
+from actions_harness import FAST, module_fixtures, power, wait_for
 
-
-@pytest.fixture(scope="module")
-def pool(start_sim):
-    return start_sim(hosts=2, vms=6, seed=1, extra=FAST)
-
-
-@pytest.fixture(scope="module")
-def sdk(pool):
-    found = Pool(pool)
-    yield found
-    found.close()
-
-
-@pytest.fixture(scope="module")
-def app(browser, cdn, pool):
-    session = Session(browser, cdn, pool)
-    yield session
-    session.close()
-
-
-def power(sdk, name):
-    return sdk.x.VM.get_power_state(sdk.vm(name))
+pool, sdk, app = module_fixtures(hosts=2, vms=6, seed=1, extra=FAST)
 
 
 def outcome(report, name):

@@ -2,29 +2,11 @@
 prompt), revert (confirmation naming the VM and the snapshot), delete a snapshot with its disks, fast
 clone, full copy to a chosen SR, delete a VM after a confirmation naming it with no orphaned VDI left;
 dialogs take focus, keep Tab inside and give focus back when Escape closes them."""
-import pytest
 from playwright.sync_api import expect
 
-from actions_harness import FAST, Pool, Session
+from actions_harness import FAST, module_fixtures
 
-
-@pytest.fixture(scope="module")
-def pool(start_sim):
-    return start_sim(hosts=2, vms=6, seed=1, extra=FAST)
-
-
-@pytest.fixture(scope="module")
-def sdk(pool):
-    found = Pool(pool)
-    yield found
-    found.close()
-
-
-@pytest.fixture(scope="module")
-def app(browser, cdn, pool):
-    session = Session(browser, cdn, pool)
-    yield session
-    session.close()
+pool, sdk, app = module_fixtures(hosts=2, vms=6, seed=1, extra=FAST)
 
 
 def press(page, label):

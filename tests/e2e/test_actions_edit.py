@@ -3,31 +3,13 @@ removed, vCPUs, memory, auto power-on and boot order are saved; invalid values a
 message tied to the field before any call (the SDK sees no change); XAPI's limits for a running VM."""
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from actions_harness import FAST, Pool, Session
+from actions_harness import FAST, module_fixtures
 
 GIB = 1024 ** 3
 
-
-@pytest.fixture(scope="module")
-def pool(start_sim):
-    return start_sim(hosts=2, vms=6, seed=1, extra=FAST)
-
-
-@pytest.fixture(scope="module")
-def sdk(pool):
-    found = Pool(pool)
-    yield found
-    found.close()
-
-
-@pytest.fixture(scope="module")
-def app(browser, cdn, pool):
-    session = Session(browser, cdn, pool)
-    yield session
-    session.close()
+pool, sdk, app = module_fixtures(hosts=2, vms=6, seed=1, extra=FAST)
 
 
 def open_edit(app, sdk, name):

@@ -1,33 +1,11 @@
 """Power actions and migration from the VM page toolbar, each checked through the XenAPI SDK: start,
 start on a chosen host, clean and forced shutdown, clean and forced reboot, suspend and resume, pause
 and unpause, migrate with the host picker; refused buttons say why; a task's progress shows."""
-import pytest
 from playwright.sync_api import expect
 
-from actions_harness import FAST, Pool, Session, wait_for
+from actions_harness import FAST, module_fixtures, power, wait_for
 
-
-@pytest.fixture(scope="module")
-def pool(start_sim):
-    return start_sim(hosts=2, vms=6, seed=1, extra=FAST)
-
-
-@pytest.fixture(scope="module")
-def sdk(pool):
-    found = Pool(pool)
-    yield found
-    found.close()
-
-
-@pytest.fixture(scope="module")
-def app(browser, cdn, pool):
-    session = Session(browser, cdn, pool)
-    yield session
-    session.close()
-
-
-def power(sdk, name):
-    return sdk.x.VM.get_power_state(sdk.vm(name))
+pool, sdk, app = module_fixtures(hosts=2, vms=6, seed=1, extra=FAST)
 
 
 def started_at(sdk, name):

@@ -8,29 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from actions_harness import Pool, Session, wait_for
+from actions_harness import module_fixtures, wait_for
 from harness import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-
-@pytest.fixture(scope="module")
-def pool(start_sim):
-    return start_sim(hosts=2, vms=6, seed=1, extra=("--op-time", "20"))
-
-
-@pytest.fixture(scope="module")
-def sdk(pool):
-    found = Pool(pool)
-    yield found
-    found.close()
-
-
-@pytest.fixture(scope="module")
-def app(browser, cdn, pool):
-    session = Session(browser, cdn, pool)
-    yield session
-    session.close()
+pool, sdk, app = module_fixtures(hosts=2, vms=6, seed=1, extra=("--op-time", "20"))
 
 
 def start_tasks(sdk):
