@@ -214,19 +214,13 @@ class ConsolePort:
 
     def __init__(self):
         self.api = None
-        self._loading = None
         self._handler = None
         self._proxy = create_proxy(self._event)
         _proxies.append(self._proxy)
 
     async def ready(self):
         if self.api is None:
-            if self._loading is None:
-                executor = create_proxy(_add_console_script)
-                _proxies.append(executor)
-                self._loading = js.Promise.new(executor)
-            if not await self._loading:
-                self._loading = None  # the next attempt adds the script again
+            if not await CONSOLE_SCRIPT.load():
                 return False
             self.api = js.window.xcplite.console
         return True
@@ -263,23 +257,46 @@ class ConsolePort:
         return int(self.api.typeText(text))
 
 
-def _add_console_script(resolve, reject):
-    """Promise executor: add console.js (checked by its sha384); resolves to whether it loaded."""
-    pair = js.window.xcplite.lazy.console
-    path, integrity = pair[0], pair[1]
-    script = js.document.createElement("script")
-    script.type = "module"
-    script.crossOrigin = "anonymous"
-    script.integrity = integrity
-    script.src = js.URL.new(path, js.window.xcplite.booted).href
+class LazyScript:
+    """A script boot.js pinned but did not load (xcplite.lazy.<name>: [path, sha384]).
 
-    def done(ok):
+    `await load()` adds it once, checked by its hash; a failed load is retried on the next call."""
+
+    def __init__(self, name, module=False):
+        self.name = name
+        self.module = module
+        self._loading = None
+
+    async def load(self):
+        if self._loading is None:
+            executor = create_proxy(self._add)
+            _proxies.append(executor)
+            self._loading = js.Promise.new(executor)
+        ok = await self._loading
         if not ok:
-            script.remove()
-        resolve(ok)
-    on(script, "load", lambda event: done(True))
-    on(script, "error", lambda event: done(False))
-    js.document.head.appendChild(script)
+            self._loading = None
+        return bool(ok)
+
+    def _add(self, resolve, reject):
+        pair = getattr(js.window.xcplite.lazy, self.name)
+        script = js.document.createElement("script")
+        if self.module:
+            script.type = "module"
+        script.crossOrigin = "anonymous"
+        script.integrity = pair[1]
+        script.src = js.URL.new(pair[0], js.window.xcplite.booted).href
+
+        def done(ok):
+            if not ok:
+                script.remove()
+            resolve(ok)
+        on(script, "load", lambda event: done(True))
+        on(script, "error", lambda event: done(False))
+        js.document.head.appendChild(script)
+
+
+CONSOLE_SCRIPT = LazyScript("console", module=True)
+CHARTS_SCRIPT = LazyScript("charts")
 
 
 class StatsEdge:
@@ -289,19 +306,8 @@ class StatsEdge:
     checked against the sha384 boot.js carries (xcplite.lazy.charts); it draws the charts and fetches
     /rrd_updates (the cookie only to the page's own origin, the session in the query elsewhere)."""
 
-    def __init__(self):
-        self._loading = None
-
     async def ready(self):
-        if not js.Reflect.has(js.window.xcplite, "stats"):
-            if self._loading is None:
-                executor = create_proxy(_add_charts_script)
-                _proxies.append(executor)
-                self._loading = js.Promise.new(executor)
-            if not await self._loading:
-                self._loading = None  # the next fetch adds the script again
-                return False
-        return True
+        return js.Reflect.has(js.window.xcplite, "stats") or await CHARTS_SCRIPT.load()
 
     async def fetch(self, job, timeout):
         """`job`'s reply as "1" + text, or "0" + JSON {kind, status, detail}."""
@@ -327,20 +333,3 @@ class StatsEdge:
         target = element("xl-stats-redraw")
         if target is not None:
             target.click()
-
-
-def _add_charts_script(resolve, reject):
-    """Promise executor: add charts.js (checked by its sha384); resolves to whether it loaded."""
-    pair = js.window.xcplite.lazy.charts
-    script = js.document.createElement("script")
-    script.crossOrigin = "anonymous"
-    script.integrity = pair[1]
-    script.src = js.URL.new(pair[0], js.window.xcplite.booted).href
-
-    def done(ok):
-        if not ok:
-            script.remove()
-        resolve(ok)
-    on(script, "load", lambda event: done(True))
-    on(script, "error", lambda event: done(False))
-    js.document.head.appendChild(script)
