@@ -144,9 +144,7 @@ def paste_box(state, live, hidden):
 # -- the full-window page -------------------------------------------------------------------------------
 
 def current(state):
-    uuid = w.route_param(state, "uuid")
-    ref = state.cache.ref_by_uuid("VM", uuid) if uuid else None
-    return ref, (state.cache.get("VM", ref) if ref else None)
+    return w.routed(state, "VM")
 
 
 def title(state):

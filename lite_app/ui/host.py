@@ -12,9 +12,7 @@ CLASSES = ("console",)  # the control domain's console (Console tab)
 
 def current(state):
     """(ref, host record) of the route's host, or (None, None)."""
-    uuid = w.route_param(state, "uuid")
-    ref = state.cache.ref_by_uuid("host", uuid) if uuid else None
-    return ref, (state.cache.get("host", ref) if ref else None)
+    return w.routed(state, "host")
 
 
 def title(state):

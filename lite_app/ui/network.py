@@ -33,9 +33,7 @@ def vif_count(state, ref):
 
 
 def current(state):
-    uuid = w.route_param(state, "uuid")
-    ref = state.cache.ref_by_uuid("network", uuid) if uuid else None
-    return ref, (state.cache.get("network", ref) if ref else None)
+    return w.routed(state, "network")
 
 
 def title(state):

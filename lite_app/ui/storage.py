@@ -33,9 +33,7 @@ def vdi_count(state, ref):
 
 
 def current(state):
-    uuid = w.route_param(state, "uuid")
-    ref = state.cache.ref_by_uuid("SR", uuid) if uuid else None
-    return ref, (state.cache.get("SR", ref) if ref else None)
+    return w.routed(state, "SR")
 
 
 def title(state):

@@ -31,9 +31,7 @@ def request_full(state, ref, vm):
 
 def current(state):
     """(ref, VM record) of the route's VM (snapshots and templates too), or (None, None)."""
-    uuid = w.route_param(state, "uuid")
-    ref = state.cache.ref_by_uuid("VM", uuid) if uuid else None
-    return ref, (state.cache.get("VM", ref) if ref else None)
+    return w.routed(state, "VM")
 
 
 def title(state):

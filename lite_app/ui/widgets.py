@@ -150,6 +150,13 @@ def route_param(state, name):
     return (state.route[1] or {}).get(name) or ""
 
 
+def routed(state, cls):
+    """(ref, record) of the object of class `cls` the route's uuid names, or (None, None)."""
+    uuid = route_param(state, "uuid")
+    ref = state.cache.ref_by_uuid(cls, uuid) if uuid else None
+    return ref, (state.cache.get(cls, ref) if ref else None)
+
+
 def table(label, headers, rows, cls=""):
     """A data table in a horizontally scrollable region; `headers` are texts or nodes, `rows` lists of cells.
 
