@@ -7,9 +7,9 @@ boot.js carries one [path, sha384] pair for charts.js (`X.lazy.charts`; the app 
 with that integrity); charts.js carries the path and sha384 of uPlot's script and stylesheet and
 checks them when it loads them, so every file is still pinned.
 """
-import json
 
 from devserver import project
+from devserver.lazyassets import fill_marker
 
 UPLOT = project.NODE_MODULES / "uplot" / "dist"
 FILES = {"uplot": "uPlot.iife.min.js", "css": "uPlot.min.css"}
@@ -34,9 +34,7 @@ def charts_file(source, uplot, sha384):
     for key, name in FILES.items():
         path = next(p for p in uplot if p.endswith("/" + name))
         table[key] = [path, sha384(uplot[path])]
-    if source.count(TABLE_MARK) != 1:
-        raise RuntimeError(f"charts.js must contain {TABLE_MARK} once")
-    return source.replace(TABLE_MARK, json.dumps(table, sort_keys=True, separators=(",", ":"))).encode()
+    return fill_marker(source, TABLE_MARK, table, "charts.js")
 
 
 def lazy_files(static, short_hash, sha384):

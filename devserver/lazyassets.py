@@ -47,13 +47,18 @@ def novnc_files(short_hash):
     return {f"{folder}/{path}": data for path, data in picked.items()}
 
 
+def fill_marker(source, mark, table, filename):
+    """`source` with its one `mark` replaced by `table` as compact JSON, as bytes."""
+    if source.count(mark) != 1:
+        raise RuntimeError(f"{filename} must contain {mark} once")
+    return source.replace(mark, json.dumps(table, sort_keys=True, separators=(",", ":"))).encode()
+
+
 def console_file(source, novnc, sha384):
     """console.js with the noVNC table: {"entry": path of rfb.js, "integrity": {path: sha384}}."""
     entry = next(path for path in novnc if path.endswith("/" + ENTRY))
     table = {"entry": entry, "integrity": {path: sha384(data) for path, data in sorted(novnc.items())}}
-    if source.count(TABLE_MARK) != 1:
-        raise RuntimeError(f"console.js must contain {TABLE_MARK} once")
-    return source.replace(TABLE_MARK, json.dumps(table, sort_keys=True, separators=(",", ":"))).encode()
+    return fill_marker(source, TABLE_MARK, table, "console.js")
 
 
 def lazy_files(static, short_hash, sha384):
