@@ -60,11 +60,26 @@
     var key = v[1].key;
     return key === undefined || node.getAttribute("key") === key;
   }
+  /* Stricter than same(): also the class, to recognise a sibling that only moved one place. */
+  function alike(node, v) {
+    return !!node && v !== undefined && same(node, v) &&
+      (typeof v === "string" || node.getAttribute("class") === (v[1]["class"] === undefined ? null : v[1]["class"]));
+  }
   function morph(parent, kids) {
     var i, node, v, existing = parent.childNodes;
     for (i = 0; i < kids.length; i++) {
       v = kids[i];
       node = existing[i];
+      /* An optional element appeared or vanished before this one: insert or remove just it, so the
+         siblings after it (an input being typed in, a button being clicked) are kept, not rebuilt. */
+      if (node && !same(node, v) && alike(node, kids[i + 1])) {
+        parent.insertBefore(create(v, parent.namespaceURI === SVG), node);
+        continue;
+      }
+      if (node && !same(node, v) && alike(existing[i + 1], v)) {
+        parent.removeChild(node);
+        node = existing[i];
+      }
       if (node && same(node, v)) {
         if (typeof v === "string") { if (node.nodeValue !== v) node.nodeValue = v; }
         /* data-keep-children: the element's content belongs to JS (the console's noVNC screen). */

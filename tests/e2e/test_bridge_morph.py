@@ -1,0 +1,56 @@
+"""bridge.js's renderer in Chromium: an optional element appearing or vanishing before siblings keeps
+those siblings (the same DOM nodes, a typed value, focus) instead of rebuilding them."""
+import json
+from pathlib import Path
+
+import pytest
+
+BRIDGE = (Path(__file__).resolve().parents[2] / "lite_app" / "static" / "bridge.js").read_text()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content("<div id='root'></div>")
+    page.add_script_tag(content=BRIDGE)
+    yield page
+    context.close()
+
+
+def render(page, nodes):
+    page.evaluate("json => window.xcplite.render('root', json)", json.dumps(nodes))
+
+
+FORM = [["input", {"id": "tag", "type": "text", "value": ""}, []],
+        ["button", {"id": "add", "type": "button"}, ["Add tag"]]]
+CHIPS = [["ul", {"class": "tags"}, [["li", {}, ["web"]]]]]
+LEGEND = [["p", {"class": "legend"}, ["Tags"]]]
+
+
+def test_an_element_inserted_before_siblings_keeps_them(page):
+    render(page, LEGEND + FORM)
+    page.evaluate("window.kept = document.getElementById('tag')")
+    page.fill("#tag", "typed")
+    page.focus("#tag")
+    render(page, LEGEND + CHIPS + FORM)
+    assert page.evaluate("document.getElementById('tag') === window.kept")
+    assert page.evaluate("document.activeElement.id") == "tag"
+    assert page.input_value("#tag") == "typed"
+    assert page.evaluate("[...document.getElementById('root').children].map(e => e.tagName)") == \
+        ["P", "UL", "INPUT", "BUTTON"]
+
+
+def test_an_element_removed_before_siblings_keeps_them(page):
+    render(page, LEGEND + CHIPS + FORM)
+    page.evaluate("window.kept = document.getElementById('add')")
+    render(page, LEGEND + FORM)
+    assert page.evaluate("document.getElementById('add') === window.kept")
+    assert page.evaluate("[...document.getElementById('root').children].map(e => e.tagName)") == \
+        ["P", "INPUT", "BUTTON"]
+
+
+def test_unrelated_changes_still_render_exactly(page):
+    render(page, LEGEND + FORM)
+    render(page, [["p", {"class": "other"}, ["x"]], ["span", {}, ["y"]]])
+    assert page.evaluate("document.getElementById('root').innerHTML") == '<p class="other">x</p><span>y</span>'
