@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 
 from devserver import chartassets, lazyassets, precompress, project
-from lite_app import i18n
+from lite_app.text import catalog as i18n
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
 STATIC = project.ROOT / "lite_app" / "static"

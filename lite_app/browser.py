@@ -1,6 +1,6 @@
 """The browser edge: the only module of the app that imports `js` / `pyscript`.
 
-`Env` is what lite_app/controller.py drives (its docstring lists the calls): everything else in
+`Env` is what lite_app/shell/controller.py drives (its docstring lists the calls): everything else in
 lite_app talks to the page through it, so it stays pure and testable under CPython and MicroPython.
 Hot paths go through lite_app/static/bridge.js (window.xcplite): renders, delegated events and the
 JSON-RPC fetch, so only strings cross the JS/Python boundary.
@@ -207,7 +207,7 @@ class Env:
 
 
 class ConsolePort:
-    """Drives window.xcplite.console for lite_app/consoledriver.py (which documents the calls).
+    """Drives window.xcplite.console for lite_app/shell/console_driver.py (which documents the calls).
 
     console.js is not part of the start-up: the first console shown adds it as a module script checked
     against the sha384 boot.js carries (xcplite.lazy.console), and it loads noVNC the same way."""
@@ -300,7 +300,7 @@ CHARTS_SCRIPT = LazyScript("charts")
 
 
 class StatsEdge:
-    """The page as lite_app/statsview.py's Runner sees it (its docstring lists the calls).
+    """The page as lite_app/logic/stats_jobs.py's Runner sees it (its docstring lists the calls).
 
     lite_app/static/charts.js is not part of the start-up: the first stats view adds it as a script
     checked against the sha384 boot.js carries (xcplite.lazy.charts); it draws the charts and fetches

@@ -1,8 +1,8 @@
 """The app's entry point: wires the browser edge to the controller.
 
 The loader script (written by boot.js) imports this module and calls start(). Nothing runs at import time,
-so the module can be imported by tests under CPython. The logic lives in lite_app/controller.py (sign-in,
-live loop, renders) and lite_app/dispatch.py (what input does); this module only connects them.
+so the module can be imported by tests under CPython. The logic lives in lite_app/shell/controller.py (sign-in,
+live loop, renders) and lite_app/shell/dispatch.py (what input does); this module only connects them.
 
 Start-up order matters for the first screen: compiling the controller, the client and the views takes
 MicroPython a few hundred milliseconds, so without a stored session the login form is enabled first and
@@ -11,7 +11,7 @@ those modules are imported right after; a submit arriving meanwhile is queued, n
 import asyncio
 import gc
 
-from lite_app.session import read_cookie
+from lite_app.shell.session import read_cookie
 
 # MicroPython's WebAssembly port collects after every 16 KiB allocated. Each collection scans the whole
 # heap, which holds the pool's records (16+ MB at 10,000 VMs): a single change then cost ~150 ms of
@@ -71,8 +71,8 @@ async def main():
         env.set_login(False, "[]", False)
         env.mark("xl-interactive")
         await env.idle()  # let the browser show the enabled form before compiling the rest
-    from lite_app import dispatch
-    from lite_app.controller import Controller
+    from lite_app.shell import dispatch
+    from lite_app.shell.controller import Controller
 
     global CONTROLLER
     controller = CONTROLLER = Controller(env)

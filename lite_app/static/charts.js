@@ -11,7 +11,7 @@
      origin. With keepJson (a list of data source names) only those columns and the newest `rows` rows are
      kept; with topJson {"n", "skip": [uuids]} only the n highest objects per kind by CPU and by RAM. A host
      running 1,250 VMs sends ~230 KB that MicroPython would take seconds to parse and rank; Python now
-     parses a few dozen columns and ranks them with lite_app/stats.py.
+     parses a few dozen columns and ranks them with lite_app/logic/stats.py.
    uPlot and its stylesheet are loaded on the first chart, each checked against the sha384 baked in below. */
 (function () {
   "use strict";
@@ -177,7 +177,7 @@
     return null;
   }
   /* Top-5 candidates: per kind, the `n` objects with the highest CPU and the `n` with the most RAM in use,
-     by the same figures as lite_app/stats.py's top() (which ranks the survivors exactly, in Python). */
+     by the same figures as lite_app/logic/stats.py's top() (which ranks the survivors exactly, in Python). */
   function candidates(data, cols, n, skip) {
     var objects = {}, picked = {}, key;
     cols.forEach(function (c) {

@@ -1,11 +1,12 @@
 """The alarms and messages page (route `#/alarms`): severity, what happened, the object, when; dismiss.
 
-Rows come from lite_app.alarmview (newest first, objects resolved by class and uuid). Dismissing calls
+Rows come from lite_app.logic.alarms (newest first, objects resolved by class and uuid). Dismissing calls
 `message.destroy`; the message leaves the cache through event.from like any other deletion. A filter
 shows alarms only (ALARM messages) or every message. At most LIMIT rows are drawn; XAPI keeps
 thousands of messages on a busy pool and the newest are the ones worth reading.
 """
-from lite_app import alarmview, fmt
+from lite_app.logic import alarms as alarmview
+from lite_app.text import fmt
 from lite_app.ui import dialogs
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h

@@ -5,12 +5,12 @@ attribute holds the series as JSON; lite_app/static/charts.js draws it with uPlo
 shadow root (the renderer morphs light-DOM children only, so the drawing survives re-renders) and
 redraws when the attribute changes. Next to it a visually hidden table gives screen readers the
 latest value of each series (its cell carries the raw number and time for tests too).
-Rendering a panel starts the stats runner (lite_app/statsview.py) when the page runs in a browser.
+Rendering a panel starts the stats runner (lite_app/logic/stats_jobs.py) when the page runs in a browser.
 """
 import json
 
-from lite_app import stats, statsview
-from lite_app.statscharts import human, host_charts, latest_time, payload, say, vm_charts
+from lite_app.logic import stats, stats_jobs as statsview
+from lite_app.logic.charts import human, host_charts, latest_time, payload, say, vm_charts
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -21,7 +21,7 @@ TOP_LISTS = (("host", "cpu", "stats.top.hosts_cpu"), ("host", "ram", "stats.top.
 
 def redraw_hook():
     """A hidden button the edge clicks when a reply arrived: an action is how a page asks the shell
-    for a render (lite_app/pages.py), so no other channel into the shell is needed."""
+    for a render (lite_app/shell/pages.py), so no other channel into the shell is needed."""
     return h("button", {"type": "button", "id": REDRAW_ID, "hidden": True, "tabindex": "-1",
                         "aria-hidden": "true", "data-action": "stats.redraw", "key": REDRAW_ID}, "")
 

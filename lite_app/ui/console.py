@@ -1,14 +1,15 @@
 """The console panel (VM "Console" tab, host console, and the full-window page `#/console/<vm uuid>`).
 
 Pure vdom. The panel keeps one layout whatever the state (toolbar, message, screen, paste box), so the
-screen element noVNC draws into (lite_app/consoledriver.py SCREEN_ID, children owned by console.js) is
+screen element noVNC draws into (lite_app/shell/console_driver.py SCREEN_ID, children owned by console.js) is
 never re-created by a render. What the connection is doing comes from the driver through
 state.ui[consolelogic.STATUS]; toolbar actions queue commands for it (consolelogic.request), so they stay
 pure and the driver runs them right after the render (a click's user activation still holds for full
 screen). Start (or resume) is an XAPI call; the console connects as soon as the VM runs.
 """
-from lite_app import consoledriver, consolelogic, model, vmactions
-from lite_app.rules import vm_action_state
+from lite_app.logic import console as consolelogic, model, vm_actions as vmactions
+from lite_app.shell import console_driver as consoledriver
+from lite_app.logic.vm_rules import vm_action_state
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 

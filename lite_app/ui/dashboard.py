@@ -3,7 +3,9 @@
 It is the first page after login, so its figures come from one pass over the cache (`summary`) and
 each card reads only the few records it lists.
 """
-from lite_app import alarms, fmt, infra, model
+from lite_app import alarms
+from lite_app.logic import infra, model
+from lite_app.text import fmt
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 

@@ -12,7 +12,7 @@ button, the rest of the app is inert, and on close focus returns to the control 
 Long work runs through `run(state, spec, steps, label)`: the dialog stays open with a progress bar
 while the tasks run, closes on success, and shows a failure as a sentence with XAPI's code and params.
 """
-from lite_app.errors_text import describe, namer
+from lite_app.text.errors import describe, namer
 from lite_app.ui.vdom import h
 
 REGION = "xl-dialog"
@@ -162,5 +162,5 @@ def on_submit(state, payload):
 
 
 # Merged into the actions of every page that opens dialogs.
-# "escape" is the shell's Escape key when nothing of its own is open (lite_app/dispatch.py).
+# "escape" is the shell's Escape key when nothing of its own is open (lite_app/shell/dispatch.py).
 ACTIONS = {"dialog.cancel": on_cancel, "dialog.submit": on_submit, "dialog.input": on_input, "escape": on_cancel}

@@ -1,5 +1,6 @@
 """The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and PIFs."""
-from lite_app import fmt, infra, model
+from lite_app.logic import infra, model
+from lite_app.text import fmt
 from lite_app.ui import dashboard
 from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w

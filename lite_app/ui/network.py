@@ -3,7 +3,7 @@
 A network's VLAN is its PIFs' tag (-1 means untagged). The pool network of a 10,000-VM pool carries
 over 10,000 VIFs: they are listed by pages of PAGE_SIZE.
 """
-from lite_app import model
+from lite_app.logic import model
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 

@@ -1,12 +1,13 @@
 """The VM page's snapshots card: each snapshot with its date, Revert (after a confirmation naming the VM
 and the snapshot) and Delete (the snapshot with its disks, through the delete plan of vm_delete.py).
 
-Buttons follow lite_app.rules on the snapshot's record like the toolbar does (aria-disabled with the
+Buttons follow lite_app.logic.vm_rules on the snapshot's record like the toolbar does (aria-disabled with the
 reason); their accessible names say which snapshot they act on.
 """
-from lite_app import fmt, model, vmactions
-from lite_app.i18n_actions import text
-from lite_app.rules import reason_text, vm_action_state
+from lite_app.logic import model, vm_actions as vmactions
+from lite_app.text import fmt
+from lite_app.text.strings_actions import text
+from lite_app.logic.vm_rules import reason_text, vm_action_state
 from lite_app.ui import dialogs, tasks, vm_delete
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h

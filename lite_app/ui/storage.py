@@ -3,7 +3,8 @@
 A shared SR of a 10,000-VM pool holds over 10,000 VDIs: the SR page lists them by pages of
 PAGE_SIZE ("Show more" adds a page) so a render stays small.
 """
-from lite_app import fmt, infra, model
+from lite_app.logic import infra, model
+from lite_app.text import fmt
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 

@@ -3,14 +3,16 @@
 `run_call(state, method, params)` calls an `Async.*` method, notes which object the task acts on,
 then waits for the task through the live cache (the `task` class comes with event.from), checking
 it directly now and then in case events are late; it returns the task's result or raises its
-XapiError. The panel (lite_app.taskview.TaskPanel) is kept in state.ui for the visit and synced
+XapiError. The panel (lite_app.logic.tasks.TaskPanel) is kept in state.ui for the visit and synced
 with the cache whenever the task table changed (`panel`, called by the shell's header indicator at
 every render, so no finished task is missed even while another page is shown).
 """
 import asyncio
 
-from lite_app import fmt, taskview
-from lite_app.errors_text import namer
+from lite_app.logic import tasks as taskview
+
+from lite_app.text import fmt
+from lite_app.text.errors import namer
 from lite_app.xapi.tasks import task_outcome
 from lite_app.ui import dialogs
 from lite_app.ui import widgets as w

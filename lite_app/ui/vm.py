@@ -1,11 +1,12 @@
 """The VM page (route `#/vm/<uuid>`): state, resources, guest OS and IPs, disks, NICs, snapshots.
 
-The login load keeps only the list's fields of each VM (lite_app.model.FIELDS), so the page asks for
+The login load keeps only the list's fields of each VM (lite_app.logic.model.FIELDS), so the page asks for
 the full records it shows (the VM, its guest metrics, its snapshots) and loads the device classes on
 its first visit (CLASSES); until they arrive the cards say they are loading. The toolbar of actions
 (lite_app/ui/vm_actions.py) and the snapshots card (lite_app/ui/snapshots.py) live in their own modules.
 """
-from lite_app import fmt, model
+from lite_app.logic import model
+from lite_app.text import fmt
 from lite_app.ui import snapshots, vm_actions
 from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w

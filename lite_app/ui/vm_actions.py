@@ -1,14 +1,14 @@
 """The VM page's toolbar: power buttons, then snapshot, copy, migrate, edit and delete.
 
-Every button is drawn, enabled or not, from lite_app.rules (power state, kind, current operations,
+Every button is drawn, enabled or not, from lite_app.logic.vm_rules (power state, kind, current operations,
 XAPI's allowed_operations): a refused one is `aria-disabled` (still focusable, so a keyboard or screen
 reader user can learn why) with the reason as its `title` and `aria-describedby`. Power actions run at
 once as `Async.VM.*` tasks; the others open a dialog (lite_app/ui/vm_dialogs.py, vm_delete.py,
 vm_edit.py). Under the buttons, the VM's running tasks show their progress, and the last failed action
 stays as a sentence with XAPI's code and params until dismissed.
 """
-from lite_app import vmactions
-from lite_app.rules import reason_text, vm_action_state
+from lite_app.logic import vm_actions as vmactions
+from lite_app.logic.vm_rules import reason_text, vm_action_state
 from lite_app.ui import dialogs, tasks, vm_delete, vm_dialogs, vm_edit
 from lite_app.ui.vdom import h
 

@@ -2,14 +2,15 @@
 selects every VM the filters show, a toolbar for the selection, one confirmation, then a report of
 what happened to each VM (done, failed with XAPI's sentence, code and params, or skipped and why).
 
-The selection is lite_app.bulk.Selection, kept in state.ui for the visit. Checkboxes are buttons with
+The selection is lite_app.logic.vm_bulk.Selection, kept in state.ui for the visit. Checkboxes are buttons with
 role="checkbox": a click event carries the shift key (a change event does not). Plans come from
-lite_app.bulk; a bulk delete first fetches the whole records its plans read (vm_delete.gather), since
+lite_app.logic.vm_bulk; a bulk delete first fetches the whole records its plans read (vm_delete.gather), since
 the list holds projected VM records and no disks.
 """
-from lite_app import bulk, fmt
-from lite_app.i18n_actions import text
-from lite_app.rules import vm_action_state
+from lite_app.logic import vm_bulk as bulk
+from lite_app.text import fmt
+from lite_app.text.strings_actions import text
+from lite_app.logic.vm_rules import vm_action_state
 from lite_app.ui import dialogs, tasks, vm_delete
 from lite_app.ui.vdom import h
 

@@ -1,6 +1,6 @@
 """Deleting a VM or a snapshot: the confirmation naming it, and the plan shown before anything runs.
 
-The plan (lite_app.vmactions.delete_plan) destroys the VM, its snapshots and every disk no other VM
+The plan (lite_app.logic.vm_actions.delete_plan) destroys the VM, its snapshots and every disk no other VM
 uses; the dialog lists those disks as checkboxes, checked by default, so the user sees and can change
 what goes, and lists the disks that stay with the reason (a CD, an ISO, used by another VM). A plan
 needs whole records (VBDs, snapshots): until they are in the cache the dialog says it is loading.
@@ -10,8 +10,10 @@ and no VBD or VDI at all, so it fetches what the plans read into a cache of its 
 """
 import asyncio
 
-from lite_app import fmt, model, vmactions
-from lite_app.i18n_actions import text
+from lite_app.logic import model, vm_actions as vmactions
+
+from lite_app.text import fmt
+from lite_app.text.strings_actions import text
 from lite_app.ui import dialogs, tasks
 from lite_app.ui.vdom import h
 from lite_app.xapi.cache import Cache

@@ -6,9 +6,10 @@ Each runs its call through lite_app.ui.dialogs.run: the dialog shows the task's 
 it succeeded and keeps XAPI's error otherwise. Choices that cannot work (a host without the memory,
 an SR without the space) are listed but disabled, with the reason, so the user sees why.
 """
-from lite_app import fmt, vmactions
-from lite_app.i18n_actions import text
-from lite_app.rules import vm_action_state
+from lite_app.logic import vm_actions as vmactions
+from lite_app.text import fmt
+from lite_app.text.strings_actions import text
+from lite_app.logic.vm_rules import vm_action_state
 from lite_app.ui import dialogs, tasks
 from lite_app.ui.vdom import h
 

@@ -1,13 +1,14 @@
 """Editing a VM: name, description, tags, vCPUs, memory, auto power-on and boot order, in one dialog.
 
-Every field is checked by lite_app.validate before any call; a refused value is marked (aria-invalid,
+Every field is checked by lite_app.logic.vm_edit before any call; a refused value is marked (aria-invalid,
 its message tied to the field with aria-describedby) and nothing is sent. Only the fields the user
 changed produce calls (a memory field left as shown must not rewrite the static limits). The calls then
 run in order; a failure from XAPI stays in the dialog as a sentence with its code and params. What
 the user typed lives in the dialog's spec (lite_app.ui.dialogs), so a live re-render never resets it.
 """
-from lite_app import fmt, validate
-from lite_app.i18n_actions import text
+from lite_app.logic import vm_edit as validate
+from lite_app.text import fmt
+from lite_app.text.strings_actions import text
 from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
 

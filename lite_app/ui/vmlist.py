@@ -6,7 +6,8 @@ holds ~60 rows whatever the pool size. Searching uses vmquery's per-VM index (lo
 once per record). Filters may come from the route (`#/vms?host=<uuid>&power=Running&q=web`) and then
 live in state.ui. The first column holds the selection checkboxes of the bulk actions (vm_bulk.py).
 """
-from lite_app import fmt, model, vmquery
+from lite_app.logic import model, vmlist as vmquery
+from lite_app.text import fmt
 from lite_app.ui import vm_bulk
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h

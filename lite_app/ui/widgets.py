@@ -4,7 +4,7 @@ Pure vdom (lite_app/ui/vdom.py): strings from XAPI are passed as children, so th
 with textContent and markup in a VM name stays text. Each widget carries its accessible role and name
 (meters are role="meter" with aria-valuenow, tables have a caption and column headers with scope).
 """
-from lite_app import fmt
+from lite_app.text import fmt
 from lite_app.ui.vdom import h, text_of
 
 DASH = "\u2014"
@@ -32,7 +32,7 @@ ICONS = {
 }
 SOLID = ("Running", "Halted", "Paused", "Suspended", "star")
 
-# The page showing an object of each class (lite_app/pages.py names).
+# The page showing an object of each class (lite_app/shell/pages.py names).
 PAGE_OF = {"VM": "vm", "host": "host", "SR": "sr", "network": "network"}
 
 # Usage thresholds (percent) for the meter colour.

@@ -6,7 +6,7 @@ import json
 
 from fakes import FakeXapi
 
-from lite_app.live import method_of
+from lite_app.shell.live import method_of
 from lite_app.xapi.errors import XapiError
 
 PASSWORD = "secret"
@@ -92,7 +92,7 @@ class PoolXapi(FakeXapi):
 
 
 class FakeEnv:
-    """The page as lite_app/controller.py sees it, recording what the controller did."""
+    """The page as lite_app/shell/controller.py sees it, recording what the controller did."""
 
     def __init__(self, xapi, cookie="", hash_text="", origin="http://127.0.0.1:8080"):
         self.xapi = xapi

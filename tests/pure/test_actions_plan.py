@@ -1,5 +1,5 @@
 """VM action calls, the delete plan and migrate/copy targets, over records shaped like xapi_sim's."""
-from lite_app import vmactions
+from lite_app.logic import vm_actions as vmactions
 from lite_app.xapi.cache import Cache
 
 NULL = "OpaqueRef:NULL"

@@ -1,5 +1,6 @@
 """ALARM bodies, severities, objects and ordering of the messages list (alarmview.py)."""
-from lite_app import alarmview, fmt
+from lite_app.logic import alarms as alarmview
+from lite_app.text import fmt
 from lite_app.xapi.cache import Cache
 
 WEB_UUID = "590e83da-586f-4721-8785-48d7b1182d23"

@@ -1,5 +1,5 @@
 """Console websocket URL rules: scheme switch, same vs other origin, session encoding."""
-from lite_app.xapi.console import console_ws_url, origin_of, percent_encode, split_url, with_session
+from lite_app.xapi.urls import console_ws_url, origin_of, percent_encode, split_url, with_session
 
 SESSION = "OpaqueRef:0b6f-4c2e"
 

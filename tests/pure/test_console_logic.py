@@ -2,9 +2,11 @@
 the driver carrying decisions out against a fake console.js, and the panel's controls and messages."""
 import json
 
-from lite_app import consoledriver, consolelogic, router
-from lite_app.app import State
-from lite_app.consolelogic import Machine
+from lite_app.logic import console as consolelogic, routes as router
+
+from lite_app.shell import console_driver as consoledriver
+from lite_app.shell.state import State
+from lite_app.logic.console import Machine
 from lite_app.ui import console as view
 from lite_app.ui.vdom import by_attr, find_all, text_of
 from lite_app.xapi.cache import Cache

@@ -1,8 +1,8 @@
 """controller: sign-in, cookie resume, expiry, logout and the frame-batched renders, against a fake page."""
 from shellfakes import PASSWORD, SESSION, FakeEnv, PoolXapi, text_in
 
-from lite_app import pages
-from lite_app.controller import Controller
+from lite_app.shell import pages
+from lite_app.shell.controller import Controller
 from lite_app.ui.vdom import by_attr, text_of
 from lite_app.xapi.errors import TransportError
 

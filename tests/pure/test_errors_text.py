@@ -1,7 +1,7 @@
 """XAPI errors as sentences: the simulator's real error params, refs named from the cache."""
-from lite_app import errors_text
-from lite_app.errors_text import describe, namer, sentence
-from lite_app.i18n_actions import STRINGS
+from lite_app.text import errors as errors_text
+from lite_app.text.errors import describe, namer, sentence
+from lite_app.text.strings_actions import STRINGS
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.errors import TransportError, XapiError
 from lite_app.xapi.tasks import task_outcome

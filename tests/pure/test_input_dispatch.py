@@ -4,8 +4,8 @@ import sys
 
 from shellfakes import PASSWORD, FakeEnv, PoolXapi
 
-from lite_app import dispatch, pages
-from lite_app.controller import Controller
+from lite_app.shell import dispatch, pages
+from lite_app.shell.controller import Controller
 from lite_app.xapi.errors import TransportError, XapiError
 
 

@@ -1,7 +1,11 @@
-"""Derived data (lite_app.model), formatting (lite_app.fmt) and VM search/sort (lite_app.vmquery)."""
+"""Derived data (lite_app.logic.model), formatting (lite_app.text.fmt) and VM search/sort (lite_app.logic.vmlist)."""
 from views_fixture import GiB, HOSTILE, NOW, make_cache, ref
 
-from lite_app import alarms, fmt, infra, model, vmquery
+from lite_app import alarms
+
+from lite_app.logic import infra, model, vmlist as vmquery
+
+from lite_app.text import fmt
 
 
 def test_sizes_use_binary_units_with_at_most_one_decimal():
@@ -160,7 +164,7 @@ def test_fields_keep_what_the_list_reads_and_device_classes_are_lazy():
                   "memory_dynamic_max", "is_a_template", "is_a_snapshot", "is_control_domain"):
         assert field in model.FIELDS["VM"]
     assert "networks" in model.FIELDS["VM_guest_metrics"]
-    from lite_app import pages
+    from lite_app.shell import pages
     for cls in model.LAZY:
         assert cls in model.FIELDS and cls not in pages.classes(), cls
     assert "VM" in pages.classes() and "VM_guest_metrics" in pages.classes()

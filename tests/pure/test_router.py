@@ -1,5 +1,5 @@
 """router: hash <-> (page, params) both ways, query strings, escaping, unknown paths, titles."""
-from lite_app import router
+from lite_app.logic import routes as router
 
 
 def test_every_route_parses_back_to_what_built_it():

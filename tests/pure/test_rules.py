@@ -1,5 +1,5 @@
 """VM action rules: every action x power state, kinds (template, snapshot, dom0), blocked, busy, tools."""
-from lite_app.rules import ACTIONS, MESSAGES, reason_text, vm_action_state, vm_actions
+from lite_app.logic.vm_rules import ACTIONS, MESSAGES, reason_text, vm_action_state, vm_actions
 
 # xapi-protocol.md §5.3 "Derived lists" for an ordinary VM with tools, restricted to our actions.
 ORDINARY = {

@@ -1,5 +1,5 @@
 """session: the session_id cookie (attributes, parsing) and what each failed login tells the user."""
-from lite_app import session
+from lite_app.shell import session
 from lite_app.xapi.errors import TransportError, XapiError
 
 REF = "OpaqueRef:1e4f0a43-0f8b-4fd4-a4f1-1f1a9e4c9d3c"

@@ -1,8 +1,8 @@
 """ui.shell and ui.navtree: the top bar, banner, notices and the navigation tree as vdom."""
 from shellfakes import pool_records, vm
 
-from lite_app.app import State
-from lite_app.ui import navtree, shell
+from lite_app.shell.state import State
+from lite_app.ui import navtree, frame as shell
 from lite_app.ui.vdom import by_attr, find_all, is_node, text_of
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.changes import Changes

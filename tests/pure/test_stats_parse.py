@@ -1,7 +1,7 @@
 """rrd_updates parsing and derived series, on real replies from the simulator (rrd_samples.py)."""
 import json
 
-from lite_app import stats
+from lite_app.logic import stats
 from lite_app.xapi.cache import Cache
 
 import rrd_samples

@@ -2,7 +2,7 @@
 import asyncio
 import json
 
-from lite_app import stats, statscharts, statsview
+from lite_app.logic import stats, charts as statscharts, stats_jobs as statsview
 from lite_app.ui import charts
 from lite_app.ui.vdom import by_attr, find_all, text_of
 

@@ -2,10 +2,10 @@
 
 Every combination of power state x kind (guest, custom template, default template, snapshot, control
 domain) x guest tools x a concurrent operation x a blocked operation is checked against the literal
-table below, for every action, through lite_app.rules and through the VM page toolbar's own rule
+table below, for every action, through lite_app.logic.vm_rules and through the VM page toolbar's own rule
 (`vm_actions.op_state`, which the buttons are drawn from). Runs under CPython and MicroPython.
 """
-from lite_app.rules import ACTIONS, vm_action_state
+from lite_app.logic.vm_rules import ACTIONS, vm_action_state
 from lite_app.ui import vm_actions
 
 STATES = ("Halted", "Running", "Paused", "Suspended")

@@ -1,6 +1,6 @@
 """VM edit input checks and the calls they produce, replayed against XAPI's own setter rules."""
-from lite_app import validate
-from lite_app.i18n_actions import STRINGS, text
+from lite_app.logic import vm_edit as validate
+from lite_app.text.strings_actions import STRINGS, text
 
 GIB, MIB = 1024 ** 3, 1024 ** 2
 VM = "OpaqueRef:5bf80676-1f12-40e9-9201-1caa5a3da367"

@@ -4,7 +4,7 @@ Two hosts (one offline after `host_down`), dom0s, a running, a paused, a halted 
 template, a snapshot, disks on a local and a shared SR, NICs, guest metrics, tasks and messages, plus
 a VM whose every string is markup. Runs under CPython and MicroPython like the tests using it.
 """
-from lite_app.app import State
+from lite_app.shell.state import State
 from lite_app.xapi.cache import Cache
 
 GiB = 1024 ** 3
@@ -181,7 +181,7 @@ def make_cache():
 
 
 def page_state(page="dashboard", params=None, cache=None):
-    """The app's own State (lite_app/app.py) on this pool, at `page`, at NOW."""
+    """The app's own State (lite_app/shell/state.py) on this pool, at `page`, at NOW."""
     state = State(cache if cache is not None else make_cache())
     state.route = (page, dict(params or {}))
     state.now = NOW

@@ -5,7 +5,7 @@ Also collected by pytest, so the same assertions hold under CPython.
 import asyncio
 import sys
 
-from lite_app.i18n import translate
+from lite_app.text.catalog import translate
 
 
 def test_sync_function_runs():

@@ -1,14 +1,16 @@
 """What user input does: `data-action` events from the page and location hash changes.
 
 Pure (CPython and MicroPython). The bridge reports each event as a JSON payload (see
-lite_app/pages.py); `dispatch` finds the handler (the shell's own table first, then the current
+lite_app/shell/pages.py); `dispatch` finds the handler (the shell's own table first, then the current
 page's `actions`, then any loaded page's) and runs it. A handler returning a coroutine is awaited
 in its own task; XAPI failures become a notice, and the app re-renders either way.
 """
 import asyncio
 import json
 
-from lite_app import pages, router
+from lite_app.logic import routes as router
+
+from lite_app.shell import pages
 from lite_app.xapi.errors import TransportError, XapiError
 
 

@@ -3,7 +3,7 @@
 Pure (CPython and MicroPython): no strftime or datetime formatting, just arithmetic. Words come from
 the translation catalog through `t` (a `translate`-like function), so the views stay translatable.
 """
-from lite_app.i18n import translate
+from lite_app.text.catalog import translate
 
 BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 

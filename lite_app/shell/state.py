@@ -1,12 +1,12 @@
-"""The app's pure state: what the views read (see lite_app/pages.py for the contract).
+"""The app's pure state: what the views read (see lite_app/shell/pages.py for the contract).
 
 `State` is handed to every view and action handler. It holds the live record cache, the current
 route, view-local UI state and a few services the shell injects (translation, notices, record
-requests). It does no I/O itself: the controller (lite_app/controller.py) and the browser
+requests). It does no I/O itself: the controller (lite_app/shell/controller.py) and the browser
 edge act on what it records.
 """
-from lite_app import router
-from lite_app.i18n import translate
+from lite_app.logic import routes as router
+from lite_app.text.catalog import translate
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.changes import Changes
 

@@ -6,8 +6,8 @@ catalog key of the sentence (i18n_actions.STRINGS), `text` the sentence with the
 Refs in params are shown by name through `name_of(ref)` (see `namer`), byte counts in binary units,
 operations and power states in words. Codes not in PARAMS get a generic sentence naming the code.
 """
-from lite_app import fmt
-from lite_app.i18n_actions import text as render
+from lite_app.text import fmt
+from lite_app.text.strings_actions import text as render
 from lite_app.xapi.errors import TransportError, XapiError
 
 # Param kinds, in XAPI's order, of the codes with their own sentence ("err.<CODE>"):

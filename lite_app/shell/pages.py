@@ -1,6 +1,6 @@
 """The page registry: which module renders each route, and the contract between the shell and the views.
 
-The shell (lite_app/app.py, lite_app/main.py) owns login, the live cache, the router, the header, the
+The shell (lite_app/shell/state.py, lite_app/main.py) owns login, the live cache, the router, the header, the
 navigation tree and the reconnect banner. A page owns the main content area. A page module exposes:
 
 - `render(state) -> list of vdom nodes` (lite_app/ui/vdom.py) for the main area. Pure: read
@@ -16,13 +16,13 @@ navigation tree and the reconnect banner. A page owns the main content area. A p
   key reaches a page's "escape" action when the shell has nothing open (close a dialog there).
 - optional `CLASSES`: XAPI classes the page needs beyond `LOADED_CLASSES` (loaded on first visit).
 
-`state` (lite_app.app.State) offers:
+`state` (lite_app.shell.state.State) offers:
 - `state.cache`   lite_app.xapi.cache.Cache, live (get_all_records + event.from)
 - `state.route`   (page, params): `params` is a dict of str (path parameters and the query string)
 - `state.ui`      dict for view-local UI state that survives re-renders (scroll, search text, sort,
                   expanded tree nodes). Key it by page: `state.ui["vmlist.query"]`.
 - `state.now`     seconds since the epoch (float), injected by the shell at each render
-- `state.t(key)`  translate a catalog key (lite_app/i18n.py)
+- `state.t(key)`  translate a catalog key (lite_app/text/catalog.py)
 - `state.client`  lite_app.xapi.client.Client (in actions only: `await state.client.call(...)`)
 - `state.request_record(cls, ref)`: ask for a full record (`<cls>.get_record`) when the projected
   one from the list load is not enough; it arrives in the cache and the page re-renders.
@@ -30,7 +30,7 @@ navigation tree and the reconnect banner. A page owns the main content area. A p
 - `state.viewport`  (width, height) of the window in CSS pixels
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
-Routes (lite_app/router.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
+Routes (lite_app/logic/routes.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
 `#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`; `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
@@ -53,7 +53,7 @@ PAGES = {
     "alarms": "lite_app.ui.alarms",
 }
 
-# Classes loaded at login and watched through event.from; lite_app.model.FIELDS names the fields
+# Classes loaded at login and watched through event.from; lite_app.logic.model.FIELDS names the fields
 # kept from each (its keys are loaded too, except model.LAZY: one record per VM device, loaded by the
 # pages that show them). "pool", "host" and "VM" feed the shell's own tree.
 LOADED_CLASSES = ("pool", "host", "host_metrics", "VM", "VM_guest_metrics", "SR", "PBD", "network",
@@ -61,7 +61,7 @@ LOADED_CLASSES = ("pool", "host", "host_metrics", "VM", "VM_guest_metrics", "SR"
 
 # Modules that keep something outside the page's markup (the console's websocket): once imported, the
 # shell calls their sync(controller) after each render and when the session ends, so it follows the state.
-OUTSIDE = ("lite_app.consoledriver",)
+OUTSIDE = ("lite_app.shell.console_driver",)
 
 _modules = {}
 
@@ -89,9 +89,9 @@ def loaded_modules():
 
 
 def fields():
-    """{class: [field, ...]} for projecting get_all_records replies, or {} without lite_app.model."""
+    """{class: [field, ...]} for projecting get_all_records replies, or {} without lite_app.logic.model."""
     try:
-        from lite_app import model
+        from lite_app.logic import model
     except ImportError:
         return {}
     out = {}
@@ -106,7 +106,7 @@ def classes():
     for cls in LOADED_CLASSES:
         names[cls] = True
     try:
-        from lite_app.model import LAZY
+        from lite_app.logic.model import LAZY
     except ImportError:
         LAZY = ()
     for cls in fields():

@@ -2,9 +2,10 @@
 
 A host's CPUs, memory use, uptime and interfaces; an SR's usage, host and display name.
 """
-from lite_app import fmt, model
+from lite_app.logic import model
 
 # SR types that are not storage capacity (removable drives).
+from lite_app.text import fmt
 NO_CAPACITY_TYPES = ("udev",)
 
 

@@ -1,17 +1,17 @@
-"""Carries out the console's decisions (lite_app/consolelogic.py) against the page, after every render.
+"""Carries out the console's decisions (lite_app/logic/console.py) against the page, after every render.
 
 Pure (CPython and MicroPython): the page is reached through the controller's `env`, whose
 `console_port()` (lite_app/browser.py) drives lite_app/static/console.js:
     ready() -> awaitable bool (console.js and noVNC loaded), connect(element_id, url, callback) -> id,
     attach(element_id), disconnect(), ctrl_alt_del(), fullscreen(element_id), set_scale(on),
     type_text(text) -> keys sent
-The shell calls `sync(controller)` after each render and when the session ends (lite_app/pages.py
+The shell calls `sync(controller)` after each render and when the session ends (lite_app/shell/pages.py
 OUTSIDE): the socket lives outside the virtual DOM, so it follows the state instead of the markup.
 """
 import json
 
-from lite_app import consolelogic
-from lite_app.xapi.console import console_ws_url
+from lite_app.logic import console as consolelogic
+from lite_app.xapi.urls import console_ws_url
 
 SCREEN_ID = "xl-console-screen"  # the placeholder lite_app/ui/console.py renders; noVNC's canvas goes in it
 PASTED = "console.pasted"         # state.ui key: how many keys the last paste sent

@@ -5,7 +5,7 @@ Pure (CPython and MicroPython). `target(state, page_origin)` reads the route and
 its `rfb` console and whether it runs on another pool member (another origin: the session then travels
 in the URL, and a refused connection or an untrusted certificate look alike to a page).
 
-`Machine` decides what to do from what happened; it returns commands, which lite_app/consoledriver.py
+`Machine` decides what to do from what happened; it returns commands, which lite_app/shell/console_driver.py
 carries out against the browser:
     ("connect", target)    open the console websocket (noVNC) to target["location"]
     ("disconnect",)        close it
@@ -14,8 +14,8 @@ Connecting starts as soon as the VM runs and has a console (a halted VM's consol
 boot lines are drawn right after start). A dropped socket (reboot, network, host restart) reconnects after
 BACKOFF[attempt] seconds; a member never reached since the console was opened counts as unreachable.
 """
-from lite_app import model
-from lite_app.xapi.console import origin_of
+from lite_app.logic import model
+from lite_app.xapi.urls import origin_of
 
 LIVE = ("Running", "Paused")
 # Seconds before each reconnection attempt after a drop; the last value repeats.

@@ -1,4 +1,4 @@
-"""Which charts the Stats tabs show, built from a parsed reply (lite_app.stats.Updates).
+"""Which charts the Stats tabs show, built from a parsed reply (lite_app.logic.stats.Updates).
 
 Pure (CPython and MicroPython). A chart is a dict {"id", "title", "unit", "max", "series":
 [(label, values)]}, values aligned with `updates.times`; units are "%", "B", "B/s" or "" (a plain
@@ -6,8 +6,9 @@ number). A series with no known value is left out, and a chart left with no seri
 without a VM's columns gives no chart at all ("No data").
 `human` writes a value with its unit the way lite_app/static/charts.js does for axes and the hover legend.
 """
-from lite_app import fmt, stats
-from lite_app.i18n_actions import STRINGS
+from lite_app.logic import stats
+from lite_app.text import fmt
+from lite_app.text.strings_actions import STRINGS
 
 
 def say(t, key, *params):

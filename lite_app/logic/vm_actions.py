@@ -12,8 +12,8 @@ VM is gone nothing lists them, so they would be orphans holding storage; `keep_s
 them (and the disks they use). VMs go before disks because XAPI refuses to destroy an attached
 VDI, and VM.destroy removes the VBDs.
 """
-from lite_app.i18n_actions import text
-from lite_app.rules import vm_action_state
+from lite_app.text.strings_actions import text
+from lite_app.logic.vm_rules import vm_action_state
 
 NULL = "OpaqueRef:NULL"
 # Fields a delete plan reads from the VM record. The list views load VMs projected to a few

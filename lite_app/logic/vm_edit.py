@@ -10,7 +10,7 @@ Everything XAPI would refuse is refused here first, with the reason, before any 
   a halted VM takes all four at once (set_memory_limits), a running one only the dynamic range;
 - boot order: some of the letters c (disk), d (DVD), n (network), each at most once, HVM only.
 """
-from lite_app import fmt
+from lite_app.text import fmt
 
 MAX_NAME = 255
 MAX_DESCRIPTION = 1024

@@ -12,17 +12,19 @@ implements for the browser and tests fake. What `env` offers:
   set_login(busy, json_nodes, error)   the login button state and the status line under the form
   set_title(text), set_theme(name), focus(id), clear_password(), scroll_top(id)
   now() (epoch seconds), random(), sleep(seconds) (awaitable), spawn(coroutine), mark(name)
-  console_port()                       the console's JS side (see lite_app/consoledriver.py)
+  console_port()                       the console's JS side (see lite_app/shell/console_driver.py)
 """
 import json
 import sys
 
-from lite_app import dispatch, pages, router
-from lite_app import session as sessions
-from lite_app.app import State
-from lite_app.live import Live, load_all, make_transport
+from lite_app.logic import routes as router
+
+from lite_app.shell import dispatch, pages
+from lite_app.shell import session as sessions
+from lite_app.shell.state import State
+from lite_app.shell.live import Live, load_all, make_transport
 from lite_app.ui import login as login_view
-from lite_app.ui import shell
+from lite_app.ui import frame as shell
 from lite_app.xapi.client import Client
 from lite_app.xapi.errors import TransportError, XapiError
 from lite_app.xapi.jsonrpc import dumps_compact

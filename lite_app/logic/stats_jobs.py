@@ -16,8 +16,8 @@ import asyncio
 import json
 import sys
 
-from lite_app import stats
-from lite_app.xapi.console import with_session
+from lite_app.logic import stats
+from lite_app.xapi.urls import with_session
 
 DEFAULT_RANGE = "10min"
 MAX_IN_FLIGHT = 3

@@ -8,8 +8,8 @@ with str.find. Priorities are XAPI's 1 (critical) to 5 (information). A message 
 by class (`VM`, `Host`, `SR`, `Pool`...) and uuid, resolved against the cache. Dismissing is
 `message.destroy`; messages are not in the database, so nothing else can change them.
 """
-from lite_app import fmt
-from lite_app.i18n_actions import STRINGS, text
+from lite_app.text import fmt
+from lite_app.text.strings_actions import STRINGS, text
 
 SEVERITIES = {1: "critical", 2: "major", 3: "warning", 4: "minor", 5: "info"}
 # Message `cls` -> cache class name.

@@ -255,7 +255,7 @@ def translate(key, language=DEFAULT_LANGUAGE):
     if key in catalog:
         return catalog[key]
     found = CATALOGS[DEFAULT_LANGUAGE].get(key)
-    if found is None:  # the actions' strings (lite_app/i18n_actions.py), compiled only when first needed
-        from lite_app.i18n_actions import STRINGS
+    if found is None:  # the actions' strings (lite_app/text/strings_actions.py), compiled only when first needed
+        from lite_app.text.strings_actions import STRINGS
         found = STRINGS.get(key, key)
     return found

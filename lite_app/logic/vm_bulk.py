@@ -8,10 +8,10 @@ visible list, which the VM list already holds in display order.
 """
 import asyncio
 
-from lite_app import vmactions
-from lite_app.errors_text import describe
-from lite_app.i18n_actions import text
-from lite_app.rules import reason_text, vm_action_state
+from lite_app.logic import vm_actions as vmactions
+from lite_app.text.errors import describe
+from lite_app.text.strings_actions import text
+from lite_app.logic.vm_rules import reason_text, vm_action_state
 
 # Bulk action -> the rules action that decides if a VM can take it.
 BULK_ACTIONS = {

@@ -6,7 +6,7 @@ VMs go under which host in the tree, a VM's IPs, disks and NICs, a host's memory
 Each function reads what it needs through refs, so one event changes one record and the next render
 is right without any derived state to invalidate.
 """
-from lite_app import fmt
+from lite_app.text import fmt
 
 NULL = "OpaqueRef:NULL"
 LIVE_STATES = ("Running", "Paused")

@@ -11,7 +11,7 @@ Stats live on the host that runs the object: `stats_host` picks it, `rrd_url` ad
 """
 import json
 
-from lite_app.xapi.console import split_url, with_session
+from lite_app.xapi.urls import split_url, with_session
 
 # name -> (seconds of history, seconds between refreshes, archive step asked as `interval`).
 # XAPI keeps 120 x 5 s, 120 x 60 s, 168 x 1 h and 366 x 1 day; asking one step less than the

@@ -4,7 +4,7 @@ Pure vdom (lite_app/ui/vdom.py). `regions(state, page)` returns the nodes of eac
 the skeleton (`skeleton`), so the shell can skip the regions whose output did not change. The
 navigation tree lives in lite_app/ui/navtree.py.
 """
-from lite_app import router
+from lite_app.logic import routes as router
 from lite_app.ui import dialogs, navtree
 from lite_app.ui.vdom import h
 

@@ -3,7 +3,7 @@
 Pure (CPython and MicroPython). The app never puts a session id in a route: routes name objects by
 uuid, which is stable across sessions and safe to bookmark and share.
 """
-from lite_app.xapi.console import percent_encode
+from lite_app.xapi.urls import percent_encode
 
 # (page, path pattern): ":name" segments become params. First match wins; "" is the dashboard.
 ROUTES = (

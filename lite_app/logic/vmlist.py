@@ -12,7 +12,7 @@ the VMs already takes ~25 ms. So:
   of the records, and a query that extends the previous one (typing on) only filters the previous
   matches: a keystroke then touches the matches, not every record.
 """
-from lite_app import model
+from lite_app.logic import model
 
 # Power states in list order when sorting by state (running first).
 STATE_ORDER = {"Running": 0, "Paused": 1, "Suspended": 2, "Halted": 3}

@@ -11,9 +11,9 @@ an operation (the UI passes the records an event batch changed, so nothing scans
 Times: `now` should be the host's clock (browser time plus the offset measured with
 host.get_servertime); elapsed times are clamped at 0 so a skewed clock shows no negative figure.
 """
-from lite_app import fmt
-from lite_app.errors_text import describe, words
-from lite_app.i18n_actions import STRINGS, text
+from lite_app.text import fmt
+from lite_app.text.errors import describe, words
+from lite_app.text.strings_actions import STRINGS, text
 from lite_app.xapi.tasks import task_outcome
 
 NULL = "OpaqueRef:NULL"
