@@ -14,8 +14,6 @@ change latency, and whether each target is met.
     .venv/bin/python bench/app.py --runs 5
 """
 import json
-import statistics
-import sys
 import tempfile
 import time
 import urllib.request
@@ -24,14 +22,8 @@ from pathlib import Path
 import click
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from devserver import bundle, procs, stub  # noqa: E402  (after the path set-up)
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+from common import CHROMIUM, LAUNCH_ARGS, spread
+from devserver import bundle, procs, stub
 PASSWORD = "xcplite-bench"
 TARGETS = {"dashboard_ms": 350, "vm_list_10000_ms": 2000, "change_to_dom_p50_ms": 100}
 
@@ -60,8 +52,7 @@ document.addEventListener("click", function (ev) {
 
 
 def stats(values):
-    return {"median": round(statistics.median(values), 1), "min": round(min(values), 1),
-            "max": round(max(values), 1), "n": len(values)}
+    return dict(spread(values), n=len(values))
 
 
 def percentile(values, share):

@@ -10,8 +10,6 @@ both from navigation start. Prints JSON: median, min and max of each figure over
     .venv/bin/python bench/load.py --runs 10
 """
 import json
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,14 +17,8 @@ from pathlib import Path
 import click
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from devserver import bundle, procs, stub  # noqa: E402  (after the path set-up)
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+from common import CHROMIUM, LAUNCH_ARGS, spread
+from devserver import bundle, procs, stub
 TARGETS = {"transferred_mb": 0.35, "visible_ms": 300, "interactive_ms": 500}
 
 # Paint time as the spike measured it: the first animation frame after the form exists, plus a task.
@@ -86,8 +78,7 @@ def summarise(runs):
     out = {}
     for key in ("transferred_mb", "uncompressed_mb", "requests", "visible_ms", "interactive_ms"):
         values = [r[key] for r in runs]
-        out[key] = {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
-                    "max": round(max(values), 3)}
+        out[key] = spread(values, 3)
     out["meets_targets"] = {k: out[k]["median"] <= limit for k, limit in TARGETS.items()}
     return out
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 
 from devserver import chartassets, lazyassets, precompress, project
-from lite_app.text import catalog as i18n
+from lite_app.text import catalog
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
 STATIC = project.ROOT / "lite_app" / "static"
@@ -119,7 +119,7 @@ def hashed(stem, ext, data):
 def boot_data(files, info, lazy=None):
     """Everything boot.js needs, baked in at build time; `lazy` ({name: [path, sha384]}) is loaded on use."""
     def t(key):
-        return i18n.translate(key, LANGUAGE)
+        return catalog.template(key, LANGUAGE)
     core = find(files, "vendor/pyscript-", "/core.js")
     interp = find(files, "interp-", ".js")
     modules = {p: sha384(d) for p, d in files.items() if p.endswith(".js")}

@@ -9,6 +9,7 @@ checks them when it loads them, so every file is still pinned.
 """
 
 from devserver import project
+from devserver import lazyassets
 from devserver.lazyassets import fill_marker
 
 UPLOT = project.NODE_MODULES / "uplot" / "dist"
@@ -41,7 +42,4 @@ def lazy_files(static, short_hash, sha384):
     """({bundle path: bytes}, {"charts": [path, sha384]}) like devserver.lazyassets.lazy_files."""
     uplot = uplot_files(short_hash)
     data = charts_file((static / "charts.js").read_text(encoding="utf-8"), uplot, sha384)
-    name = f"charts-{short_hash([('charts', data)])}.js"
-    files = dict(uplot)
-    files[name] = data
-    return files, {"charts": [name, sha384(data)]}
+    return lazyassets.entry("charts", data, uplot, short_hash, sha384)

@@ -61,11 +61,17 @@ def console_file(source, novnc, sha384):
     return fill_marker(source, TABLE_MARK, table, "console.js")
 
 
+def entry(name, data, vendored, short_hash, sha384):
+    """({bundle path: bytes}, {name: [path, sha384]}): a lazily loaded script named by its content hash,
+    with the vendored files it loads in turn."""
+    path = f"{name}-{short_hash([(name, data)])}.js"
+    files = dict(vendored)
+    files[path] = data
+    return files, {name: [path, sha384(data)]}
+
+
 def lazy_files(static, short_hash, sha384):
     """({bundle path: bytes} of every lazily loaded file, {name: [path, sha384]} for boot.js)."""
     novnc = novnc_files(short_hash)
     data = console_file((static / "console.js").read_text(encoding="utf-8"), novnc, sha384)
-    name = f"console-{short_hash([('console', data)])}.js"
-    files = dict(novnc)
-    files[name] = data
-    return files, {"console": [name, sha384(data)]}
+    return entry("console", data, novnc, short_hash, sha384)

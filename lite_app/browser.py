@@ -37,29 +37,10 @@ def on(target, event, handler):
     return proxy
 
 
-def set_text(target, text):
-    target.textContent = text
-
-
-def set_attribute(target, name, value):
-    target.setAttribute(name, value)
-
-
-def build_info():
-    """(version, revision) of the running bundle, as boot.js read them from the manifest."""
-    boot = js.window.xcplite
-    return str(boot.version), str(boot.revision)
-
-
 def epoch_seconds():
     """Seconds since the epoch. Divided in JS: MicroPython's FFI truncates Date.now()'s
     milliseconds (beyond 32 bits) when they cross as an integer."""
     return float(js.eval("Date.now() / 1000"))
-
-
-def now_ms():
-    """Milliseconds since navigation started (performance.now())."""
-    return js.performance.now()
 
 
 def transport_error(text):
@@ -205,6 +186,10 @@ class Env:
         """The console's JS side (lite_app/static/console.js), loaded on first use."""
         return ConsolePort()
 
+    def stats_port(self):
+        """The stats' JS side (lite_app/static/charts.js), loaded on first use."""
+        return StatsPort()
+
 
 class ConsolePort:
     """Drives window.xcplite.console for lite_app/shell/console_driver.py (which documents the calls).
@@ -299,37 +284,19 @@ CONSOLE_SCRIPT = LazyScript("console", module=True)
 CHARTS_SCRIPT = LazyScript("charts")
 
 
-class StatsEdge:
-    """The page as lite_app/logic/stats_jobs.py's Runner sees it (its docstring lists the calls).
+class StatsPort:
+    """Fetches /rrd_updates for lite_app/shell/stats_poller.py through lite_app/static/charts.js.
 
-    lite_app/static/charts.js is not part of the start-up: the first stats view adds it as a script
-    checked against the sha384 boot.js carries (xcplite.lazy.charts); it draws the charts and fetches
-    /rrd_updates (the cookie only to the page's own origin, the session in the query elsewhere)."""
-
-    async def ready(self):
-        return js.Reflect.has(js.window.xcplite, "stats") or await CHARTS_SCRIPT.load()
+    charts.js is not part of the start-up: the first fetch adds it as a script checked against the
+    sha384 boot.js carries (xcplite.lazy.charts); it also draws the charts. It sends the cookie only to
+    the page's own origin (the session is in the query elsewhere) and keeps only the columns a job
+    names before Python parses the reply."""
 
     async def fetch(self, job, timeout):
         """`job`'s reply as "1" + text, or "0" + JSON {kind, status, detail}."""
-        if not await self.ready():
+        if not (js.Reflect.has(js.window.xcplite, "stats") or await CHARTS_SCRIPT.load()):
             return '0{"kind": "unreachable", "status": 0, "detail": "charts.js did not load"}'
         keep = json.dumps(list(job["keep"])) if job.get("keep") else ""
         top = json.dumps(job["top"]) if job.get("top") else ""
         return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),
                                                          keep, int(job.get("rows") or 0), top))
-
-    def origin(self):
-        return str(js.location.origin)
-
-    def now(self):
-        """Monotonic seconds (performance.now()): the schedule only compares them."""
-        return js.performance.now() / 1000.0
-
-    def sleep(self, seconds):
-        return asyncio.sleep(seconds)
-
-    def redraw(self):
-        """Ask the shell for a render: click the panel's hidden `stats.redraw` action button."""
-        target = element("xl-stats-redraw")
-        if target is not None:
-            target.click()

@@ -59,8 +59,11 @@ class Wiring:
 
 async def main():
     from lite_app import browser  # the browser edge exists only in the browser
+    await run(browser.Env())
 
-    env = browser.Env()
+
+async def run(env):
+    """Wire the page `env` to a controller, showing the login form as early as possible."""
     env.mark("xl-python")
     if hasattr(gc, "threshold"):
         gc.threshold(GC_THRESHOLD)

@@ -34,6 +34,10 @@ class Running:
     async def stop_listening(self):
         await server.stop_listening(self.runner)
 
+    def listening(self):
+        """Whether the pool's addresses accept connections (False during a restart fault)."""
+        return server.is_listening(self.runner)
+
     async def listen(self):
         await server.listen(self.runner, self.config.addresses, self.port, self.ssl_context)
 

@@ -1,23 +1,22 @@
 """The simulator's HTTP edge: the only module that opens sockets.
 
 One aiohttp application serves every host origin (one listening address per pool member, same
-port). It routes POST /jsonrpc to JSON-RPC and any other POST to XML-RPC, answers OPTIONS for CORS,
-and mounts the HTTP handlers (stub, local bundle, console, stats, import/export).
+port). It hands every RPC POST (/jsonrpc: JSON-RPC, any other path: XML-RPC) to the sans-IO endpoint
+(xapi_sim/endpoint.py), answers OPTIONS for CORS, and mounts the HTTP handlers (stub, local bundle,
+console, stats, import/export).
 """
 import asyncio
 import os
 
 from aiohttp import web, web_fileresponse
 
-from . import handlers
+from . import endpoint, handlers
+from .codecs import http_500_body
+from .endpoint import MAX_RPC_BODY
 from .faults import fault_middleware
 from .handlers import control
 from .handlers.console_connect import ConnectConsole
-from .codecs import (JSON_CONTENT_TYPE, XML_CONTENT_TYPE, MalformedRequest, http_500_body,
-                     jsonrpc, xmlrpc)
-from .errors import XapiFailure
 
-MAX_RPC_BODY = 300 * 1024
 RPC_HEADERS = {"Access-Control-Allow-Origin": "*",
                "Access-Control-Allow-Headers": "X-Requested-With",
                "Cache-Control": "no-cache, no-store"}
@@ -53,51 +52,15 @@ def error_500(detail):
                         headers=RPC_HEADERS)
 
 
-def too_large():
-    return web.Response(status=413, body=http_500_body("Request body larger than 300 KiB"),
-                        content_type="text/html", headers=RPC_HEADERS)
-
-
-def rpc_reply(body, content_type):
-    return web.Response(body=body, headers=dict(RPC_HEADERS, **{"Content-Type": content_type}))
-
-
-async def handle_jsonrpc(request):
-    sim = request.app["sim"]
+async def handle_rpc(request):
+    """POST /jsonrpc (JSON-RPC) or any other path (XML-RPC): the body through xapi_sim/endpoint.py."""
     body = await read_rpc_body(request)
     if body is None:
-        return too_large()
-    try:
-        call = jsonrpc.parse_request(body)
-    except MalformedRequest as err:
-        return error_500(str(err))
-    try:
-        result = await sim.call(call.method, call.params, local_address(request))
-        reply = jsonrpc.format_success(call, result)
-    except XapiFailure as err:
-        if call.method == "system.listMethods":
-            reply = jsonrpc.format_untranslated_failure(call, err.description)
-        else:
-            reply = jsonrpc.format_failure(call, err.description)
-    return rpc_reply(reply, JSON_CONTENT_TYPE)
-
-
-async def handle_xmlrpc(request):
-    sim = request.app["sim"]
-    body = await read_rpc_body(request)
-    if body is None:
-        return too_large()
-    try:
-        method, params = xmlrpc.parse_request(body)
-    except MalformedRequest as err:
-        return error_500(str(err))
-    try:
-        result = await sim.call(method, params, local_address(request))
-    except XapiFailure as err:
-        return rpc_reply(xmlrpc.format_failure(err.description), XML_CONTENT_TYPE)
-    if method == "system.listMethods":
-        return rpc_reply(xmlrpc.format_bare(result), XML_CONTENT_TYPE)
-    return rpc_reply(xmlrpc.format_success(result), XML_CONTENT_TYPE)
+        status, content_type, reply = endpoint.too_large()
+    else:
+        status, content_type, reply = await endpoint.answer(request.app["sim"], request.path, body,
+                                                            local_address(request))
+    return web.Response(status=status, body=reply, headers=dict(RPC_HEADERS, **{"Content-Type": content_type}))
 
 
 async def handle_options(request):
@@ -132,10 +95,10 @@ def make_app(sim, stub=None, local_bundle=None, faults=None, control_token=None,
     app["raw_transports"] = set()    # CONNECT consoles, which aiohttp does not track
     app.router.add_route("OPTIONS", "/{tail:.*}", handle_options)
     control.add_routes(app)
-    app.router.add_post("/jsonrpc", handle_jsonrpc)
+    app.router.add_post("/jsonrpc", handle_rpc)
     # Consoles proxied to a real VNC server connect through here: sockets stay in this module.
     handlers.add_routes(app, local_bundle, vnc_backend, asyncio.open_connection)
-    app.router.add_post("/{tail:.*}", handle_xmlrpc)
+    app.router.add_post("/{tail:.*}", handle_rpc)
     return app
 
 
@@ -174,6 +137,10 @@ async def stop_listening(runner):
 
 
 _LISTENERS = {}   # id(runner) -> its asyncio servers, one per host address (emptied on stop)
+
+
+def is_listening(runner):
+    return bool(_LISTENERS.get(id(runner)))
 
 
 def _listeners(runner):

@@ -75,6 +75,10 @@ class Simulator:
         self.legacy_events.pop(ref, None)
         self.notify()
 
+    def blocked(self):
+        """How many calls (event.from, event.next) are blocked waiting for a change right now."""
+        return len(self._waiters)
+
     async def wait_for_change(self, timeout):
         fut = asyncio.get_running_loop().create_future()
         self._waiters.add(fut)

@@ -1,6 +1,7 @@
-"""The alarms and messages list: XAPI `message` records as rows (severity, object, time, text).
+"""XAPI messages as the app shows them: which count as alarms, what each says, its severity and object.
 
-Pure (CPython and MicroPython). An ALARM's body is the measured value, then the alarm's
+Pure (CPython and MicroPython). The one derivation behind the dashboard's "Latest alarms" card and the
+alarms page, so both name a message the same way. An ALARM's body is the measured value, then the alarm's
 configuration as XML (xolite-study.md §1.3), e.g.
     value: 0.954\\nconfig:\\n<variable>\\n<name value="cpu_usage"/>\\n<alarm_trigger_level value="0.9"/>\\n</variable>
 MicroPython has no xml module and a minimal `re`, so `parse_alarm_body` reads each `<tag value="…"/>`
@@ -9,7 +10,7 @@ by class (`VM`, `Host`, `SR`, `Pool`...) and uuid, resolved against the cache. D
 `message.destroy`; messages are not in the database, so nothing else can change them.
 """
 from lite_app.text import fmt
-from lite_app.text.strings_actions import STRINGS, text
+from lite_app.text.catalog import has, translate
 
 SEVERITIES = {1: "critical", 2: "major", 3: "warning", 4: "minor", 5: "info"}
 # Message `cls` -> cache class name.
@@ -29,6 +30,18 @@ SOURCES = {
 }
 ACRONYMS = ("SR", "VM", "VDI", "VBD", "VIF", "PIF", "PBD", "HA", "CPU", "IP", "NTP", "TLS", "PGPU",
             "VGPU", "VMPP", "VMSS", "PVS", "RRD", "CA")
+
+
+# Messages at or above this importance (XAPI: 1 most important .. 5) count as alarms on the dashboard.
+ALARM_PRIORITY = 3
+
+
+def is_alarm(message):
+    """Whether a message is important enough for the dashboard's alarms card."""
+    try:
+        return int(message.get("priority") or 99) <= ALARM_PRIORITY
+    except (TypeError, ValueError):
+        return False
 
 
 def severity(priority):
@@ -100,26 +113,26 @@ def _reading(value, unit):
     return fmt.number(value)
 
 
-def alarm_text(alarm, t=None):
+def alarm_text(alarm, t=translate):
     """ "CPU usage 95.4% (alarm level 90%)" for a parsed ALARM body."""
     source = alarm["source"] or "?"
     known = _source(source)
     key, unit = known if known else ("alarm.other", "")
-    what = text(key, (source,), t)
+    what = t(key, source=source)
+    value = _reading(alarm["value"], unit)
     if alarm["level"] is None:
-        return text("alarm.reading", (what, _reading(alarm["value"], unit)), t)
-    return text("alarm.reading_level", (what, _reading(alarm["value"], unit),
-                                        _reading(alarm["level"], unit)), t)
+        return t("alarm.reading", what=what, value=value)
+    return t("alarm.reading_level", what=what, value=value, level=_reading(alarm["level"], unit))
 
 
-def message_title(message, t=None):
+def message_title(message, t=translate):
     """A message in words: the alarm reading, a catalog title "msg.<NAME>", or the name in words."""
     name = message.get("name") or ""
     if name == "ALARM":
         return alarm_text(parse_alarm_body(message.get("body") or ""), t)
     key = "msg." + name
-    if key in STRINGS or (t is not None and t(key) != key):
-        return text(key, (), t)
+    if has(key):
+        return t(key)
     words = [w if w in ACRONYMS else w.lower() for w in name.split("_") if w]
     said = " ".join(words)
     return said[:1].upper() + said[1:]
@@ -132,7 +145,7 @@ def resolve(cache, message):
     return cls, ref, cache.get(cls, ref) if ref else None
 
 
-def row(cache, ref, message, t=None):
+def row(cache, ref, message, t=translate):
     """{"ref", "name", "title", "severity", "priority", "cls", "object_ref", "object", "time",
     "body", "alarm" (parsed ALARM body or None)}."""
     cls, obj_ref, record = resolve(cache, message)
@@ -145,7 +158,7 @@ def row(cache, ref, message, t=None):
             "alarm": alarm}
 
 
-def rows(cache, messages, t=None, alarms_only=False, limit=None):
+def rows(cache, messages, t=translate, alarms_only=False, limit=None):
     """Rows of a message table ({ref: record}), newest first (ties by ref)."""
     out = []
     for ref in messages:

@@ -8,17 +8,7 @@ without a VM's columns gives no chart at all ("No data").
 """
 from lite_app.logic import stats
 from lite_app.text import fmt
-from lite_app.text.strings_actions import STRINGS
-
-
-def say(t, key, *params):
-    """A catalog string (falling back to i18n_actions until the catalogs are merged), params filled."""
-    text = t(key) if t is not None else key
-    if text == key:
-        text = STRINGS.get(key, key)
-    for index in range(len(params)):
-        text = text.replace("{%d}" % index, str(params[index]))
-    return text
+from lite_app.text.catalog import translate
 
 
 def known(values):
@@ -37,45 +27,45 @@ def two_way(devices, label_of, ways, t):
     out = []
     for dev, a, b in devices:
         name = label_of(dev)
-        out.append((say(t, ways[0], name), a))
-        out.append((say(t, ways[1], name), b))
+        out.append((t(ways[0], device=name), a))
+        out.append((t(ways[1], device=name), b))
     return out
 
 
-def vm_charts(updates, uuid, t):
+def vm_charts(updates, uuid, t=translate):
     """CPU (average and per vCPU), memory used vs target, network per VIF, disks per VBD."""
     cpu = stats.cpu(updates, "vm", uuid)
     memory = stats.vm_memory(updates, uuid)
-    memory_series = [(say(t, "stats.used"), memory["used"]), (say(t, "stats.target"), memory["target"])]
+    memory_series = [(t("stats.used"), memory["used"]), (t("stats.target"), memory["target"])]
     if memory["used"] is None:
-        memory_series.insert(0, (say(t, "stats.allocated"), memory["total"]))
+        memory_series.insert(0, (t("stats.allocated"), memory["total"]))
     # one vCPU's line would only hide the average under it
-    cores = [(say(t, "stats.vcpu", n), s) for n, s in cpu["cores"]] if len(cpu["cores"]) > 1 else []
-    vif = lambda dev: say(t, "stats.vif", dev)
+    cores = [(t("stats.vcpu", index=n), s) for n, s in cpu["cores"]] if len(cpu["cores"]) > 1 else []
+    vif = lambda dev: t("stats.vif", device=dev)
     found = [
-        chart("cpu", say(t, "stats.cpu"), "%", [(say(t, "stats.average"), cpu["avg"])] + cores, 100),
-        chart("memory", say(t, "stats.memory"), "B", memory_series),
-        chart("network", say(t, "stats.network"), "B/s",
+        chart("cpu", t("stats.cpu"), "%", [(t("stats.average"), cpu["avg"])] + cores, 100),
+        chart("memory", t("stats.memory"), "B", memory_series),
+        chart("network", t("stats.network"), "B/s",
               two_way(stats.network(updates, "vm", uuid), vif, ("stats.rx", "stats.tx"), t)),
-        chart("disk", say(t, "stats.disk"), "B/s",
+        chart("disk", t("stats.disk"), "B/s",
               two_way(stats.disks(updates, uuid), str, ("stats.read", "stats.write"), t)),
     ]
     return [c for c in found if c is not None]
 
 
-def host_charts(updates, uuid, t):
+def host_charts(updates, uuid, t=translate):
     """CPU average, CPU per core, memory used and total, network per PIF, load average."""
     cpu = stats.cpu(updates, "host", uuid)
     memory = stats.host_memory(updates, uuid)
     found = [
-        chart("cpu", say(t, "stats.cpu"), "%", [(say(t, "stats.average"), cpu["avg"])], 100),
-        chart("cores", say(t, "stats.cpu_cores"), "%",
-              [(say(t, "stats.core", n), s) for n, s in cpu["cores"]], 100),
-        chart("memory", say(t, "stats.memory"), "B",
-              [(say(t, "stats.used"), memory["used"]), (say(t, "stats.total"), memory["total"])]),
-        chart("network", say(t, "stats.network"), "B/s",
+        chart("cpu", t("stats.cpu"), "%", [(t("stats.average"), cpu["avg"])], 100),
+        chart("cores", t("stats.cpu_cores"), "%",
+              [(t("stats.core", index=n), s) for n, s in cpu["cores"]], 100),
+        chart("memory", t("stats.memory"), "B",
+              [(t("stats.used"), memory["used"]), (t("stats.total"), memory["total"])]),
+        chart("network", t("stats.network"), "B/s",
               two_way(stats.network(updates, "host", uuid), str, ("stats.rx", "stats.tx"), t)),
-        chart("load", say(t, "stats.load"), "", [(say(t, "stats.load"), stats.load_average(updates, uuid))]),
+        chart("load", t("stats.load"), "", [(t("stats.load"), stats.load_average(updates, uuid))]),
     ]
     return [c for c in found if c is not None]
 

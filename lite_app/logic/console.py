@@ -17,11 +17,14 @@ BACKOFF[attempt] seconds; a member never reached since the console was opened co
 from lite_app.logic import model
 from lite_app.xapi.urls import origin_of
 
-LIVE = ("Running", "Paused")
+LIVE = model.LIVE_STATES
 # Seconds before each reconnection attempt after a drop; the last value repeats.
 BACKOFF = (0.5, 1, 2, 4, 8, 15)
 QUEUE = "console.queue"    # state.ui key: toolbar commands for the driver (actions stay pure)
 STATUS = "console.status"  # state.ui key: the machine's snapshot, for the view
+PASTED = "console.pasted"  # state.ui key: how many keys the last paste sent
+SCALE = "console.scale"    # state.ui key: scale the screen to fit (default on)
+SCREEN_ID = "xl-console-screen"  # the element lite_app/ui/console.py renders; noVNC's canvas goes in it
 
 
 def route_vm(state):

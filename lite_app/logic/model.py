@@ -1,14 +1,14 @@
 """Derived data the views show, computed from the record cache (pure: CPython and MicroPython).
 
 Records stay as XAPI sends them (lite_app/xapi/cache.py); this module answers the questions the pages
-ask: which fields each class needs (FIELDS, used to project big get_all_records replies in JS), which
-VMs go under which host in the tree, a VM's IPs, disks and NICs, a host's memory, pool-wide figures.
+ask: which fields each class needs (FIELDS, used to project big get_all_records replies in JS), what an
+object is called, which VMs are guests, a VM's IPs, disks, NICs, snapshots, vCPUs and memory.
 Each function reads what it needs through refs, so one event changes one record and the next render
 is right without any derived state to invalidate.
 """
 from lite_app.text import fmt
+from lite_app.xapi.cache import NULL_REF
 
-NULL = "OpaqueRef:NULL"
 LIVE_STATES = ("Running", "Paused")
 POWER_STATES = ("Running", "Paused", "Suspended", "Halted")
 
@@ -53,10 +53,38 @@ FIELDS = {
 LAZY = ("VBD", "VDI", "VIF", "VM_metrics", "console")
 
 
+# Classes searched (in this order) to name a ref found in an error's params.
+NAMED_CLASSES = ("VM", "host", "SR", "VDI", "network", "pool", "task", "PIF", "VBD", "VIF")
+
+
 def deref(cache, cls, ref):
-    if not ref or ref == NULL:
+    """The record a ref field points to; None for OpaqueRef:NULL, "" or a missing object."""
+    if not ref or ref == NULL_REF:
         return None
     return cache.get(cls, ref)
+
+
+def label(record, ref=""):
+    """What a record is called on screen: its name, else its device or uuid, else the ref."""
+    return record.get("name_label") or record.get("device") or record.get("uuid") or ref
+
+
+def name_of(cache, cls, ref):
+    """The name of the object `ref` of class `cls`, or the ref itself when it is not loaded."""
+    record = cache.get(cls, ref)
+    return label(record, ref) if record is not None else ref
+
+
+def namer(cache, classes=NAMED_CLASSES):
+    """A `name_of(ref)` over the cache for refs of unknown class (XAPI error params): the name of the
+    first class holding `ref`, None when none does."""
+    def find(ref):
+        for cls in classes:
+            record = cache.get(cls, ref)
+            if record is not None:
+                return label(record, ref)
+        return None
+    return find
 
 
 def name_key(record):
@@ -94,29 +122,9 @@ def guests(cache):
 def live_host(vm):
     """The host ref a running or paused VM lives on, else None."""
     host = vm.get("resident_on")
-    if vm.get("power_state") in LIVE_STATES and host and host != NULL:
+    if vm.get("power_state") in LIVE_STATES and host and host != NULL_REF:
         return host
     return None
-
-
-def tree(cache):
-    """The navigation tree: (pool_ref, pool, [(host_ref, host, [(vm_ref, vm)])], [(vm_ref, vm)]).
-
-    Running (and paused) VMs go under their host; the rest under the pool. Lists are sorted by name.
-    """
-    hosts = cache.all("host")
-    under = {}
-    for ref in hosts:
-        under[ref] = []
-    others = []
-    for ref, vm in guests(cache):
-        host = live_host(vm)
-        (under[host] if host in under else others).append((ref, vm))
-    by_name = lambda pair: name_key(pair[1])
-    groups = [(ref, hosts[ref], sorted(under[ref], key=by_name)) for ref in hosts]
-    groups.sort(key=lambda group: name_key(group[1]))
-    pool_ref, pool = cache.first("pool")
-    return pool_ref, pool, groups, sorted(others, key=by_name)
 
 
 def network_ips(networks, device=None):
@@ -158,6 +166,20 @@ def devices(cache, cls, vm_ref, vm, field):
         found = [(ref, cache.get(cls, ref)) for ref in vm.get(field) or ()]
         return [pair for pair in found if pair[1] is not None]
     return referrers(cache, cls, "VM", vm_ref)
+
+
+def vm_vdis(cache, vm):
+    """[(vdi ref, "cd" or None)] of a VM's disks, CDs and suspend image (empty drives left out)."""
+    out = []
+    for vbd_ref in vm.get("VBDs") or []:
+        vbd = cache.get("VBD", vbd_ref)
+        if vbd is None or vbd.get("empty") or not vbd.get("VDI") or vbd["VDI"] == NULL_REF:
+            continue
+        out.append((vbd["VDI"], "cd" if vbd.get("type") == "CD" else None))
+    suspend = vm.get("suspend_VDI")
+    if suspend and suspend != NULL_REF:
+        out.append((suspend, None))
+    return out
 
 
 def vm_disks(cache, vm, vm_ref=None):

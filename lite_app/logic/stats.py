@@ -11,6 +11,7 @@ Stats live on the host that runs the object: `stats_host` picks it, `rrd_url` ad
 """
 import json
 
+from lite_app.xapi.cache import NULL_REF
 from lite_app.xapi.urls import split_url, with_session
 
 # name -> (seconds of history, seconds between refreshes, archive step asked as `interval`).
@@ -27,7 +28,6 @@ RANGE_ORDER = ("10min", "2h", "week", "year")
 # Values rrdd writes for missing data (NaN) and overflows; all become gaps.
 GAPS = {"NaN": 1, "nan": 1, "-nan": 1, "Infinity": 1, "-Infinity": 1, "inf": 1, "-inf": 1}
 INF = float("inf")
-NULL = "OpaqueRef:NULL"
 
 
 def number(text):
@@ -251,7 +251,7 @@ def stats_host(cache, cls, ref):
     if vm is None or vm.get("power_state") not in ("Running", "Paused"):
         return None
     host = vm.get("resident_on")
-    return host if host and host != NULL else None
+    return host if host and host != NULL_REF else None
 
 
 def host_origin(address, page_origin):

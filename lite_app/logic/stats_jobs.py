@@ -1,4 +1,4 @@
-"""What the stats views fetch and when: jobs per page, the polling schedule, the results, the runner.
+"""What the stats views fetch and when: jobs per page, the polling schedule and the results.
 
 Pure (CPython and MicroPython). A job is one `/rrd_updates` request the current page needs: the
 VM's or host's "Stats" tab asks the host running the object for the chosen range; the dashboard
@@ -6,15 +6,11 @@ asks every live host for its latest row (top 5). `jobs(state, origin)` derives t
 and the cache alone, so navigating away simply stops the polling.
 
 `Schedule` keeps at most MAX_IN_FLIGHT requests in flight and starts a job again after its period
-(the range's step for the live ranges, RETRY_AFTER after a failure). `Runner` is the loop; it talks
-to the page through an injected edge (lite_app/browser.py's StatsEdge in the browser):
-  origin() -> page origin, now() -> seconds (monotonic), sleep(s), fetch(job) -> awaitable tagged text
-  ("1" + reply, or "0" + JSON {kind, status, detail}), redraw() -> ask the shell for a render.
-Results land in `state.ui["stats.data"][job key]` as {"updates", "error", "at"}.
+(the range's step for the live ranges, RETRY_AFTER after a failure). The shell's poller
+(lite_app/shell/stats_poller.py) runs it; `store` files each reply in
+`state.ui["stats.data"][job key]` as {"updates", "error", "at", "origin", "host"}.
 """
-import asyncio
 import json
-import sys
 
 from lite_app.logic import stats
 from lite_app.xapi.urls import with_session
@@ -23,9 +19,6 @@ DEFAULT_RANGE = "10min"
 MAX_IN_FLIGHT = 3
 TOP_EVERY = 30         # seconds between two top-5 refreshes of the dashboard
 RETRY_AFTER = 15       # seconds before a failed request is tried again (or its period if longer)
-FETCH_TIMEOUT = 20.0
-TICK = 0.25            # seconds between two looks at what the page needs
-IDLE_TICKS = 40        # the runner stops after this many ticks with nothing to do
 TOP_SPAN = 20          # seconds of 5 s rows asked for the top 5 (the newest may still be NaN)
 TOP_ROWS = 3
 TOP_N = 5
@@ -176,6 +169,16 @@ class Schedule:
         wait = job["every"] if ok else max(job["every"], RETRY_AFTER)
         self.next_at[job["key"]] = now + wait
 
+    def next_time(self, wanted, now):
+        """When the next of `wanted` not in flight falls due after `now`, or None (a job waiting for
+        room starts when a flight ends, which needs no timer)."""
+        found = None
+        for job in wanted:
+            at = self.next_at.get(job["key"], 0)
+            if job["key"] not in self.flying and at > now and (found is None or at < found):
+                found = at
+        return found
+
 
 def error_of(text):
     """The error kind of a failed fetch: "unreachable", "nodata" (no RRD yet) or "error"."""
@@ -211,55 +214,3 @@ def store(state, job, tagged, now):
 def result(state, key):
     """The stored {"updates", "error", "at"} of a job key, or None before its first reply."""
     return (state.ui.get("stats.data") or {}).get(key)
-
-
-class Runner:
-    """Fetches what `jobs` lists, on the Schedule, until the page needs nothing for a while."""
-
-    def __init__(self, state, edge):
-        self.state, self.edge = state, edge
-        self.schedule = Schedule()
-        self.idle = 0
-        self.fetches = 0
-
-    def alive(self):
-        return self.state.ui.get("stats.runner") is self
-
-    def step(self):
-        """Start the due jobs; False once the runner has been idle long enough to stop."""
-        wanted = jobs(self.state, self.edge.origin())
-        now = self.edge.now()
-        for job in self.schedule.due(wanted, now):
-            self.schedule.start(job, now)
-            asyncio.create_task(self.fetch(job))
-        self.idle = 0 if wanted or self.schedule.flying else self.idle + 1
-        return self.idle < IDLE_TICKS
-
-    async def run(self):
-        while self.alive() and self.step():
-            await self.edge.sleep(TICK)
-        if self.alive():
-            self.state.ui.pop("stats.runner", None)
-
-    async def fetch(self, job):
-        try:
-            tagged = await self.edge.fetch(job, FETCH_TIMEOUT)
-        except Exception as error:  # the edge should not raise; a bug there must not stop polling
-            tagged = "0" + json.dumps({"kind": "error", "detail": repr(error)})
-        self.fetches += 1
-        now = self.edge.now()
-        ok = store(self.state, job, tagged, now) if self.alive() else False
-        self.schedule.done(job, now, ok)
-        if self.alive():
-            self.edge.redraw()
-
-
-def ensure(state):
-    """Start the runner once per session, in the browser only (where main imported the edge)."""
-    edge = sys.modules.get("lite_app.browser")
-    if edge is None or state.client is None or state.ui.get("stats.runner") is not None:
-        return None
-    runner = Runner(state, edge.StatsEdge())
-    state.ui["stats.runner"] = runner
-    asyncio.create_task(runner.run())
-    return runner

@@ -7,16 +7,21 @@ pending first, newest first, then finished ones, most recently finished first.
 
 What a task acts on is not in the task record. The panel learns it two ways: `note` when the app
 issues the call, and `note_operations` for records whose `current_operations` map a task ref to
-an operation (the UI passes the records an event batch changed, so nothing scans 10,000 VMs).
-Times: `now` should be the host's clock (browser time plus the offset measured with
-host.get_servertime); elapsed times are clamped at 0 so a skewed clock shows no negative figure.
+an operation (`learn_objects` reads the VMs for that only while a pending task is still unmapped).
+Times are the browser's clock against XAPI's timestamps; elapsed times are clamped at 0 so a skewed
+clock shows no negative figure.
+
+`panel(state)` is the visit's panel, kept in state.ui and synced with the cache whenever the task table
+changed; the shell's task runner (lite_app/shell/task_runner.py) notes the calls it makes in it.
 """
+from lite_app.logic import memo
 from lite_app.text import fmt
+from lite_app.text.catalog import has, translate
 from lite_app.text.errors import describe, words
-from lite_app.text.strings_actions import STRINGS, text
+from lite_app.xapi.cache import NULL_REF
 from lite_app.xapi.tasks import task_outcome
 
-NULL = "OpaqueRef:NULL"
+PANEL_KEY = "tasks.panel"
 # Background work the panel does not list (as XO Lite hides them too).
 HIDDEN = ("SR.scan", "host.call_plugin", "event.from", "Get RRD updates.", "host.get_servertime")
 HISTORY_LIMIT = 200
@@ -30,12 +35,12 @@ def method_of(task):
     return label[len("Async."):] if label.startswith("Async.") else label
 
 
-def title(task, t=None):
+def title(task, t=translate):
     """What the task does in words: a catalog entry per method, else the label in words."""
     method = method_of(task)
     key = "task.title." + method
-    if key in STRINGS or (t is not None and t(key) != key):
-        return text(key, (), t)
+    if has(key):
+        return t(key)
     dot = method.find(".")
     if 0 < dot < len(method) - 1 and " " not in method:
         said = words(method[dot + 1:])
@@ -90,7 +95,7 @@ class TaskPanel:
             for old in oldest[:len(self.history) - self.limit]:
                 del self.history[old]
 
-    def rows(self, now, name_of=None, t=None):
+    def rows(self, now, name_of=None, t=translate):
         """The panel's rows, see `row`; subtasks and background tasks are left out."""
         pending, done = [], []
         for table in (self.history, self.live):
@@ -103,7 +108,7 @@ class TaskPanel:
         done.sort(key=lambda r: (-(r["finished"] or 0), r["ref"]))
         return pending + done
 
-    def row(self, ref, task, now, name_of=None, t=None):
+    def row(self, ref, task, now, name_of=None, t=translate):
         """{"ref", "title", "method", "object", "status", "pending", "progress" (%), "created",
         "finished", "elapsed" (s), "eta" (s or None), "can_cancel", "error" (describe() or None)}."""
         created = fmt.parse_time(task.get("created"))
@@ -132,7 +137,7 @@ class TaskPanel:
 
 
 def _shown(task):
-    return method_of(task) not in HIDDEN and (task.get("subtask_of") or NULL) == NULL
+    return method_of(task) not in HIDDEN and (task.get("subtask_of") or NULL_REF) == NULL_REF
 
 
 def _finished(task):
@@ -153,5 +158,37 @@ def cancel_call(task_ref):
     return ("task.cancel", [task_ref])
 
 
-def destroy_call(task_ref):
-    return ("task.destroy", [task_ref])
+# ---- the visit's panel, kept in state.ui ------------------------------------------------------------
+def panel(state):
+    """The visit's TaskPanel, updated from the cache whenever the task table changed. The shell's header
+    reads it at every render, so no finished task is missed whatever page is shown."""
+    found = state.ui.get(PANEL_KEY)
+    if found is None:
+        found = state.ui[PANEL_KEY] = [TaskPanel(), -1]
+    deps = memo.versions(state, ("task",))
+    if deps is None or deps != found[1]:
+        found[0].update(state.cache.all("task"))
+        found[1] = deps
+        learn_objects(state, found[0])
+    return found[0]
+
+
+def learn_objects(state, tasks):
+    """Map pending tasks the app did not start to the VM whose current_operations names them."""
+    unknown = [r for r in tasks.live if tasks.live[r].get("status") == "pending" and r not in tasks.objects]
+    if not unknown:
+        return
+    vms = state.cache.all("VM")
+    for ref in vms:
+        if vms[ref].get("current_operations"):
+            tasks.note_operations("VM", ref, vms[ref])
+
+
+def pending_count(state):
+    return panel(state).pending_count()
+
+
+def class_of(method):
+    """"Async.VM.start" -> "VM"."""
+    name = method[len("Async."):] if method.startswith("Async.") else method
+    return name.split(".")[0]

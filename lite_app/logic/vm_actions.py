@@ -3,23 +3,12 @@
 Pure (CPython and MicroPython): functions read the record cache and return calls as
 `(method, params)` tuples without the session, e.g. `("Async.VM.start", [vm, False, False])`.
 Long operations use their `Async.` twin so the UI follows the returned task; setters have none.
-
-Delete (the choice shown to the user before anything runs): `delete_plan` destroys the VM, then
-its snapshots, then every disk no other VM uses. Disks are VDIs behind Disk VBDs and a suspended
-VM's suspend image; CDs, ISO libraries, the tools ISO and disks another VM (or a kept snapshot)
-still uses are kept and listed with the reason. Snapshots go with their VM by default: once the
-VM is gone nothing lists them, so they would be orphans holding storage; `keep_snapshots` keeps
-them (and the disks they use). VMs go before disks because XAPI refuses to destroy an attached
-VDI, and VM.destroy removes the VBDs.
+Also the choices a dialog offers: hosts a VM can move to (free memory each) and SRs a full copy can
+go to (free space each). Deleting a VM is planned in lite_app/logic/vm_delete.py.
 """
-from lite_app.text.strings_actions import text
-from lite_app.logic.vm_rules import vm_action_state
-
-NULL = "OpaqueRef:NULL"
-# Fields a delete plan reads from the VM record. The list views load VMs projected to a few
-# fields; planning from such a record would miss disks, so the plan says "incomplete" instead
-# and the UI fetches the full record (VM.get_record) first.
-DELETE_FIELDS = ("power_state", "VBDs", "snapshots")
+from lite_app.logic import model
+from lite_app.text.catalog import translate
+from lite_app.xapi.cache import NULL_REF
 
 # Power actions -> (XAPI method, param shape): vm = [vm]; flags = [vm, start_paused, force];
 # on = [vm, host, start_paused, force].
@@ -53,7 +42,7 @@ def power_call(action, vm, host=None):
         return async_call(method, [vm])
     if shape == "flags":
         return async_call(method, [vm, False, False])
-    if not host or host == NULL:
+    if not host or host == NULL_REF:
         raise ValueError(action + " needs a host")
     return async_call(method, [vm, host, False, False])
 
@@ -61,10 +50,6 @@ def power_call(action, vm, host=None):
 def snapshot_call(vm, name):
     # ignore_vdis is omitted: XAPI defaults it, and older versions do not know it.
     return async_call("VM.snapshot", [vm, name])
-
-
-def checkpoint_call(vm, name):
-    return async_call("VM.checkpoint", [vm, name])
 
 
 def revert_call(snapshot):
@@ -78,20 +63,11 @@ def clone_call(vm, name):
 
 def copy_call(vm, name, sr=None):
     """Full copy of every disk to `sr` (None: each disk stays on its own SR)."""
-    return async_call("VM.copy", [vm, name, sr or NULL])
+    return async_call("VM.copy", [vm, name, sr or NULL_REF])
 
 
 def migrate_call(vm, host):
     return async_call("VM.pool_migrate", [vm, host, dict(MIGRATE_OPTIONS)])
-
-
-def snapshots_of(cache, vm_ref):
-    """[(ref, record)] of a VM's snapshots, newest first (XAPI dates sort as text)."""
-    vm = cache.get("VM", vm_ref) or {}
-    found = [(ref, cache.get("VM", ref)) for ref in vm.get("snapshots") or []]
-    found = [pair for pair in found if pair[1] is not None]
-    found.sort(key=lambda pair: (pair[1].get("snapshot_time") or "", pair[0]), reverse=True)
-    return found
 
 
 def snapshot_name(vm_name, stamp):
@@ -99,78 +75,8 @@ def snapshot_name(vm_name, stamp):
     return vm_name + "_" + stamp
 
 
-def copy_name(vm_name, t=None):
-    return text("action.copy_name", (vm_name,), t)
-
-
-# ---- delete -----------------------------------------------------------------------------
-def _disk_vdis(cache, vm):
-    """[(vdi ref, reason kept or None)] of a VM's disks, CDs and suspend image."""
-    out = []
-    for vbd_ref in vm.get("VBDs") or []:
-        vbd = cache.get("VBD", vbd_ref)
-        if vbd is None or vbd.get("empty") or not vbd.get("VDI") or vbd["VDI"] == NULL:
-            continue
-        out.append((vbd["VDI"], "cd" if vbd.get("type") == "CD" else None))
-    suspend = vm.get("suspend_VDI")
-    if suspend and suspend != NULL:
-        out.append((suspend, None))
-    return out
-
-
-def _keep_reason(cache, vdi_ref, doomed):
-    """Why a VDI must stay (None if it can go with the VMs in `doomed`)."""
-    vdi = cache.get("VDI", vdi_ref)
-    if vdi is None:
-        return "unknown"
-    sr = cache.get("SR", vdi.get("SR"))
-    if vdi.get("is_tools_iso") or (sr is not None and sr.get("content_type") == "iso"):
-        return "iso"
-    for vbd_ref in vdi.get("VBDs") or []:
-        vbd = cache.get("VBD", vbd_ref)
-        if vbd is None or vbd.get("VM") not in doomed:
-            return "shared"
-    return None
-
-
-def delete_plan(cache, vm_ref, keep_snapshots=False):
-    """What deleting a VM (or a snapshot) does, before asking the user.
-
-    Returns {"vm", "blocked" (rules reason key or None), "snapshots": [refs],
-    "disks": [vdi refs to destroy], "kept": [(vdi ref, reason)], "calls": [...]}.
-    Reasons: "cd", "iso", "shared" (another VM uses it), "unknown" (not in the cache).
-    blocked is "incomplete" (and "missing" lists the fields) for a projected record.
-    """
-    vm = cache.get("VM", vm_ref)
-    if vm is None:
-        raise KeyError(vm_ref)
-    missing = [f for f in DELETE_FIELDS if f not in vm]
-    if missing:
-        return {"vm": vm_ref, "blocked": "incomplete", "missing": missing, "snapshots": [],
-                "disks": [], "kept": [], "calls": []}
-    snapshots = [] if keep_snapshots else [s for s in vm.get("snapshots") or [] if cache.get("VM", s)]
-    doomed = {vm_ref: True}
-    for snap in snapshots:
-        doomed[snap] = True
-    disks, kept, seen = [], [], {}
-    for owner in [vm_ref] + snapshots:
-        for vdi_ref, reason in _disk_vdis(cache, cache.get("VM", owner)):
-            if vdi_ref in seen:
-                continue
-            seen[vdi_ref] = True
-            reason = reason or _keep_reason(cache, vdi_ref, doomed)
-            (kept.append((vdi_ref, reason)) if reason else disks.append(vdi_ref))
-    allowed, reason = vm_action_state(vm, "destroy")
-    return {"vm": vm_ref, "blocked": None if allowed else reason, "snapshots": snapshots,
-            "disks": disks, "kept": kept, "calls": delete_calls(vm_ref, snapshots, disks)}
-
-
-def delete_calls(vm_ref, snapshots, disks):
-    """The ordered calls for the user's choice: VM, snapshots, then the disks."""
-    calls = [async_call("VM.destroy", [vm_ref])]
-    calls.extend(async_call("VM.destroy", [s]) for s in snapshots)
-    calls.extend(async_call("VDI.destroy", [d]) for d in disks)
-    return calls
+def copy_name(vm_name, t=translate):
+    return t("action.copy_name", name=vm_name)
 
 
 # ---- targets ----------------------------------------------------------------------------
@@ -216,7 +122,7 @@ def migrate_targets(cache, vm_ref):
 def disks_size(cache, vm):
     """Total virtual size of a VM's disks (not CDs), bytes: what a full copy needs."""
     size = 0
-    for vdi_ref, reason in _disk_vdis(cache, vm):
+    for vdi_ref, reason in model.vm_vdis(cache, vm):
         vdi = cache.get("VDI", vdi_ref)
         if reason is None and vdi is not None:
             size += vdi.get("virtual_size") or 0

@@ -8,9 +8,10 @@ visible list, which the VM list already holds in display order.
 """
 import asyncio
 
-from lite_app.logic import vm_actions as vmactions
+from lite_app.logic import vm_actions
+from lite_app.logic import vm_delete
 from lite_app.text.errors import describe
-from lite_app.text.strings_actions import text
+from lite_app.text.catalog import translate
 from lite_app.logic.vm_rules import reason_text, vm_action_state
 
 # Bulk action -> the rules action that decides if a VM can take it.
@@ -122,11 +123,11 @@ def plan(cache, action, refs, stamp=""):
 def _calls(cache, action, ref, vm, stamp):
     """The VM's calls, or None when its record is too partial to plan (see delete_plan)."""
     if action == "snapshot":
-        return [vmactions.snapshot_call(ref, vmactions.snapshot_name(vm.get("name_label", ""), stamp))]
+        return [vm_actions.snapshot_call(ref, vm_actions.snapshot_name(vm.get("name_label", ""), stamp))]
     if action == "delete":
-        deletion = vmactions.delete_plan(cache, ref)
+        deletion = vm_delete.delete_plan(cache, ref)
         return None if deletion["blocked"] == "incomplete" else deletion["calls"]
-    return [vmactions.power_call(action, ref)]
+    return [vm_actions.power_call(action, ref)]
 
 
 class Outcomes:
@@ -154,25 +155,25 @@ class Outcomes:
             out[self.results.get(ref, ("pending", None))[0]] += 1
         return out
 
-    def rows(self, name_of=None, t=None):
+    def rows(self, name_of=None, t=translate):
         """[{"ref", "name", "status", "code", "params", "text"}] for the report."""
         return [self._row(ref, name_of, t) for ref in self.order]
 
     def _row(self, ref, name_of, t):
         status, detail = self.results.get(ref, ("pending", None))
         row = {"ref": ref, "name": (name_of(ref) if name_of else None) or ref, "status": status,
-               "code": None, "params": [], "text": text("bulk." + status, (), t)}
+               "code": None, "params": [], "text": t("bulk." + status)}
         if status == "failed":
             info = describe(detail, name_of, t)
             row.update(code=info["code"], params=info["params"], text=info["text"])
         elif status == "skipped":
             own = detail in ("gone", "incomplete")
-            row["text"] = text("bulk." + detail, (), t) if own else reason_text(detail)
+            row["text"] = t("bulk." + detail) if own else reason_text(detail, t)
         return row
 
-    def summary(self, t=None):
+    def summary(self, t=translate):
         c = self.counts()
-        return text("bulk.summary", (c["ok"], c["failed"], c["skipped"]), t)
+        return t("bulk.summary", ok=c["ok"], failed=c["failed"], skipped=c["skipped"])
 
 
 async def _run_one(ref, calls, perform, outcomes):

@@ -1,7 +1,7 @@
 """Checks of what the user typed in the VM edit forms, and the XAPI calls that apply it.
 
 Pure (CPython and MicroPython). Each `*_calls(vm_ref, vm, ...)` returns `(error, calls)`: error is
-None or `(key, params)` (a catalog key of i18n_actions.STRINGS and its params, shown next to the
+None or `(key, params)` (a catalog key and its named params, shown next to the
 field), calls the `(method, params)` list to run in order; `(None, [])` means nothing changed.
 Everything XAPI would refuse is refused here first, with the reason, before any call:
 - name non-empty; tags non-empty and unique; lengths bounded;
@@ -28,11 +28,11 @@ BOOT_DEVICES = "cdn"
 def incomplete(vm, fields):
     """An error when the record lacks fields the check reads (a projected list record), else None."""
     missing = [f for f in fields if f not in vm]
-    return ("valid.incomplete", [", ".join(missing)]) if missing else None
+    return ("valid.incomplete", {"fields": ", ".join(missing)}) if missing else None
 
 
-def fail(key, *params):
-    return (key, list(params)), None
+def fail(key, **params):
+    return (key, params), None
 
 
 def ok(calls):
@@ -45,23 +45,23 @@ def name_calls(vm_ref, vm, value):
     if not name:
         return fail("valid.name_empty")
     if len(name) > MAX_NAME:
-        return fail("valid.too_long", MAX_NAME)
+        return fail("valid.too_long", limit=MAX_NAME)
     return ok([] if name == vm.get("name_label") else [("VM.set_name_label", [vm_ref, name])])
 
 
 def description_calls(vm_ref, vm, value):
     text = value.strip()
     if len(text) > MAX_DESCRIPTION:
-        return fail("valid.too_long", MAX_DESCRIPTION)
+        return fail("valid.too_long", limit=MAX_DESCRIPTION)
     same = text == vm.get("name_description", "")
     return ok([] if same else [("VM.set_name_description", [vm_ref, text])])
 
 
 def _tag_error(tag):
     if not tag:
-        return ("valid.tag_empty", [])
+        return ("valid.tag_empty", {})
     if len(tag) > MAX_TAG:
-        return ("valid.too_long", [MAX_TAG])
+        return ("valid.too_long", {"limit": MAX_TAG})
     return None
 
 
@@ -71,14 +71,8 @@ def tag_add_calls(vm_ref, vm, value):
     if error is not None:
         return error, None
     if tag in (vm.get("tags") or []):
-        return fail("valid.tag_duplicate", tag)
+        return fail("valid.tag_duplicate", tag=tag)
     return ok([("VM.add_tags", [vm_ref, tag])])
-
-
-def tag_remove_calls(vm_ref, vm, tag):
-    if tag not in (vm.get("tags") or []):
-        return fail("valid.tag_missing", tag)
-    return ok([("VM.remove_tags", [vm_ref, tag])])
 
 
 def tags_calls(vm_ref, vm, values):
@@ -90,7 +84,7 @@ def tags_calls(vm_ref, vm, values):
         if error is not None:
             return error, None
         if tag in seen:
-            return fail("valid.tag_duplicate", tag)
+            return fail("valid.tag_duplicate", tag=tag)
         seen[tag] = True
         wanted.append(tag)
     current = vm.get("tags") or []
@@ -118,9 +112,9 @@ def vcpus_calls(vm_ref, vm, at_startup, vcpus_max=None, limit=MAX_VCPUS):
     if start is None or top is None:
         return fail("valid.vcpus_number")
     if not (1 <= start <= limit and 1 <= top <= limit):
-        return fail("valid.vcpus_range", limit)
+        return fail("valid.vcpus_range", limit=limit)
     if start > top:
-        return fail("valid.vcpus_order", start, top)
+        return fail("valid.vcpus_order", start=start, max=top)
     old_start, old_top = vm.get("VCPUs_at_startup"), vm.get("VCPUs_max")
     state = vm.get("power_state")
     if top != old_top and state != "Halted":
@@ -167,13 +161,14 @@ def _memory_values(vm, given):
             value = vm.get(MEMORY_FIELDS[index])
         size = parse_size(value) if value is not None else None
         if size is None:
-            return None, ("valid.memory_size", [MEMORY_FIELDS[index]])
+            return None, ("valid.memory_size", {"field": MEMORY_FIELDS[index]})
         if size < MIN_MEMORY:
-            return None, ("valid.memory_small", [fmt.size(MIN_MEMORY)])
+            return None, ("valid.memory_small", {"size": fmt.size(MIN_MEMORY)})
         values.append(size)
     smin, dmin, dmax, smax = values
     if not smin <= dmin <= dmax <= smax:
-        return None, ("valid.memory_order", [fmt.size(v) for v in values])
+        return None, ("valid.memory_order", {"static_min": fmt.size(smin), "dynamic_min": fmt.size(dmin),
+                                           "dynamic_max": fmt.size(dmax), "static_max": fmt.size(smax)})
     return values, None
 
 
@@ -197,7 +192,7 @@ def memory_calls(vm_ref, vm, static_min=None, dynamic_min=None, dynamic_max=None
     if state != "Running":
         return fail("valid.memory_state")
     if smin != old[0] or smax != old[3]:
-        return fail("valid.memory_static_halted", fmt.size(old[0]), fmt.size(old[3]))
+        return fail("valid.memory_static_halted", static_min=fmt.size(old[0]), static_max=fmt.size(old[3]))
     return ok([("VM.set_memory_dynamic_range", [vm_ref, dmin, dmax])])
 
 
@@ -206,7 +201,7 @@ def memory_simple_calls(vm_ref, vm, value):
     Halted: static_max follows it (static_min lowered if needed); running: within static limits."""
     size = parse_size(value)
     if size is None:
-        return fail("valid.memory_size", "memory")
+        return fail("valid.memory_size", field="memory")
     if vm.get("power_state") != "Halted":
         return memory_calls(vm_ref, vm, None, size, size, None)
     smin = min(vm.get("memory_static_min") or size, size)
@@ -226,9 +221,9 @@ def boot_order_calls(vm_ref, vm, value):
         return fail("valid.boot_empty")
     for index in range(len(order)):
         if order[index] not in BOOT_DEVICES:
-            return fail("valid.boot_letter", order[index])
+            return fail("valid.boot_letter", letter=order[index])
         if order[index] in order[:index]:
-            return fail("valid.boot_repeat", order[index])
+            return fail("valid.boot_repeat", letter=order[index])
     params = dict(vm.get("HVM_boot_params") or {})
     if params.get("order") == order:
         return ok([])

@@ -4,8 +4,9 @@
 `check_operation_error`, ordered so the first failing one is the most useful to a user:
 blocked, control domain, template, snapshot, power state, concurrent operation, guest tools, and
 finally XAPI's own `allowed_operations` (it knows things a record does not show, e.g. PV tools).
-Reason keys index MESSAGES; the texts move to the app's translation catalog later.
+A reason key's sentence is the catalog's "reason.<key>" (`reason_text`).
 """
+from lite_app.text.catalog import translate
 
 ACTIONS = (
     "start", "start_on", "clean_shutdown", "hard_shutdown", "clean_reboot", "hard_reboot",
@@ -64,30 +65,9 @@ TOOLS_REASONS = {
 
 TEMPLATE_REASONS = {"start": "template_start", "start_on": "template_start"}
 
-MESSAGES = {
-    "blocked": "This action is blocked on this VM",
-    "control_domain": "This action is not allowed on a control domain",
-    "template": "This action is not available for templates",
-    "template_start": "Templates cannot be started",
-    "snapshot": "This action is not available for snapshots",
-    "not_snapshot": "Only snapshots can be reverted",
-    "power_Halted": "The VM is halted",
-    "power_Running": "The VM is running",
-    "power_Paused": "The VM is paused",
-    "power_Suspended": "The VM is suspended",
-    "power_unknown": "The VM's power state does not allow this action",
-    "busy": "Another operation is in progress",
-    "no_tools_shutdown": "The guest has no PV tools for a clean shutdown",
-    "no_tools_reboot": "The guest has no PV tools for a clean reboot",
-    "no_tools_suspend": "The guest has no PV tools to be suspended",
-    "no_tools_migrate": "The guest has no PV tools for live migration",
-    "not_allowed": "The host does not allow this action now",
-}
-
-
-def reason_text(key):
-    """The message for a reason key (the key itself when unknown)."""
-    return MESSAGES.get(key, key)
+def reason_text(key, t=translate):
+    """The sentence for a reason key ("reason.<key>" in the catalog)."""
+    return t("reason." + key)
 
 
 def _kind_reason(vm, action):

@@ -5,33 +5,22 @@ Pure (CPython and MicroPython): the page is reached through the controller's `en
     ready() -> awaitable bool (console.js and noVNC loaded), connect(element_id, url, callback) -> id,
     attach(element_id), disconnect(), ctrl_alt_del(), fullscreen(element_id), set_scale(on),
     type_text(text) -> keys sent
-The shell calls `sync(controller)` after each render and when the session ends (lite_app/shell/pages.py
-OUTSIDE): the socket lives outside the virtual DOM, so it follows the state instead of the markup.
+The controller calls its Driver's `sync()` after each render and when the session ends:
+the socket lives outside the virtual DOM, so it follows the state instead of the markup.
 """
 import json
 
-from lite_app.logic import console as consolelogic
+from lite_app.logic import console
+from lite_app.logic.console import PASTED, SCALE, SCREEN_ID
 from lite_app.xapi.urls import console_ws_url
-
-SCREEN_ID = "xl-console-screen"  # the placeholder lite_app/ui/console.py renders; noVNC's canvas goes in it
-PASTED = "console.pasted"         # state.ui key: how many keys the last paste sent
-SCALE = "console.scale"           # state.ui key: scale the screen to fit (default on)
-
-
-def sync(controller):
-    """Connect, move or close the console to match the current page (the shell's after-render hook)."""
-    driver = getattr(controller, "console_driver", None)
-    if driver is None:
-        if controller.shown != "app":
-            return
-        driver = controller.console_driver = Driver(controller)
-    driver.sync()
 
 
 class Driver:
+    """Connects, moves or closes the console to match the current page (`sync`, after each render)."""
+
     def __init__(self, controller):
         self.controller = controller
-        self.machine = consolelogic.Machine()
+        self.machine = console.Machine()
         self.port = None
         self.conn = -1   # id console.js gave the current connection; events of others are stale
         self.token = 0   # bumped by every connect/disconnect, so a slow load cannot open a stale target
@@ -41,9 +30,9 @@ class Driver:
         state = controller.state
         wanted = None
         if controller.shown == "app":
-            wanted = consolelogic.target(state, controller.env.origin())
+            wanted = console.target(state, controller.env.origin())
         self.run(self.machine.want(wanted))
-        for name, arg in consolelogic.take_requests(state):
+        for name, arg in console.take_requests(state):
             self.command(name, arg)
         if self.port is not None and self.machine.status in ("connecting", "connected"):
             self.port.attach(SCREEN_ID)
@@ -53,8 +42,8 @@ class Driver:
         """Hand the machine's state to the view; re-render only when it changed."""
         snap = self.machine.snapshot()
         state = self.controller.state
-        if state.ui.get(consolelogic.STATUS) != snap:
-            state.ui[consolelogic.STATUS] = snap
+        if state.ui.get(console.STATUS) != snap:
+            state.ui[console.STATUS] = snap
             if self.machine.target is not None:  # no console on the page: nothing there changes
                 self.controller.invalidate()
 

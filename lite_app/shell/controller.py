@@ -13,21 +13,21 @@ implements for the browser and tests fake. What `env` offers:
   set_title(text), set_theme(name), focus(id), clear_password(), scroll_top(id)
   now() (epoch seconds), random(), sleep(seconds) (awaitable), spawn(coroutine), mark(name)
   console_port()                       the console's JS side (see lite_app/shell/console_driver.py)
+  stats_port()                         the stats' JS side (see lite_app/shell/stats_poller.py)
 """
 import json
-import sys
 
-from lite_app.logic import routes as router
-
-from lite_app.shell import dispatch, pages
+from lite_app.logic import routes
+from lite_app.shell import console_driver, dispatch, pages, stats_poller
 from lite_app.shell import session as sessions
 from lite_app.shell.state import State
-from lite_app.shell.live import Live, load_all, make_transport
+from lite_app.shell.transport import make_transport
+from lite_app.ui import frame
 from lite_app.ui import login as login_view
-from lite_app.ui import frame as shell
 from lite_app.xapi.client import Client
 from lite_app.xapi.errors import TransportError, XapiError
 from lite_app.xapi.jsonrpc import dumps_compact
+from lite_app.xapi.sync import Live, load_all
 
 THEME_KEY = "xcplite.theme"
 USER_KEY = "xcplite.user"
@@ -37,7 +37,7 @@ APP_ROOT = "xl-app"
 class Controller:
     def __init__(self, env, state=None):
         self.env = env
-        self.state = state or State()
+        self.state = state or State(sleep=env.sleep)
         self.generation = 0
         self.live = None
         self.shown = "login"
@@ -45,6 +45,10 @@ class Controller:
         self.last = {}
         self.renders = 0
         self.classes = pages.classes()
+        # What lives outside the page's markup follows the state: each driver's sync() runs after every
+        # render and when the session ends (the console's websocket, the stats polling).
+        self.console_driver = console_driver.Driver(self)
+        self.stats_poller = stats_poller.Poller(self)
         fields = pages.fields()
         self.fields_json = {}
         for cls in fields:
@@ -113,7 +117,7 @@ class Controller:
         self.env.mark("xl-loaded")
         self.state.bump(changes)
         self.state.connection = "live"
-        self.state.route = router.parse(self.env.hash())
+        self.state.route = routes.parse(self.env.hash())
         self.show_app()
         self.env.mark("xl-shown")
         dispatch.load_page_classes(self, pages.module_for(self.state.route[0]))
@@ -125,7 +129,7 @@ class Controller:
     def show_app(self):
         self.shown = "app"
         self.last = {}
-        self.env.render(APP_ROOT, json.dumps(shell.skeleton(self.state.t)))
+        self.env.render(APP_ROOT, json.dumps(frame.skeleton(self.state.t)))
         self.env.show("app")
         self.render_now()
 
@@ -143,7 +147,7 @@ class Controller:
         self.last = {}
         self.env.render(APP_ROOT, "[]")
         self.env.show("login")
-        self.env.set_title(router.document_title(self.state.t("login.title"), "", self.state.t("app.name")))
+        self.env.set_title(routes.document_title(self.state.t("login.title"), "", self.state.t("app.name")))
         self.sync_outside()
 
     def expire(self, generation):
@@ -203,7 +207,7 @@ class Controller:
             if self.last.get(region) != text:
                 self.env.render(region, text)
                 self.last[region] = text
-        title = shell.document_title(state, page)
+        title = frame.document_title(state, page)
         if self.last.get("title") != title:
             self.env.set_title(title)
             self.last["title"] = title
@@ -214,22 +218,19 @@ class Controller:
         self.sync_outside()
 
     def sync_outside(self):
-        """Modules keeping things outside the markup (the console's socket) follow the state (pages.OUTSIDE)."""
-        for name in pages.OUTSIDE:
-            module = sys.modules.get(name)
-            if module is None:
-                continue  # never imported: nothing of it can be open
+        """What lives outside the markup (the console's socket, the stats polling) follows the state."""
+        for driver in (self.console_driver, self.stats_poller):
             try:
-                module.sync(self)
+                driver.sync()
             except Exception as error:  # it must not stop the shell from rendering
-                print("xcplite: sync failed:", name, repr(error))
+                print("xcplite: sync failed:", repr(error))
 
     def regions(self, page):
         try:
-            found = shell.regions(self.state, page)
+            found = frame.regions(self.state, page)
         except Exception as error:  # a broken view must leave the frame usable
             print("xcplite: render failed:", repr(error))
-            found = {shell.MAIN: shell.failed_view(self.state, repr(error))}
+            found = {frame.MAIN: frame.failed_view(self.state, repr(error))}
         return [(region, found[region]) for region in sorted(found)]
 
     async def fetch_record(self, cls, ref):
@@ -246,7 +247,7 @@ class Controller:
     # -- theme -----------------------------------------------------------------------------------------
 
     def set_theme(self, name, save=True):
-        if name not in shell.THEMES:
+        if name not in frame.THEMES:
             name = "auto"
         self.state.ui["shell.theme"] = name
         self.env.set_theme(name)

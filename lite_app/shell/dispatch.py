@@ -1,17 +1,24 @@
 """What user input does: `data-action` events from the page and location hash changes.
 
 Pure (CPython and MicroPython). The bridge reports each event as a JSON payload (see
-lite_app/shell/pages.py); `dispatch` finds the handler (the shell's own table first, then the current
-page's `actions`, then any loaded page's) and runs it. A handler returning a coroutine is awaited
-in its own task; XAPI failures become a notice, and the app re-renders either way.
+lite_app/shell/pages.py); `dispatch` finds the handler and runs it: the shell's own actions first,
+then the controls the shell draws on every page (dialogs, including the open dialog's own controls, the
+console panel and the stats panels: PANELS), then the current page's `actions`. A handler returning a
+coroutine is awaited in its own task; XAPI failures become a notice, and the app re-renders either way.
 """
 import asyncio
 import json
+import sys
 
-from lite_app.logic import routes as router
-
+from lite_app.logic import routes
 from lite_app.shell import pages
+from lite_app.ui import dialogs
 from lite_app.xapi.errors import TransportError, XapiError
+
+# Action name prefix -> the module whose `actions` handle it, for panels shown on several pages. Those
+# modules are imported by the pages that draw them (the stats panels on first use), so a click on one
+# of their controls always finds them loaded.
+PANELS = {"console.": "lite_app.ui.console", "stats.": "lite_app.ui.charts"}
 
 
 def toggle_menu(controller, payload):
@@ -39,13 +46,13 @@ def dismiss(controller, payload):
 
 
 def escape(controller, payload):
-    """Escape closes the drawer; when it is closed, a page's own "escape" action (a dialog) gets it."""
+    """Escape closes the open dialog, else the navigation drawer."""
     ui = controller.state.ui
-    if ui.get("nav.open"):
+    if dialogs.current(controller.state) is not None:
+        dialogs.close(controller.state)
+    elif ui.get("nav.open"):
         ui["nav.open"] = False
         controller.env.focus("xl-menu-button")
-    else:
-        run_page_action(controller, "escape", payload)
 
 
 # The shell's own actions: name -> handler(controller, payload).
@@ -58,14 +65,19 @@ SHELL_ACTIONS = {
 }
 
 
-def find_page_action(state, name):
+def find_action(state, name):
+    """The handler of a page-level action: a dialog's, a panel's, or the current page's; None."""
+    if name in dialogs.ACTIONS:
+        return dialogs.ACTIONS[name]
+    own = dialogs.open_actions(state)
+    if name in own:
+        return own[name]
+    for prefix in PANELS:
+        if name.startswith(prefix):
+            panel = sys.modules.get(PANELS[prefix])
+            return (getattr(panel, "actions", None) or {}).get(name)
     page = pages.module_for(state.route[0])
-    candidates = ([page] if page is not None else []) + pages.loaded_modules()
-    for module in candidates:
-        table = getattr(module, "actions", None) or {}
-        if name in table:
-            return table[name]
-    return None
+    return (getattr(page, "actions", None) or {}).get(name) if page is not None else None
 
 
 def dispatch(controller, payload_text):
@@ -89,7 +101,7 @@ def dispatch(controller, payload_text):
 
 
 def run_page_action(controller, name, payload):
-    handler = find_page_action(controller.state, name)
+    handler = find_action(controller.state, name)
     if handler is None:
         return False
     result = handler(controller.state, payload)
@@ -114,7 +126,7 @@ async def await_action(controller, coroutine):
 def navigate(controller, hash_text):
     """The location hash changed (link, back/forward, typed URL)."""
     state = controller.state
-    route = router.parse(hash_text)
+    route = routes.parse(hash_text)
     if route == state.route:
         return False
     new_page = route[0] != state.route[0] or route[1].get("uuid") != state.route[1].get("uuid")

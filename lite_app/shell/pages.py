@@ -1,7 +1,8 @@
 """The page registry: which module renders each route, and the contract between the shell and the views.
 
-The shell (lite_app/shell/state.py, lite_app/main.py) owns login, the live cache, the router, the header, the
-navigation tree and the reconnect banner. A page owns the main content area. A page module exposes:
+The shell (lite_app/shell/controller.py) owns login, the live cache, the routes, the frame (header,
+navigation tree, banner, notices), dialogs, and the console and stats panels' controls. A page owns the
+main content area. A page module exposes:
 
 - `render(state) -> list of vdom nodes` (lite_app/ui/vdom.py) for the main area. Pure: read
   `state`, never call XAPI here. Called again after every batch of changes (coalesced per animation
@@ -11,9 +12,10 @@ navigation tree and the reconnect banner. A page owns the main content area. A p
   the page. `payload` is the bridge's dict `{action, type, data, value, checked, form, shift,
   scroll}` (`data` holds the element's data-* attributes, `scroll` is `[scrollTop, clientHeight]`
   for scroll events). A handler changes `state.ui` and/or returns a coroutine (e.g. an XAPI call
-  through `state.client`); the shell awaits it, shows a failed call with `state.notify`, then
-  re-renders. Action names are global: prefix them with the page name (`vmlist.sort`). The Escape
-  key reaches a page's "escape" action when the shell has nothing open (close a dialog there).
+  through `state.run_call`); the shell awaits it, shows a failed call with `state.notify`, then
+  re-renders. Action names are global: prefix them with the page name (`vmlist.sort`). A page made of
+  parts merges their tables with `widgets.merged`; a dialog's own controls are registered with the
+  dialog (lite_app/ui/dialogs.py), not merged into pages. Escape closes the open dialog (the shell's).
 - optional `CLASSES`: XAPI classes the page needs beyond `LOADED_CLASSES` (loaded on first visit).
 
 `state` (lite_app.shell.state.State) offers:
@@ -22,8 +24,10 @@ navigation tree and the reconnect banner. A page owns the main content area. A p
 - `state.ui`      dict for view-local UI state that survives re-renders (scroll, search text, sort,
                   expanded tree nodes). Key it by page: `state.ui["vmlist.query"]`.
 - `state.now`     seconds since the epoch (float), injected by the shell at each render
-- `state.t(key)`  translate a catalog key (lite_app/text/catalog.py)
+- `state.t(key, **params)`  a catalog string with its named placeholders filled (lite_app/text/catalog.py)
 - `state.client`  lite_app.xapi.client.Client (in actions only: `await state.client.call(...)`)
+- `state.run_call(method, params, spec=None)`: run a call, following an `Async.*` one to the end of
+  its task (lite_app/shell/task_runner.py); `spec` (a dialog's) gets the task ref for its progress
 - `state.request_record(cls, ref)`: ask for a full record (`<cls>.get_record`) when the projected
   one from the list load is not enough; it arrives in the cache and the page re-renders.
 - `state.notify(text, kind="info"|"error")`: a transient message in the shell's notice area
@@ -31,7 +35,8 @@ navigation tree and the reconnect banner. A page owns the main content area. A p
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/logic/routes.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`; `?key=value` query parameters are merged into params.
+`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`;
+`?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
 """
@@ -59,10 +64,6 @@ PAGES = {
 LOADED_CLASSES = ("pool", "host", "host_metrics", "VM", "VM_guest_metrics", "SR", "PBD", "network",
                   "PIF", "PIF_metrics", "task", "message")
 
-# Modules that keep something outside the page's markup (the console's websocket): once imported, the
-# shell calls their sync(controller) after each render and when the session ends, so it follows the state.
-OUTSIDE = ("lite_app.shell.console_driver",)
-
 _modules = {}
 
 
@@ -81,11 +82,6 @@ def module_for(page):
                 raise
             _modules[name] = None
     return _modules[name]
-
-
-def loaded_modules():
-    """The page modules imported so far (their actions are live)."""
-    return [module for module in _modules.values() if module is not None]
 
 
 def fields():

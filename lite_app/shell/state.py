@@ -2,10 +2,13 @@
 
 `State` is handed to every view and action handler. It holds the live record cache, the current
 route, view-local UI state and a few services the shell injects (translation, notices, record
-requests). It does no I/O itself: the controller (lite_app/shell/controller.py) and the browser
-edge act on what it records.
+requests, the task runner and its clock). It does no I/O itself: the controller
+(lite_app/shell/controller.py) and the browser edge act on what it records.
 """
-from lite_app.logic import routes as router
+import asyncio
+
+from lite_app.logic import routes
+from lite_app.shell import task_runner
 from lite_app.text.catalog import translate
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.changes import Changes
@@ -16,13 +19,14 @@ NOTICE_LIMIT = 3
 class State:
     """Everything a render reads; changed by the controller, actions and events."""
 
-    def __init__(self, cache=None, t=None):
+    def __init__(self, cache=None, t=None, sleep=None):
         self.cache = cache if cache is not None else Cache()
-        self.route = router.DEFAULT
+        self.route = routes.DEFAULT
         self.ui = {}
         self.now = 0.0
         self.t = t or translate
         self.client = None
+        self.sleep = sleep or asyncio.sleep  # the clock the task runner waits on (tests inject theirs)
         self.user = ""
         self.viewport = (1280, 800)
         # "live" (event loop healthy), "loading" (first load), "reconnecting" (banner shown)
@@ -49,7 +53,12 @@ class State:
 
     def href(self, page, params=None):
         """The hash link to a page (never carries a session)."""
-        return router.build(page, params)
+        return routes.build(page, params)
+
+    def run_call(self, method, params, spec=None):
+        """Run an XAPI call; an `Async.*` one is followed to the end of its task (shell/task_runner.py).
+        `spec` (a dialog's) gets the task ref, for its progress bar."""
+        return task_runner.run_call(self, method, params, spec)
 
     def request_record(self, cls, ref):
         """Ask the shell for the full `<cls>.get_record(ref)`; it lands in the cache."""

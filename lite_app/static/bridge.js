@@ -254,19 +254,4 @@
   };
 
   X.frame = function (callback) { return requestAnimationFrame(function () { callback(); }); };
-  X.scrollInfo = function (id) {
-    var el = document.getElementById(id);
-    return el ? JSON.stringify([el.scrollTop, el.clientHeight]) : "[0,0]";
-  };
-  X.onScroll = function (id, callback) {
-    var el = document.getElementById(id), pending = false;
-    if (!el || el.dataset.scrollBound) return false;
-    el.dataset.scrollBound = "1";
-    el.addEventListener("scroll", function () {
-      if (pending) return;
-      pending = true;
-      requestAnimationFrame(function () { pending = false; callback(); });
-    }, { passive: true });
-    return true;
-  };
 })();

@@ -1,261 +1,40 @@
-"""User-visible strings, one catalog per language.
+"""The string catalog: one table of keys per language and the one helper that fills a string in.
 
-The build renders the first screen (static HTML shown before Python starts) from this catalog, and the
-app uses the same keys at run time, so a string is written once. Pure: runs under CPython and MicroPython.
+`translate(key, **params)` returns the current language's string for `key` with each `{name}`
+placeholder replaced by `str(params[name])`: `translate("vm.disk_total", size="20 GiB")`. Views call it as
+`state.t(...)`; pure modules take a `t` argument that defaults to it. A missing key reads as the key
+itself (a test fails on any key used but not in the catalog). The build renders the first screen (static
+HTML shown before Python starts) from the same table, so a string is written once.
+Pure: runs under CPython and MicroPython.
 """
-
-CATALOGS = {
-    "en": {
-        "app.name": "xcplite",
-        "app.tagline": "XCP-ng pool console",
-        "login.title": "Log in",
-        "login.heading": "Sign in to the pool",
-        "login.username": "Username",
-        "login.password": "Password",
-        "login.submit": "Log in",
-        "login.starting": "Starting the console\u2026",
-        "login.pending": "Signing in\u2026",
-        "login.keep": "Keep me signed in",
-        "login.expired": "Your session expired. Please sign in again.",
-        "login.signed_out": "You are signed out.",
-        "login.resuming": "Opening your session\u2026",
-        "login.error.credentials": "Wrong username or password.",
-        "login.error.unreachable": "The host did not answer. Check that it is up and reachable, then try again.",
-        "login.error.server": "The server reported an error",
-        "login.error.slave": "This host is a pool member.",
-        "login.open_master": "Open the pool master",
-        "shell.menu": "Menu",
-        "shell.nav": "Pool",
-        "shell.user": "Signed in as",
-        "shell.logout": "Log out",
-        "shell.theme": "Theme",
-        "shell.theme.auto": "Auto",
-        "shell.theme.light": "Light",
-        "shell.theme.dark": "Dark",
-        "shell.reconnecting": "Reconnecting\u2026 the host is not answering; the figures shown may be out of date.",
-        "shell.loading": "Loading the pool\u2026",
-        "shell.tasks": "tasks running",
-        "shell.tasks.none": "No task running",
-        "shell.dismiss": "Dismiss",
-        "shell.action_failed": "The action failed",
-        "shell.view_failed": "This page could not be shown",
-        "nav.pool": "Pool",
-        "nav.dashboard": "Dashboard",
-        "nav.vms": "VMs",
-        "nav.storage": "Storage",
-        "nav.networks": "Networks",
-        "nav.tasks": "Tasks",
-        "nav.alarms": "Alarms",
-        "nav.other_vms": "Not running",
-        "nav.expand": "Expand",
-        "nav.collapse": "Collapse",
-        "nav.show_all": "Show all",
-        "nav.unnamed": "(unnamed)",
-        "state.Running": "Running",
-        "state.Halted": "Halted",
-        "state.Paused": "Paused",
-        "state.Suspended": "Suspended",
-        "state.host_up": "Up",
-        "state.host_down": "Down",
-        "state.host_disabled": "Disabled (maintenance)",
-        "page.dashboard": "Dashboard",
-        "page.vms": "VMs",
-        "page.vm": "VM",
-        "page.host": "Host",
-        "page.storage": "Storage",
-        "page.sr": "Storage repository",
-        "page.networks": "Networks",
-        "page.network": "Network",
-        "page.notfound": "Page not found",
-        "page.notfound.text": "There is nothing at this address.",
-        "page.notfound.home": "Go to the dashboard",
-        "page.missing": "This object does not exist (any more).",
-        # ---- views: pages, cards, columns, units ----
-        "state.unknown": "Unknown",
-        "view.loading": "Loading\u2026",
-        "yes": "Yes",
-        "no": "No",
-        "unit.days": "d",
-        "unit.hours": "h",
-        "unit.minutes": "min",
-        "unit.seconds": "s",
-        "time.ago": "{} ago",
-        "time.just_now": "just now",
-        "usage.of": "{used} of {total}",
-        "list.more": "{} more.",
-        "list.show_all": "Show them all in the VM list",
-        "list.show_more": "Show more",
-        "list.shown": "{shown} of {total} shown.",
-        "card.overview": "Overview",
-        "card.vms": "VMs",
-        "card.pifs": "Physical interfaces",
-        "card.disks": "Disks",
-        "card.nics": "Network interfaces",
-        "card.snapshots": "Snapshots",
-        "card.other_config": "Other configuration",
-        "card.srs": "Storage repositories",
-        "card.hosts": "Hosts",
-        "card.vdis": "Virtual disks",
-        "card.networks": "Networks",
-        "card.vifs": "Virtual interfaces",
-        "col.name": "Name",
-        "col.state": "State",
-        "col.host": "Host",
-        "col.hosts": "Hosts",
-        "col.ip": "IP address",
-        "col.vcpus": "vCPUs",
-        "col.memory": "Memory",
-        "col.tags": "Tags",
-        "col.uuid": "UUID",
-        "col.device": "Device",
-        "col.network": "Network",
-        "col.vlan": "VLAN",
-        "col.mac": "MAC address",
-        "col.mtu": "MTU",
-        "col.management": "Management",
-        "col.attached": "Attached",
-        "col.disk": "Disk",
-        "col.size": "Size",
-        "col.sr": "Storage",
-        "col.type": "Type",
-        "col.mode": "Mode",
-        "col.taken": "Taken",
-        "col.when": "When",
-        "col.alarm": "Alarm",
-        "col.object": "Object",
-        "col.level": "Priority",
-        "col.shared": "Shared",
-        "col.usage": "Usage",
-        "col.vdis": "Disks",
-        "col.vms": "VMs",
-        "col.vm": "VM",
-        "col.bridge": "Bridge",
-        "col.pifs": "PIFs",
-        "col.vifs": "VIFs",
-        "dash.status": "Status",
-        "dash.hosts_up": "Hosts up",
-        "dash.vms_running": "VMs running",
-        "dash.master": "Pool master",
-        "dash.cpu": "CPU provisioning",
-        "dash.cpu_ratio": "vCPUs per physical CPU",
-        "dash.cpu_text": "{vcpus} vCPUs of running VMs on {cpus} physical CPUs",
-        "dash.cpu_ok": "Running VMs have no more vCPUs than the pool has physical CPUs.",
-        "dash.cpu_over": "Running VMs have more vCPUs than the pool has physical CPUs: they share CPU time.",
-        "dash.ram": "RAM usage",
-        "dash.ram_of": "Memory used on {}",
-        "dash.storage": "Storage usage",
-        "dash.sr_of": "Space used on {}",
-        "dash.tasks": "Pending tasks",
-        "dash.alarms": "Latest alarms",
-        "dash.no_hosts": "No host.",
-        "dash.no_storage": "No storage with capacity.",
-        "dash.no_tasks": "No task running.",
-        "dash.no_alarms": "No alarm.",
-        "host.master": "Pool master",
-        "host.enabled": "Enabled",
-        "host.maintenance": "Maintenance mode",
-        "host.offline": "Offline",
-        "host.address": "Address",
-        "host.hostname": "Hostname",
-        "host.cpu_model": "CPU model",
-        "host.cpus": "CPUs",
-        "host.sockets": "{} sockets",
-        "host.memory": "Memory",
-        "host.software": "Software version",
-        "host.xapi": "XAPI version",
-        "host.uptime": "Uptime",
-        "host.state": "State",
-        "host.no_vms": "No VM runs on this host.",
-        "host.no_pifs": "No network interface.",
-        "pif.no_carrier": "No carrier",
-        "vm.snapshot": "Snapshot",
-        "vm.template": "Template",
-        "vm.tags": "Tags",
-        "vm.actions": "VM actions",
-        "vm.os": "Operating system",
-        "vm.ips": "IP addresses",
-        "vm.tools": "Guest tools",
-        "vm.tools_yes": "Detected",
-        "vm.tools_no": "Not detected",
-        "vm.disk": "Disk",
-        "vm.cd": "CD drive",
-        "vm.cd_empty": "(empty drive)",
-        "vm.read_only": "Read-only",
-        "vm.read_write": "Read/write",
-        "vm.disk_total": "Total disk size: {}",
-        "vm.no_disks": "No disk.",
-        "vm.no_nics": "No network interface.",
-        "vm.no_snapshots": "No snapshot.",
-        "vm.show_other": "Show {} entries",
-        "vm.hide_other": "Hide",
-        "vmlist.search": "Search VMs",
-        "vmlist.search_hint": "Name, UUID, IP or tag",
-        "vmlist.filter_state": "Filter by power state",
-        "vmlist.filter_host": "Filter by host",
-        "vmlist.any_state": "All states",
-        "vmlist.any_host": "All hosts",
-        "vmlist.no_host": "Not running",
-        "vmlist.count": "{shown} of {total} VMs",
-        "vmlist.rows": "VM list",
-        "vmlist.none": "No VM matches.",
-        "sr.count": "{} storage repositories",
-        "sr.shared": "Shared",
-        "sr.content": "Content type",
-        "sr.used": "Used",
-        "sr.allocated": "Allocated to disks",
-        "sr.none": "No storage repository.",
-        "sr.no_hosts": "No host is connected.",
-        "sr.no_vdis": "No virtual disk.",
-        "net.count": "{} networks",
-        "net.none": "No network.",
-        "net.no_pifs": "No physical interface.",
-        "net.no_vifs": "No VM is connected.",
-        "page.console": "Console",
-        "tab.list": "Sections of this page",
-        "tab.overview": "Overview",
-        "tab.console": "Console",
-        "console.title": "Console",
-        "console.page_title": "Console of {}",
-        "console.toolbar": "Console controls",
-        "console.screen": "Screen of {}",
-        "console.cad": "Ctrl+Alt+Del",
-        "console.fullscreen": "Full screen",
-        "console.scale": "Scale to fit",
-        "console.new_window": "Open in a new window",
-        "console.status.idle": "Not connected",
-        "console.status.off": "Not connected",
-        "console.status.connecting": "Connecting\u2026",
-        "console.status.connected": "Connected",
-        "console.status.retrying": "Connection lost, reconnecting in {} s\u2026",
-        "console.not_running": "VM is not running",
-        "console.not_running_hint": "The console connects as soon as it starts, so the first boot lines show.",
-        "console.start": "Start",
-        "console.resume": "Resume",
-        "console.starting": "Starting\u2026",
-        "console.none": "This VM has no graphical console.",
-        "console.unreachable": "The host {} cannot be reached: it refused the connection, or the browser does "
-                               "not trust its certificate.",
-        "console.open_host": "Open {} in a new tab",
-        "console.open_host_hint": "and accept its certificate there once; the console connects by itself.",
-        "console.retry": "Reconnect now",
-        "console.paste_label": "Text to type into the console",
-        "console.paste": "Type it",
-        "console.pasted": "{} keys sent.",
-        "boot.failed": "The console failed to start",
-        "footer.version": "Version",
-    },
-}
+from lite_app.text.en import STRINGS as ENGLISH
 
 DEFAULT_LANGUAGE = "en"
+CATALOGS = {"en": ENGLISH}
 
 
-def translate(key, language=DEFAULT_LANGUAGE):
-    """Return the string for `key`, falling back to English, then to the key itself."""
-    catalog = CATALOGS.get(language) or CATALOGS[DEFAULT_LANGUAGE]
-    if key in catalog:
-        return catalog[key]
-    found = CATALOGS[DEFAULT_LANGUAGE].get(key)
-    if found is None:  # the actions' strings (lite_app/text/strings_actions.py), compiled only when first needed
-        from lite_app.text.strings_actions import STRINGS
-        found = STRINGS.get(key, key)
+def template(key, language=DEFAULT_LANGUAGE):
+    """The unfilled string for `key` in `language` (English when that language lacks it), or the key."""
+    catalog = CATALOGS.get(language) or ENGLISH
+    found = catalog.get(key)
+    if found is None:
+        found = ENGLISH.get(key, key)
     return found
+
+
+def fill(text, params):
+    """`text` with each `{name}` of `params` replaced (names it does not use are ignored)."""
+    for name in params:
+        text = text.replace("{" + name + "}", str(params[name]))
+    return text
+
+
+def translate(key, **params):
+    """The string for `key`, filled with `params` (see the module docstring)."""
+    text = template(key)
+    return fill(text, params) if params else text
+
+
+def has(key):
+    """Whether the catalog has a string for `key` (for keys built from data, e.g. a task's method)."""
+    return key in ENGLISH

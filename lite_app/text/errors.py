@@ -2,78 +2,64 @@
 
 Pure (CPython and MicroPython). `describe(error)` takes an XapiError, a TransportError, a task's
 `error_info` list or any exception and returns `{"code", "params", "key", "text"}`: `key` is the
-catalog key of the sentence (i18n_actions.STRINGS), `text` the sentence with the params filled in.
-Refs in params are shown by name through `name_of(ref)` (see `namer`), byte counts in binary units,
-operations and power states in words. Codes not in PARAMS get a generic sentence naming the code.
+catalog key of the sentence ("err.<CODE>"), `text` the sentence with the params filled in under the
+names PARAMS gives them. Refs in params are shown by name through `name_of(ref)` (lite_app.logic.model.namer), byte
+counts in binary units, operations and power states in words. Codes not in PARAMS get a generic
+sentence naming the code.
 """
 from lite_app.text import fmt
-from lite_app.text.strings_actions import text as render
+from lite_app.text.catalog import translate
+from lite_app.xapi.cache import NULL_REF
 from lite_app.xapi.errors import TransportError, XapiError
 
-# Param kinds, in XAPI's order, of the codes with their own sentence ("err.<CODE>"):
+# (name, kind) of each param, in XAPI's order, of the codes with their own sentence ("err.<CODE>"):
 # ref = an object reference, bytes = a size, op = an operation name, text = shown as sent.
 PARAMS = {
-    "VM_BAD_POWER_STATE": ("ref", "states", "states"),
-    "OTHER_OPERATION_IN_PROGRESS": ("text", "ref", "op"),
-    "HOST_NOT_ENOUGH_FREE_MEMORY": ("bytes", "bytes"),
-    "VM_LACKS_FEATURE": ("ref",),
-    "VM_MISSING_PV_DRIVERS": ("ref",),
-    "OPERATION_BLOCKED": ("ref", "text"),
-    "OPERATION_NOT_ALLOWED": ("text",),
-    "VDI_IN_USE": ("ref", "op"),
-    "SR_FULL": ("bytes", "bytes"),
+    "VM_BAD_POWER_STATE": (("vm", "ref"), ("expected", "states"), ("actual", "states")),
+    "OTHER_OPERATION_IN_PROGRESS": (("cls", "text"), ("object", "ref"), ("operation", "op")),
+    "HOST_NOT_ENOUGH_FREE_MEMORY": (("needed", "bytes"), ("free", "bytes")),
+    "VM_LACKS_FEATURE": (("vm", "ref"),),
+    "VM_MISSING_PV_DRIVERS": (("vm", "ref"),),
+    "OPERATION_BLOCKED": (("object", "ref"), ("reason", "text")),
+    "OPERATION_NOT_ALLOWED": (("reason", "text"),),
+    "VDI_IN_USE": (("vdi", "ref"), ("operation", "op")),
+    "SR_FULL": (("needed", "bytes"), ("free", "bytes")),
     "MEMORY_CONSTRAINT_VIOLATION_ORDER": (),
     "MEMORY_CONSTRAINT_VIOLATION_MAXPIN": (),
     "MEMORY_CONSTRAINT_VIOLATION": (),
-    "HOST_DISABLED": ("ref",),
-    "HOST_OFFLINE": ("ref",),
+    "HOST_DISABLED": (("host", "ref"),),
+    "HOST_OFFLINE": (("host", "ref"),),
     "HOST_NOT_LIVE": (),
     "NO_HOSTS_AVAILABLE": (),
     "SESSION_INVALID": (),
     "SESSION_AUTHENTICATION_FAILED": (),
     "TASK_CANCELLED": (),
-    "HANDLE_INVALID": ("text", "ref"),
-    "VM_IS_TEMPLATE": ("ref", "op"),
-    "VM_IS_SNAPSHOT": ("ref", "op"),
-    "VM_REQUIRES_SR": ("ref", "ref"),
-    "VM_REQUIRES_NETWORK": ("ref", "ref"),
-    "VM_HAS_PCI_ATTACHED": ("ref",),
-    "VM_NO_SUSPEND_SR": ("ref",),
+    "HANDLE_INVALID": (("cls", "text"), ("ref", "ref")),
+    "VM_IS_TEMPLATE": (("vm", "ref"), ("operation", "op")),
+    "VM_IS_SNAPSHOT": (("vm", "ref"), ("operation", "op")),
+    "VM_REQUIRES_SR": (("vm", "ref"), ("sr", "ref")),
+    "VM_REQUIRES_NETWORK": (("vm", "ref"), ("network", "ref")),
+    "VM_HAS_PCI_ATTACHED": (("vm", "ref"),),
+    "VM_NO_SUSPEND_SR": (("vm", "ref"),),
     "ONLY_REVERT_SNAPSHOT": (),
-    "INVALID_VALUE": ("text", "text"),
-    "RBAC_PERMISSION_DENIED": ("text", "text"),
-    "PERMISSION_DENIED": ("text",),
-    "LICENCE_RESTRICTION": ("text",),
-    "SR_NO_PBDS": ("ref",),
-    "SR_HAS_NO_PBDS": ("ref",),
-    "SR_OPERATION_NOT_SUPPORTED": ("ref",),
-    "VDI_MISSING": ("ref", "ref"),
-    "CANNOT_CONTACT_HOST": ("ref",),
-    "MESSAGE_METHOD_UNKNOWN": ("text",),
-    "INTERNAL_ERROR": ("text",),
-    "APP_ERROR": ("text",),          # not from XAPI: an exception in the app itself
+    "INVALID_VALUE": (("field", "text"), ("value", "text")),
+    "RBAC_PERMISSION_DENIED": (("permission", "text"), ("reason", "text")),
+    "PERMISSION_DENIED": (("reason", "text"),),
+    "LICENCE_RESTRICTION": (("feature", "text"),),
+    "SR_NO_PBDS": (("sr", "ref"),),
+    "SR_HAS_NO_PBDS": (("sr", "ref"),),
+    "SR_OPERATION_NOT_SUPPORTED": (("sr", "ref"),),
+    "VDI_MISSING": (("sr", "ref"), ("vdi", "ref")),
+    "CANNOT_CONTACT_HOST": (("host", "ref"),),
+    "MESSAGE_METHOD_UNKNOWN": (("method", "text"),),
+    "INTERNAL_ERROR": (("detail", "text"),),
+    "APP_ERROR": (("detail", "text"),),          # not from XAPI: an exception in the app itself
 }
 # Codes whose short form (fewer params) has its own sentence "err.<CODE>.short".
 SHORT_FORMS = ("HOST_NOT_ENOUGH_FREE_MEMORY", "OTHER_OPERATION_IN_PROGRESS")
 # Families of codes with a number suffix: prefix -> sentence key. XAPI puts the back end's own
 # message in the second or third param.
 PREFIXES = (("SR_BACKEND_FAILURE", "err.SR_BACKEND_FAILURE"),)
-
-# Classes searched (in this order) to name a ref found in an error's params.
-NAMED_CLASSES = ("VM", "host", "SR", "VDI", "network", "pool", "task", "PIF", "VBD", "VIF")
-NULL = "OpaqueRef:NULL"
-
-
-def namer(cache, classes=NAMED_CLASSES):
-    """A `name_of(ref)` over the record cache: the name_label of the first class holding `ref`."""
-    def name_of(ref):
-        for cls in classes:
-            record = cache.get(cls, ref)
-            if record is not None:
-                return record.get("name_label") or record.get("device") or record.get("uuid") or ref
-        return None
-    return name_of
-
 
 def words(value):
     """An XAPI identifier as words: clean_shutdown -> clean shutdown."""
@@ -89,9 +75,9 @@ def states(value):
 
 def _param(kind, value, name_of, t):
     if kind == "ref":
-        if value.startswith("OpaqueRef:") or value == NULL:
-            name = name_of(value) if name_of is not None and value != NULL else None
-            return "\u201c" + name + "\u201d" if name else render("err.some_object", (), t)
+        if value.startswith("OpaqueRef:") or value == NULL_REF:
+            name = name_of(value) if name_of is not None and value != NULL_REF else None
+            return "\u201c" + name + "\u201d" if name else t("err.some_object")
         return value
     if kind == "bytes":
         try:
@@ -118,12 +104,13 @@ def _as_error(error):
 
 
 def _key(code, params):
+    """(catalog key, ((name, kind), ...)) of an error's sentence."""
     if code in PARAMS:
         if code in SHORT_FORMS and len(params) < len(PARAMS[code]):
-            return "err." + code + ".short", ("ref",) * len(params)
+            return "err." + code + ".short", (("vm", "ref"),) * len(params)
         return "err." + code, PARAMS[code]
     if code.startswith("TRANSPORT_"):
-        return "err.transport." + code[len("TRANSPORT_"):].lower(), ("text", "text")
+        return "err.transport." + code[len("TRANSPORT_"):].lower(), (("status", "text"), ("detail", "text"))
     for prefix, key in PREFIXES:
         if code.startswith(prefix):
             return key, ()
@@ -137,20 +124,21 @@ def _backend_message(params):
     return ""
 
 
-def describe(error, name_of=None, t=None):
-    """{"code", "params", "key", "text"} for an error; `t` translates keys (default: English)."""
+def describe(error, name_of=None, t=translate):
+    """{"code", "params", "key", "text"} for an error; `t` translates keys (default: the catalog)."""
     code, params = _as_error(error)
-    key, kinds = _key(code, params)
-    shown = [_param(kinds[i] if i < len(kinds) else "text", params[i], name_of, t)
-             for i in range(len(params))]
+    key, named = _key(code, params)
+    shown = {}
+    for i in range(min(len(params), len(named))):
+        shown[named[i][0]] = _param(named[i][1], params[i], name_of, t)
     if key == "err.unknown":
         key = "err.unknown" if params else "err.unknown.bare"
-        shown = [code, ", ".join(params)]
+        shown = {"code": code, "params": ", ".join(params)}
     elif key == "err.SR_BACKEND_FAILURE":
-        shown = [_backend_message(params) or code]
-    return {"code": code, "params": params, "key": key, "text": render(key, shown, t)}
+        shown = {"detail": _backend_message(params) or code}
+    return {"code": code, "params": params, "key": key, "text": t(key, **shown)}
 
 
-def sentence(error, name_of=None, t=None):
+def sentence(error, name_of=None, t=translate):
     """Just the sentence of `describe`."""
     return describe(error, name_of, t)["text"]

@@ -75,7 +75,7 @@ def relative(then, now, t=translate):
         return t("time.just_now")
     for span, key in DURATION_UNITS:
         if delta >= span:
-            return t("time.ago").replace("{}", "%d %s" % (delta // span, t(key)))
+            return t("time.ago", time="%d %s" % (delta // span, t(key)))
     return t("time.just_now")
 
 

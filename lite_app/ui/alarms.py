@@ -5,7 +5,7 @@ Rows come from lite_app.logic.alarms (newest first, objects resolved by class an
 shows alarms only (ALARM messages) or every message. At most LIMIT rows are drawn; XAPI keeps
 thousands of messages on a busy pool and the newest are the ones worth reading.
 """
-from lite_app.logic import alarms as alarmview
+from lite_app.logic import alarms, memo
 from lite_app.text import fmt
 from lite_app.ui import dialogs
 from lite_app.ui import widgets as w
@@ -22,8 +22,9 @@ def title(state):
 def shown_rows(state):
     """The rows drawn, recomputed only when messages or the objects they name changed."""
     only = bool(state.ui.get("alarms.only"))
-    return w.memo(state, "alarms.rows.%d" % only, ("message", "VM", "host", "SR", "pool"),
-                  lambda: alarmview.rows(state.cache, state.cache.all("message"), state.t, only, LIMIT))
+    return memo.by_classes(state, "alarms.rows", ("message", "VM", "host", "SR", "pool"),
+                           lambda: alarms.rows(state.cache, state.cache.all("message"), state.t, only, LIMIT),
+                           (only,))
 
 
 def render(state):
@@ -52,22 +53,31 @@ def toolbar(state, rows):
                           "disabled": not rows}, t("alarm.dismiss_all")) if rows else None)
 
 
+def object_cell(state, row):
+    """The link to a message's object when the app has a page for it, else its name or uuid."""
+    record = state.cache.get(row["cls"], row["object_ref"]) if row["object_ref"] else None
+    if record is not None and row["cls"] in w.PAGE_OF:
+        return w.object_link(state, row["cls"], record)
+    return row["object"]
+
+
+def severity_flag(t, row):
+    return w.flag(t("severity." + row["severity"]), SEVERITY_KIND.get(row["severity"], "neutral"))
+
+
 def cells(state, row):
     t = state.t
-    record = state.cache.get(row["cls"], row["object_ref"]) if row["object_ref"] else None
-    target = w.object_link(state, row["cls"], record) if record is not None and row["cls"] in w.PAGE_OF \
-        else row["object"]
+    target = object_cell(state, row)
     when = h("span", {"title": fmt.date_text(row["time"])}, fmt.relative(row["time"], state.now, t)) \
         if row["time"] else w.DASH
-    label = t("alarm.dismiss_named").replace("{0}", row["title"]).replace("{1}", row["object"])
-    return [w.flag(t("severity." + row["severity"]), SEVERITY_KIND.get(row["severity"], "neutral")),
-            row["title"], target, when,
+    label = t("alarm.dismiss_named", alarm=row["title"], object=row["object"])
+    return [severity_flag(t, row), row["title"], target, when,
             h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "alarms.dismiss",
                          "data-ref": row["ref"], "aria-label": label}, t("alarm.dismiss"))]
 
 
 async def destroy(state, refs):
-    for method, params in alarmview.dismiss_calls(refs):
+    for method, params in alarms.dismiss_calls(refs):
         await state.client.call(method, *params)
 
 
@@ -87,17 +97,14 @@ def on_only(state, payload):
 
 def confirm_render(state, spec):
     t = state.t
-    text = t("alarm.dismiss_all_confirm").replace("{0}", str(len(spec["refs"])))
+    text = t("alarm.dismiss_all_confirm", count=str(len(spec["refs"])))
     return (t("alarm.dismiss_all"), [dialogs.description(text)],
             [dialogs.submit_button(state, spec, t("alarm.dismiss_all"), danger=True), dialogs.cancel_button(state)])
 
 
 def confirm_submit(state, spec, form):
-    async def perform(method, params, spec):
-        await state.client.call(method, *params)
-    return dialogs.run(state, spec, alarmview.dismiss_calls(spec["refs"]), perform)
+    return dialogs.run(state, spec, alarms.dismiss_calls(spec["refs"]))
 
 
 dialogs.register("alarms.dismiss_all", confirm_render, confirm_submit)
 actions = {"alarms.dismiss": on_dismiss, "alarms.dismiss_all": on_dismiss_all, "alarms.only": on_only}
-actions.update(dialogs.ACTIONS)

@@ -1,14 +1,15 @@
 """The console panel (VM "Console" tab, host console, and the full-window page `#/console/<vm uuid>`).
 
 Pure vdom. The panel keeps one layout whatever the state (toolbar, message, screen, paste box), so the
-screen element noVNC draws into (lite_app/shell/console_driver.py SCREEN_ID, children owned by console.js) is
+screen element noVNC draws into (lite_app.logic.console.SCREEN_ID, children owned by console.js) is
 never re-created by a render. What the connection is doing comes from the driver through
-state.ui[consolelogic.STATUS]; toolbar actions queue commands for it (consolelogic.request), so they stay
+state.ui[STATUS]; toolbar actions queue commands for it (request), so they stay
 pure and the driver runs them right after the render (a click's user activation still holds for full
 screen). Start (or resume) is an XAPI call; the console connects as soon as the VM runs.
 """
-from lite_app.logic import console as consolelogic, model, vm_actions as vmactions
-from lite_app.shell import console_driver as consoledriver
+from lite_app.logic.console import LIVE, PASTED, SCALE, SCREEN_ID, STATUS, request
+from lite_app.logic.console import target as console_target
+from lite_app.logic import model, vm_actions
 from lite_app.logic.vm_rules import vm_action_state
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -21,7 +22,7 @@ WAKE = {"Halted": "start", "Suspended": "resume"}
 
 def status_of(state, target):
     """The driver's snapshot for this target, or what it will be once the driver saw the page."""
-    snap = state.ui.get(consolelogic.STATUS)
+    snap = state.ui.get(STATUS)
     if snap is not None and target is not None and snap.get("key") == target["key"]:
         return snap
     running = target is not None and target["running"]
@@ -32,7 +33,7 @@ def status_of(state, target):
 def status_text(t, snap):
     status = snap["status"]
     if status == "retrying":
-        return t("console.status.retrying").replace("{}", fmt_delay(snap["delay"]))
+        return t("console.status.retrying", seconds=fmt_delay(snap["delay"]))
     return t("console.status." + status)
 
 
@@ -44,7 +45,7 @@ def panel(state, vm_ref, full=False):
     """The console of the VM `vm_ref` (a host's control domain too), as one keyed section."""
     t = state.t
     vm = state.cache.get("VM", vm_ref) or {}
-    target = consolelogic.target(state) if vm_ref else None
+    target = console_target(state) if vm_ref else None
     if target is not None and target["vm"] != vm_ref:
         target = None
     snap = status_of(state, target)
@@ -53,16 +54,16 @@ def panel(state, vm_ref, full=False):
                          "key": "console-" + vm_ref, "aria-label": t("console.title")},
              toolbar(state, vm, snap, live, full),
              message(state, vm_ref, vm, target, snap),
-             h("div", {"id": consoledriver.SCREEN_ID, "class": "xl-console-screen", "key": "console-screen",
+             h("div", {"id": SCREEN_ID, "class": "xl-console-screen", "key": "console-screen",
                        "data-keep-children": "1", "role": "application",
-                       "aria-label": t("console.screen").replace("{}", vm.get("name_label") or ""),
+                       "aria-label": t("console.screen", vm=vm.get("name_label") or ""),
                        "hidden": snap["status"] in ("off", "idle") or None}),
              paste_box(state, live, snap["status"] in ("off", "idle")))
 
 
 def toolbar(state, vm, snap, live, full):
     t = state.t
-    scale = state.ui.get(consoledriver.SCALE, True)
+    scale = state.ui.get(SCALE, True)
     window_link = None
     if not full:
         window_link = h("a", {"class": "xl-button xl-quiet", "href": state.href("console", {"uuid": vm.get("uuid")}),
@@ -88,7 +89,7 @@ def message(state, vm_ref, vm, target, snap):
     body = None
     if not model.loaded(state.cache, "console"):
         body = h("p", None, t("view.loading"))  # consoles load with the first page showing one
-    elif target is None or (snap["status"] == "off" and vm.get("power_state") in consolelogic.LIVE):
+    elif target is None or (snap["status"] == "off" and vm.get("power_state") in LIVE):
         body = h("p", None, t("console.none"))
     elif snap["status"] == "off":
         body = not_running(state, vm_ref, vm)
@@ -115,9 +116,9 @@ def unreachable(state, snap):
     t = state.t
     host = snap["host_url"]
     return [h("p", {"class": "xl-console-alert", "role": "alert"},
-              t("console.unreachable").replace("{}", host_name(host))),
+              t("console.unreachable", host=host_name(host))),
             h("p", None, h("a", {"href": host, "target": "_blank", "rel": "noopener"},
-                             t("console.open_host").replace("{}", host_name(host))),
+                             t("console.open_host", host=host_name(host))),
               " ", t("console.open_host_hint")),
             h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "console.retry"},
               t("console.retry"))]
@@ -131,7 +132,7 @@ def host_name(url):
 def paste_box(state, live, hidden):
     t = state.t
     count = state.ui.get(PASTES, 0)
-    sent = state.ui.get(consoledriver.PASTED)
+    sent = state.ui.get(PASTED)
     return h("form", {"class": "xl-console-paste", "data-action": "console.paste", "key": "paste-%d" % count,
                       "hidden": hidden},
              h("label", {"for": "xl-console-text-%d" % count}, t("console.paste_label")),
@@ -139,7 +140,7 @@ def paste_box(state, live, hidden):
                             "autocomplete": "off", "class": "xl-console-text"}),
              h("button", {"type": "submit", "class": "xl-button", "disabled": not live}, t("console.paste")),
              h("span", {"class": "xl-note", "role": "status"},
-               t("console.pasted").replace("{}", str(sent)) if sent is not None and count else ""))
+               t("console.pasted", count=str(sent)) if sent is not None and count else ""))
 
 
 # -- the full-window page -------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def current(state):
 def title(state):
     vm = current(state)[1]
     name = (vm.get("name_label") or vm.get("uuid")) if vm else ""
-    return state.t("console.page_title").replace("{}", name) if name else state.t("console.title")
+    return state.t("console.page_title", vm=name) if name else state.t("console.title")
 
 
 def render(state):
@@ -167,19 +168,19 @@ def render(state):
 # -- actions ----------------------------------------------------------------------------------------------
 
 def simple(name):
-    return lambda state, payload: consolelogic.request(state, name)
+    return lambda state, payload: request(state, name)
 
 
 def toggle_scale(state, payload):
-    state.ui[consoledriver.SCALE] = not state.ui.get(consoledriver.SCALE, True)
-    consolelogic.request(state, "scale", state.ui[consoledriver.SCALE])
+    state.ui[SCALE] = not state.ui.get(SCALE, True)
+    request(state, "scale", state.ui[SCALE])
 
 
 def paste(state, payload):
     text = (payload.get("form") or {}).get("text") or ""
     if text:
         state.ui[PASTES] = state.ui.get(PASTES, 0) + 1
-        consolelogic.request(state, "paste", text)
+        request(state, "paste", text)
 
 
 def start(state, payload):
@@ -188,7 +189,7 @@ def start(state, payload):
     ref, action = data.get("ref") or "", data.get("op") or "start"
     if action not in WAKE.values() or state.client is None or not ref:
         return None
-    method, params = vmactions.power_call(action, ref)
+    method, params = vm_actions.power_call(action, ref)
     return state.client.call(method, *params)
 
 

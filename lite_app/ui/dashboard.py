@@ -1,53 +1,16 @@
 """The pool dashboard (route `#/`): status, CPU provisioning, RAM per host, storage per SR, tasks, alarms.
 
-It is the first page after login, so its figures come from one pass over the cache (`summary`) and
-each card reads only the few records it lists.
+It is the first page after login, so its figures come from one pass over the cache
+(lite_app.logic.dashboard) and each card reads only the few records it lists.
 """
-from lite_app import alarms
-from lite_app.logic import infra, model
+from lite_app.logic import alarms, infra, model
+from lite_app.logic.dashboard import figures
 from lite_app.text import fmt
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
-SUMMARY_CLASSES = ("VM", "VM_metrics", "host", "host_metrics")
 ALARM_LIMIT = 5
 TASK_LIMIT = 8
-
-
-def summary(cache):
-    """Pool-wide figures in one pass: hosts up/total, guests by power state, running vCPUs vs physical
-    CPUs, and `used` {host ref: bytes its running domains (dom0 included) use}."""
-    hosts, host_metrics = cache.all("host"), cache.all("host_metrics")
-    out = {"hosts": len(hosts), "hosts_up": 0, "cpus": 0, "vcpus": 0, "vms": 0, "used": {}}
-    for power in model.POWER_STATES:
-        out[power] = 0
-    for ref in hosts:
-        out["cpus"] += infra.host_cpus(hosts[ref])
-        metrics = host_metrics.get(hosts[ref].get("metrics"))
-        if metrics is not None and metrics.get("live"):
-            out["hosts_up"] += 1
-    table, vm_metrics, used = cache.all("VM"), cache.all("VM_metrics"), out["used"]
-    for ref in table:
-        vm = table[ref]
-        power = vm.get("power_state")
-        live = power in model.LIVE_STATES
-        metrics = vm_metrics.get(vm.get("metrics")) if live and vm_metrics else None
-        if live:
-            host = vm.get("resident_on")
-            memory = (metrics or {}).get("memory_actual") or vm.get("memory_dynamic_max") or 0
-            used[host] = used.get(host, 0) + int(memory)
-        if vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"):
-            continue
-        out["vms"] += 1
-        out[power] = out.get(power, 0) + 1
-        if live:
-            out["vcpus"] += int((metrics or {}).get("VCPUs_number") or vm.get("VCPUs_at_startup") or 0)
-    return out
-
-
-def figures(state):
-    """summary() of the state's cache, recomputed only when the records it reads change."""
-    return w.memo(state, "dashboard.summary", SUMMARY_CLASSES, lambda: summary(state.cache))
 
 
 def title(state):
@@ -89,7 +52,7 @@ def status_card(state, figures, master):
 def cpu_card(figures, t):
     vcpus, cpus = figures["vcpus"], figures["cpus"]
     pct = int(100.0 * vcpus / cpus + 0.5) if cpus else 0
-    text = t("dash.cpu_text").replace("{vcpus}", str(vcpus)).replace("{cpus}", str(cpus))
+    text = t("dash.cpu_text", vcpus=str(vcpus), cpus=str(cpus))
     note = t("dash.cpu_over") if pct > 100 else t("dash.cpu_ok")
     return w.card("dash-cpu", t("dash.cpu"),
                   h("div", {"class": "xl-stats"},
@@ -113,7 +76,7 @@ def ram_card(state, numbers):
         name = host.get("name_label") or host.get("uuid")
         rows.append(h("li", {"class": "xl-usage-item", "key": ref},
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "host", host)),
-                      w.usage_bar(used, total, t("dash.ram_of").replace("{}", name), t)))
+                      w.usage_bar(used, total, t("dash.ram_of", host=name), t)))
     body = h("ul", {"class": "xl-usage-list"}, rows) if rows else w.empty(t("dash.no_hosts"))
     return w.card("dash-ram", t("dash.ram"), body, icon="memory")
 
@@ -133,7 +96,7 @@ def storage_card(state):
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "SR", sr),
                         h("span", {"class": "xl-muted"}, " \u00b7 " + (sr.get("type") or "")
                           + (" \u00b7 " + host.get("name_label", "") if host else ""))),
-                      w.usage_bar(used, size, t("dash.sr_of").replace("{}", name), t)))
+                      w.usage_bar(used, size, t("dash.sr_of", sr=name), t)))
     body = h("ul", {"class": "xl-usage-list"}, rows) if rows else w.empty(t("dash.no_storage"))
     return w.card("dash-storage", t("dash.storage"), body, icon="storage")
 
@@ -158,34 +121,18 @@ def tasks_card(cache, t):
     return w.card("dash-tasks", t("dash.tasks"), body, icon="task", aside=str(len(pending)))
 
 
-def alarm_object(state, message):
-    """The page link of the object a message is about (by class and uuid), or its uuid as text."""
-    cls = state.cache.class_name(message.get("cls") or "")
-    record = state.cache.by_uuid(cls, message.get("obj_uuid")) if cls in w.PAGE_OF else None
-    if record is None:
-        return message.get("obj_uuid") or ""
-    return w.object_link(state, cls, record)
-
-
-def alarm_name(message):
-    """What an alarm says: "Alarm: cpu_usage (0.954)", or the message name in words."""
-    value, variable = alarms.alarm_value(message), alarms.alarm_variable(message)
-    name = alarms.message_title(message) + (": " + variable if variable else "")
-    return name + (" (" + value + ")" if value else "")
-
-
 def alarms_card(state):
+    """The newest important messages, named and ranked as the alarms page does (lite_app.logic.alarms)."""
+    from lite_app.ui import alarms as alarms_page
     cache, now, t = state.cache, state.now, state.t
     messages = cache.all("message")
     found = {}
     for ref in messages:
         if alarms.is_alarm(messages[ref]):
             found[ref] = messages[ref]
-    rows = []
-    for ref, msg in model.latest(found, "timestamp", ALARM_LIMIT):
-        name = alarm_name(msg)
-        rows.append(({"key": ref}, [fmt.relative(fmt.parse_time(msg.get("timestamp")), now, t),
-                                    name, alarm_object(state, msg), str(msg.get("priority"))]))
+    rows = [({"key": row["ref"]}, [fmt.relative(row["time"], now, t), row["title"],
+                                   alarms_page.object_cell(state, row), alarms_page.severity_flag(t, row)])
+            for row in alarms.rows(cache, found, t, limit=ALARM_LIMIT)]
     body = (w.table(t("dash.alarms"), [t("col.when"), t("col.alarm"), t("col.object"), t("col.level")],
                     rows) if rows else w.empty(t("dash.no_alarms")))
     return w.card("dash-alarms", t("dash.alarms"), body, icon="alarm", aside=str(len(found)),
@@ -198,9 +145,3 @@ def top_card(state):
     from lite_app.ui import charts
     return charts.top_card(state)
 
-
-def stats_redraw(state, payload):
-    """Stats replies arrived: nothing to change, the shell re-renders after every action."""
-
-
-actions = {"stats.redraw": stats_redraw}

@@ -1,18 +1,23 @@
 """Modal dialogs: one at a time, described by `state.ui["dialog"]` and drawn by the shell in its own region.
 
-Pure vdom. A module registers a dialog kind with `register(kind, render, submit)`:
+Pure vdom. A module registers a dialog kind with `register(kind, render, submit, actions)`:
 - `render(state, spec) -> (title, body nodes, buttons)` (buttons: `submit_button`/`cancel_button`)
 - `submit(state, spec, form) -> None or a coroutine`; `form` is the bridge's {name: value} of the form.
+- `actions`: {name: handler(state, payload)} of the dialog's own controls (a radio that re-renders it),
+  dispatched by the shell while a dialog of that kind is open; the shell owns ACTIONS below too.
 `show(state, kind, **fields)` opens one (replacing any other), `close(state)` closes it. The frame is a
 `role="dialog" aria-modal="true"` box labelled by its h2 around a form, so Enter submits and the bridge
 sends every named field. Focus handling lives in lite_app/static/bridge.js (it needs the DOM): on open the first
 field (or `data-autofocus`) gets focus, Tab stays inside, Escape presses the `data-dialog-cancel`
 button, the rest of the app is inert, and on close focus returns to the control that opened it.
 
-Long work runs through `run(state, spec, steps, label)`: the dialog stays open with a progress bar
-while the tasks run, closes on success, and shows a failure as a sentence with XAPI's code and params.
+Long work runs through `run(state, spec, steps)`: each step goes through the shell's task runner
+(`state.run_call`, which follows an `Async.*` call to the end of its task); the dialog stays open with a
+progress bar while they run, closes on success, and shows a failure as a sentence with XAPI's code and
+params.
 """
-from lite_app.text.errors import describe, namer
+from lite_app.logic.model import namer
+from lite_app.text.errors import describe
 from lite_app.ui.vdom import h
 
 REGION = "xl-dialog"
@@ -21,8 +26,16 @@ DESC_ID = "xl-dialog-desc"
 _KINDS = {}
 
 
-def register(kind, render, submit=None):
-    _KINDS[kind] = (render, submit)
+def register(kind, render, submit=None, actions=None):
+    _KINDS[kind] = (render, submit, actions or {})
+
+
+def open_actions(state):
+    """The actions of the open dialog's own controls ({} when none is open)."""
+    spec = state.ui.get("dialog")
+    if not spec or spec.get("kind") not in _KINDS:
+        return {}
+    return _KINDS[spec["kind"]][2]
 
 
 def show(state, kind, **fields):
@@ -120,9 +133,11 @@ def failure(state, error):
     return describe(error, namer(state.cache), state.t)
 
 
-async def run(state, spec, steps, perform):
-    """Run `steps` (a list of (method, params)) through `perform(method, params, spec)` with the dialog
-    busy; close it on success, else keep it open with the error. True on success."""
+async def run(state, spec, steps, perform=None):
+    """Run `steps` (a list of (method, params)) through `perform(method, params, spec)` (default: the
+    shell's task runner, `state.run_call`) with the dialog busy; close it on success, else keep it open
+    with the error. True on success."""
+    perform = perform or state.run_call
     spec["busy"], spec["error"] = True, None
     try:
         for method, params in steps:
@@ -139,6 +154,15 @@ async def run(state, spec, steps, perform):
     if is_open(state, spec):
         close(state)
     return True
+
+
+def checkbox(kind, field):
+    """An action keeping a checkbox of dialog `kind` in its spec's `field` (for dialogs' own actions)."""
+    def on_change(state, payload):
+        spec = current(state, kind)
+        if spec is not None:
+            spec[field] = bool(payload.get("checked"))
+    return on_change
 
 
 def on_cancel(state, payload):
@@ -161,6 +185,5 @@ def on_submit(state, payload):
     return submit(state, spec, payload.get("form") or {}) if submit is not None else close(state)
 
 
-# Merged into the actions of every page that opens dialogs.
-# "escape" is the shell's Escape key when nothing of its own is open (lite_app/shell/dispatch.py).
-ACTIONS = {"dialog.cancel": on_cancel, "dialog.submit": on_submit, "dialog.input": on_input, "escape": on_cancel}
+# Dispatched by the shell (lite_app/shell/dispatch.py) whatever the page; Escape closes a dialog there too.
+ACTIONS = {"dialog.cancel": on_cancel, "dialog.submit": on_submit, "dialog.input": on_input}

@@ -4,8 +4,9 @@ Pure vdom (lite_app/ui/vdom.py). `regions(state, page)` returns the nodes of eac
 the skeleton (`skeleton`), so the shell can skip the regions whose output did not change. The
 navigation tree lives in lite_app/ui/navtree.py.
 """
-from lite_app.logic import routes as router
+from lite_app.logic import routes, tasks
 from lite_app.ui import dialogs, navtree
+from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 APP_NAME_KEY = "app.name"
@@ -71,21 +72,15 @@ def top_bar(state):
                   t("shell.logout"))))]
 
 
-def pending_tasks(cache):
-    table = cache.all("task")
-    return [ref for ref in table if table[ref].get("status") == "pending"]
-
-
 def tasks_indicator(state):
     """A link to the tasks page with the pending count; syncing the panel here (every render) keeps
     the outcome of every task the visit saw, whatever page is shown."""
-    from lite_app.ui import tasks  # the tasks panel is compiled after the first screen
     count = tasks.pending_count(state)
     if not count:
         label = state.t("shell.tasks.none")
         return h("a", {"class": "xl-tasks xl-idle", "href": "#/tasks", "title": label, "aria-label": label},
-                 tasks.w.icon("task"))
-    label = "%d %s" % (count, state.t("shell.tasks"))
+                 w.icon("task"))
+    label = state.t("shell.tasks", count=count)
     return h("a", {"class": "xl-tasks", "href": "#/tasks", "title": label, "aria-label": label},
              h("span", {"class": "xl-spinner", "aria-hidden": "true"}), str(count))
 
@@ -125,11 +120,11 @@ def page_title(state, page):
                 return text
         except Exception:  # a broken title must not break the frame; render() reports the error
             pass
-    return state.t(router.title_key(state.route[0]))
+    return state.t(routes.title_key(state.route[0]))
 
 
 def document_title(state, page):
-    return router.document_title(page_title(state, page), pool_name(state), state.t(APP_NAME_KEY))
+    return routes.document_title(page_title(state, page), pool_name(state), state.t(APP_NAME_KEY))
 
 
 def main_area(state, page):

@@ -1,7 +1,7 @@
 """The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and PIFs."""
 from lite_app.logic import infra, model
+from lite_app.logic.dashboard import figures
 from lite_app.text import fmt
-from lite_app.ui import dashboard
 from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -17,8 +17,7 @@ def current(state):
 
 
 def title(state):
-    host = current(state)[1]
-    return host.get("name_label") or host.get("uuid") if host else state.t("page.host")
+    return w.routed_title(state, "host", "page.host")
 
 
 def render(state):
@@ -51,14 +50,6 @@ def stats_tab(state, ref, host):
     return charts.object_panel(state, "host", ref, host)
 
 
-def stats_action(state, payload):
-    from lite_app.ui import charts
-    return charts.ACTIONS[payload.get("action")](state, payload)
-
-
-actions = {"stats.range": stats_action, "stats.redraw": stats_action}
-
-
 def badges(state, ref, host):
     t = state.t
     pool = state.cache.first("pool")[1] or {}
@@ -86,13 +77,13 @@ def cpu_text(host, t):
     sockets = info.get("socket_count")
     text = str(count)
     if sockets:
-        text += " (" + t("host.sockets").replace("{}", str(sockets)) + ")"
+        text += " (" + t("host.sockets", count=str(sockets)) + ")"
     return text
 
 
 def overview_card(state, ref, host):
     t = state.t
-    used, total = infra.host_memory(state.cache, host, dashboard.figures(state)["used"].get(ref, 0))
+    used, total = infra.host_memory(state.cache, host, figures(state)["used"].get(ref, 0))
     uptime = infra.host_uptime(host, state.now)
     version = host.get("software_version") or {}
     pairs = [
@@ -128,7 +119,7 @@ def vms_card(state, ref, host):
     more = None
     if len(refs) > VM_LIMIT:
         more = h("p", {"class": "xl-note"},
-                 t("list.more").replace("{}", str(len(refs) - VM_LIMIT)), " ",
+                 t("list.more", count=str(len(refs) - VM_LIMIT)), " ",
                  w.link(state.href("vms", {"host": host.get("uuid") or ""}), t("list.show_all")))
     return w.card("host-vms", t("card.vms"),
                   w.table(t("card.vms"), [t("col.name"), t("col.state"), t("col.vcpus"),
@@ -166,6 +157,4 @@ def pifs_card(state, host):
                        [pif_row(state, ref, pif) for ref, pif in pifs])
     return w.card("host-pifs", t("card.pifs"), body, icon="network", aside=str(len(pifs)),
                   cls="xl-wide")
-# The Console tab's controls (lite_app/ui/console.py), whether or not the page has actions of its own.
-actions = dict(globals().get("actions") or {})
-actions.update(console.actions)
+

@@ -3,7 +3,7 @@
 A network's VLAN is its PIFs' tag (-1 means untagged). The pool network of a 10,000-VM pool carries
 over 10,000 VIFs: they are listed by pages of PAGE_SIZE.
 """
-from lite_app.logic import model
+from lite_app.logic import memo, model
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -12,24 +12,13 @@ CLASSES = ("VIF",)
 
 
 def vifs_by_network(state):
-    """{network ref: [(VIF ref, VIF)]} in one pass over the VIFs (network records come without
-    their VIFs list), recomputed only when VIFs change."""
-    def compute():
-        table = state.cache.all("VIF")
-        out = {}
-        for ref in table:
-            net = table[ref].get("network")
-            if net not in out:
-                out[net] = []
-            out[net].append((ref, table[ref]))
-        return out
-    return w.memo(state, "network.vifs", ("VIF",), compute)
+    """{network ref: [(VIF ref, VIF)]} (network records come without their VIFs list)."""
+    return memo.grouped(state, "network.vifs", "VIF", "network")
 
 
 def vif_count(state, ref):
-    if not model.loaded(state.cache, "VIF"):
-        return ""
-    return str(len(vifs_by_network(state).get(ref) or ()))
+    """How many VIFs a network has, "" until VIFs are loaded."""
+    return str(len(vifs_by_network(state).get(ref) or ())) if model.loaded(state.cache, "VIF") else ""
 
 
 def current(state):
@@ -37,10 +26,7 @@ def current(state):
 
 
 def title(state):
-    if state.route[0] == "network":
-        net = current(state)[1]
-        return net.get("name_label") or net.get("uuid") if net else state.t("page.network")
-    return state.t("nav.networks")
+    return w.routed_title(state, "network", "page.network") if state.route[0] == "network" else state.t("nav.networks")
 
 
 def render(state):
@@ -83,7 +69,7 @@ def render_list(state):
                                         t("col.pifs"), t("col.vifs")], rows)
             if rows else w.empty(t("net.none")))
     return [h("div", {"class": "xl-page xl-networks", "key": "networks"},
-              w.page_header("network", t("nav.networks"), t("net.count").replace("{}", str(len(rows)))),
+              w.page_header("network", t("nav.networks"), t("net.count", count=str(len(rows)))),
               w.card("net-list", t("card.networks"), body, icon="network", aside=str(len(rows)),
                      cls="xl-wide"))]
 
@@ -136,8 +122,7 @@ def vifs_card(state, net_ref, net):
         return w.card("net-vifs", t("card.vifs"), w.empty(t("net.no_vifs")), icon="vm", aside="0")
     more = None
     if len(vifs) > limit:
-        more = h("p", {"class": "xl-note"}, t("list.shown").replace("{shown}", str(limit))
-                 .replace("{total}", str(len(vifs))), " ",
+        more = h("p", {"class": "xl-note"}, t("list.shown", shown=str(limit), total=str(len(vifs))), " ",
                  h("button", {"type": "button", "class": "xl-link-button", "data-action": "network.more",
                               "data-uuid": net.get("uuid")}, t("list.show_more")))
     table = w.table(t("card.vifs"), [t("col.vm"), t("col.device"), t("col.mac"), t("col.attached")], rows)

@@ -4,11 +4,10 @@ and the snapshot) and Delete (the snapshot with its disks, through the delete pl
 Buttons follow lite_app.logic.vm_rules on the snapshot's record like the toolbar does (aria-disabled with the
 reason); their accessible names say which snapshot they act on.
 """
-from lite_app.logic import model, vm_actions as vmactions
-from lite_app.text import fmt
-from lite_app.text.strings_actions import text
+from lite_app.logic import model, vm_actions
 from lite_app.logic.vm_rules import reason_text, vm_action_state
-from lite_app.ui import dialogs, tasks, vm_delete
+from lite_app.text import fmt
+from lite_app.ui import dialogs, vm_delete
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -16,7 +15,7 @@ from lite_app.ui.vdom import h
 def snap_button(state, snap_ref, snap, action, rule, label_key, name, vm_ref):
     allowed, reason = vm_action_state(snap, rule)
     attrs = {"type": "button", "class": "xl-button xl-quiet xl-small", "data-action": action,
-             "data-ref": snap_ref, "data-vm": vm_ref, "aria-label": state.t(label_key).replace("{0}", name)}
+             "data-ref": snap_ref, "data-vm": vm_ref, "aria-label": state.t(label_key, snapshot=name)}
     if not allowed:
         attrs.update({"aria-disabled": "true", "title": reason_text(reason)})
     return h("button", attrs, state.t(label_key + ".short"))
@@ -69,15 +68,13 @@ def revert_render(state, spec):
     t = state.t
     snap = state.cache.get("VM", spec["snap"]) or {}
     vm = state.cache.get("VM", snap.get("snapshot_of") or spec["vm"]) or {}
-    sentence = text("action.revert.confirm", (vm.get("name_label") or "", snap.get("name_label") or ""), t)
+    sentence = t("action.revert.confirm", vm=vm.get("name_label") or "", snapshot=snap.get("name_label") or "")
     return (t("dlg.revert"), [dialogs.description(sentence)],
             [dialogs.submit_button(state, spec, t("dlg.revert"), danger=True), dialogs.cancel_button(state)])
 
 
 def revert_submit(state, spec, form):
-    async def perform(method, params, spec):
-        return await tasks.run_call(state, method, params, spec)
-    return dialogs.run(state, spec, [vmactions.revert_call(spec["snap"])], perform)
+    return dialogs.run(state, spec, [vm_actions.revert_call(spec["snap"])])
 
 
 dialogs.register("snap.revert", revert_render, revert_submit)

@@ -3,7 +3,7 @@
 A shared SR of a 10,000-VM pool holds over 10,000 VDIs: the SR page lists them by pages of
 PAGE_SIZE ("Show more" adds a page) so a render stays small.
 """
-from lite_app.logic import infra, model
+from lite_app.logic import infra, memo, model
 from lite_app.text import fmt
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -13,24 +13,13 @@ CLASSES = ("VDI", "VBD")
 
 
 def vdis_by_sr(state):
-    """{SR ref: [(VDI ref, VDI)]} in one pass over the VDIs (SR records come without their VDIs
-    list), recomputed only when VDIs change."""
-    def compute():
-        table = state.cache.all("VDI")
-        out = {}
-        for ref in table:
-            sr = table[ref].get("SR")
-            if sr not in out:
-                out[sr] = []
-            out[sr].append((ref, table[ref]))
-        return out
-    return w.memo(state, "storage.vdis", ("VDI",), compute)
+    """{SR ref: [(VDI ref, VDI)]} (SR records come without their VDIs list)."""
+    return memo.grouped(state, "storage.vdis", "VDI", "SR")
 
 
 def vdi_count(state, ref):
-    if not model.loaded(state.cache, "VDI"):
-        return ""
-    return str(len(vdis_by_sr(state).get(ref) or ()))
+    """How many VDIs an SR has, "" until VDIs are loaded."""
+    return str(len(vdis_by_sr(state).get(ref) or ())) if model.loaded(state.cache, "VDI") else ""
 
 
 def current(state):
@@ -38,10 +27,7 @@ def current(state):
 
 
 def title(state):
-    if state.route[0] == "sr":
-        sr = current(state)[1]
-        return sr.get("name_label") or sr.get("uuid") if sr else state.t("page.sr")
-    return state.t("nav.storage")
+    return w.routed_title(state, "SR", "page.sr") if state.route[0] == "sr" else state.t("nav.storage")
 
 
 def render(state):
@@ -58,7 +44,7 @@ def usage_cell(cache, sr, t):
     if not infra.has_capacity(sr):
         return ""
     used, size = infra.sr_usage(sr)
-    return w.usage_bar(used, size, t("dash.sr_of").replace("{}", infra.sr_label(cache, sr)), t)
+    return w.usage_bar(used, size, t("dash.sr_of", sr=infra.sr_label(cache, sr)), t)
 
 
 def attached_hosts(cache, sr):
@@ -85,7 +71,7 @@ def render_list(state):
                                        t("col.size"), t("col.vdis"), t("col.hosts")], rows, "xl-srs")
             if rows else w.empty(t("sr.none")))
     return [h("div", {"class": "xl-page xl-storage", "key": "storage"},
-              w.page_header("storage", t("nav.storage"), t("sr.count").replace("{}", str(len(rows)))),
+              w.page_header("storage", t("nav.storage"), t("sr.count", count=str(len(rows)))),
               w.card("sr-list", t("card.srs"), body, icon="storage", aside=str(len(rows)), cls="xl-wide"))]
 
 
@@ -155,8 +141,7 @@ def vdis_card(state, sr_ref, sr):
         return w.card("sr-vdis", t("card.vdis"), w.empty(t("sr.no_vdis")), icon="storage", aside="0")
     more = None
     if len(vdis) > limit:
-        more = h("p", {"class": "xl-note"}, t("list.shown").replace("{shown}", str(limit))
-                 .replace("{total}", str(len(vdis))), " ",
+        more = h("p", {"class": "xl-note"}, t("list.shown", shown=str(limit), total=str(len(vdis))), " ",
                  h("button", {"type": "button", "class": "xl-link-button", "data-action": "storage.more",
                               "data-uuid": sr.get("uuid")},
                    t("list.show_more")))

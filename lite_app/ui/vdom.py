@@ -1,7 +1,7 @@
 """A tiny virtual DOM: views describe the page as nested lists, the browser edge renders them.
 
 A node is `[tag, attrs, children]`; a text node is a plain str. `h("a", {"href": "#/vm/x"}, "web-01")`.
-The renderer (static/render.js) creates elements and sets text with textContent, never innerHTML, and
+The renderer (lite_app/static/bridge.js) creates elements and sets text with textContent, never innerHTML, and
 only sets attributes from ATTRIBUTES (plus aria-*, data-*), so nothing that comes from XAPI can be
 interpreted as markup or script. Views stay pure: they return nodes, tests inspect them in CPython and
 MicroPython.

@@ -36,8 +36,7 @@ def current(state):
 
 
 def title(state):
-    vm = current(state)[1]
-    return vm.get("name_label") or vm.get("uuid") if vm else state.t("page.vm")
+    return w.routed_title(state, "VM", "page.vm")
 
 
 def render(state):
@@ -77,11 +76,6 @@ def stats_tab(state, ref, vm):
     return charts.object_panel(state, "VM", ref, vm)
 
 
-def stats_action(state, payload):
-    from lite_app.ui import charts
-    return charts.ACTIONS[payload.get("action")](state, payload)
-
-
 def overview_card(state, vm):
     t, cache = state.t, state.cache
     host = model.deref(cache, "host", model.live_host(vm))
@@ -119,35 +113,33 @@ def disk_row(state, disk):
 
 def disks_card(state, ref, vm):
     t = state.t
-    if not model.loaded(state.cache, "VBD"):
-        return w.card("vm-disks", t("card.disks"), w.empty(t("view.loading")), icon="storage")
-    disks = model.vm_disks(state.cache, vm, ref)
-    if not disks:
-        return w.card("vm-disks", t("card.disks"), w.empty(t("vm.no_disks")), icon="storage", aside="0")
-    total = model.vm_disk_total(state.cache, vm, ref)
-    table = w.table(t("card.disks"), [t("col.device"), t("col.disk"), t("col.size"), t("col.sr"),
-                                      t("col.type"), t("col.mode"), t("col.attached")],
-                    [disk_row(state, disk) for disk in disks])
-    return w.card("vm-disks", t("card.disks"), table,
-                  h("p", {"class": "xl-note"}, t("vm.disk_total").replace("{}", fmt.size(total))),
-                  icon="storage", aside=str(len(disks)), cls="xl-wide")
+    disks = model.vm_disks(state.cache, vm, ref) if model.loaded(state.cache, "VBD") else None
+
+    def body(disks):
+        total = model.vm_disk_total(state.cache, vm, ref)
+        return [w.table(t("card.disks"), [t("col.device"), t("col.disk"), t("col.size"), t("col.sr"),
+                                          t("col.type"), t("col.mode"), t("col.attached")],
+                        [disk_row(state, disk) for disk in disks]),
+                h("p", {"class": "xl-note"}, t("vm.disk_total", size=fmt.size(total)))]
+    return w.collection_card(state, "vm-disks", t("card.disks"), disks, body, icon="storage", empty="vm.no_disks")
+
+
+def nic_row(state, nic):
+    t = state.t
+    return ({"key": nic["ref"]}, [h("strong", None, nic["vif"].get("device") or ""),
+                                  w.object_link(state, "network", nic["network"]),
+                                  nic["vif"].get("MAC"), ", ".join(nic["ips"]),
+                                  t("yes") if nic["vif"].get("currently_attached") else t("no")])
 
 
 def nics_card(state, ref, vm):
     t = state.t
-    if not model.loaded(state.cache, "VIF"):
-        return w.card("vm-nics", t("card.nics"), w.empty(t("view.loading")), icon="network")
-    nics = model.vm_nics(state.cache, vm, ref)
-    if not nics:
-        return w.card("vm-nics", t("card.nics"), w.empty(t("vm.no_nics")), icon="network", aside="0")
-    rows = [({"key": nic["ref"]}, [h("strong", None, nic["vif"].get("device") or ""),
-                                   w.object_link(state, "network", nic["network"]),
-                                   nic["vif"].get("MAC"), ", ".join(nic["ips"]),
-                                   t("yes") if nic["vif"].get("currently_attached") else t("no")])
-            for nic in nics]
-    table = w.table(t("card.nics"), [t("col.device"), t("col.network"), t("col.mac"), t("col.ip"),
-                                     t("col.attached")], rows)
-    return w.card("vm-nics", t("card.nics"), table, icon="network", aside=str(len(nics)), cls="xl-wide")
+    nics = model.vm_nics(state.cache, vm, ref) if model.loaded(state.cache, "VIF") else None
+
+    def body(nics):
+        return w.table(t("card.nics"), [t("col.device"), t("col.network"), t("col.mac"), t("col.ip"),
+                                        t("col.attached")], [nic_row(state, nic) for nic in nics])
+    return w.collection_card(state, "vm-nics", t("card.nics"), nics, body, icon="network", empty="vm.no_nics")
 
 
 def other_card(state, vm):
@@ -160,7 +152,7 @@ def other_card(state, vm):
     pairs = [(key, config[key]) for key in sorted(config)]
     toggle = h("button", {"type": "button", "class": "xl-link-button", "data-action": "vm.toggle_other",
                           "aria-expanded": "true" if shown else "false", "aria-controls": "vm-other-list"},
-               t("vm.hide_other") if shown else t("vm.show_other").replace("{}", str(len(pairs))))
+               t("vm.hide_other") if shown else t("vm.show_other", count=str(len(pairs))))
     body = h("div", {"id": "vm-other-list", "hidden": not shown}, w.kv(pairs) if shown else None)
     return w.card("vm-other", t("card.other_config"), toggle, body, icon="vm")
 
@@ -169,7 +161,4 @@ def toggle_other(state, payload):
     state.ui["vm.other_open"] = not state.ui.get("vm.other_open")
 
 
-actions = {"vm.toggle_other": toggle_other, "stats.range": stats_action, "stats.redraw": stats_action}
-actions.update(vm_actions.actions)
-actions.update(snapshots.actions)
-actions.update(console.actions)  # the Console tab's controls
+actions = w.merged({"vm.toggle_other": toggle_other}, vm_actions.actions, snapshots.actions)

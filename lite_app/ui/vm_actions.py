@@ -7,9 +7,11 @@ once as `Async.VM.*` tasks; the others open a dialog (lite_app/ui/vm_dialogs.py,
 vm_edit.py). Under the buttons, the VM's running tasks show their progress, and the last failed action
 stays as a sentence with XAPI's code and params until dismissed.
 """
-from lite_app.logic import vm_actions as vmactions
+from lite_app.logic import tasks
+from lite_app.logic.vm_actions import power_call
 from lite_app.logic.vm_rules import reason_text, vm_action_state
-from lite_app.ui import dialogs, tasks, vm_delete, vm_dialogs, vm_edit
+from lite_app.ui import dialogs, vm_delete, vm_dialogs, vm_edit
+from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 # (operation, label key, rules action); operations with a dialog are in DIALOGS below.
@@ -72,10 +74,10 @@ def running(state, ref):
         task = panel.live[task_ref]
         if task.get("status") == "pending" and (panel.objects.get(task_ref) or (None, None))[1] == ref:
             row = panel.row(task_ref, task, state.now, None, state.t)
-            label = state.t("task.progress_of").replace("{0}", row["title"])
+            label = state.t("task.progress_of", task=row["title"])
             rows.append(h("li", {"key": task_ref, "class": "xl-task"},
                           h("span", {"class": "xl-task-name"}, row["title"]),
-                          tasks.progress_bar(row["progress"], label)))
+                          w.progress_bar(row["progress"], label)))
     if not rows:
         return None
     return h("ul", {"class": "xl-task-list xl-vm-tasks", "key": "vm-tasks", "aria-label": state.t("vm.running_tasks")},
@@ -96,9 +98,9 @@ async def run_power(state, ref, op):
     """Run a power action as a task; a failure stays on the VM page (and in the tasks page)."""
     outcomes = state.ui.setdefault(OUTCOMES, {})
     outcomes.pop(ref, None)
-    method, params = vmactions.power_call(op, ref)
+    method, params = power_call(op, ref)
     try:
-        await tasks.run_call(state, method, params)
+        await state.run_call(method, params)
     except Exception as error:  # shown to the user with XAPI's code; nothing is lost
         info = dialogs.failure(state, error)
         outcomes[ref] = {"title": state.t("act." + op), "error": info}
@@ -128,5 +130,3 @@ DIALOGS = {"start_on": vm_dialogs.open_start_on, "snapshot": vm_dialogs.open_sna
            "copy": vm_dialogs.open_copy, "migrate": vm_dialogs.open_migrate, "edit": vm_edit.open_edit,
            "delete": vm_delete.open_delete}
 actions = {"vm.act": on_act, "vm.outcome_dismiss": on_outcome_dismiss}
-for _module in (dialogs, vm_dialogs, vm_edit, vm_delete):
-    actions.update(getattr(_module, "ACTIONS", None) or _module.actions)

@@ -7,11 +7,12 @@ role="checkbox": a click event carries the shift key (a change event does not). 
 lite_app.logic.vm_bulk; a bulk delete first fetches the whole records its plans read (vm_delete.gather), since
 the list holds projected VM records and no disks.
 """
+from lite_app.logic import memo, model
 from lite_app.logic import vm_bulk as bulk
-from lite_app.text import fmt
-from lite_app.text.strings_actions import text
+from lite_app.logic.vm_delete import gather
 from lite_app.logic.vm_rules import vm_action_state
-from lite_app.ui import dialogs, tasks, vm_delete
+from lite_app.text import fmt
+from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
 
 SELECTION = "vmlist.selection"
@@ -43,10 +44,7 @@ def header_state(state, refs):
     if not chosen.count() or not refs:
         return "none"
     key = (id(refs), len(refs), state.ui.get("vmlist.picks") or 0, chosen.count())
-    memo = state.ui.get("vmlist.pick_state")
-    if memo is None or memo[0] != key:
-        memo = state.ui["vmlist.pick_state"] = (key, chosen.state(refs))
-    return memo[1]
+    return memo.keyed(state, "vmlist.pick_state", key, lambda: chosen.state(refs))
 
 
 def picked(state):
@@ -58,13 +56,13 @@ def header_cell(state, refs):
     status = header_state(state, refs)
     return h("th", {"scope": "col", "class": "xl-col-pick"},
              h("button", {"type": "button", "role": "checkbox", "class": "xl-pick", "aria-checked": STATES[status],
-                          "aria-label": text("bulk.select_all", (len(refs),), state.t),
+                          "aria-label": state.t("bulk.select_all", count=len(refs)),
                           "data-action": "vmlist.pick_all"}, box()))
 
 
 def row_cell(state, ref, vm):
     on = selection(state).is_selected(ref)
-    label = state.t("bulk.select_vm").replace("{0}", vm.get("name_label") or vm.get("uuid") or ref)
+    label = state.t("bulk.select_vm", vm=vm.get("name_label") or vm.get("uuid") or ref)
     return h("td", {"class": "xl-col-pick"},
              h("button", {"type": "button", "role": "checkbox", "class": "xl-pick",
                           "aria-checked": "true" if on else "false", "aria-label": label,
@@ -80,10 +78,10 @@ def bar(state):
     buttons = [h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "vmlist.bulk",
                             "data-op": op}, t("bulk.act." + op)) for op in BAR]
     return h("div", {"class": "xl-bulkbar", "role": "toolbar", "aria-label": t("bulk.toolbar"), "key": "bulkbar"},
-             h("span", {"class": "xl-bulk-count", "role": "status"}, text("bulk.selected", (count,), t)),
+             h("span", {"class": "xl-bulk-count", "role": "status"}, t("bulk.selected", count=count)),
              buttons,
              h("button", {"type": "button", "class": "xl-link-button", "data-action": "vmlist.pick_none"},
-               text("bulk.clear", (), t)))
+               t("bulk.clear")))
 
 
 def visible(state):
@@ -117,7 +115,7 @@ def on_bulk(state, payload):
 
 # ---- confirmation and report ----------------------------------------------------------------------
 def name_of(state, ref):
-    return (state.cache.get("VM", ref) or {}).get("name_label") or ref
+    return model.name_of(state.cache, "VM", ref)
 
 
 def confirm_render(state, spec):
@@ -126,13 +124,13 @@ def confirm_render(state, spec):
     able = [r for r in spec["refs"] if vm_action_state(state.cache.get("VM", r) or {"power_state": ""}, rule)[0]]
     names = [name_of(state, r) for r in spec["refs"][:NAMES_SHOWN]]
     more = len(spec["refs"]) - len(names)
-    body = [dialogs.description(text("bulk.confirm." + spec["op"], (len(able),), t)),
+    body = [dialogs.description(t("bulk.confirm." + spec["op"], count=len(able))),
             h("ul", {"class": "xl-plain xl-dialog-list", "aria-label": t("bulk.chosen")},
               [h("li", None, name) for name in names],
-              h("li", None, text("bulk.more", (more,), t)) if more else None)]
+              h("li", None, t("bulk.more", count=more)) if more else None)]
     skipped = len(spec["refs"]) - len(able)
     if skipped:
-        body.append(h("p", {"class": "xl-note"}, text("bulk.confirm.skipped", (skipped,), t)))
+        body.append(h("p", {"class": "xl-note"}, t("bulk.confirm.skipped", count=skipped)))
     return (t("bulk.act." + spec["op"]), body,
             [dialogs.submit_button(state, spec, t("bulk.run"), danger=spec["op"] in ("delete", "hard_shutdown")),
              dialogs.cancel_button(state)])
@@ -148,7 +146,7 @@ async def execute(state, spec):
     source = state.cache
     if spec["op"] == "delete":
         try:
-            source = await vm_delete.gather(state, spec["refs"])
+            source = await gather(state.client, state.cache, spec["refs"])
         except Exception as error:  # shown in the dialog; nothing ran
             spec["busy"], spec["error"] = False, dialogs.failure(state, error)
             return
@@ -161,9 +159,7 @@ async def execute(state, spec):
     report = dialogs.show(state, "bulk.report", op=spec["op"], outcomes=outcomes, names=names, size="wide")
     report["running"] = True
 
-    async def perform(method, params):
-        return await tasks.run_call(state, method, params)
-    await bulk.run(plan, perform, outcomes)
+    await bulk.run(plan, lambda method, params: state.run_call(method, params), outcomes)
     report["running"] = False
 
 
@@ -174,7 +170,7 @@ def report_render(state, spec):
     kinds = {"ok": "ok", "failed": "danger", "skipped": "warn", "pending": "neutral"}
     items = [h("tr", {"key": row["ref"]}, h("th", {"scope": "row"}, row["name"]),
                h("td", None, h("span", {"class": "xl-badge xl-flag-" + kinds[row["status"]]},
-                               text("bulk." + row["status"], (), t))),
+                               t("bulk." + row["status"]))),
                h("td", None, row["text"] if row["status"] != "ok" else "",
                  dialogs.details(state, row) if row["code"] else None))
              for row in rows]
@@ -192,4 +188,3 @@ dialogs.register("bulk.confirm", confirm_render, confirm_submit)
 dialogs.register("bulk.report", report_render, None)
 actions = {"vmlist.pick": on_pick, "vmlist.pick_all": on_pick_all, "vmlist.pick_none": on_pick_none,
            "vmlist.bulk": on_bulk}
-actions.update(dialogs.ACTIONS)

@@ -1,24 +1,15 @@
 """Deleting a VM or a snapshot: the confirmation naming it, and the plan shown before anything runs.
 
-The plan (lite_app.logic.vm_actions.delete_plan) destroys the VM, its snapshots and every disk no other VM
+The plan (lite_app.logic.vm_delete.delete_plan) destroys the VM, its snapshots and every disk no other VM
 uses; the dialog lists those disks as checkboxes, checked by default, so the user sees and can change
 what goes, and lists the disks that stay with the reason (a CD, an ISO, used by another VM). A plan
 needs whole records (VBDs, snapshots): until they are in the cache the dialog says it is loading.
-
-`gather(state, refs)` serves the VM list's bulk delete: there the cache holds projected VM records
-and no VBD or VDI at all, so it fetches what the plans read into a cache of its own.
 """
-import asyncio
-
-from lite_app.logic import model, vm_actions as vmactions
-
+from lite_app.logic import model
+from lite_app.logic.vm_delete import delete_calls, delete_plan
 from lite_app.text import fmt
-from lite_app.text.strings_actions import text
-from lite_app.ui import dialogs, tasks
+from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
-from lite_app.xapi.cache import Cache
-
-NULL = "OpaqueRef:NULL"
 
 
 def open_delete(state, ref, vm):
@@ -47,7 +38,7 @@ def current_plan(state, spec):
     vm = state.cache.get("VM", spec["vm"])
     if vm is None or missing(state, spec["vm"], vm):
         return None
-    return vmactions.delete_plan(state.cache, spec["vm"], spec["keep_snapshots"])
+    return delete_plan(state.cache, spec["vm"], spec["keep_snapshots"])
 
 
 def disk_label(state, vdi_ref):
@@ -57,32 +48,28 @@ def disk_label(state, vdi_ref):
                             fmt.size(vdi.get("virtual_size") or 0), sr.get("name_label") or "?")
 
 
-def name_of(state, ref):
-    return (state.cache.get("VM", ref) or {}).get("name_label") or ref
-
-
 def plan_nodes(state, spec, plan):
     t = state.t
     nodes = []
     if plan["snapshots"] or spec["keep_snapshots"]:
-        nodes.append(h("p", {"class": "xl-dialog-text"}, text("action.delete.snapshots", (), t)))
+        nodes.append(h("p", {"class": "xl-dialog-text"}, t("action.delete.snapshots")))
         nodes.append(h("ul", {"class": "xl-plain xl-dialog-list"},
-                       [h("li", {"key": s}, name_of(state, s)) for s in plan["snapshots"]]))
+                       [h("li", {"key": s}, model.name_of(state.cache, "VM", s)) for s in plan["snapshots"]]))
         nodes.append(h("label", {"class": "xl-check"},
                        h("input", {"type": "checkbox", "data-action": "vmdel.keep_snapshots",
                                    "checked": spec["keep_snapshots"]}),
-                       text("action.delete.keep_snapshots", (), t)))
+                       t("action.delete.keep_snapshots")))
     if plan["disks"]:
         boxes = [h("label", {"class": "xl-check", "key": d},
                    h("input", {"type": "checkbox", "data-action": "vmdel.disk", "data-ref": d,
                                "checked": d not in spec["keep_disks"]}), disk_label(state, d))
                  for d in plan["disks"]]
         nodes.append(h("fieldset", {"class": "xl-choices"},
-                       h("legend", None, text("action.delete.disks", (), t)), boxes))
+                       h("legend", None, t("action.delete.disks")), boxes))
     if plan["kept"]:
-        nodes.append(h("p", {"class": "xl-dialog-text"}, text("action.delete.kept", (), t)))
-        nodes.append(h("ul", {"class": "xl-plain xl-dialog-list", "aria-label": text("action.delete.kept", (), t)},
-                       [h("li", {"key": d}, disk_label(state, d) + " \u2013 " + text("action.kept." + why, (), t))
+        nodes.append(h("p", {"class": "xl-dialog-text"}, t("action.delete.kept")))
+        nodes.append(h("ul", {"class": "xl-plain xl-dialog-list", "aria-label": t("action.delete.kept")},
+                       [h("li", {"key": d}, disk_label(state, d) + " \u2013 " + t("action.kept." + why))
                         for d, why in plan["kept"]]))
     return nodes
 
@@ -92,7 +79,7 @@ def delete_render(state, spec):
     plan = current_plan(state, spec)
     is_snapshot = spec["snapshot"]
     key = "action.delete.snapshot_confirm" if is_snapshot else "action.delete.confirm"
-    body = [dialogs.description(text(key, (spec["name"],), t))]
+    body = [dialogs.description(t(key, vm=spec["name"], snapshot=spec["name"]))]
     if plan is None and state.cache.get("VM", spec["vm"]) is None:
         body.append(h("p", {"class": "xl-empty"}, t("page.missing")))
     elif plan is None:
@@ -111,21 +98,12 @@ def delete_submit(state, spec, form):
         return None
     spec["plan"] = plan
     disks = [d for d in plan["disks"] if d not in spec["keep_disks"]]
-    calls = vmactions.delete_calls(spec["vm"], plan["snapshots"], disks)
-
-    async def perform(method, params, spec):
-        return await tasks.run_call(state, method, params, spec)
+    calls = delete_calls(spec["vm"], plan["snapshots"], disks)
 
     async def run():
-        if not await dialogs.run(state, spec, calls, perform):
+        if not await dialogs.run(state, spec, calls):
             spec["plan"] = None  # what is left now, if the user tries again
     return run()
-
-
-def on_keep_snapshots(state, payload):
-    spec = dialogs.current(state, "vm.delete")
-    if spec is not None:
-        spec["keep_snapshots"] = bool(payload.get("checked"))
 
 
 def on_disk(state, payload):
@@ -139,33 +117,5 @@ def on_disk(state, payload):
         spec["keep_disks"][ref] = True
 
 
-# ---- records for plans made outside the VM page ---------------------------------------------------
-async def fetch_all(client, cls, refs, into):
-    """get_record of each ref not already in `into` (a Cache), in parallel; returns the records fetched."""
-    wanted, seen = [], {}
-    for ref in refs:
-        if ref and ref != NULL and ref not in seen and into.get(cls, ref) is None:
-            seen[ref] = True
-            wanted.append(ref)
-    records = await asyncio.gather(*[client.call(cls + ".get_record", ref) for ref in wanted])
-    into.apply([{"class": cls, "ref": wanted[i], "operation": "mod", "snapshot": records[i]}
-                for i in range(len(wanted))])
-    return list(records)
-
-
-async def gather(state, refs):
-    """A Cache with what delete plans of `refs` read: whole VM and snapshot records, their VBDs and
-    VDIs, every VBD of those VDIs (to see who else uses a disk), and the SRs."""
-    own = Cache()
-    own.load("SR", state.cache.all("SR"))
-    vms = await fetch_all(state.client, "VM", refs, own)
-    snaps = await fetch_all(state.client, "VM", [s for vm in vms for s in vm.get("snapshots") or ()], own)
-    vbds = await fetch_all(state.client, "VBD", [b for vm in vms + snaps for b in vm.get("VBDs") or ()], own)
-    vdis = [b.get("VDI") for b in vbds] + [vm.get("suspend_VDI") for vm in vms + snaps]
-    vdi_records = await fetch_all(state.client, "VDI", vdis, own)
-    await fetch_all(state.client, "VBD", [b for vdi in vdi_records for b in vdi.get("VBDs") or ()], own)
-    return own
-
-
-dialogs.register("vm.delete", delete_render, delete_submit)
-actions = {"vmdel.keep_snapshots": on_keep_snapshots, "vmdel.disk": on_disk}
+dialogs.register("vm.delete", delete_render, delete_submit,
+                 {"vmdel.keep_snapshots": dialogs.checkbox("vm.delete", "keep_snapshots"), "vmdel.disk": on_disk})

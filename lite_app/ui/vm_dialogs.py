@@ -6,11 +6,10 @@ Each runs its call through lite_app.ui.dialogs.run: the dialog shows the task's 
 it succeeded and keeps XAPI's error otherwise. Choices that cannot work (a host without the memory,
 an SR without the space) are listed but disabled, with the reason, so the user sees why.
 """
-from lite_app.logic import vm_actions as vmactions
-from lite_app.text import fmt
-from lite_app.text.strings_actions import text
+from lite_app.logic import vm_actions
 from lite_app.logic.vm_rules import vm_action_state
-from lite_app.ui import dialogs, tasks
+from lite_app.text import fmt
+from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
 
 
@@ -18,12 +17,6 @@ def field_error(spec, key, message):
     spec["error"] = {"text": message, "code": None, "params": []}
     spec["field_error"] = key
     return None
-
-
-def perform(state):
-    async def run(method, params, spec):
-        return await tasks.run_call(state, method, params, spec)
-    return run
 
 
 def text_field(state, spec, name, label, value):
@@ -44,14 +37,14 @@ def radio(name, value, label, checked, disabled=False, note=None, action=None):
 # ---- host picker: start on, migrate --------------------------------------------------------------
 def host_choices(state, spec):
     t = state.t
-    targets = vmactions.migrate_targets(state.cache, spec["vm"])
+    targets = vm_actions.migrate_targets(state.cache, spec["vm"])
     if not targets:
-        return [h("p", {"class": "xl-empty"}, text("action.migrate.none", (), t))]
+        return [h("p", {"class": "xl-empty"}, t("action.migrate.none"))]
     first = [c["ref"] for c in targets if c["fits"]]
     chosen = spec.get("host") or (first[0] if first else "")
     items = [radio("host", c["ref"], c["name"], c["ref"] == chosen, not c["fits"],
-                   text("action.migrate.free", (fmt.size(c["free"]),), t) +
-                   ("" if c["fits"] else " \u2013 " + text("action.migrate.no_room", (), t)), "vmdlg.host")
+                   t("action.migrate.free", size=fmt.size(c["free"])) +
+                   ("" if c["fits"] else " \u2013 " + t("action.migrate.no_room")), "vmdlg.host")
              for c in targets]
     return [h("fieldset", {"class": "xl-choices"}, h("legend", None, t("dlg.host")), items)]
 
@@ -60,7 +53,7 @@ def host_render(state, spec):
     t = state.t
     vm = state.cache.get("VM", spec["vm"]) or {}
     verb = "dlg.start_on" if spec["op"] == "start_on" else "dlg.migrate"
-    sentence = t(verb + ".text").replace("{0}", vm.get("name_label") or "")
+    sentence = t(verb + ".text", vm=vm.get("name_label") or "")
     return (t(verb), [dialogs.description(sentence)] + host_choices(state, spec),
             [dialogs.submit_button(state, spec, t(verb + ".submit")), dialogs.cancel_button(state)])
 
@@ -70,10 +63,10 @@ def host_submit(state, spec, form):
     if not host:
         return field_error(spec, "host", state.t("dlg.choose_host"))
     if spec["op"] == "start_on":
-        call = vmactions.power_call("start_on", spec["vm"], host)
+        call = vm_actions.power_call("start_on", spec["vm"], host)
     else:
-        call = vmactions.migrate_call(spec["vm"], host)
-    return dialogs.run(state, spec, [call], perform(state))
+        call = vm_actions.migrate_call(spec["vm"], host)
+    return dialogs.run(state, spec, [call])
 
 
 def on_host(state, payload):
@@ -93,15 +86,15 @@ def open_migrate(state, ref, vm):
 # ---- snapshot ------------------------------------------------------------------------------------
 def open_snapshot(state, ref, vm):
     stamp = fmt.date_text(state.now).replace(" UTC", "")
-    dialogs.show(state, "vm.snapshot", vm=ref, name=vmactions.snapshot_name(vm.get("name_label") or "", stamp))
+    dialogs.show(state, "vm.snapshot", vm=ref, name=vm_actions.snapshot_name(vm.get("name_label") or "", stamp))
 
 
 def snapshot_render(state, spec):
     t = state.t
     vm = state.cache.get("VM", spec["vm"]) or {}
     return (t("dlg.snapshot"),
-            [dialogs.description(t("dlg.snapshot.text").replace("{0}", vm.get("name_label") or "")),
-             text_field(state, spec, "name", text("action.snapshot.prompt", (), t), spec["name"])],
+            [dialogs.description(t("dlg.snapshot.text", vm=vm.get("name_label") or "")),
+             text_field(state, spec, "name", t("action.snapshot.prompt"), spec["name"])],
             [dialogs.submit_button(state, spec, t("dlg.snapshot.submit")), dialogs.cancel_button(state)])
 
 
@@ -110,23 +103,23 @@ def snapshot_submit(state, spec, form):
     spec["name"] = form.get("name") or ""
     if not name:
         return field_error(spec, "name", state.t("valid.name_empty"))
-    return dialogs.run(state, spec, [vmactions.snapshot_call(spec["vm"], name)], perform(state))
+    return dialogs.run(state, spec, [vm_actions.snapshot_call(spec["vm"], name)])
 
 
 # ---- fast clone / full copy ----------------------------------------------------------------------
 def open_copy(state, ref, vm):
     fast = vm_action_state(vm, "clone")[0]
-    dialogs.show(state, "vm.copy", vm=ref, name=vmactions.copy_name(vm.get("name_label") or "", state.t),
+    dialogs.show(state, "vm.copy", vm=ref, name=vm_actions.copy_name(vm.get("name_label") or "", state.t),
                  mode="fast" if fast else "full", size="wide")
 
 
 def sr_select(state, spec):
     t = state.t
     options = []
-    for target in vmactions.copy_targets(state.cache, spec["vm"]):
-        note = text("action.migrate.free", (fmt.size(target["free"]),), t)
+    for target in vm_actions.copy_targets(state.cache, spec["vm"]):
+        note = t("action.migrate.free", size=fmt.size(target["free"]))
         if not target["fits"]:
-            note += " \u2013 " + text("action.copy.no_room", (), t)
+            note += " \u2013 " + t("action.copy.no_room")
         options.append(h("option", {"value": target["ref"], "disabled": not target["fits"],
                                     "selected": target["ref"] == spec.get("sr")},
                          target["name"] + " (" + note + ")"))
@@ -140,10 +133,10 @@ def copy_render(state, spec):
     vm = state.cache.get("VM", spec["vm"]) or {}
     fast_ok = vm_action_state(vm, "clone")[0]
     modes = h("fieldset", {"class": "xl-choices"}, h("legend", None, t("dlg.copy.mode")),
-              radio("mode", "fast", text("action.copy.fast", (), t), spec["mode"] == "fast", not fast_ok,
+              radio("mode", "fast", t("action.copy.fast"), spec["mode"] == "fast", not fast_ok,
                     action="vmdlg.mode"),
-              radio("mode", "full", text("action.copy.full", (), t), spec["mode"] == "full", action="vmdlg.mode"))
-    body = [dialogs.description(t("dlg.copy.text").replace("{0}", vm.get("name_label") or "")),
+              radio("mode", "full", t("action.copy.full"), spec["mode"] == "full", action="vmdlg.mode"))
+    body = [dialogs.description(t("dlg.copy.text", vm=vm.get("name_label") or "")),
             text_field(state, spec, "name", t("dlg.copy.name"), spec["name"]), modes,
             sr_select(state, spec) if spec["mode"] == "full" else None]
     return (t("dlg.copy"), body, [dialogs.submit_button(state, spec, t("dlg.copy.submit")),
@@ -156,12 +149,12 @@ def copy_submit(state, spec, form):
     if not name:
         return field_error(spec, "name", state.t("valid.name_empty"))
     if spec["mode"] == "fast":
-        call = vmactions.clone_call(spec["vm"], name)
+        call = vm_actions.clone_call(spec["vm"], name)
     else:
         if not form.get("sr"):
             return field_error(spec, "sr", state.t("dlg.copy.no_sr"))
-        call = vmactions.copy_call(spec["vm"], name, form.get("sr"))
-    return dialogs.run(state, spec, [call], perform(state))
+        call = vm_actions.copy_call(spec["vm"], name, form.get("sr"))
+    return dialogs.run(state, spec, [call])
 
 
 def on_mode(state, payload):
@@ -170,7 +163,6 @@ def on_mode(state, payload):
         spec["mode"] = payload.get("value")
 
 
-dialogs.register("vm.host", host_render, host_submit)
+dialogs.register("vm.host", host_render, host_submit, {"vmdlg.host": on_host})
 dialogs.register("vm.snapshot", snapshot_render, snapshot_submit)
-dialogs.register("vm.copy", copy_render, copy_submit)
-actions = {"vmdlg.host": on_host, "vmdlg.mode": on_mode}
+dialogs.register("vm.copy", copy_render, copy_submit, {"vmdlg.mode": on_mode})

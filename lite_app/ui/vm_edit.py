@@ -8,7 +8,6 @@ the user typed lives in the dialog's spec (lite_app.ui.dialogs), so a live re-re
 """
 from lite_app.logic import vm_edit as validate
 from lite_app.text import fmt
-from lite_app.text.strings_actions import text
 from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
 
@@ -66,7 +65,7 @@ def tags_editor(state, spec):
     error = (spec.get("errors") or {}).get("tags")
     chips = [h("li", {"class": "xl-tag xl-tag-edit", "key": tag}, tag,
                h("button", {"type": "button", "class": "xl-tag-remove", "data-action": "vmedit.tag_remove",
-                            "data-tag": tag, "aria-label": t("edit.tag_remove").replace("{0}", tag)}, "\u00d7"))
+                            "data-tag": tag, "aria-label": t("edit.tag_remove", tag=tag)}, "\u00d7"))
              for tag in spec.get("tags") or []]
     return h("fieldset", {"class": "xl-choices"}, h("legend", None, t("edit.tags")),
              h("ul", {"class": "xl-tags", "aria-label": t("edit.tags")}, chips) if chips else None,
@@ -90,7 +89,7 @@ def edit_render(state, spec):
     if "initial" not in spec:
         return t("dlg.edit"), [h("p", {"class": "xl-empty", "aria-busy": "true"}, t("view.loading"))], buttons
     halted = vm.get("power_state") == "Halted"
-    body = [dialogs.description(t("dlg.edit.text").replace("{0}", vm.get("name_label") or "")),
+    body = [dialogs.description(t("dlg.edit.text", vm=vm.get("name_label") or "")),
             field(state, spec, "name", "edit.name"), field(state, spec, "description", "edit.description"),
             tags_editor(state, spec),
             h("div", {"class": "xl-field-row"},
@@ -140,7 +139,7 @@ def edit_submit(state, spec, form):
     errors, calls = {}, []
     for name, (error, found) in checks(state, spec, vm):
         if error is not None:
-            errors[name] = text(error[0], error[1], state.t)
+            errors[name] = state.t(error[0], **error[1])
         else:
             calls.extend(found)
     spec["errors"], spec["error"] = errors, None
@@ -148,15 +147,7 @@ def edit_submit(state, spec, form):
         spec["error"] = {"text": state.t("edit.refused"), "code": None, "params": []}
         return None
 
-    async def perform(method, params, spec):
-        return await state.client.call(method, *params)
-    return dialogs.run(state, spec, calls, perform)
-
-
-def on_auto(state, payload):
-    spec = dialogs.current(state, "vm.edit")
-    if spec is not None:
-        spec["auto_poweron"] = bool(payload.get("checked"))
+    return dialogs.run(state, spec, calls)
 
 
 def on_tag_add(state, payload):
@@ -166,7 +157,7 @@ def on_tag_add(state, payload):
     error, _calls = validate.tag_add_calls(spec["vm"], {"tags": spec["tags"]}, spec.get("tag_draft") or "")
     spec["errors"] = dict(spec.get("errors") or {})
     if error is not None:
-        spec["errors"]["tags"] = text(error[0], error[1], state.t)
+        spec["errors"]["tags"] = state.t(error[0], **error[1])
         return
     spec["errors"].pop("tags", None)
     spec["tags"] = sorted(spec["tags"] + [spec["tag_draft"].strip()])
@@ -180,5 +171,5 @@ def on_tag_remove(state, payload):
         spec["tags"] = [t for t in spec["tags"] if t != tag]
 
 
-dialogs.register("vm.edit", edit_render, edit_submit)
-actions = {"vmedit.auto": on_auto, "vmedit.tag_add": on_tag_add, "vmedit.tag_remove": on_tag_remove}
+dialogs.register("vm.edit", edit_render, edit_submit,
+                 {"vmedit.auto": dialogs.checkbox("vm.edit", "auto_poweron"), "vmedit.tag_add": on_tag_add, "vmedit.tag_remove": on_tag_remove})

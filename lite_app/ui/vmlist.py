@@ -2,11 +2,12 @@
 
 Built for 10,000 VMs: the rows are a fixed ROW_HEIGHT (CSS keeps it), only the rows in the scroll
 window plus MARGIN above and below are rendered, and two spacer rows stand for the rest, so the DOM
-holds ~60 rows whatever the pool size. Searching uses vmquery's per-VM index (lower-cased text built
+holds ~60 rows whatever the pool size. Searching uses lite_app.logic.vmlist's per-VM index (lower-cased text built
 once per record). Filters may come from the route (`#/vms?host=<uuid>&power=Running&q=web`) and then
 live in state.ui. The first column holds the selection checkboxes of the bulk actions (vm_bulk.py).
 """
-from lite_app.logic import model, vmlist as vmquery
+from lite_app.logic import memo, model
+from lite_app.logic.vmlist import NO_HOST, SearchIndex, select
 from lite_app.text import fmt
 from lite_app.ui import vm_bulk
 from lite_app.ui import widgets as w
@@ -43,14 +44,14 @@ def apply_params(state):
 def index(state):
     found = state.ui.get("vmlist.index")
     if found is None:
-        found = state.ui["vmlist.index"] = vmquery.SearchIndex()
+        found = state.ui["vmlist.index"] = SearchIndex()
     return found
 
 
 def host_filter_ref(state):
-    """The host filter as vmquery wants it: a host ref, NO_HOST or ""."""
+    """The host filter as lite_app.logic.vmlist wants it: a host ref, NO_HOST or ""."""
     value = state.ui.get("vmlist.host") or ""
-    if value in ("", vmquery.NO_HOST):
+    if value in ("", NO_HOST):
         return value
     return state.cache.ref_by_uuid("host", value) or "OpaqueRef:unknown"
 
@@ -60,14 +61,8 @@ def selected(state):
     guest metrics or the hosts changed: a scroll re-renders without touching 10,000 records."""
     ui = state.ui
     inputs = (ui.get("vmlist.query") or "", ui.get("vmlist.power") or "", host_filter_ref(state),
-              ui.get("vmlist.sort") or "name", bool(ui.get("vmlist.desc")), w.versions(state, MEMO_CLASSES))
-    memo = ui.get("vmlist.memo")
-    if memo is not None and memo[0] == inputs:
-        return memo[1]
-    result = vmquery.select(state.cache, index(state), inputs[0], inputs[1], inputs[2], inputs[3], inputs[4],
-                            inputs[5])
-    ui["vmlist.memo"] = (inputs, result)
-    return result
+              ui.get("vmlist.sort") or "name", bool(ui.get("vmlist.desc")), memo.versions(state, MEMO_CLASSES))
+    return memo.keyed(state, "vmlist.memo", inputs, lambda: select(state.cache, index(state), *inputs))
 
 
 def window(state, count):
@@ -86,7 +81,7 @@ def render(state):
     t = state.t
     apply_params(state)
     refs, total = selected(state)
-    count_text = t("vmlist.count").replace("{shown}", str(len(refs))).replace("{total}", str(total))
+    count_text = t("vmlist.count", shown=str(len(refs)), total=str(total))
     return [h("div", {"class": "xl-page xl-vmlist", "key": "vmlist"},
               w.page_header("vm", t("nav.vms"), None),
               toolbar(state, count_text), vm_bulk.bar(state),
@@ -119,7 +114,7 @@ def power_select(state):
 def host_select(state):
     t, current = state.t, state.ui.get("vmlist.host") or ""
     hosts = state.cache.all("host")
-    options = [option("", t("vmlist.any_host"), current), option(vmquery.NO_HOST, t("vmlist.no_host"), current)]
+    options = [option("", t("vmlist.any_host"), current), option(NO_HOST, t("vmlist.no_host"), current)]
     for ref in sorted(hosts, key=lambda ref: model.name_key(hosts[ref])):
         options.append(option(hosts[ref].get("uuid") or "", hosts[ref].get("name_label") or "", current))
     return h("select", {"aria-label": t("vmlist.filter_host"), "data-action": "vmlist.host",
@@ -203,4 +198,4 @@ def on_scroll(state, payload):
 
 actions = {"vmlist.search": on_search, "vmlist.power": on_power, "vmlist.host": on_host,
            "vmlist.sort": on_sort, "vmlist.scroll": on_scroll}
-actions.update(vm_bulk.actions)
+actions = w.merged(actions, vm_bulk.actions)

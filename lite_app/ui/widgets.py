@@ -73,7 +73,7 @@ def level_class(pct):
 def usage_bar(used, total, label, t):
     """A meter (role=meter, aria-valuenow in percent) with "used of total (n%)" under it."""
     pct = fmt.percent(used, total)
-    text = t("usage.of").replace("{used}", fmt.size(used)).replace("{total}", fmt.size(total))
+    text = t("usage.of", used=fmt.size(used), total=fmt.size(total))
     text = text + " (" + str(pct) + "%)"
     return h("div", {"class": "xl-usage"},
              h("div", {"class": "xl-bar " + level_class(pct), "role": "meter", "aria-label": label,
@@ -81,6 +81,15 @@ def usage_bar(used, total, label, t):
                        "aria-valuetext": text},
                h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % pct})),
              h("div", {"class": "xl-usage-text"}, text))
+
+
+def progress_bar(percent, label):
+    """A task's progress (role=progressbar, 0..100) with the percentage under it."""
+    return h("div", {"class": "xl-usage"},
+             h("div", {"class": "xl-bar", "role": "progressbar", "aria-label": label, "aria-valuemin": "0",
+                       "aria-valuemax": "100", "aria-valuenow": str(percent)},
+               h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % percent})),
+             h("div", {"class": "xl-usage-text"}, "%d%%" % percent))
 
 
 def card(card_id, title, *body, **options):
@@ -119,25 +128,15 @@ def object_link(state, cls, record, empty_text=DASH):
     return link(href(state, cls, record), record.get("name_label") or record.get("uuid") or DASH)
 
 
-def versions(state, classes):
-    """The shell's change counters of these classes (State.versions): equal counters, same records.
-
-    None when the state keeps no counters, so nothing derived from the cache is ever reused then."""
-    counters = getattr(state, "versions", None)
-    if counters is None:
-        return None
-    return tuple([counters.get(cls, 0) for cls in classes]) + (id(state.cache),)
-
-
-def memo(state, name, classes, compute):
-    """compute() once per change of `classes` (see versions); kept in state.ui under `name`."""
-    deps = versions(state, classes)
-    found = state.ui.get(name)
-    if deps is not None and found is not None and found[0] == deps:
-        return found[1]
-    value = compute()
-    state.ui[name] = (deps, value)
-    return value
+def merged(*tables):
+    """One actions table from a page's own and its parts' (a name defined twice is a bug: it raises)."""
+    out = {}
+    for table in tables:
+        for name in table:
+            if name in out:
+                raise ValueError("action defined twice: " + name)
+            out[name] = table[name]
+    return out
 
 
 def text_key(cell):
@@ -155,6 +154,24 @@ def routed(state, cls):
     uuid = route_param(state, "uuid")
     ref = state.cache.ref_by_uuid(cls, uuid) if uuid else None
     return ref, (state.cache.get(cls, ref) if ref else None)
+
+
+def routed_title(state, cls, page_key):
+    """The title of an object's page: its name (or uuid), else the page's own title."""
+    record = routed(state, cls)[1]
+    return (record.get("name_label") or record.get("uuid")) if record else state.t(page_key)
+
+
+def collection_card(state, card_id, title, items, body, **options):
+    """A card listing `items` (a list, or None while its records load): "Loading", its `empty` text, or
+    `body(items)` with the count beside the title."""
+    t = state.t
+    icon = options.get("icon")
+    if items is None:
+        return card(card_id, title, empty(t("view.loading")), icon=icon, cls=options.get("cls", ""))
+    if not items:
+        return card(card_id, title, empty(t(options["empty"])), icon=icon, aside="0")
+    return card(card_id, title, body(items), icon=icon, aside=str(len(items)), cls=options.get("cls", "xl-wide"))
 
 
 def table(label, headers, rows, cls=""):

@@ -124,12 +124,6 @@ class Cache:
             return None
         return table.get(ref)
 
-    def deref(self, cls, ref):
-        """The record a ref field points to; None for OpaqueRef:NULL, "" or a missing object."""
-        if not ref or ref == NULL_REF:
-            return None
-        return self.get(cls, ref)
-
     def all(self, cls):
         """`{ref: record}` of class `cls` (the live dict: read it, do not change it)."""
         return self.records.get(self.class_name(cls), {})

@@ -78,22 +78,6 @@ class Client:
             if error.code != "SESSION_INVALID":
                 raise
 
-    async def check_session(self):
-        """True when the current session is still valid (a cheap call, as XO Lite does).
-
-        Used to re-attach a stored session, so a False answer does not fire on_session_invalid.
-        """
-        if not self.session:
-            return False
-        try:
-            await self.request("session.get_all_subject_identifiers", [self.session])
-        except XapiError as error:
-            if error.code == "SESSION_INVALID":
-                return False
-            raise
-        self.session_invalid = False
-        return True
-
     async def event_from(self, classes, token, timeout):
         """One `event.from` batch: `{"events": [...], "token": ..., "valid_ref_counts": {...}}`."""
         # XAPI wants a float timeout; an int is accepted too, but stay on the documented type.

@@ -1,34 +1,24 @@
-"""Keeping the cache live: initial load, event polling, reconnect backoff, error triage.
+"""Keeping the record cache live: the first load, the event loop, reconnect backoff, error triage.
 
-The loop itself lives in the app (main.py); these are its pure steps:
-- `initial_load` takes an event token FIRST (`event.inject("pool", pool_ref)`), then loads every
-  class with get_all_records. A change made while the records load is therefore replayed by the
-  next `event.from`, so none is missed. Resync after a reconnect is initial_load again: `load`
-  reports what vanished meanwhile as deleted.
+Pure (CPython and MicroPython): XAPI is reached only through the Client (lite_app/xapi/client.py).
+- `load_all` takes an event token FIRST (`event.inject("pool", pool_ref)`), then loads every class
+  with get_all_records, all in parallel (one round trip of latency, not one per class). A change made
+  while the records load is therefore replayed by the next `event.from`, so none is missed. A resync
+  after a reconnect is load_all again: `Cache.load` reports what vanished meanwhile as deleted.
 - `poll` runs one `event.from` and applies its events.
-- `Backoff` spaces retries after failures; `next_step(error)` says what a failure calls for.
+- `Live` is one session's loop: `event.from` back to back with no artificial sleep; on failure a
+  capped, jittered `Backoff`, a resync, and status callbacks that drive the "Reconnecting..." banner.
+- `next_step(error)` says what a failure calls for.
 """
+import asyncio
+
 from lite_app.xapi.changes import Changes
 from lite_app.xapi.errors import TransportError, XapiError
 
+EVENT_TIMEOUT = 30.0  # seconds XAPI may block an event.from
+
 # Classes an older XAPI may not have: loading them yields these errors, and they stay empty.
 MISSING_CLASS_ERRORS = ("MESSAGE_METHOD_UNKNOWN", "MESSAGE_REMOVED")
-
-
-async def initial_load(client, cache, classes):
-    """Load `classes` into `cache`; returns (token, Changes)."""
-    pools = await client.call("pool.get_all")
-    token = await client.call("event.inject", "pool", pools[0])
-    changed = Changes()
-    for cls in classes:
-        try:
-            records = await client.get_all_records(cls)
-        except XapiError as error:
-            if error.code not in MISSING_CLASS_ERRORS:
-                raise
-            records = {}
-        changed.update(cache.load(cls, records))
-    return token, changed
 
 
 async def poll(client, cache, classes, token, timeout=30.0):
@@ -82,3 +72,86 @@ class Backoff:
     def reset(self):
         """After a success: the next failure starts again from `base`."""
         self.failures = 0
+
+
+async def _records(client, cls):
+    try:
+        return await client.get_all_records(cls)
+    except XapiError as error:
+        if error.code not in MISSING_CLASS_ERRORS:
+            raise
+        return {}
+
+
+async def load_all(client, cache, classes):
+    """Token first, then every class at once; returns (token, Changes)."""
+    pools = await client.call("pool.get_all")
+    token = await client.call("event.inject", "pool", pools[0])
+    replies = await asyncio.gather(*[_records(client, cls) for cls in classes])
+    changed = Changes()
+    for i in range(len(classes)):
+        changed.update(cache.load(classes[i], replies[i]))
+    return token, changed
+
+
+class Live:
+    """The event loop of one session. `on_changes(Changes)`, `on_status("live"|"reconnecting")`,
+    `on_error(error)` (unexpected failures, for the console) are the app's callbacks."""
+
+    def __init__(self, client, cache, classes, callbacks, sleep, random):
+        self.client = client
+        self.cache = cache
+        self.classes = classes
+        self.on_changes, self.on_status, self.on_error = callbacks
+        self.sleep = sleep
+        self.backoff = Backoff(random)
+        self.running = True
+        self.polls = 0
+
+    def stop(self):
+        self.running = False
+
+    async def run(self, token):
+        while self.running and token is not None:
+            try:
+                token, changes = await poll(self.client, self.cache, self.classes, token, EVENT_TIMEOUT)
+                self.polls += 1
+                self.backoff.reset()
+            except Exception as error:  # every failure is triaged; the loop must not die
+                token = await self.recover(error, token)
+                continue
+            if self.running and changes:
+                self.on_changes(changes)
+
+    async def recover(self, error, token):
+        """Back off, then poll again ("retry") or reload everything; the next token, None to stop."""
+        step = next_step(error)
+        if not self.running or step == "login":
+            return None
+        if isinstance(error, TransportError):
+            self.on_status("reconnecting")
+        elif not isinstance(error, XapiError):
+            self.on_error(error)
+        await self.sleep(self.backoff.next())
+        if step == "retry":
+            return token
+        return await self.resync()
+
+    async def resync(self):
+        while self.running:
+            try:
+                token, changes = await load_all(self.client, self.cache, self.classes)
+            except Exception as error:
+                if next_step(error) == "login" or not self.running:
+                    return None
+                if isinstance(error, TransportError):
+                    self.on_status("reconnecting")
+                await self.sleep(self.backoff.next())
+                continue
+            if not self.running:
+                return None
+            self.backoff.reset()
+            self.on_status("live")
+            self.on_changes(changes)
+            return token
+        return None

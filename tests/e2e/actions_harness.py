@@ -4,11 +4,11 @@ Each module starts its own pool (fast simulated operations unless it needs slow 
 and shares that page between its tests (a sign-in costs seconds on two cores); the page's guard is
 checked when the module ends. What the app did is always read back through the XenAPI SDK.
 """
-import time
 
 import pytest
 
 from harness import Guard, sign_in
+from support import waiting
 
 FAST = ("--op-time", "0.05")
 WAIT_S = 15
@@ -50,14 +50,7 @@ class Pool:
 
 def wait_for(predicate, timeout=WAIT_S, what="the condition"):
     """Poll `predicate()` until it is truthy; returns its value or fails with `what`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.1)
+    return waiting.wait_for(predicate, timeout, 0.1, what)
 
 
 class Session:

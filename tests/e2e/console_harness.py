@@ -1,10 +1,10 @@
 """Helpers for the console's browser tests: the simulator's console records, pool set-up through the SDK,
 the page's websockets and canvas pixels, and the text screen the simulator draws (to compare pixels with)."""
 import json
-import time
 import urllib.request
 
 from harness import WAIT_MS, sign_in
+from support import waiting
 
 from xapi_sim.screen import CELL_H, TextScreen, boot_lines
 
@@ -20,20 +20,8 @@ def console_state(sim, vm_uuid):
 
 
 def wait_for(check, timeout=15.0, what="condition", page=None):
-    """Poll check() until it returns something true; returns it, or fails with the last value.
-
-    With `page`, waits through Playwright so its events (websockets opening) keep arriving meanwhile."""
-    deadline = time.monotonic() + timeout
-    value = None
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        if page is not None:
-            page.wait_for_timeout(100)
-        else:
-            time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}; last value: {value!r}")
+    """Poll `check()` until truthy (support.waiting.wait_for, every 100 ms)."""
+    return waiting.wait_for(check, timeout, 0.1, what, page)
 
 
 class Pool:

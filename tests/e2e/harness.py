@@ -22,6 +22,19 @@ CONTROL_TOKEN = re.compile(r"control token (\S+)")
 WAIT_MS = 20000
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RULES = "{runOnly: ['wcag2a', 'wcag2aa', 'best-practice']}"
+
+
+def axe_violations(page, selector=None, keep=None):
+    """axe-core's violations [(rule, impact, first targets)] in the page or in the `selector` element;
+    axe is inlined by Playwright, so no request leaves the test origins."""
+    page.add_script_tag(path=str(AXE))
+    scope = "{include: [['%s']]}" % selector if selector else "document"
+    result = page.evaluate("axe.run(%s, %s)" % (scope, AXE_RULES))
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:keep]) for v in result["violations"]]
+
+
 def origin(url):
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"

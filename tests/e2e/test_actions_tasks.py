@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from actions_harness import module_fixtures, wait_for
-from harness import ROOT
+from harness import axe_violations
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 pool, sdk, app = module_fixtures(hosts=2, vms=6, seed=1, extra=("--op-time", "20"))
 
@@ -64,13 +63,6 @@ def test_alarms_are_listed_and_dismissed(app, sdk):
     expect(page.get_by_text("No alarms or messages.")).to_be_visible()
 
 
-def axe_violations(page, selector):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run({include: [['%s']]}, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})"
-                           % selector)
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_tasks_alarms_and_dialogs_pass_axe(app, sdk, scheme):
     page = app.page
@@ -80,13 +72,13 @@ def test_tasks_alarms_and_dialogs_pass_axe(app, sdk, scheme):
         app.goto(route)
         page.get_by_role("heading", level=1, name=heading).wait_for()
         page.wait_for_timeout(300)  # colour transitions settle before contrast is measured
-        found[route] = axe_violations(page, ".xl-page")
+        found[route] = axe_violations(page, ".xl-page", 3)
     app.open_vm(sdk, "app-01")
     for label, dialog in (("Edit", "Edit the VM"), ("Delete", "Delete VM"), ("Copy", "Copy the VM")):
         page.get_by_role("toolbar", name="VM actions").get_by_role("button", name=label, exact=True).click()
         page.get_by_role("dialog", name=dialog).wait_for()
         page.wait_for_timeout(300)
-        found[dialog] = axe_violations(page, ".xl-dialog")
+        found[dialog] = axe_violations(page, ".xl-dialog", 3)
         page.keyboard.press("Escape")
         expect(page.get_by_role("dialog")).to_have_count(0)
     assert found == {name: [] for name in found}

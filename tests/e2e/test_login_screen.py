@@ -1,9 +1,8 @@
 """The first screen: branded, accessible login form painted before Python starts, made interactive by Python."""
 import re
 
-from harness import ROOT, open_app
+from harness import axe_violations, open_app
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def test_version_from_the_manifest_is_shown(guard, app_page, sim, manifest_version):
@@ -47,12 +46,6 @@ def test_login_fields_are_labelled_and_submitting_stays_on_the_page(guard, app_p
     password.press("Enter")  # Python handles submit; the browser must not navigate
     app_page.get_by_role("status").filter(has_text="Wrong username or password").wait_for(timeout=5000)
     assert app_page.url == url
-
-
-def axe_violations(page):
-    page.add_script_tag(path=str(AXE))  # inlined by Playwright: no request leaves the test origins
-    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})")
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
 
 def test_login_screen_passes_axe_in_light_and_dark(guard, app_page, sim):

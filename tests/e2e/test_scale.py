@@ -5,6 +5,7 @@ import time
 import urllib.request
 
 import pytest
+from support.xapi import guest_records
 
 VMS, HOSTS = 10000, 8
 WAIT = 60000
@@ -32,8 +33,7 @@ def guests(big):
     session = rpc(big, "session.login_with_password", "root", big.password)
     vms = rpc(big, "VM.get_all_records", session)
     rpc(big, "session.logout", session)
-    return [vm for vm in vms.values()
-            if not (vm["is_a_template"] or vm["is_a_snapshot"] or vm["is_control_domain"])]
+    return list(guest_records(vms).values())
 
 
 def count_text(page):

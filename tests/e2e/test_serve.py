@@ -1,15 +1,15 @@
 """`build.py serve`: one ready line, a working host origin and CDN origin, and Ctrl+C stops everything."""
-import json
 import re
 import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from urllib.parse import urlsplit
 
 from harness import ROOT
+from support.waiting import wait_for
+from support.xapi import login_sync
 
 READY = re.compile(r"^xcplite ready: (http://127\.0\.0\.1:\d+/) user=root password=(\S+)$")
 
@@ -31,14 +31,6 @@ def refused(url):
     return False
 
 
-def login(url, password):
-    body = json.dumps({"jsonrpc": "2.0", "method": "session.login_with_password", "params": ["root", password],
-                       "id": 1}).encode()
-    request = urllib.request.Request(url + "jsonrpc", body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as reply:
-        return json.load(reply)
-
-
 def test_serve_prints_one_ready_line_and_stops_everything_on_ctrl_c(tmp_path):
     proc, line = start_serve(tmp_path)
     try:
@@ -50,14 +42,12 @@ def test_serve_prints_one_ready_line_and_stops_everything_on_ctrl_c(tmp_path):
         cdn_url = re.search(r'CDN = "(http://127\.0\.1\.1:\d+/)"', stub).group(1)
         assert urllib.request.urlopen(cdn_url + "boot.js", timeout=10).status == 200
         assert urllib.request.urlopen(url + "xcplite/boot.js", timeout=10).status == 200
-        assert login(url, password)["result"].startswith("OpaqueRef:")
+        assert login_sync(url, password).startswith("OpaqueRef:")
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) is not None
-    deadline = time.monotonic() + 5
-    while not (refused(url) and refused(cdn_url)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert refused(url) and refused(cdn_url), "the simulator and the CDN stop with serve"
+    wait_for(lambda: refused(url) and refused(cdn_url), timeout=5.0,
+             what="the simulator and the CDN to stop with serve")
 
 
 def test_serve_cdn_down_points_the_stub_at_a_closed_port(tmp_path):

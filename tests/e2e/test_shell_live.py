@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from harness import WAIT_MS, sign_in
 
@@ -74,11 +75,16 @@ def test_a_cut_connection_shows_the_banner_then_fresh_state(guard, app_page, poo
     app_page.on("request", lambda r: reloads.append(time.monotonic()) if "get_all_records" in (r.post_data or "") else None)
     cut_at = time.monotonic()
     pool.fault("hang", seconds=4)  # requests wait 4 s: the resync cannot finish before then
-    pool.fault("reset_connections")  # drops the blocked event.from...
-    time.sleep(0.3)
-    # ...which Chromium silently retries once on a new connection (no reply byte had arrived): drop that too
-    pool.fault("reset_connections")
     banner = app_page.get_by_role("status").filter(has_text="Reconnecting")
+    # Drop the blocked event.from. Chromium silently retries a request once on a new connection when
+    # no reply byte had arrived, so drop again until the app sees the failure (a few times at most).
+    for _attempt in range(4):
+        pool.fault("reset_connections")
+        try:
+            banner.wait_for(timeout=700)
+            break
+        except PlaywrightTimeout:
+            continue
     banner.wait_for(timeout=5000)
     renamer = threading.Thread(target=lambda: sdk.VM.set_name_label(ref, "renamed-while-away"))
     renamer.start()  # waits out the hang like every request, then lands

@@ -53,3 +53,13 @@ def session_check(valid):
         return checked
 
     return wrap
+
+
+async def failure(awaitable, kind=XapiError):
+    """The `kind` error an awaitable raises; fails the test when it raises nothing (pytest.raises is
+    not there under MicroPython)."""
+    try:
+        await awaitable
+    except kind as error:
+        return error
+    raise AssertionError("expected %s, nothing was raised" % kind.__name__)

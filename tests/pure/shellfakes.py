@@ -6,7 +6,7 @@ import json
 
 from fakes import FakeXapi
 
-from lite_app.shell.live import method_of
+from lite_app.shell.transport import method_of
 from lite_app.xapi.errors import XapiError
 
 PASSWORD = "secret"
@@ -92,7 +92,10 @@ class PoolXapi(FakeXapi):
 
 
 class FakeEnv:
-    """The page as lite_app/shell/controller.py sees it, recording what the controller did."""
+    """The page as lite_app/shell/controller.py sees it (browser.Env's calls, exactly: tests/arch checks
+    it), recording what the controller did. HELPERS are the tests' own calls."""
+
+    HELPERS = ("methods", "run_frames", "run_spawned")
 
     def __init__(self, xapi, cookie="", hash_text="", origin="http://127.0.0.1:8080"):
         self.xapi = xapi
@@ -116,6 +119,7 @@ class FakeEnv:
         self.failures = {}  # method -> [TransportError, ...] raised by the next calls of that method
         self.marks = []
         self.scrolled = []
+        self.stats_asked = []
 
     async def rpc(self, text, timeout, fields):
         method = method_of(text)
@@ -200,6 +204,32 @@ class FakeEnv:
 
     def mark(self, name):
         self.marks.append(name)
+
+    def listen(self, on_action, on_hash, on_resize):
+        self.listeners = (on_action, on_hash, on_resize)
+
+    def viewport(self):
+        return (1280, 800)
+
+    async def idle(self):
+        self.marks.append("idle")
+
+    def console_port(self):
+        raise AssertionError("no console is shown in the shell's tests")
+
+    def stats_port(self):
+        return FakeStatsPort(self)
+
+
+class FakeStatsPort:
+    """charts.js as the stats poller sees it: every request is recorded and answered as unreachable."""
+
+    def __init__(self, env):
+        self.env = env
+
+    async def fetch(self, job, timeout):
+        self.env.stats_asked.append(job["url"])
+        return '0{"kind": "unreachable", "status": 0, "detail": "no charts.js in tests"}'
 
 
 def text_in(nodes, wanted):

@@ -1,10 +1,13 @@
 """The VM actions UI without a browser: toolbar reasons, dialogs, the delete plan's calls, edit checks
 before any call, bulk selection and outcomes, tasks and alarms pages, against a fake client that
 records calls and finishes each Async task in the cache at once. CPython and MicroPython."""
+from views_fixture import page_state, ref
+
+from lite_app.logic import tasks as task_logic
+from lite_app.shell.dispatch import escape, find_action
 from lite_app.ui import alarms, dialogs, tasks, vm, vm_actions, vm_bulk, vm_delete, vm_edit, vmlist
 from lite_app.ui.vdom import by_attr, find_all, text_of
 from lite_app.xapi.errors import XapiError
-from views_fixture import page_state, ref
 
 
 class FakeClient:
@@ -52,6 +55,18 @@ def buttons(nodes, action="vm.act"):
     return found
 
 
+def act(state, name, payload):
+    """Run an action as the shell would find it (the page's, a panel's, or the open dialog's)."""
+    return find_action(state, name)(state, payload)
+
+
+class Shell:
+    """Just what the shell's Escape handler reads."""
+
+    def __init__(self, state):
+        self.state = state
+
+
 async def settle(result):
     if result is not None and hasattr(result, "send"):
         await result
@@ -82,7 +97,7 @@ def test_a_refused_action_says_why_and_a_dialog_action_opens_its_dialog():
     assert dialog[1]["aria-modal"] == "true" and dialog[1]["aria-labelledby"] == dialogs.TITLE_ID
     assert text_of(by_attr(frame, "id", dialogs.TITLE_ID)[0]) == "Take a snapshot"
     assert by_attr(frame, "data-dialog-cancel")
-    vm.actions["escape"](state, {})
+    escape(Shell(state), {})
     assert dialogs.render(state) == []
 
 
@@ -102,8 +117,8 @@ async def test_the_delete_dialog_runs_the_plan_the_user_chose():
     vm_delete.open_delete(state, vm_ref, state.cache.get("VM", vm_ref))
     body = text_of(dialogs.render(state)[0])
     assert "Delete the VM \u201cweb-01\u201d?" in body and "web-01 system" in body and "in a CD drive" in body
-    vm.actions["vmdel.disk"](state, {"data": {"ref": ref("web-disk0")}, "checked": False})
-    await settle(vm.actions["dialog.submit"](state, {"form": {}}))
+    act(state, "vmdel.disk", {"data": {"ref": ref("web-disk0")}, "checked": False})
+    await settle(act(state, "dialog.submit", {"form": {}}))
     assert state.client.calls == [("Async.VM.destroy", [vm_ref]), ("Async.VM.destroy", [ref("web-snap")])]
     assert "dialog" not in state.ui
 
@@ -114,14 +129,14 @@ async def test_edit_refuses_invalid_values_before_any_call_then_sends_only_the_c
     spec = vm_edit.open_edit(state, vm_ref, state.cache.get("VM", vm_ref))
     dialogs.render(state)
     spec["vcpus"], spec["boot_order"] = "0", "cx"
-    await settle(vm.actions["dialog.submit"](state, {"form": {}}))
+    await settle(act(state, "dialog.submit", {"form": {}}))
     assert state.client.calls == []
     assert spec["errors"]["vcpus"] == "The number of vCPUs must be between 1 and 64."
     assert "boot_order" in spec["errors"] and "name" not in spec["errors"]
     field = by_attr(dialogs.render(state)[0], "id", "edit-vcpus")[0]
     assert field[1]["aria-invalid"] == "true" and field[1]["aria-describedby"] == "edit-error-vcpus"
     spec["vcpus"], spec["boot_order"], spec["name"] = "2", "cd", "app-02"
-    await settle(vm.actions["dialog.submit"](state, {"form": {}}))
+    await settle(act(state, "dialog.submit", {"form": {}}))
     assert state.client.calls == [("VM.set_name_label", [vm_ref, "app-02"]),
                                   ("VM.set_VCPUs_at_startup", [vm_ref, 2])]
 
@@ -154,7 +169,7 @@ async def test_bulk_run_reports_each_vm():
         vm_bulk.selection(state).click(ref(name), [ref(name)])
     vmlist.actions["vmlist.bulk"](state, {"data": {"op": "clean_shutdown"}})
     assert "Shut down 1 VMs?" in text_of(dialogs.render(state)[0])
-    await settle(vmlist.actions["dialog.submit"](state, {"form": {}}))
+    await settle(act(state, "dialog.submit", {"form": {}}))
     report = dialogs.current(state, "bulk.report")
     assert report["outcomes"].counts() == {"ok": 0, "failed": 1, "skipped": 2, "pending": 0}
     text = text_of(dialogs.render(state)[0])
@@ -165,10 +180,10 @@ async def test_bulk_run_reports_each_vm():
 async def test_run_call_returns_the_result_or_raises_the_tasks_error():
     state = page_state("tasks")
     state.client = FakeClient(state.cache, lambda method, args: ["SR_FULL", "10", "5"] if args == ["x"] else None)
-    assert await tasks.run_call(state, "Async.VM.start", [ref("app"), False, False]) == ""
-    assert tasks.panel(state).objects["OpaqueRef:task-1"] == ("VM", ref("app"))
+    assert await state.run_call("Async.VM.start", [ref("app"), False, False]) == ""
+    assert task_logic.panel(state).objects["OpaqueRef:task-1"] == ("VM", ref("app"))
     try:
-        await tasks.run_call(state, "Async.VM.copy", ["x"])
+        await state.run_call("Async.VM.copy", ["x"])
         assert False, "a failed task raises"
     except XapiError as error:
         assert error.code == "SR_FULL"

@@ -8,12 +8,12 @@ In-process (one event loop with the test):
     rpc(method, *params)             the same over HTTP JSON-RPC 2.0 (raises XapiCallError)
     http                             an aiohttp.ClientSession for raw requests
     until(predicate, timeout=5.0)    await a condition the simulated operations will make true
+(helpers shared with other suites live in tests/support: login, jsonrpc, XapiCallError, until)
 
 Subprocess (`python -m xapi_sim`, for clients that run their own loop or process):
     spawn_sim(*cli_args) -> SimProcess   with .url, .password, .stop(); stopped at teardown
     sim_process                          a default one (2 hosts, 8 VMs, op-time 0.02)
 """
-import asyncio
 import os
 import subprocess
 import sys
@@ -23,21 +23,14 @@ import threading
 import aiohttp
 import pytest
 
+from support import waiting
+from support.xapi import PASSWORD, XapiCallError, error_description, jsonrpc, login
 from xapi_sim import runtime
 from xapi_sim.sim import Config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PASSWORD = "xcplite"
 OP_TIME = 0.02
 DEFAULTS = {"hosts": 2, "vms": 8, "op_time": OP_TIME, "password": PASSWORD}
-
-
-class XapiCallError(Exception):
-    """An XAPI failure received over the wire; `.description` is ErrorDescription as a list."""
-
-    def __init__(self, description):
-        super().__init__(description)
-        self.description = description
 
 
 @pytest.fixture
@@ -72,11 +65,6 @@ async def session(sim):
     return await login(sim)
 
 
-async def login(sim, password=PASSWORD):
-    """A root session ref from the simulator's own session.login_with_password."""
-    return await sim.call("session.login_with_password", ["root", password, "1.0", "tests"])
-
-
 @pytest.fixture
 def call(sim, session):
     async def call_(method, *params):
@@ -90,16 +78,6 @@ async def http():
         yield client
 
 
-async def jsonrpc(http, url, method, params, version="2.0", request_id=1):
-    """POST one JSON-RPC request to URL/jsonrpc; returns the decoded reply body."""
-    body = {"method": method, "params": params, "id": request_id}
-    if version == "2.0":
-        body["jsonrpc"] = "2.0"
-    async with http.post(url + "/jsonrpc", json=body) as resp:
-        assert resp.status == 200, await resp.text()
-        return await resp.json(content_type=None)
-
-
 @pytest.fixture
 def rpc(http, running, session):
     async def rpc_(method, *params):
@@ -108,13 +86,6 @@ def rpc(http, running, session):
             raise XapiCallError(error_description(reply["error"]))
         return reply["result"]
     return rpc_
-
-
-def error_description(error):
-    """ErrorDescription from a JSON-RPC 1.0 or 2.0 error member."""
-    if isinstance(error, dict) and "message" in error:
-        return [error["message"]] + list(error.get("data") or [])
-    return list(error)
 
 
 class SimProcess:
@@ -189,16 +160,6 @@ def sim_process(spawn_sim):
     return spawn_sim(*DEFAULT_CLI)
 
 
-async def wait_until(predicate, timeout=5.0, step=0.01):
-    """Poll `predicate()` until true (simulated operations finish on the event loop)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met within %.1f s" % timeout)
-        await asyncio.sleep(step)
-
-
 @pytest.fixture
 def until():
-    return wait_until
+    return waiting.until

@@ -7,6 +7,7 @@ constructor structs clients send.
 import pytest
 
 from xapi_sim.errors import XapiFailure
+from support.xapi import guest_refs
 
 NULL = "OpaqueRef:NULL"
 GiB = 1024 ** 3
@@ -50,11 +51,8 @@ def vif_record(vm, network, device="5", mac="", **extra):
 
 
 def guests(db, state=None):
-    """Non-template, non-dom0 VMs (in `state` if given), in ref order."""
-    return sorted(v for v in db.all("VM")
-                  if not db.get("VM", v)["is_a_template"]
-                  and not db.get("VM", v)["is_control_domain"]
-                  and (state is None or db.get("VM", v)["power_state"] == state))
+    """Guest VMs (in `state` if given), in ref order."""
+    return guest_refs(db, state)
 
 
 def disk_vbds(db, vm):

@@ -4,6 +4,7 @@ import struct
 
 import pytest
 
+from support.xapi import guest_refs
 from xapi_sim import runtime
 from xapi_sim.sim import Config
 
@@ -16,9 +17,7 @@ async def pool():
 
 
 def running_vm(sim):
-    db = sim.db
-    return sorted(r for r in db.all("VM") if db.get("VM", r)["power_state"] == "Running"
-                  and not db.get("VM", r)["is_control_domain"])[0]
+    return guest_refs(sim.db, "Running")[0]
 
 
 async def connect(running, target, headers=b""):

@@ -1,14 +1,12 @@
 """/console over real loopback sockets: websocket RFB, sessions, errors, reboots, and Xvnc behind --vnc-backend."""
 import asyncio
-import os
-import shutil
-import socket
 import struct
-import subprocess
 
 import aiohttp
 import pytest
 
+from support.xapi import guest_refs, login
+from support.xvnc import running_xvnc
 from xapi_sim import runtime
 from xapi_sim.sim import Config
 
@@ -22,14 +20,8 @@ async def pool():
     await running.stop()
 
 
-async def login(sim):
-    return await sim.call("session.login_with_password", ["root", "xcplite"])
-
-
 def running_vm(sim):
-    db = sim.db
-    return sorted(r for r in db.all("VM") if db.get("VM", r)["power_state"] == "Running"
-                  and not db.get("VM", r)["is_control_domain"])[0]
+    return guest_refs(sim.db, "Running")[0]
 
 
 def ws_url(sim, vm):
@@ -163,32 +155,10 @@ async def test_control_domain_console_by_ref(pool):
             assert (await rfb_handshake(ws))[2].startswith("Control domain on host")
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def xvnc():
-    binary = shutil.which("Xvnc")
-    assert binary, "Xvnc missing: `make test` installs tigervnc-standalone-server"
-    port = free_port()
-    display = next(n for n in range(40, 200) if not os.path.exists("/tmp/.X11-unix/X%d" % n)
-                   and not os.path.exists("/tmp/.X%d-lock" % n))
-    proc = subprocess.Popen([binary, ":%d" % display, "-rfbport", str(port), "-SecurityTypes", "None",
-                             "-localhost", "-geometry", "320x200", "-depth", "24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            import time
-            time.sleep(0.05)
-    yield port
-    proc.terminate()
-    proc.wait(5)
+    with running_xvnc(320, 200) as port:
+        yield port
 
 
 async def test_consoles_proxied_to_a_real_vnc_server(xvnc):

@@ -1,5 +1,5 @@
 """VBD and VIF operations of the simulator: device slots, hotplug rules, removable media, events."""
-from conftest import wait_until
+from support.waiting import until as wait_until
 from infrafixtures import (NULL, cd_vbd, changes, default_sr, disk_vbds, error, guests, iso_vdis,
                            token, vbd_record, vdi_record, vif_record)
 from xapi_sim import vmstate

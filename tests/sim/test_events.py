@@ -9,14 +9,14 @@ import pytest
 
 from xapi_sim import schema
 from xapi_sim.errors import XapiFailure
+from support.waiting import until
+from support.xapi import guest_refs
 
 TOKEN = re.compile(r"^\d{20},\d{20}$")
 
 
 def guests(sim):
-    db = sim.db
-    return sorted(r for r in db.all("VM") if not (db.get("VM", r)["is_a_template"]
-                                                 or db.get("VM", r)["is_control_domain"]))
+    return guest_refs(sim.db)
 
 
 async def now_token(call):
@@ -134,9 +134,10 @@ async def test_blocked_call_returns_on_a_matching_change(sim, call):
     vm = guests(sim)[0]
     token = await now_token(call)
     waiter = asyncio.ensure_future(changes(call, ["vm"], token, 10.0))
-    await asyncio.sleep(0.1)
+    await until(lambda: sim.blocked() == 1, what="event.from blocked")
     await call("pool.add_to_other_config", sim.pool_ref(), "unrelated", "1")
-    await asyncio.sleep(0.1)
+    # woken by any change, it looks, finds nothing of its classes and blocks again
+    await until(lambda: sim.blocked() == 1, what="event.from blocked again")
     assert not waiter.done(), "a pool change must not wake a VM subscription"
     started = time.monotonic()
     await call("VM.set_name_description", vm, "wake up")
@@ -205,7 +206,7 @@ async def test_logout_wakes_a_blocked_call_with_session_invalid(sim):
     session = await sim.call("session.login_with_password", ["root", "xcplite"])
     token = (await sim.call("event.from", [session, ["vm"], "", 0.0]))["token"]
     waiter = asyncio.ensure_future(sim.call("event.from", [session, ["vm"], token, 30.0]))
-    await asyncio.sleep(0.05)
+    await until(lambda: sim.blocked() == 1, what="event.from blocked")
     await sim.call("session.logout", [session])
     with pytest.raises(XapiFailure) as info:
         await asyncio.wait_for(waiter, 2.0)
@@ -227,7 +228,7 @@ async def test_legacy_queue_is_uncoalesced(sim, session, call):
     assert re.match(r"^\d+\.$", events[0]["timestamp"]) and int(events[1]["id"]) > int(
         events[0]["id"])
     waiter = asyncio.ensure_future(call("event.next"))
-    await asyncio.sleep(0.05)
+    await until(lambda: sim.blocked() == 1, what="event.next blocked")
     assert not waiter.done(), "event.next blocks until something is queued"
     await call("VM.set_name_description", vm, "three")
     assert [e["snapshot"]["name_description"] for e in await asyncio.wait_for(waiter, 2.0)] == [
@@ -246,7 +247,7 @@ async def test_two_hundred_blocked_calls_over_http_all_wake(sim, running, sessio
                 return (await resp.json(content_type=None))["result"]
         token = (await event_from("", 0.0))["token"]
         calls = [asyncio.ensure_future(event_from(token, 20.0)) for _ in range(200)]
-        await asyncio.sleep(0.5)
+        await until(lambda: sim.blocked() == 200, timeout=10.0, what="200 event.from blocked")
         assert not any(c.done() for c in calls)
         await sim.call("pool.add_to_other_config", [session, sim.pool_ref(), "wake", "all"])
         results = await asyncio.wait_for(asyncio.gather(*calls), 10.0)

@@ -5,7 +5,8 @@ import time
 import aiohttp
 import pytest
 
-from conftest import PASSWORD, XapiCallError, jsonrpc, error_description
+from support.waiting import until
+from support.xapi import PASSWORD, XapiCallError, error_description, jsonrpc
 from xapi_sim import runtime
 from xapi_sim.sim import Config
 
@@ -18,7 +19,7 @@ async def pool():
     await running.stop()
 
 
-async def login(http, url):
+async def login_http(http, url):
     reply = await jsonrpc(http, url, "session.login_with_password", ["root", PASSWORD])
     if reply.get("error"):
         raise XapiCallError(error_description(reply["error"]))
@@ -40,15 +41,15 @@ async def test_control_endpoint_needs_the_token(pool, http):
 
 
 async def test_latency_delays_rpc(pool, http):
-    await login(http, pool.url)
+    await login_http(http, pool.url)
     status, _ = await control(http, pool, "latency", seconds=0.3)
     assert status == 200
     started = time.monotonic()
-    await login(http, pool.url)
+    await login_http(http, pool.url)
     assert time.monotonic() - started >= 0.3
     pool.faults.latency(0)
     started = time.monotonic()
-    await login(http, pool.url)
+    await login_http(http, pool.url)
     assert time.monotonic() - started < 0.3
 
 
@@ -56,31 +57,31 @@ async def test_hang_holds_requests_until_time_is_up(pool, http):
     status, _ = await control(http, pool, "hang", seconds=0.5)
     assert status == 200
     with pytest.raises(asyncio.TimeoutError):
-        await asyncio.wait_for(login(http, pool.url), 0.2)
-    await asyncio.sleep(0.4)
-    assert (await login(http, pool.url)).startswith("OpaqueRef:")
+        await asyncio.wait_for(login_http(http, pool.url), 0.2)
+    # held, not refused: the next request is answered once the hang is over
+    assert (await asyncio.wait_for(login_http(http, pool.url), 2.0)).startswith("OpaqueRef:")
 
 
 async def test_reset_connections_breaks_a_blocked_call(pool, http):
-    session = await login(http, pool.url)
+    session = await login_http(http, pool.url)
     token = (await jsonrpc(http, pool.url, "event.from", [session, ["vm"], "", 0.0]))["result"]["token"]
     blocked = asyncio.ensure_future(
         jsonrpc(http, pool.url, "event.from", [session, ["vm"], token, 30.0]))
-    await asyncio.sleep(0.2)
+    await until(lambda: pool.sim.blocked() == 1, what="event.from blocked in the simulator")
     status, body = await control(http, pool, "reset_connections")
     assert status == 200 and body["result"] >= 1
     with pytest.raises(aiohttp.ClientError):
         await asyncio.wait_for(blocked, 5)
-    assert (await login(http, pool.url)).startswith("OpaqueRef:")
+    assert (await login_http(http, pool.url)).startswith("OpaqueRef:")
 
 
 async def test_expire_one_session_wakes_its_event_from(pool, http):
-    session = await login(http, pool.url)
-    other = await login(http, pool.url)
+    session = await login_http(http, pool.url)
+    other = await login_http(http, pool.url)
     token = (await jsonrpc(http, pool.url, "event.from", [session, ["vm"], "", 0.0]))["result"]["token"]
     blocked = asyncio.ensure_future(
         jsonrpc(http, pool.url, "event.from", [session, ["vm"], token, 30.0]))
-    await asyncio.sleep(0.2)
+    await until(lambda: pool.sim.blocked() == 1, what="event.from blocked in the simulator")
     await control(http, pool, "expire_sessions", session=session)
     reply = await asyncio.wait_for(blocked, 5)
     assert error_description(reply["error"]) == ["SESSION_INVALID", session]
@@ -89,7 +90,7 @@ async def test_expire_one_session_wakes_its_event_from(pool, http):
 
 
 async def test_expire_all_sessions(pool, http):
-    sessions = [await login(http, pool.url) for _ in range(3)]
+    sessions = [await login_http(http, pool.url) for _ in range(3)]
     pool.faults.expire_sessions()
     for session in sessions:
         reply = await jsonrpc(http, pool.url, "pool.get_all", [session])
@@ -97,19 +98,19 @@ async def test_expire_all_sessions(pool, http):
 
 
 async def test_restart_keeps_inventory_and_loses_sessions(pool, http):
-    session = await login(http, pool.url)
+    session = await login_http(http, pool.url)
     vm = (await jsonrpc(http, pool.url, "VM.get_by_name_label", [session, "web-01"]))["result"][0]
     await jsonrpc(http, pool.url, "VM.set_name_label", [session, vm, "renamed"])
     restart = asyncio.ensure_future(control(http, pool, "restart", down=0.5))
-    await asyncio.sleep(0.25)
+    await until(lambda: not pool.listening(), what="the pool stopped listening")
     async with aiohttp.ClientSession() as fresh:
         with pytest.raises(aiohttp.ClientConnectionError):
-            await login(fresh, pool.url)
+            await login_http(fresh, pool.url)
     assert (await restart)[0] == 200
     async with aiohttp.ClientSession() as fresh:
         reply = await jsonrpc(fresh, pool.url, "VM.get_name_label", [session, vm])
         assert error_description(reply["error"]) == ["SESSION_INVALID", session]
-        again = await login(fresh, pool.url)
+        again = await login_http(fresh, pool.url)
         name = await jsonrpc(fresh, pool.url, "VM.get_name_label", [again, vm])
         assert name["result"] == "renamed"
 
@@ -125,4 +126,4 @@ async def test_move_master_makes_the_old_master_a_slave(pool, http):
     reply = await jsonrpc(http, pool.url, "session.login_with_password", ["root", PASSWORD])
     assert error_description(reply["error"]) == ["HOST_IS_SLAVE", member_address]
     member_url = pool.url.replace(old_address, member_address)
-    assert (await login(http, member_url)).startswith("OpaqueRef:")
+    assert (await login_http(http, member_url)).startswith("OpaqueRef:")

@@ -2,7 +2,7 @@
 import json
 import time
 
-from conftest import wait_until
+from support.waiting import until as wait_until
 from infrafixtures import GiB, changes, error, token
 from xapi_sim.xtypes import parse_datetime
 

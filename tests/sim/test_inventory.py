@@ -5,6 +5,7 @@ import pytest
 from xapi_sim import inventory, schema
 from xapi_sim.sim import Config, Simulator
 from xapi_sim.xtypes import DateTime
+from support.xapi import guest_records
 
 NULL = "OpaqueRef:NULL"
 HOSTS, VMS = 3, 16
@@ -31,8 +32,7 @@ class Pool:
 
 
 def guests(vms):
-    return {r: v for r, v in vms.items()
-            if not (v["is_a_template"] or v["is_control_domain"] or v["is_a_snapshot"])}
+    return guest_records(vms)
 
 
 async def test_one_pool_mastered_by_the_first_host(pool):

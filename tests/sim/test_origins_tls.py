@@ -4,7 +4,7 @@ import ssl
 
 import aiohttp
 
-from conftest import PASSWORD, error_description, jsonrpc
+from support.xapi import PASSWORD, error_description, jsonrpc
 from xapi_sim import runtime
 from xapi_sim.sim import Config
 

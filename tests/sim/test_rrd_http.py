@@ -244,7 +244,7 @@ async def demo_pool():
     inventory.build(sim)
     app = web.Application()
     app["sim"] = sim
-    app.router.add_post("/jsonrpc", server.handle_jsonrpc)
+    app.router.add_post("/jsonrpc", server.handle_rpc)
     rrd_handler.add_routes(app)
     runner, port = await server.start(app, ["127.0.0.1", "127.0.0.2"], 0)
     try:

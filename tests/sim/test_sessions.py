@@ -7,11 +7,35 @@ import urllib.request
 
 import pytest
 
+from support.waiting import until
+from support.xapi import rpc_sync
+from xapi_sim import inventory
 from xapi_sim.errors import XapiFailure
+from xapi_sim.sim import Config, Simulator
 
 
 async def login(sim, *params, address=None):
     return await sim.call("session.login_with_password", list(params), address)
+
+
+class Clock:
+    """The simulator's clock, moved by the test instead of waited for."""
+
+    def __init__(self, now=1700000000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def timed_sim():
+    """(a simulator on a test-controlled clock with a 0.4 s idle timeout, its clock)."""
+    clock = Clock()
+    simulator = Simulator(Config(hosts=1, vms=0, session_timeout=0.4), clock=clock)
+    inventory.build(simulator)
+    yield simulator, clock
+    simulator.close()
 
 
 async def fails(coro):
@@ -70,37 +94,43 @@ async def test_logout_wakes_only_that_sessions_blocked_event_from(sim, session):
     token = (await sim.call("event.from", [session, ["vm"], "", 0.0]))["token"]
     mine = asyncio.ensure_future(sim.call("event.from", [doomed, ["vm"], token, 30.0]))
     other = asyncio.ensure_future(sim.call("event.from", [session, ["vm"], token, 30.0]))
-    await asyncio.sleep(0.05)
-    started = time.monotonic()
+    await until(lambda: sim.blocked() == 2, what="both event.from calls blocked")
     await sim.call("session.logout", [doomed])
     assert await fails(asyncio.wait_for(mine, 2.0)) == ["SESSION_INVALID", doomed]
-    assert time.monotonic() - started < 1.0
-    await asyncio.sleep(0.05)
+    await until(lambda: sim.blocked() == 1, what="the other call still blocked")
     assert not other.done()
     other.cancel()
 
 
-async def test_idle_sessions_expire(start_sim):
-    running = await start_sim(hosts=1, vms=0, session_timeout=0.4)
-    sim = running.sim
+async def test_idle_sessions_expire(timed_sim):
+    sim, clock = timed_sim
     idle = await login(sim, "root", "xcplite")
     busy = await login(sim, "root", "xcplite")
     for _ in range(6):
-        await asyncio.sleep(0.15)
+        clock.now += 0.15
         await sim.call("pool.get_all", [busy])
     assert await fails(sim.call("pool.get_all", [idle])) == ["SESSION_INVALID", idle]
     assert await sim.call("pool.get_all", [busy]) == [sim.pool_ref()]
 
 
-async def test_gc_ends_an_expired_session_blocked_in_event_from(start_sim):
-    running = await start_sim(hosts=1, vms=0, session_timeout=0.3)
-    sim = running.sim
+async def test_gc_ends_an_expired_session_blocked_in_event_from(timed_sim):
+    sim, clock = timed_sim
     ref = await login(sim, "root", "xcplite")
     token = (await sim.call("event.from", [ref, ["vm"], "", 0.0]))["token"]
-    started = time.monotonic()
-    assert await fails(sim.call("event.from", [ref, ["vm"], token, 10.0])) == [
-        "SESSION_INVALID", ref]
-    assert time.monotonic() - started < 3.0
+    blocked = asyncio.ensure_future(sim.call("event.from", [ref, ["vm"], token, 10.0]))
+    await until(lambda: sim.blocked() == 1, what="event.from blocked")
+    sim.sessions.gc()
+    assert not blocked.done(), "not idle yet: the session stays"
+    clock.now += 0.5
+    sim.sessions.gc()  # what runtime.session_gc does every period
+    assert await fails(asyncio.wait_for(blocked, 2.0)) == ["SESSION_INVALID", ref]
+
+
+async def test_the_runtime_collects_idle_sessions_on_its_own(start_sim):
+    running = await start_sim(hosts=1, vms=0, session_timeout=0.3)
+    ref = await login(running.sim, "root", "xcplite")
+    # sessions.records, not session_valid(): a validity check is a use and would keep the session alive
+    await until(lambda: ref not in running.sim.sessions.records, timeout=5.0, what="the idle session ended")
 
 
 def post_json(url, method, params):
@@ -112,7 +142,9 @@ def post_json(url, method, params):
 
 def test_cli_session_timeout(spawn_sim):
     proc = spawn_sim("--hosts", "1", "--vms", "0", "--session-timeout", "0.5")
-    ref = post_json(proc.url, "session.login_with_password", ["root", "xcplite"])["result"]
-    assert post_json(proc.url, "pool.get_all", [ref])["result"]
+    ref = rpc_sync(proc.url, "session.login_with_password", ["root", "xcplite"])
+    assert rpc_sync(proc.url, "pool.get_all", [ref])
+    # Another process on its own clock, and any call with the session is a use that keeps it alive:
+    # the only way to see it expire is to leave it alone for longer than the timeout.
     time.sleep(1.0)
     assert post_json(proc.url, "pool.get_all", [ref])["error"]["message"] == "SESSION_INVALID"

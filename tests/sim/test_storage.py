@@ -8,7 +8,7 @@ import XenAPI
 from xapi_sim import vmstate
 from xapi_sim.codecs import xmlrpc as codec
 
-from conftest import wait_until
+from support.waiting import until as wait_until
 from infrafixtures import (GiB, NULL, changes, default_sr, disk_vbds, error, guests, iso_vdis,
                             token, vbd_record, vdi_record)
 

@@ -15,7 +15,10 @@ import aiohttp
 import pytest
 import XenAPI
 
-from conftest import PASSWORD, ROOT, login, wait_until
+from support.waiting import until as wait_until
+from support.xapi import PASSWORD, login
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from test_xva import halted_vm, summary, with_disks
 from xapi_sim import inventory, server, vmstate
 from xapi_sim.handlers import transfer

@@ -3,17 +3,10 @@ migration, copies, and the Async/sync task contract (reference §4, §5.3, check
 import asyncio
 
 from vmfixtures import install, make_vm, pool
+from support.waiting import until
 
 NULL = "OpaqueRef:NULL"
 GiB = 1024 ** 3
-
-
-async def until(predicate, timeout=5.0):
-    for _ in range(int(timeout / 0.005)):
-        if predicate():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError("condition not met")
 
 
 def task_of(p, task):

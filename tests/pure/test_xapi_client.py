@@ -1,5 +1,5 @@
 """Client: sessions, the session-first param rule, SESSION_INVALID handling."""
-from fakes import FakeXapi, session_check
+from fakes import FakeXapi, failure, session_check
 
 from lite_app.xapi.client import Client
 from lite_app.xapi.errors import TransportError, XapiError
@@ -36,12 +36,9 @@ async def test_login_sends_two_params_and_stores_the_session():
 
 async def test_login_failure_raises_and_keeps_no_session():
     client = Client(make_fake().transport)
-    try:
-        await client.login("root", "wrong")
-        assert False, "login should fail"
-    except XapiError as error:
-        assert error.code == "SESSION_AUTHENTICATION_FAILED"
-        assert error.params[0] == "root"
+    error = await failure(client.login("root", "wrong"))
+    assert error.code == "SESSION_AUTHENTICATION_FAILED"
+    assert error.params[0] == "root"
     assert client.session is None
 
 
@@ -76,11 +73,8 @@ async def test_session_invalid_fires_the_hook():
     client = Client(fake.transport, session="OpaqueRef:stale")
     seen = []
     client.on_session_invalid = seen.append
-    try:
-        await client.call("VM.get_all_records")
-        assert False, "the call should fail"
-    except XapiError as error:
-        assert error.code == "SESSION_INVALID"
+    error = await failure(client.call("VM.get_all_records"))
+    assert error.code == "SESSION_INVALID"
     assert client.session_invalid
     assert len(seen) == 1 and seen[0].params == ["OpaqueRef:stale"]
 
@@ -94,11 +88,8 @@ async def test_other_errors_do_not_fire_the_hook():
     client = Client(fake.transport, session=SESSION)
     seen = []
     client.on_session_invalid = seen.append
-    try:
-        await client.call("VM.start", "OpaqueRef:v", False, False)
-        assert False, "the call should fail"
-    except XapiError as error:
-        assert error.code == "VM_BAD_POWER_STATE"
+    error = await failure(client.call("VM.start", "OpaqueRef:v", False, False))
+    assert error.code == "VM_BAD_POWER_STATE"
     assert seen == [] and not client.session_invalid
 
 
@@ -107,26 +98,9 @@ async def test_call_without_session_fails_locally():
     client = Client(fake.transport)
     seen = []
     client.on_session_invalid = seen.append
-    try:
-        await client.call("VM.get_all_records")
-        assert False, "the call should fail"
-    except XapiError as error:
-        assert error.code == "SESSION_INVALID"
+    error = await failure(client.call("VM.get_all_records"))
+    assert error.code == "SESSION_INVALID"
     assert fake.requests == [] and len(seen) == 1
-
-
-async def test_check_session():
-    fake = make_fake()
-    seen = []
-    good = Client(fake.transport, session=SESSION)
-    good.on_session_invalid = seen.append
-    assert await good.check_session() is True
-    assert fake.params("session.get_all_subject_identifiers") == [SESSION]
-    stale = Client(fake.transport, session="OpaqueRef:old")
-    stale.on_session_invalid = seen.append
-    assert await stale.check_session() is False
-    assert await Client(fake.transport).check_session() is False
-    assert seen == [], "check_session answers False without firing the hook"
 
 
 async def test_logout_clears_the_session_even_when_already_invalid():
@@ -156,9 +130,6 @@ async def test_transport_errors_pass_through():
         raise TransportError("unreachable", None, "connection refused")
 
     client = Client(down, session=SESSION)
-    try:
-        await client.call("VM.get_all_records")
-        assert False, "the call should fail"
-    except TransportError as error:
-        assert error.kind == "unreachable"
+    error = await failure(client.call("VM.get_all_records"), TransportError)
+    assert error.kind == "unreachable"
     assert not client.session_invalid

@@ -213,6 +213,7 @@ class FakeController:
         self.spawned = []
         self.env = self
         self.origin_text = origin
+        self.console_driver = consoledriver.Driver(self)
 
     def origin(self):
         return self.origin_text
@@ -236,7 +237,7 @@ class FakeController:
 
 async def test_the_driver_connects_with_the_cookie_on_the_pages_own_origin():
     controller = FakeController("#/console/web")
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     await controller.run_spawned()
     assert controller.port.calls[-1] == ("connect", "xl-console-screen", "ws://127.0.0.1:8080/console?uuid=cw")
     assert controller.state.ui[consolelogic.STATUS]["status"] == "connecting" and controller.invalidated
@@ -246,7 +247,7 @@ async def test_the_driver_connects_with_the_cookie_on_the_pages_own_origin():
 
 async def test_the_driver_sends_the_session_in_the_query_only_to_a_member():
     controller = FakeController("#/console/db")
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     await controller.run_spawned()
     url = controller.port.calls[-1][2]
     assert url == "ws://127.0.0.2:8080/console?uuid=cd&session_id=OpaqueRef%3As1"
@@ -254,7 +255,7 @@ async def test_the_driver_sends_the_session_in_the_query_only_to_a_member():
 
 async def test_the_driver_reconnects_after_a_drop_and_ignores_stale_events():
     controller = FakeController("#/console/web")
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     await controller.run_spawned()
     controller.port.emit("connect")
     old_handler, old_id = controller.port.handler, controller.port.next_id
@@ -269,18 +270,18 @@ async def test_the_driver_reconnects_after_a_drop_and_ignores_stale_events():
 
 async def test_toolbar_commands_reach_the_port_only_when_connected():
     controller = FakeController("#/console/web")
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     await controller.run_spawned()
     state = controller.state
     view.actions["console.cad"](state, {})
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     assert ("ctrl_alt_del",) not in controller.port.calls, "not connected yet: nothing to send to"
     controller.port.emit("connect")
     view.actions["console.cad"](state, {})
     view.actions["console.fullscreen"](state, {})
     view.actions["console.paste"](state, {"form": {"text": "ls -l\n"}})
     view.actions["console.scale"](state, {})
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     calls = controller.port.calls
     assert ("ctrl_alt_del",) in calls and ("fullscreen", "xl-console-screen") in calls
     assert ("type_text", "ls -l\n") in calls and ("set_scale", False) in calls
@@ -289,16 +290,16 @@ async def test_toolbar_commands_reach_the_port_only_when_connected():
 
 async def test_leaving_the_page_or_signing_out_disconnects():
     controller = FakeController("#/console/web")
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     await controller.run_spawned()
     controller.state.route = router.parse("#/vms")
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     assert controller.port.calls[-1] == ("disconnect",)
     controller.state.route = router.parse("#/console/web")
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     await controller.run_spawned()
     controller.shown = "login"
-    consoledriver.sync(controller)
+    controller.console_driver.sync()
     assert controller.port.calls[-1] == ("disconnect",)
 
 

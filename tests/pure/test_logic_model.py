@@ -1,9 +1,9 @@
 """Derived data (lite_app.logic.model), formatting (lite_app.text.fmt) and VM search/sort (lite_app.logic.vmlist)."""
 from views_fixture import GiB, HOSTILE, NOW, make_cache, ref
 
-from lite_app import alarms
 
-from lite_app.logic import infra, model, vmlist as vmquery
+from lite_app.logic import alarms, infra, model
+from lite_app.logic import vmlist as vmquery
 
 from lite_app.text import fmt
 
@@ -58,27 +58,20 @@ def test_dates_print_without_strftime():
     assert fmt.parse_epoch("1712345678.") == 1712345678.0 and fmt.parse_epoch("") is None
 
 
-def test_tree_puts_running_vms_under_their_host_and_the_rest_under_the_pool():
-    cache = make_cache()
-    pool_ref, pool, groups, others = model.tree(cache)
-    assert pool_ref == ref("pool") and pool["name_label"] == "Demo pool"
-    assert [host["name_label"] for _ref, host, _vms in groups] == ["xcp-ng-01", "xcp-ng-02"]
-    assert [vm["name_label"] for _ref, vm in groups[0][2]] == ["web-01"]
-    assert [vm["name_label"] for _ref, vm in groups[1][2]] == [HOSTILE, "db-01"]
-    assert [vm["name_label"] for _ref, vm in others] == ["app-01", "mail-01"]
-    # templates, snapshots and control domains are not guests
-    names = [vm["name_label"] for _r, vm in model.guests(cache)]
+def test_guests_leave_out_templates_snapshots_and_control_domains():
+    names = [vm["name_label"] for _r, vm in model.guests(make_cache())]
     assert "Debian Bookworm 12" not in names and "before-upgrade" not in names
     assert not [name for name in names if name.startswith("Control domain")]
+    assert sorted(names) == sorted(["web-01", HOSTILE, "db-01", "app-01", "mail-01"])
 
 
-def test_tree_follows_a_vm_that_stops():
+def test_names_of_objects_and_refs_of_unknown_class():
     cache = make_cache()
-    web = dict(cache.get("VM", ref("web")), power_state="Halted", resident_on="OpaqueRef:NULL")
-    cache.apply([{"class": "vm", "operation": "mod", "ref": ref("web"), "snapshot": web}])
-    _p, _pool, groups, others = model.tree(cache)
-    assert groups[0][2] == []
-    assert "web-01" in [vm["name_label"] for _r, vm in others]
+    assert model.name_of(cache, "VM", ref("web")) == "web-01"
+    assert model.name_of(cache, "VM", "OpaqueRef:gone") == "OpaqueRef:gone"
+    name_of = model.namer(cache)
+    assert name_of(ref("web")) == "web-01" and name_of(ref("h1")) == "xcp-ng-01"
+    assert name_of("OpaqueRef:gone") is None
 
 
 def test_ips_come_from_guest_metrics_ipv4_first_without_repeats():
@@ -141,9 +134,9 @@ def test_sr_capacity_and_alarms():
     messages = cache.all("message")
     assert sorted(m["name"] for m in messages.values() if alarms.is_alarm(m)) == [
         "ALARM", "HOST_CLOCK_SKEW_DETECTED"]
-    assert alarms.alarm_value(messages[ref("m1")]) == "0.954"
-    assert alarms.alarm_variable(messages[ref("m1")]) == "cpu_usage"
-    assert alarms.alarm_variable(messages[ref("m3")]) is None
+    body = alarms.parse_alarm_body(messages[ref("m1")]["body"])
+    assert (body["value"], body["source"]) == (0.954, "cpu_usage")
+    assert alarms.parse_alarm_body(messages[ref("m3")].get("body") or "")["source"] is None
     assert alarms.message_title({"name": "SR_BACKEND_FAILURE"}) == "SR backend failure"
     assert alarms.message_title({"name": "HOST_CLOCK_SKEW_DETECTED"}) == "Host clock skew detected"
     assert infra.sr_label(cache, cache.get("SR", ref("local1"))) == "Local storage (xcp-ng-01)"

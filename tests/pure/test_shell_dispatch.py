@@ -130,6 +130,8 @@ async def test_navigation_routes_closes_the_drawer_and_scrolls_to_the_top():
     env.run_frames()
     assert env.title.endswith(" - Lab pool - xcplite")
     assert not dispatch.navigate(controller, "#/host/h1-uuid?tab=vms")  # same route: nothing to do
+    controller.live.stop()
+    await env.run_spawned()  # the host page's consoles load
 
 
 async def test_a_deep_link_present_at_login_is_the_first_page():

@@ -4,7 +4,7 @@ from fakes import FakeXapi
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.client import Client
 from lite_app.xapi.errors import TransportError, XapiError
-from lite_app.xapi.sync import Backoff, initial_load, next_step, poll
+from lite_app.xapi.sync import Backoff, load_all, next_step, poll
 
 SESSION = "OpaqueRef:s"
 POOL = "OpaqueRef:pool"
@@ -23,10 +23,10 @@ def pool_fake(vms):
     })
 
 
-async def test_initial_load_takes_the_token_before_any_records():
+async def test_load_all_takes_the_token_before_any_records():
     fake = pool_fake({"OpaqueRef:a": {"uuid": "a"}})
     cache = Cache()
-    token, changed = await initial_load(Client(fake.transport, SESSION), cache, ["pool", "VM"])
+    token, changed = await load_all(Client(fake.transport, SESSION), cache, ["pool", "VM"])
     assert token == "00000000000000000010,00000000000000000000"
     methods = fake.methods()
     assert methods.index("event.inject") < methods.index("pool.get_all_records"), methods
@@ -36,23 +36,23 @@ async def test_initial_load_takes_the_token_before_any_records():
     assert cache.get("VM", "OpaqueRef:a") == {"uuid": "a"}
 
 
-async def test_initial_load_skips_classes_this_xapi_lacks():
+async def test_load_all_skips_classes_this_xapi_lacks():
     fake = pool_fake({})
     cache = Cache()
-    token, changed = await initial_load(Client(fake.transport, SESSION), cache, ["VTPM", "VM"])
+    token, changed = await load_all(Client(fake.transport, SESSION), cache, ["VTPM", "VM"])
     assert not changed and len(changed) == 0
     assert cache.all("VTPM") == {}
 
 
-async def test_initial_load_raises_other_errors():
+async def test_load_all_raises_other_errors():
     def broken(session):
         raise XapiError("INTERNAL_ERROR", ["db"])
 
     fake = pool_fake({})
     fake.handlers["VM.get_all_records"] = broken
     try:
-        await initial_load(Client(fake.transport, SESSION), Cache(), ["VM"])
-        assert False, "initial_load should fail"
+        await load_all(Client(fake.transport, SESSION), Cache(), ["VM"])
+        assert False, "load_all should fail"
     except XapiError as error:
         assert error.code == "INTERNAL_ERROR"
 
@@ -62,9 +62,9 @@ async def test_resync_reports_what_vanished():
     fake = pool_fake(vms)
     cache = Cache()
     client = Client(fake.transport, SESSION)
-    await initial_load(client, cache, ["VM"])
+    await load_all(client, cache, ["VM"])
     del vms["OpaqueRef:b"]
-    token, changed = await initial_load(client, cache, ["VM"])
+    token, changed = await load_all(client, cache, ["VM"])
     assert sorted(changed) == sorted([("VM", "OpaqueRef:b")])
     assert cache.get("VM", "OpaqueRef:b") is None
 

@@ -1,6 +1,6 @@
 """VM edit input checks and the calls they produce, replayed against XAPI's own setter rules."""
 from lite_app.logic import vm_edit as validate
-from lite_app.text.strings_actions import STRINGS, text
+from lite_app.text.catalog import ENGLISH as STRINGS, translate
 
 GIB, MIB = 1024 ** 3, 1024 ** 2
 VM = "OpaqueRef:5bf80676-1f12-40e9-9201-1caa5a3da367"
@@ -45,22 +45,20 @@ def test_names_and_descriptions():
     assert validate.name_calls(VM, web(), "  web-02 ") == (None, [("VM.set_name_label", [VM, "web-02"])])
     assert validate.name_calls(VM, web(), "web-01") == (None, [])
     assert error_key(validate.name_calls(VM, web(), "   ")) == "valid.name_empty"
-    assert validate.name_calls(VM, web(), "x" * 256)[0] == ("valid.too_long", [255])
+    assert validate.name_calls(VM, web(), "x" * 256)[0] == ("valid.too_long", {"limit": 255})
     assert validate.description_calls(VM, web(), "db") == (None, [("VM.set_name_description", [VM, "db"])])
     assert validate.description_calls(VM, web(), " web server ") == (None, [])
 
 
 def test_tags_add_remove_and_replace():
     assert validate.tag_add_calls(VM, web(), " web ") == (None, [("VM.add_tags", [VM, "web"])])
-    assert validate.tag_add_calls(VM, web(), "prod")[0] == ("valid.tag_duplicate", ["prod"])
+    assert validate.tag_add_calls(VM, web(), "prod")[0] == ("valid.tag_duplicate", {"tag": "prod"})
     assert error_key(validate.tag_add_calls(VM, web(), " ")) == "valid.tag_empty"
-    assert validate.tag_remove_calls(VM, web(), "prod") == (None, [("VM.remove_tags", [VM, "prod"])])
-    assert error_key(validate.tag_remove_calls(VM, web(), "nope")) == "valid.tag_missing"
     error, calls = validate.tags_calls(VM, web(tags=["prod", "old"]), ["prod", "web", "eu"])
     assert error is None
     assert calls == [("VM.remove_tags", [VM, "old"]), ("VM.add_tags", [VM, "web"]),
                      ("VM.add_tags", [VM, "eu"])]
-    assert validate.tags_calls(VM, web(), ["a", " a"])[0] == ("valid.tag_duplicate", ["a"])
+    assert validate.tags_calls(VM, web(), ["a", " a"])[0] == ("valid.tag_duplicate", {"tag": "a"})
     assert error_key(validate.tags_calls(VM, web(), ["a", ""])) == "valid.tag_empty"
 
 
@@ -80,11 +78,11 @@ def test_vcpus_refused_before_any_call():
     vm = web()
     assert error_key(validate.vcpus_calls(VM, vm, "two")) == "valid.vcpus_number"
     assert error_key(validate.vcpus_calls(VM, vm, "-1")) == "valid.vcpus_number"
-    assert validate.vcpus_calls(VM, vm, "0")[0] == ("valid.vcpus_range", [64])
-    assert validate.vcpus_calls(VM, vm, "4", "65")[0] == ("valid.vcpus_range", [64])
-    assert validate.vcpus_calls(VM, vm, "6", "4")[0] == ("valid.vcpus_order", [6, 4])
-    assert validate.vcpus_calls(VM, vm, "6")[0] == ("valid.vcpus_order", [6, 4])
-    assert validate.vcpus_calls(VM, vm, "8", "8", limit=4)[0] == ("valid.vcpus_range", [4])
+    assert validate.vcpus_calls(VM, vm, "0")[0] == ("valid.vcpus_range", {"limit": 64})
+    assert validate.vcpus_calls(VM, vm, "4", "65")[0] == ("valid.vcpus_range", {"limit": 64})
+    assert validate.vcpus_calls(VM, vm, "6", "4")[0] == ("valid.vcpus_order", {"start": 6, "max": 4})
+    assert validate.vcpus_calls(VM, vm, "6")[0] == ("valid.vcpus_order", {"start": 6, "max": 4})
+    assert validate.vcpus_calls(VM, vm, "8", "8", limit=4)[0] == ("valid.vcpus_range", {"limit": 4})
 
 
 def test_vcpus_on_a_running_vm():
@@ -120,8 +118,8 @@ def test_memory_order_refused_like_xapi():
     # The simulator answers MEMORY_CONSTRAINT_VIOLATION_ORDER [] to these: refused here first.
     error = validate.memory_calls(VM, web(), static_min="1G", static_max="512M")[0]
     assert error[0] == "valid.memory_order"
-    assert error[1] == ["1 GiB", "4 GiB", "4 GiB", "512 MiB"]
-    assert "{" not in text(error[0], error[1])
+    assert error[1] == {"static_min": "1 GiB", "dynamic_min": "4 GiB", "dynamic_max": "4 GiB", "static_max": "512 MiB"}
+    assert "{" not in translate(error[0], **error[1])
     assert validate.memory_calls(VM, web("Running"), dynamic_min="8G", dynamic_max="8G")[0][0] == \
         "valid.memory_order"
     assert error_key(validate.memory_calls(VM, web(), dynamic_max="lots")) == "valid.memory_size"
@@ -133,7 +131,7 @@ def test_memory_on_a_running_vm_changes_only_the_dynamic_range():
     assert validate.memory_calls(VM, running, dynamic_min="2G", dynamic_max="4G") == \
         (None, [("VM.set_memory_dynamic_range", [VM, 2 * GIB, 4 * GIB])])
     error = validate.memory_calls(VM, running, static_max="8G", dynamic_max="8G")[0]
-    assert error == ("valid.memory_static_halted", ["512 MiB", "4 GiB"])
+    assert error == ("valid.memory_static_halted", {"static_min": "512 MiB", "static_max": "4 GiB"})
     assert error_key(validate.memory_calls(VM, web("Suspended"), dynamic_min="2G")) == "valid.memory_state"
 
 
@@ -155,8 +153,8 @@ def test_boot_order():
     assert validate.boot_order_calls(VM, web(), "cd") == (None, [])
     assert validate.boot_order_calls(VM, web(), "n") == \
         (None, [("VM.set_HVM_boot_params", [VM, {"order": "n", "firmware": "bios"}])])
-    assert validate.boot_order_calls(VM, web(), "cdx")[0] == ("valid.boot_letter", ["x"])
-    assert validate.boot_order_calls(VM, web(), "cdc")[0] == ("valid.boot_repeat", ["c"])
+    assert validate.boot_order_calls(VM, web(), "cdx")[0] == ("valid.boot_letter", {"letter": "x"})
+    assert validate.boot_order_calls(VM, web(), "cdc")[0] == ("valid.boot_repeat", {"letter": "c"})
     assert error_key(validate.boot_order_calls(VM, web(), "")) == "valid.boot_empty"
     assert error_key(validate.boot_order_calls(VM, web(HVM_boot_policy=""), "c")) == "valid.boot_not_hvm"
 
@@ -192,6 +190,6 @@ def test_every_error_key_has_a_string():
 def test_projected_records_are_not_checked_against_missing_fields():
     listed = {"name_label": "web-01", "power_state": "Halted", "VCPUs_at_startup": 4}
     assert validate.memory_calls(VM, listed, dynamic_max="2G")[0][0] == "valid.incomplete"
-    assert validate.vcpus_calls(VM, listed, "2")[0] == ("valid.incomplete", ["VCPUs_max"])
+    assert validate.vcpus_calls(VM, listed, "2")[0] == ("valid.incomplete", {"fields": "VCPUs_max"})
     assert validate.boot_order_calls(VM, listed, "c")[0] == \
-        ("valid.incomplete", ["HVM_boot_policy, HVM_boot_params"])
+        ("valid.incomplete", {"fields": "HVM_boot_policy, HVM_boot_params"})

@@ -1,7 +1,7 @@
 """Tasks panel model over task records captured from xapi_sim (Async.VM.* calls)."""
 from lite_app.logic import tasks as taskview
 from lite_app.text import fmt
-from lite_app.text.errors import namer
+from lite_app.logic.model import namer
 from lite_app.xapi.cache import Cache
 
 APP = "OpaqueRef:65ff6adc-41ae-43f7-8010-98240a614be3"

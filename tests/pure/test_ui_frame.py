@@ -1,8 +1,9 @@
 """ui.shell and ui.navtree: the top bar, banner, notices and the navigation tree as vdom."""
 from shellfakes import pool_records, vm
 
+from lite_app.logic.navtree import Grouping
 from lite_app.shell.state import State
-from lite_app.ui import navtree, frame as shell
+from lite_app.ui import frame, navtree
 from lite_app.ui.vdom import by_attr, find_all, is_node, text_of
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.changes import Changes
@@ -37,7 +38,7 @@ def links(node):
 def test_top_bar_names_the_pool_and_the_user_and_offers_logout_and_theme():
     state = state_with()
     state.ui["shell.theme"] = "dark"
-    top = root(shell.top_bar(state))
+    top = root(frame.top_bar(state))
     assert "Lab pool" in text_of(top) and "root" in text_of(top)
     assert [text_of(b) for b in by_attr(top, "data-action", "shell.logout")] == ["Log out"]
     select = by_attr(top, "data-action", "shell.theme")[0]
@@ -51,33 +52,33 @@ def test_top_bar_names_the_pool_and_the_user_and_offers_logout_and_theme():
 def test_pool_name_falls_back_to_the_master_host():
     records = pool_records()
     records["pool"]["OpaqueRef:pool"]["name_label"] = ""
-    assert shell.pool_name(state_with(records)) == "xcp-a"
+    assert frame.pool_name(state_with(records)) == "xcp-a"
 
 
 def test_tasks_indicator_counts_pending_tasks_only():
     records = pool_records()
     records["task"] = {"OpaqueRef:t1": {"status": "pending"}, "OpaqueRef:t2": {"status": "pending"},
                        "OpaqueRef:t3": {"status": "success"}}
-    indicator = shell.tasks_indicator(state_with(records))
+    indicator = frame.tasks_indicator(state_with(records))
     assert indicator[1]["aria-label"] == "2 tasks running" and text_of(indicator) == "2"
-    idle = shell.tasks_indicator(state_with())
+    idle = frame.tasks_indicator(state_with())
     assert idle[1]["aria-label"] == "No task running" and idle[1]["href"] == "#/tasks" and text_of(idle) == ""
 
 
 def test_banner_only_while_reconnecting_and_notices_can_be_dismissed():
     state = state_with()
     state.connection = "live"
-    assert shell.banner(state) == []
+    assert frame.banner(state) == []
     state.connection = "reconnecting"
-    banner = shell.banner(state)
+    banner = frame.banner(state)
     assert banner[0][1]["role"] == "status" and text_of(banner[0]).startswith("Reconnecting")
     first = state.notify("boom", "error")
     state.notify("fine")
-    nodes = shell.banner(state)
+    nodes = frame.banner(state)
     assert [n[1]["role"] for n in nodes] == ["status", "alert", "status"]
     assert by_attr(nodes[1], "data-action", "shell.dismiss")[0][1]["data-id"] == str(first)
     state.dismiss(first)
-    assert len(shell.banner(state)) == 2
+    assert len(frame.banner(state)) == 2
 
 
 def test_tree_puts_running_vms_under_their_host_and_the_rest_under_the_pool():
@@ -161,12 +162,12 @@ def test_changes_since_the_last_render_regroup_only_the_vms_they_name():
     state.bump(cache.apply([{"class": "vm", "ref": "OpaqueRef:v3", "operation": "mod", "snapshot": moved},
                             {"class": "vm", "ref": "OpaqueRef:v2", "operation": "mod", "snapshot": stopped},
                             {"class": "vm", "ref": "OpaqueRef:v1", "operation": "del"}]))
-    full_pass = navtree.group
-    navtree.group = None  # a full pass would fail: the update must be incremental
+    full_pass = Grouping.rebuild
+    Grouping.rebuild = None  # a full pass would fail: the update must be incremental
     try:
         nav = root(navtree.render(state))
     finally:
-        navtree.group = full_pass
+        Grouping.rebuild = full_pass
     assert links(nav)[len(SECTION_LINKS):] == [("#/", "Lab pool"), ("#/host/h1-uuid", "xcp-a"), ("#/vm/v3", "old-01"),
                               ("#/host/h2-uuid", "xcp-b"), ("#/vm/v2", "db-01")]
     counts = [text_of(n) for n in find_all(nav, lambda n: n[1].get("class") == "xl-tree-count")]
@@ -182,7 +183,7 @@ def test_names_with_markup_stay_text_nodes():
     records["host"]["OpaqueRef:h1"]["name_label"] = evil
     records["pool"]["OpaqueRef:pool"]["name_label"] = evil
     state = state_with(records)
-    nodes = root(navtree.render(state) + shell.top_bar(state))
+    nodes = root(navtree.render(state) + frame.top_bar(state))
     assert not find_all(nodes, lambda n: n[0] in ("img", "script"))
     labels = [n for n in by_attr(nodes, "class", "xl-label") if text_of(n) == evil]
     assert len(labels) == 3 and all(n[2] == [evil] for n in labels)
@@ -195,14 +196,14 @@ def test_titles_come_from_the_page_or_the_route():
         @staticmethod
         def title(s):
             return "web-01"
-    assert shell.document_title(state, Page) == "web-01 - Lab pool - xcplite"
-    assert shell.document_title(state, None) == "VM - Lab pool - xcplite"
+    assert frame.document_title(state, Page) == "web-01 - Lab pool - xcplite"
+    assert frame.document_title(state, None) == "VM - Lab pool - xcplite"
     state.route = ("notfound", {"path": "x"})
-    assert text_of(root(shell.main_area(state, None))).startswith("Page not found")
+    assert text_of(root(frame.main_area(state, None))).startswith("Page not found")
 
 
 def test_skeleton_has_one_main_landmark_and_every_region():
-    nodes = root(shell.skeleton(State().t))
+    nodes = root(frame.skeleton(State().t))
     ids = [n[1]["id"] for n in by_attr(nodes, "id")]
-    assert ids == [shell.TOP, shell.BANNER, shell.NAV, shell.MAIN, shell.DIALOG]
+    assert ids == [frame.TOP, frame.BANNER, frame.NAV, frame.MAIN, frame.DIALOG]
     assert [n[0] for n in find_all(nodes, lambda n: n[0] == "main")] == ["main"]

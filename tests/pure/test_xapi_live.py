@@ -1,7 +1,8 @@
 """live: the transport policy, the parallel first load and the event loop's recovery (backoff, banner, resync)."""
 from shellfakes import SESSION, TOKEN, FakeEnv, PoolXapi
 
-from lite_app.shell.live import Live, load_all, make_transport, method_of
+from lite_app.shell.transport import make_transport, method_of
+from lite_app.xapi.sync import Live, load_all
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.client import Client
 from lite_app.xapi.errors import TransportError, XapiError

@@ -76,15 +76,6 @@ def test_lookups_by_any_class_case():
     assert cache.all("SR") == {}
 
 
-def test_deref():
-    cache = Cache()
-    cache.load("host", {"OpaqueRef:h": {"uuid": "h", "name_label": "host1"}})
-    assert cache.deref("host", "OpaqueRef:h")["name_label"] == "host1"
-    assert cache.deref("host", "OpaqueRef:NULL") is None
-    assert cache.deref("host", "") is None
-    assert cache.deref("host", "OpaqueRef:gone") is None
-
-
 def test_find_and_first():
     cache = Cache()
     cache.load("VM", {"OpaqueRef:a": vm("a"), "OpaqueRef:b": vm("b", "Running"), "OpaqueRef:c": vm("c", "Running")})

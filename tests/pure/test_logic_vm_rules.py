@@ -1,5 +1,6 @@
 """VM action rules: every action x power state, kinds (template, snapshot, dom0), blocked, busy, tools."""
-from lite_app.logic.vm_rules import ACTIONS, MESSAGES, reason_text, vm_action_state, vm_actions
+from lite_app.logic.vm_rules import ACTIONS, reason_text, vm_action_state, vm_actions
+from lite_app.text.catalog import has
 
 # xapi-protocol.md §5.3 "Derived lists" for an ordinary VM with tools, restricted to our actions.
 ORDINARY = {
@@ -161,4 +162,4 @@ def test_every_reason_has_a_message():
         states = vm_actions(vm)
         for action in states:
             reason = states[action][1]
-            assert reason is None or reason in MESSAGES, (action, reason)
+            assert reason is None or has("reason." + reason), (action, reason)

@@ -1,5 +1,6 @@
 """ALARM bodies, severities, objects and ordering of the messages list (alarmview.py)."""
 from lite_app.logic import alarms as alarmview
+from lite_app.text.catalog import fill
 from lite_app.text import fmt
 from lite_app.xapi.cache import Cache
 
@@ -112,10 +113,9 @@ def test_alarms_only_and_limit():
 
 
 def test_catalog_titles_and_translation():
-    french = {"msg.VM_STARTED": "VM d\u00e9marr\u00e9e", "alarm.cpu_usage": "Processeur",
-              "alarm.reading_level": "{0} : {1} (seuil {2})"}
-    t = lambda key: french.get(key, key)
-    assert alarmview.message_title({"name": "VM_STARTED"}, t) == "VM d\u00e9marr\u00e9e"
+    french = {"alarm.cpu_usage": "Processeur", "alarm.reading_level": "{what} : {value} (seuil {level})"}
+    t = lambda key, **params: fill(french.get(key, key), params)
+    assert alarmview.message_title({"name": "VM_STARTED"}, t) == "VM started"
     assert alarmview.message_title({"name": "ALARM", "body": SIM_ALARM}, t) == "Processeur : 95.4% (seuil 90%)"
 
 

@@ -1,6 +1,6 @@
 """Bulk selection (shift-click ranges, filtered select-all), bulk plans and the outcome report."""
 from lite_app.logic import vm_bulk as bulk
-from lite_app.text.errors import namer
+from lite_app.logic.model import namer
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.errors import XapiError
 

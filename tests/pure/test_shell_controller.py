@@ -42,7 +42,7 @@ async def test_login_sets_the_cookie_loads_the_pool_and_shows_the_app():
     assert sorted(env.regions) == ["xl-app", "xl-banner", "xl-dialog", "xl-main", "xl-nav", "xl-top"]
     assert text_in(env.regions["xl-top"], "Lab pool") and text_in(env.regions["xl-nav"], "web-01")
     assert env.title.endswith("Lab pool - xcplite"), env.title
-    assert len(env.spawned) == 1  # the event loop
+    assert len(env.spawned) == 3  # the event loop and the dashboard's top-5 request to each live host
     drop_spawned(env)
 
 

@@ -1,7 +1,8 @@
 """XAPI errors as sentences: the simulator's real error params, refs named from the cache."""
 from lite_app.text import errors as errors_text
-from lite_app.text.errors import describe, namer, sentence
-from lite_app.text.strings_actions import STRINGS
+from lite_app.logic.model import namer
+from lite_app.text.catalog import ENGLISH as STRINGS, fill
+from lite_app.text.errors import describe, sentence
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.errors import TransportError, XapiError
 from lite_app.xapi.tasks import task_outcome
@@ -98,8 +99,8 @@ def test_transport_and_app_errors():
 
 
 def test_translation_function_is_used():
-    french = {"err.HOST_OFFLINE": "L'h\u00f4te {0} est hors ligne.", "err.some_object": "un objet"}
-    text = sentence(XapiError("HOST_OFFLINE", [HOST]), t=lambda key: french.get(key, key))
+    french = {"err.HOST_OFFLINE": "L'h\u00f4te {host} est hors ligne.", "err.some_object": "un objet"}
+    text = sentence(XapiError("HOST_OFFLINE", [HOST]), t=lambda key, **params: fill(french.get(key, key), params))
     assert text == "L'h\u00f4te un objet est hors ligne."
 
 

@@ -1,0 +1,40 @@
+"""The transport policy of the app's XAPI client: timeouts per method and the projection of big replies.
+
+Pure (CPython and MicroPython); the browser is reached only through `env.rpc` (lite_app/browser.py).
+An `event.from` may legitimately block for EVENT_TIMEOUT seconds, so its fetch gets longer; every other
+call gets CALL_TIMEOUT. `get_all_records` replies are parsed by the browser and trimmed in JS to the
+fields the views read (lite_app.logic.model.FIELDS), so Python parses only those (DESIGN §4).
+"""
+import json
+
+from lite_app.xapi.errors import TransportError
+from lite_app.xapi.sync import EVENT_TIMEOUT
+
+EVENT_FETCH_TIMEOUT = EVENT_TIMEOUT + 15.0  # the fetch must outlive the call
+CALL_TIMEOUT = 15.0
+RECORDS_SUFFIX = ".get_all_records"
+
+
+def method_of(text):
+    """The method name in a request text written by lite_app.xapi.jsonrpc (compact or spaced JSON)."""
+    at = text.find('"method":')
+    if at < 0:
+        return ""
+    start = text.find('"', at + 9) + 1
+    return text[start:text.find('"', start)]
+
+
+def make_transport(env, fields_json):
+    """An async transport for lite_app.xapi.client.Client; `fields_json` is {class: JSON list of fields}."""
+    async def transport(text):
+        method = method_of(text)
+        timeout = EVENT_FETCH_TIMEOUT if method == "event.from" else CALL_TIMEOUT
+        fields = None
+        if method.endswith(RECORDS_SUFFIX):
+            fields = fields_json.get(method[:-len(RECORDS_SUFFIX)])
+        reply = await env.rpc(text, timeout, fields)
+        try:
+            return json.loads(reply)
+        except ValueError:
+            raise TransportError("protocol", None, "the reply is not JSON")
+    return transport

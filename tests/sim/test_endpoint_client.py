@@ -1,0 +1,101 @@
+"""The browser app's own XAPI client against the real simulator, in process and without sockets.
+
+xapi_sim/endpoint.py is the server's sans-IO RPC entry (request bytes in, reply bytes out); here it is
+the app's transport, so the app's codec, client, event sync and error triage meet the simulator's
+dispatch, codecs and event log exactly as over HTTP, minus the network.
+"""
+import json
+
+import pytest
+
+from lite_app.xapi.cache import Cache
+from lite_app.xapi.client import Client
+from lite_app.xapi.errors import TransportError, XapiError
+from lite_app.xapi.sync import load_all, poll
+from xapi_sim import endpoint, inventory
+from xapi_sim.sim import Config, Simulator
+
+PASSWORD = "xcplite"
+
+
+@pytest.fixture
+def sim():
+    simulator = Simulator(Config(hosts=2, vms=6, op_time=0.01, password=PASSWORD))
+    inventory.build(simulator)
+    yield simulator
+    simulator.close()
+
+
+def transport_to(sim, address="127.0.0.1"):
+    """The app's transport contract (text in, parsed reply out) over the endpoint."""
+    async def transport(text):
+        status, content_type, body = await endpoint.answer(sim, "/jsonrpc", text.encode("utf-8"), address)
+        if status != 200:
+            raise TransportError("http", status, body.decode("utf-8", "replace"))
+        assert content_type.startswith("application/json")
+        return json.loads(body)
+    return transport
+
+
+async def test_login_calls_and_logout_through_the_app_client(sim):
+    client = Client(transport_to(sim))
+    session = await client.login("root", PASSWORD)
+    assert sim.session_valid(session)
+    hosts = await client.call("host.get_all")
+    assert len(hosts) == 2
+    names = sorted(r["name_label"] for r in (await client.get_all_records("VM")).values()
+                   if not r["is_a_template"] and not r["is_control_domain"] and not r["is_a_snapshot"])
+    assert len(names) == 6
+    await client.logout()
+    assert not sim.session_valid(session)
+
+
+async def test_failures_arrive_as_xapi_errors(sim):
+    client = Client(transport_to(sim))
+    try:
+        await client.login("root", "wrong")
+        assert False, "a wrong password must fail"
+    except XapiError as error:
+        assert error.code == "SESSION_AUTHENTICATION_FAILED"
+    seen = []
+    stale = Client(transport_to(sim), session="OpaqueRef:not-a-session")
+    stale.on_session_invalid = seen.append
+    try:
+        await stale.call("VM.get_all")
+        assert False, "a stale session must fail"
+    except XapiError as error:
+        assert error.code == "SESSION_INVALID"
+    assert len(seen) == 1 and stale.session_invalid
+
+
+async def test_a_member_answers_host_is_slave_with_the_master_address(sim):
+    member = sim.config.addresses[1]
+    try:
+        await Client(transport_to(sim, member)).login("root", PASSWORD)
+        assert False, "a member refuses logins"
+    except XapiError as error:
+        assert error.code == "HOST_IS_SLAVE" and error.params == [sim.config.addresses[0]]
+
+
+async def test_the_apps_first_load_and_events_follow_a_change(sim):
+    client = Client(transport_to(sim))
+    await client.login("root", PASSWORD)
+    cache = Cache()
+    token, changes = await load_all(client, cache, ["pool", "host", "VM"])
+    assert len(cache.all("host")) == 2 and changes
+    ref = next(r for r, vm in cache.all("VM").items() if vm["name_label"] and not vm["is_a_template"]
+               and not vm["is_control_domain"])
+    await client.call("VM.set_name_label", ref, "renamed by the app")
+    token, changes = await poll(client, cache, ["VM"], token, 1.0)
+    assert ("VM", ref) in changes and cache.get("VM", ref)["name_label"] == "renamed by the app"
+
+
+async def test_malformed_and_oversized_requests_get_xapis_http_errors(sim):
+    status, content_type, body = await endpoint.answer(sim, "/jsonrpc", b"{not json", "127.0.0.1")
+    assert status == 500 and content_type == "text/html" and b"<html>" in body.lower()
+    status, _type, _body = await endpoint.answer(sim, "/jsonrpc", b" " * (endpoint.MAX_RPC_BODY + 1))
+    assert status == 413
+    status, content_type, body = await endpoint.answer(
+        sim, "/", b"<?xml version='1.0'?><methodCall><methodName>system.listMethods</methodName>"
+                  b"<params></params></methodCall>")
+    assert status == 200 and content_type.startswith("text/xml") and b"session.login_with_password" in body
