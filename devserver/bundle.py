@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import chartassets, lazyassets, precompress, project
+from devserver import chartassets, lazyassets, precompress, project, pystrip
 from lite_app.text import catalog
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
@@ -89,12 +89,13 @@ def vendor_files():
 
 
 def app_sources():
-    """Every lite_app/**.py (subpackages included) as {path: source text}."""
+    """Every lite_app/**.py (subpackages included) as {path: source text}, docstrings and comments
+    stripped (devserver/pystrip.py: fewer bytes to download and for MicroPython to compile)."""
     root = project.ROOT
     files = {}
     for path in sorted((root / "lite_app").rglob("*.py")):
         if "__pycache__" not in path.parts:
-            files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+            files[path.relative_to(root).as_posix()] = pystrip.strip(path.read_text(encoding="utf-8"))
     return files
 
 
