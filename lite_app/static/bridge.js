@@ -65,11 +65,34 @@
     return !!node && v !== undefined && same(node, v) &&
       (typeof v === "string" || node.getAttribute("class") === (v[1]["class"] === undefined ? null : v[1]["class"]));
   }
+  function keyOf(v) { return typeof v === "string" ? undefined : v[1].key; }
+  /* Keyed children keep their identity: an element whose key is still wanted is found wherever it is and
+     reused (moved only if it is out of place), one whose key is gone is removed. So a focused button
+     never turns into another action when the buttons around it change. Unkeyed children are matched by
+     position, with a one-place shift for an optional element that appeared or vanished. */
   function morph(parent, kids) {
-    var i, node, v, existing = parent.childNodes;
+    var i, node, v, key, existing = parent.childNodes, keyed = {}, wanted = {};
+    for (i = 0; i < existing.length; i++) {
+      key = existing[i].nodeType === 1 ? existing[i].getAttribute("key") : null;
+      if (key !== null) keyed[key] = existing[i];
+    }
+    for (i = 0; i < kids.length; i++) { key = keyOf(kids[i]); if (key !== undefined) wanted[key] = true; }
+    for (key in keyed) if (!wanted[key]) { parent.removeChild(keyed[key]); delete keyed[key]; }
     for (i = 0; i < kids.length; i++) {
       v = kids[i];
       node = existing[i];
+      key = keyOf(v);
+      if (key !== undefined) {
+        if (!keyed[key]) { parent.insertBefore(create(v, parent.namespaceURI === SVG), node || null); continue; }
+        if (keyed[key] !== node) { parent.insertBefore(keyed[key], node || null); node = keyed[key]; }
+        update(node, v);
+        continue;
+      }
+      /* An unkeyed wanted element never takes over a keyed one that is wanted later. */
+      if (node && node.nodeType === 1 && node.hasAttribute("key") && wanted[node.getAttribute("key")]) {
+        parent.insertBefore(create(v, parent.namespaceURI === SVG), node);
+        continue;
+      }
       /* An optional element appeared or vanished before this one: insert or remove just it, so the
          siblings after it (an input being typed in, a button being clicked) are kept, not rebuilt. */
       if (node && !same(node, v) && alike(node, kids[i + 1])) {
@@ -80,17 +103,17 @@
         parent.removeChild(node);
         node = existing[i];
       }
-      if (node && same(node, v)) {
-        if (typeof v === "string") { if (node.nodeValue !== v) node.nodeValue = v; }
-        /* data-keep-children: the element's content belongs to JS (the console's noVNC screen). */
-        else { setAttrs(node, v[1]); if (!("keepChildren" in node.dataset)) morph(node, v[2]); }
-      } else if (node) {
-        parent.replaceChild(create(v, parent.namespaceURI === SVG), node);
-      } else {
-        parent.appendChild(create(v, parent.namespaceURI === SVG));
-      }
+      if (node && same(node, v)) update(node, v);
+      else if (node) parent.replaceChild(create(v, parent.namespaceURI === SVG), node);
+      else parent.appendChild(create(v, parent.namespaceURI === SVG));
     }
     while (existing.length > kids.length) parent.removeChild(parent.lastChild);
+  }
+  function update(node, v) {
+    if (typeof v === "string") { if (node.nodeValue !== v) node.nodeValue = v; return; }
+    setAttrs(node, v[1]);
+    /* data-keep-children: the element's content belongs to JS (the console's noVNC screen). */
+    if (!("keepChildren" in node.dataset)) morph(node, v[2]);
   }
   X.render = function (target, json) {
     var el = typeof target === "string" ? document.getElementById(target) : target;

@@ -123,6 +123,9 @@
     root.appendChild(box);
     var u = new uPlot(options(spec, el), spec.data, box);
     u.setLegend({ idx: lastIdx(u) });
+    /* A legend of many series scrolls: a keyboard must be able to reach it to scroll it. */
+    var legend = box.querySelector(".u-legend");
+    if (legend) legend.setAttribute("tabindex", "0");
     var resize = new ResizeObserver(function () {
       var width = Math.max(el.clientWidth, 200);
       if (width !== u.width) u.setSize({ width: width, height: HEIGHT });

@@ -36,7 +36,7 @@ def render(state):
                        [({"key": row["ref"]}, cells(state, row)) for row in rows])
     else:
         body = w.empty(t("alarm.none"))
-    return [h("div", {"class": "xl-page xl-alarms-page", "key": "alarms"},
+    return [h("div", {"class": "xl-page xl-page-alarms", "key": "alarms"},
               w.page_header("alarm", t("page.alarms"), None),
               toolbar(state, rows),
               w.card("alarms-list", t("page.alarms"), body, icon="alarm", cls="xl-wide", aside=str(len(rows))))]

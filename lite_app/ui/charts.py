@@ -38,7 +38,7 @@ def latest_table(t, updates, chart):
         rows.append(h("tr", None, h("th", {"scope": "row"}, label),
                       h("td", {"data-value": repr(value), "data-time": str(latest_time(updates, values))},
                         human(value, chart["unit"]))))
-    return h("table", {"class": "xl-sr-only"}, h("caption", None, t("stats.latest", chart=chart["title"])),
+    return h("table", {"class": "xu-sr-only"}, h("caption", None, t("stats.latest", chart=chart["title"])),
              h("thead", None, h("tr", None, h("th", {"scope": "col"}, t("stats.col.series")),
                                 h("th", {"scope": "col"}, t("stats.col.value")))),
              h("tbody", None, rows))
@@ -138,7 +138,7 @@ def top_card(state):
         rows = [top_row(state, kind, uuid, value, what) for uuid, value in ranked]
         sections.append(h("div", {"class": "xl-top", "key": key},
                           w.table(t(key), [t(key), t("stats.col." + what)], rows) if rows
-                          else [h("p", {"class": "xl-muted"}, h("strong", None, t(key))), w.empty(t("stats.top.none"))]))
+                          else [h("p", {"class": "xu-muted"}, h("strong", None, t(key))), w.empty(t("stats.top.none"))]))
     missing = [host_name(state, e.get("host")) for e in entries if e is not None and e.get("error")]
     note = h("p", {"class": "xl-note"}, t("stats.top.missing", hosts=", ".join(missing))) if missing else None
     grid = h("div", {"style": "display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(190px,1fr))"},

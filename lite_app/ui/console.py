@@ -159,7 +159,7 @@ def render(state):
     ref, vm = current(state)
     if vm is None:
         return w.not_found(state.t, state.t("console.title"))
-    return [h("div", {"class": "xl-page xl-console-page", "key": "console-page-" + ref},
+    return [h("div", {"class": "xl-page xl-page-console", "key": "console-page-" + ref},
               w.page_header("vm", vm.get("name_label"), state.t("console.title"),
                             [w.state_badge(vm.get("power_state"), state.t)]),
               panel(state, ref, full=True))]

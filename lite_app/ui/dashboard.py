@@ -25,7 +25,7 @@ def render(state):
     numbers = figures(state)
     master = model.deref(cache, "host", pool.get("master"))
     subtitle = pool.get("name_description") or None
-    return [h("div", {"class": "xl-page xl-dashboard", "key": "dashboard"},
+    return [h("div", {"class": "xl-page xl-page-dashboard", "key": "dashboard"},
               w.page_header("pool", pool.get("name_label") or t("nav.pool"), subtitle),
               h("div", {"class": "xl-grid"},
                 status_card(state, numbers, master), cpu_card(numbers, t),
@@ -94,7 +94,7 @@ def storage_card(state):
         host = infra.sr_host(cache, sr)
         rows.append(h("li", {"class": "xl-usage-item", "key": ref},
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "SR", sr),
-                        h("span", {"class": "xl-muted"}, " \u00b7 " + (sr.get("type") or "")
+                        h("span", {"class": "xu-muted"}, " \u00b7 " + (sr.get("type") or "")
                           + (" \u00b7 " + host.get("name_label", "") if host else ""))),
                       w.usage_bar(used, size, t("dash.sr_of", sr=name), t)))
     body = h("ul", {"class": "xl-usage-list"}, rows) if rows else w.empty(t("dash.no_storage"))

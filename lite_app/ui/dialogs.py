@@ -70,6 +70,9 @@ def render(state):
     if not spec or spec.get("kind") not in _KINDS:
         return []
     title, body, buttons = _KINDS[spec["kind"]][0](state, spec)
+    spec["title"] = title
+    if spec.get("busy") and spec.get("task"):
+        buttons = task_buttons(state, spec)
     return [h("div", {"class": "xl-scrim", "key": "dialog-%d" % spec["serial"]},
               h("div", {"class": "xl-dialog xl-dialog-" + spec.get("size", "normal"), "role": "dialog",
                         "aria-modal": "true", "aria-labelledby": TITLE_ID,
@@ -109,7 +112,7 @@ def progress(state, spec):
              h("div", {"class": "xl-bar", "role": "progressbar", "aria-label": label, "aria-valuemin": "0",
                        "aria-valuemax": "100", "aria-valuenow": str(percent)},
                h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % percent})),
-             h("span", {"class": "xl-muted"}, "%s %d%%" % (label, percent)))
+             h("span", {"class": "xu-muted"}, "%s %d%%" % (label, percent)))
 
 
 def error_box(state, info):
@@ -128,22 +131,43 @@ def details(state, info):
              h("code", None, " ".join([info["code"]] + [str(p) for p in info.get("params") or []])))
 
 
+def task_buttons(state, spec):
+    """While the dialog's task runs: leave it running in the background, or cancel it (when XAPI allows)."""
+    t = state.t
+    task = state.cache.get("task", spec["task"]) or {}
+    can_cancel = "cancel" in (task.get("allowed_operations") or []) and not spec.get("cancelling")
+    return [h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "dialog.background",
+                         "data-dialog-cancel": "1", "key": "background"}, t("dialog.background")),
+            h("button", {"type": "button", "class": "xl-button xl-danger-button", "data-action": "dialog.cancel_task",
+                         "key": "cancel-task", "disabled": not can_cancel,
+                         "aria-busy": "true" if spec.get("cancelling") else None},
+              t("dialog.cancelling") if spec.get("cancelling") else t("dialog.cancel_task", action=spec.get("title") or ""))]
+
+
 def failure(state, error):
     """describe() of an error, refs named from the cache."""
     return describe(error, namer(state.cache), state.t)
 
 
-async def run(state, spec, steps, perform=None):
+def run(state, spec, steps, perform=None):
     """Run `steps` (a list of (method, params)) through `perform(method, params, spec)` (default: the
-    shell's task runner, `state.run_call`) with the dialog busy; close it on success, else keep it open
-    with the error. True on success."""
-    perform = perform or state.run_call
+    shell's task runner, `state.run_call`) with the dialog busy from now on (so a second submit does
+    nothing); close it on success, else keep it open with the error. Returns the coroutine doing it,
+    which answers True on success."""
     spec["busy"], spec["error"] = True, None
+    return _run(state, spec, steps, perform or state.run_call)
+
+
+async def _run(state, spec, steps, perform):
     try:
         for method, params in steps:
             await perform(method, params, spec)
     except Exception as error:  # every failure is shown to the user, none is lost
         spec["busy"] = False
+        if spec.get("cancelling") and getattr(error, "code", None) == "TASK_CANCELLED":
+            close_if_open(state, spec)
+            state.notify(state.t("dialog.cancelled", action=spec.get("title") or ""))
+            return False
         info = failure(state, error)
         if is_open(state, spec):
             spec["error"] = info
@@ -165,8 +189,26 @@ def checkbox(kind, field):
     return on_change
 
 
+def close_if_open(state, spec):
+    if is_open(state, spec):
+        close(state)
+
+
 def on_cancel(state, payload):
+    """Cancel (or Escape): close; a task already running goes on in the background, and the user is told."""
+    spec = current(state)
     close(state)
+    if spec is not None and spec.get("busy") and spec.get("task"):
+        state.notify(state.t("dialog.in_background", action=spec.get("title") or ""))
+
+
+def on_cancel_task(state, payload):
+    """Ask XAPI to cancel the dialog's task; the dialog says so, then reports how the task ended."""
+    spec = current(state)
+    if spec is None or not spec.get("task") or spec.get("cancelling"):
+        return None
+    spec["cancelling"] = True
+    return state.client.call("task.cancel", spec["task"])
 
 
 def on_input(state, payload):
@@ -186,4 +228,5 @@ def on_submit(state, payload):
 
 
 # Dispatched by the shell (lite_app/shell/dispatch.py) whatever the page; Escape closes a dialog there too.
-ACTIONS = {"dialog.cancel": on_cancel, "dialog.submit": on_submit, "dialog.input": on_input}
+ACTIONS = {"dialog.cancel": on_cancel, "dialog.background": on_cancel, "dialog.cancel_task": on_cancel_task,
+           "dialog.submit": on_submit, "dialog.input": on_input}

@@ -62,11 +62,12 @@ def top_bar(state):
               h("button", {"type": "button", "class": "xl-menu-button", "id": "xl-menu-button", "data-action": "shell.menu",
                            "aria-expanded": "true" if is_open else "false", "aria-controls": "xl-nav-panel"},
                 h("span", {"class": "xl-burger", "aria-hidden": "true"}), h("span", {}, t("shell.menu"))),
-              h("a", {"class": "xl-home", "href": "#/"}, logo(), h("span", {"class": "xl-appname"}, t(APP_NAME_KEY))),
+              h("a", {"class": "xl-home", "href": "#/", "aria-label": t(APP_NAME_KEY)}, logo(),
+                h("span", {"class": "xl-appname"}, t(APP_NAME_KEY))),
               h("span", {"class": "xl-poolname", "title": pool_name(state)}, pool_name(state)),
               h("div", {"class": "xl-topbar-end"},
                 tasks_indicator(state), theme_switch(state),
-                h("span", {"class": "xl-user"}, h("span", {"class": "xl-sr"}, t("shell.user") + " "),
+                h("span", {"class": "xl-user"}, h("span", {"class": "xu-sr-only"}, t("shell.user") + " "),
                   state.user),
                 h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "shell.logout"},
                   t("shell.logout"))))]
@@ -91,7 +92,7 @@ def theme_switch(state):
     options = [h("option", {"value": name, "selected": name == current}, t("shell.theme." + name))
                for name in THEMES]
     return h("label", {"class": "xl-theme"},
-             h("span", {"class": "xl-sr"}, t("shell.theme")),
+             h("span", {"class": "xu-sr-only"}, t("shell.theme")),
              h("select", {"data-action": "shell.theme", "aria-label": t("shell.theme"), "value": current},
                options))
 

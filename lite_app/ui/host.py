@@ -25,7 +25,7 @@ def render(state):
     if host is None:
         return w.not_found(state.t, state.t("page.host"))
     t = state.t
-    return [h("div", {"class": "xl-page xl-host", "key": "host-" + ref},
+    return [h("div", {"class": "xl-page xl-page-host", "key": "host-" + ref},
               w.page_header("host", host.get("name_label"), host.get("name_description"),
                             badges(state, ref, host)),
               tabs.tabbed(state, "host", host.get("uuid") or "", host_tabs(ref, host), t("tab.list")))]

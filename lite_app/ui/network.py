@@ -68,7 +68,7 @@ def render_list(state):
     body = (w.table(t("nav.networks"), [t("col.name"), t("col.vlan"), t("col.mtu"), t("col.bridge"),
                                         t("col.pifs"), t("col.vifs")], rows)
             if rows else w.empty(t("net.none")))
-    return [h("div", {"class": "xl-page xl-networks", "key": "networks"},
+    return [h("div", {"class": "xl-page xl-page-networks", "key": "networks"},
               w.page_header("network", t("nav.networks"), t("net.count", count=str(len(rows)))),
               w.card("net-list", t("card.networks"), body, icon="network", aside=str(len(rows)),
                      cls="xl-wide"))]
@@ -81,7 +81,7 @@ def render_network(state):
         return w.not_found(t, t("page.network"))
     pairs = [(t("col.vlan"), vlan_text(state.cache, net, t)), (t("col.mtu"), str(net.get("MTU") or "")),
              (t("col.bridge"), net.get("bridge")), (t("col.uuid"), h("code", None, net.get("uuid") or ""))]
-    return [h("div", {"class": "xl-page xl-network", "key": "network-" + ref},
+    return [h("div", {"class": "xl-page xl-page-network", "key": "network-" + ref},
               w.page_header("network", net.get("name_label"), net.get("name_description")),
               h("div", {"class": "xl-grid"},
                 w.card("net-overview", t("card.overview"), w.kv(pairs), icon="network"),

@@ -70,7 +70,7 @@ def render_list(state):
     body = (w.table(t("nav.storage"), [t("col.name"), t("col.type"), t("col.host"), t("col.usage"),
                                        t("col.size"), t("col.vdis"), t("col.hosts")], rows, "xl-srs")
             if rows else w.empty(t("sr.none")))
-    return [h("div", {"class": "xl-page xl-storage", "key": "storage"},
+    return [h("div", {"class": "xl-page xl-page-storage", "key": "storage"},
               w.page_header("storage", t("nav.storage"), t("sr.count", count=str(len(rows)))),
               w.card("sr-list", t("card.srs"), body, icon="storage", aside=str(len(rows)), cls="xl-wide"))]
 
@@ -81,7 +81,7 @@ def render_sr(state):
     if sr is None:
         return w.not_found(t, t("page.sr"))
     flags = [w.flag(t("sr.shared"), "accent")] if sr.get("shared") else []
-    return [h("div", {"class": "xl-page xl-sr", "key": "sr-" + ref},
+    return [h("div", {"class": "xl-page xl-page-sr", "key": "sr-" + ref},
               w.page_header("storage", sr.get("name_label"), sr.get("name_description"), flags),
               h("div", {"class": "xl-grid"},
                 overview_card(state, sr), hosts_card(state, sr), vdis_card(state, ref, sr)))]

@@ -23,7 +23,7 @@ def render(state):
         body = w.table(t("page.tasks"), [t("col.task"), t("col.object"), t("col.state"), t("col.progress"),
                                          t("col.elapsed"), t("col.eta"), t("col.actions")],
                        [({"key": row["ref"]}, cells(state, row)) for row in rows])
-    return [h("div", {"class": "xl-page xl-tasks-page", "key": "tasks"},
+    return [h("div", {"class": "xl-page xl-page-tasks", "key": "tasks"},
               w.page_header("task", t("page.tasks"), t("task.subtitle")),
               w.card("tasks-list", t("page.tasks"), body, icon="task", cls="xl-wide",
                      aside=str(tasks.pending_count(state))))]

@@ -50,7 +50,7 @@ def render(state):
         head_badges.append(w.flag(t("vm.snapshot"), "accent"))
     elif vm.get("is_a_template"):
         head_badges.append(w.flag(t("vm.template"), "accent"))
-    return [h("div", {"class": "xl-page xl-vm", "key": "vm-" + ref},
+    return [h("div", {"class": "xl-page xl-page-vm", "key": "vm-" + ref},
               w.page_header("vm", vm.get("name_label"), vm.get("name_description"), head_badges),
               w.tag_list(vm.get("tags"), t("vm.tags")),
               vm_actions.toolbar(state, ref, vm),
@@ -89,7 +89,7 @@ def overview_card(state, vm):
         (t("col.vcpus"), str(model.vm_vcpus(cache, vm))),
         (t("col.memory"), fmt.size(model.vm_memory(cache, vm))),
         (t("vm.os"), model.vm_os(cache, vm)),
-        (t("vm.ips"), h("ul", {"class": "xl-plain"}, [h("li", None, ip) for ip in ips]) if ips else None),
+        (t("vm.ips"), h("ul", {"class": "xu-plain"}, [h("li", None, ip) for ip in ips]) if ips else None),
         (t("host.uptime"), fmt.duration(uptime, t) if uptime is not None else None),
         (t("vm.tools"), tools),
         (t("col.uuid"), h("code", None, vm.get("uuid") or "")),

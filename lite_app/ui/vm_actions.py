@@ -28,6 +28,7 @@ RULE = {}
 for _op, _key, _rule in POWER + MANAGE:
     RULE[_op] = _rule
 OUTCOMES = "vm.outcomes"
+PENDING = "vm.pending"  # state.ui: {ref + "|" + op: True} from the click until the call ended
 
 
 def op_state(vm, op):
@@ -43,16 +44,25 @@ def op_state(vm, op):
     return allowed, (None if allowed else reason_text(reason))
 
 
+def pending(state, ref, op):
+    return (ref + "|" + op) in (state.ui.get(PENDING) or {})
+
+
 def button(state, ref, vm, op, label_key):
+    """A toolbar button keyed by its operation (the renderer keeps its identity, and so its focus, while the
+    buttons around it change); refused ones say why, and one already clicked is busy until its call ends."""
     allowed, why = op_state(vm, op)
+    busy = pending(state, ref, op)
     reason_id = "vm-why-" + op
     attrs = {"type": "button", "class": "xl-button xl-quiet", "data-action": "vm.act", "data-op": op,
-             "data-ref": ref}
-    if not allowed:
+             "data-ref": ref, "key": "act-" + op}
+    if busy:
+        attrs.update({"aria-disabled": "true", "aria-busy": "true", "title": state.t("act.busy")})
+    elif not allowed:
         attrs.update({"aria-disabled": "true", "title": why, "aria-describedby": reason_id})
     label = state.t(label_key)
-    return [h("button", attrs, label),
-            None if allowed else h("span", {"id": reason_id, "class": "xl-sr-only"}, why)]
+    return [h("button", attrs, h("span", {"class": "xl-spinner", "aria-hidden": "true"}) if busy else None, label),
+            None if allowed or busy else h("span", {"id": reason_id, "class": "xu-sr-only", "key": "why-" + op}, why)]
 
 
 def toolbar(state, ref, vm):
@@ -95,30 +105,36 @@ def outcome(state, ref):
 
 
 async def run_power(state, ref, op):
-    """Run a power action as a task; a failure stays on the VM page (and in the tasks page)."""
+    """Run a power action as a task; a failure stays on the VM page (and in the tasks page), and is a
+    notice too when the user has left that page meanwhile."""
     outcomes = state.ui.setdefault(OUTCOMES, {})
     outcomes.pop(ref, None)
+    route = state.route
     method, params = power_call(op, ref)
     try:
         await state.run_call(method, params)
     except Exception as error:  # shown to the user with XAPI's code; nothing is lost
         info = dialogs.failure(state, error)
         outcomes[ref] = {"title": state.t("act." + op), "error": info}
-        state.notify(state.t("act." + op) + ": " + info["text"], "error")
+        if state.route != route:
+            state.notify(state.t("act." + op) + ": " + info["text"], "error")
+    finally:
+        (state.ui.get(PENDING) or {}).pop(ref + "|" + op, None)
 
 
 def on_act(state, payload):
     data = payload.get("data") or {}
     op, ref = data.get("op") or "", data.get("ref") or ""
     vm = state.cache.get("VM", ref)
-    if vm is None or op not in RULE:
-        return None
+    if vm is None or op not in RULE or pending(state, ref, op):
+        return None  # one call per intent: a double click or a held Enter sends it once
     allowed, why = op_state(vm, op)
     if not allowed:
         state.notify(why)
         return None
     if op in DIALOGS:
         return DIALOGS[op](state, ref, vm)
+    state.ui.setdefault(PENDING, {})[ref + "|" + op] = True
     return run_power(state, ref, op)
 
 

@@ -125,7 +125,7 @@ def confirm_render(state, spec):
     names = [name_of(state, r) for r in spec["refs"][:NAMES_SHOWN]]
     more = len(spec["refs"]) - len(names)
     body = [dialogs.description(t("bulk.confirm." + spec["op"], count=len(able))),
-            h("ul", {"class": "xl-plain xl-dialog-list", "aria-label": t("bulk.chosen")},
+            h("ul", {"class": "xu-plain xl-dialog-list", "aria-label": t("bulk.chosen")},
               [h("li", None, name) for name in names],
               h("li", None, t("bulk.more", count=more)) if more else None)]
     skipped = len(spec["refs"]) - len(able)
@@ -137,6 +137,7 @@ def confirm_render(state, spec):
 
 
 def confirm_submit(state, spec, form):
+    spec["busy"] = True  # now, not when the coroutine starts: a second submit does nothing
     return execute(state, spec)
 
 

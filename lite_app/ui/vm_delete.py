@@ -53,7 +53,7 @@ def plan_nodes(state, spec, plan):
     nodes = []
     if plan["snapshots"] or spec["keep_snapshots"]:
         nodes.append(h("p", {"class": "xl-dialog-text"}, t("action.delete.snapshots")))
-        nodes.append(h("ul", {"class": "xl-plain xl-dialog-list"},
+        nodes.append(h("ul", {"class": "xu-plain xl-dialog-list"},
                        [h("li", {"key": s}, model.name_of(state.cache, "VM", s)) for s in plan["snapshots"]]))
         nodes.append(h("label", {"class": "xl-check"},
                        h("input", {"type": "checkbox", "data-action": "vmdel.keep_snapshots",
@@ -68,7 +68,7 @@ def plan_nodes(state, spec, plan):
                        h("legend", None, t("action.delete.disks")), boxes))
     if plan["kept"]:
         nodes.append(h("p", {"class": "xl-dialog-text"}, t("action.delete.kept")))
-        nodes.append(h("ul", {"class": "xl-plain xl-dialog-list", "aria-label": t("action.delete.kept")},
+        nodes.append(h("ul", {"class": "xu-plain xl-dialog-list", "aria-label": t("action.delete.kept")},
                        [h("li", {"key": d}, disk_label(state, d) + " \u2013 " + t("action.kept." + why))
                         for d, why in plan["kept"]]))
     return nodes
@@ -98,12 +98,12 @@ def delete_submit(state, spec, form):
         return None
     spec["plan"] = plan
     disks = [d for d in plan["disks"] if d not in spec["keep_disks"]]
-    calls = delete_calls(spec["vm"], plan["snapshots"], disks)
+    running = dialogs.run(state, spec, delete_calls(spec["vm"], plan["snapshots"], disks))
 
-    async def run():
-        if not await dialogs.run(state, spec, calls):
+    async def finish():
+        if not await running:
             spec["plan"] = None  # what is left now, if the user tries again
-    return run()
+    return finish()
 
 
 def on_disk(state, payload):

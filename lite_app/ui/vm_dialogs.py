@@ -31,7 +31,7 @@ def radio(name, value, label, checked, disabled=False, note=None, action=None):
     return h("label", {"class": "xl-choice" + (" xl-choice-off" if disabled else "")},
              h("input", {"type": "radio", "name": name, "value": value, "checked": checked,
                          "disabled": disabled, "data-action": action}),
-             h("span", None, label), h("span", {"class": "xl-muted"}, note) if note else None)
+             h("span", None, label), h("span", {"class": "xu-muted"}, note) if note else None)
 
 
 # ---- host picker: start on, migrate --------------------------------------------------------------

@@ -82,7 +82,7 @@ def render(state):
     apply_params(state)
     refs, total = selected(state)
     count_text = t("vmlist.count", shown=str(len(refs)), total=str(total))
-    return [h("div", {"class": "xl-page xl-vmlist", "key": "vmlist"},
+    return [h("div", {"class": "xl-page xl-page-vmlist", "key": "vmlist"},
               w.page_header("vm", t("nav.vms"), None),
               toolbar(state, count_text), vm_bulk.bar(state),
               table(state, refs))]
@@ -159,15 +159,27 @@ def row(state, ref, vm, position):
     cache, t = state.cache, state.t
     host = model.deref(cache, "host", model.live_host(vm))
     ips = model.vm_ips(cache, vm)
-    tags = vm.get("tags") or ()
     cells = [w.object_link(state, "VM", vm), w.state_badge(vm.get("power_state"), t),
              host.get("name_label") if host else "", ips[0] if ips else "",
-             str(model.vm_vcpus(cache, vm)), fmt.size(model.vm_memory(cache, vm)),
-             w.tag_list(tags, t("vm.tags")) if tags else ""]
+             str(model.vm_vcpus(cache, vm)), fmt.size(model.vm_memory(cache, vm)), tags_cell(t, vm.get("tags"))]
     return h("tr", {"key": ref, "aria-rowindex": str(position + 2), "class": "xl-row"},
              vm_bulk.row_cell(state, ref, vm),
              [h("td", {"class": "xl-col-" + COLUMNS[i][0]}, cells[i] if cells[i] not in ("", None) else w.DASH)
               for i in range(len(cells))])
+
+
+def tags_cell(t, tags):
+    """A row has room for one tag: the first (by name) whole, then "+N" naming the others on hover."""
+    if not tags:
+        return ""
+    ordered = sorted(tags)
+    chips = [h("li", {"class": "xl-tag"}, ordered[0])]
+    if len(ordered) > 1:
+        rest = ", ".join(ordered[1:])
+        chips.append(h("li", {"class": "xl-tag xl-tag-more", "title": rest,
+                              "aria-label": t("vmlist.more_tags", count=len(ordered) - 1, tags=rest)},
+                       t("vmlist.more_tags_short", count=len(ordered) - 1)))
+    return h("ul", {"class": "xl-tags", "aria-label": t("vm.tags")}, chips)
 
 
 def on_search(state, payload):

@@ -187,7 +187,7 @@ def table(label, headers, rows, cls=""):
                                     for cell in cells]))
     # Focusable so a keyboard can scroll a wide table; the card around it is the named region.
     return h("div", {"class": "xl-table-wrap", "tabindex": "0"},
-             h("table", {"class": "xl-table " + cls}, h("caption", {"class": "xl-sr-only"}, label),
+             h("table", {"class": "xl-table " + cls}, h("caption", {"class": "xu-sr-only"}, label),
                h("thead", None, head), h("tbody", None, body)))
 
 

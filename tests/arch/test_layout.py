@@ -224,3 +224,34 @@ def test_every_literal_catalog_key_exists():
         missing.extend("%s:%d %s" % (path.relative_to(ROOT), line, key)
                        for line, key in catalog_keys_named(path) if key not in ENGLISH)
     assert missing == [], "\n".join(missing)
+
+
+# ---- style classes -------------------------------------------------------------------------------
+def css_rules():
+    """[(selector text, body)] of app.css (media queries flattened)."""
+    css = (APP / "static" / "app.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+
+
+def test_utility_classes_have_their_own_prefix_and_pages_theirs():
+    """Utilities (`xu-`) cannot collide with a page's class: the SR page once used `xl-sr`, the 1x1 px
+    screen-reader utility, and rendered blank. A page's root says `xl-page xl-page-<name>`."""
+    for selector, _body in css_rules():
+        for part in selector.split(","):
+            classes = re.findall(r"\.([\w-]+)", part)
+            if any(c.startswith("xu-") for c in classes):
+                assert len(classes) == 1, "a utility is styled alone: " + part.strip()
+    for path in sorted((APP / "ui").glob("*.py")):
+        for root in re.findall(r'"class": "xl-page( [^"]*)?"', path.read_text(encoding="utf-8")):
+            extra = root.split()
+            assert all(re.fullmatch(r"xl-page-[a-z-]+", c) for c in extra), (path.name, root)
+
+
+def test_every_utility_a_view_uses_is_defined():
+    defined = set()
+    for selector, _body in css_rules():
+        defined.update(c for c in re.findall(r"\.([\w-]+)", selector) if c.startswith("xu-"))
+    for path in sorted((APP / "ui").glob("*.py")):
+        for used in re.findall(r"\bxu-[\w-]+", path.read_text(encoding="utf-8")):
+            assert used in defined, (path.name, used)

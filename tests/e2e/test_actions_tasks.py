@@ -82,3 +82,29 @@ def test_tasks_alarms_and_dialogs_pass_axe(app, sdk, scheme):
         page.keyboard.press("Escape")
         expect(page.get_by_role("dialog")).to_have_count(0)
     assert found == {name: [] for name in found}
+
+
+def test_a_running_copy_can_go_to_the_background_or_be_cancelled(app, sdk):
+    page = app.open_vm(sdk, "app-01")
+    page.get_by_role("toolbar", name="VM actions").get_by_role("button", name="Copy", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Copy the VM")
+    dialog.get_by_label("Name of the new VM").fill("copy-to-cancel")
+    dialog.get_by_role("button", name="Copy", exact=True).click()
+    cancel = dialog.get_by_role("button", name="Cancel: Copy the VM")
+    expect(dialog.get_by_role("button", name="Run in background")).to_be_visible()
+    expect(cancel).to_be_enabled()
+    cancel.click()
+    expect(dialog).to_have_count(0, timeout=15000)
+    expect(page.get_by_role("status").filter(has_text="Copy the VM was cancelled.")).to_be_visible()
+    assert not sdk.x.VM.get_by_name_label("copy-to-cancel")
+
+    page.get_by_role("toolbar", name="VM actions").get_by_role("button", name="Copy", exact=True).click()
+    dialog.get_by_label("Name of the new VM").fill("copy-in-background")
+    dialog.get_by_role("button", name="Copy", exact=True).click()
+    dialog.get_by_role("button", name="Run in background").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="goes on in the background")).to_be_visible()
+    copies = [ref for ref, t in sdk.x.task.get_all_records().items()
+              if t["name_label"] == "Async.VM.clone" and t["status"] == "pending"]
+    assert copies, "the copy still runs"
+    sdk.x.task.cancel(copies[0])

@@ -54,3 +54,33 @@ def test_unrelated_changes_still_render_exactly(page):
     render(page, LEGEND + FORM)
     render(page, [["p", {"class": "other"}, ["x"]], ["span", {}, ["y"]]])
     assert page.evaluate("document.getElementById('root').innerHTML") == '<p class="other">x</p><span>y</span>'
+
+
+def buttons(*ops):
+    """Toolbar buttons keyed by action, each disabled one followed by its keyed reason."""
+    out = []
+    for op, on in ops:
+        out.append(["button", {"key": "act-" + op, "id": op, "type": "button"}, [op]])
+        if not on:
+            out.append(["span", {"key": "why-" + op}, ["why not " + op]])
+    return out
+
+
+def test_keyed_children_keep_their_identity_and_focus_when_their_neighbours_change(page):
+    render(page, buttons(("start", True), ("edit", True), ("delete", False)))
+    page.evaluate("window.edit = document.getElementById('edit')")
+    page.focus("#edit")
+    # a live update: start becomes refused (a reason appears before edit), delete becomes allowed
+    render(page, buttons(("start", False), ("edit", True), ("delete", True)))
+    assert page.evaluate("document.getElementById('edit') === window.edit")
+    assert page.evaluate("document.activeElement.id") == "edit"
+    assert page.evaluate("[...document.getElementById('root').children].map(e => e.id || e.textContent)") == \
+        ["start", "why not start", "edit", "delete"]
+
+
+def test_keyed_children_that_move_are_moved_not_rebuilt(page):
+    render(page, [["li", {"key": k, "id": k}, [k]] for k in ("a", "b", "c")])
+    page.evaluate("window.c = document.getElementById('c')")
+    render(page, [["li", {"key": k, "id": k}, [k]] for k in ("c", "a", "d")])
+    assert page.evaluate("document.getElementById('c') === window.c")
+    assert page.evaluate("[...document.getElementById('root').children].map(e => e.id)") == ["c", "a", "d"]

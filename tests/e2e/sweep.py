@@ -1,0 +1,65 @@
+"""What a person sees, checked on any page state: the region is really visible (not a 1 px box), it has a
+visible heading and content, nothing overflows the window sideways, no text is clipped to a few
+characters, and axe-core finds no serious or critical violation. Used by the route sweep
+(test_route_sweep.py) and by any test that wants to assert a page is usable, not merely present."""
+from harness import axe_violations
+
+# A region smaller than this is not a page a person can read (the SR page once rendered into a
+# 1x1 px screen-reader-only box and every existence check still passed).
+MIN_WIDTH, MIN_HEIGHT = 120, 60
+SERIOUS = ("serious", "critical")
+
+LAYOUT_JS = """(selector) => {
+  const root = document.querySelector(selector);
+  if (!root) return {missing: true};
+  const box = root.getBoundingClientRect();
+  const out = {missing: false, width: box.width, height: box.height,
+               overflow: document.documentElement.scrollWidth - window.innerWidth, clipped: []};
+  const hidden = (el) => {
+    const s = getComputedStyle(el);
+    return s.visibility === 'hidden' || s.display === 'none' || el.offsetParent === null && s.position !== 'fixed';
+  };
+  const srOnly = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width <= 1 && r.height <= 1;
+  };
+  for (const el of root.querySelectorAll('*')) {
+    const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.nodeValue).join('').trim();
+    if (!own || hidden(el) || srOnly(el) || el.closest('[aria-hidden=true]')) continue;
+    const s = getComputedStyle(el);
+    const cut = s.overflowX !== 'visible' || s.textOverflow === 'ellipsis';
+    if (cut && el.scrollWidth > el.clientWidth + 1) {
+      const shown = el.clientWidth / el.scrollWidth;
+      const em = parseFloat(s.fontSize) || 16;
+      if (shown < 0.5 || el.clientWidth < 4 * em) out.clipped.push(own.slice(0, 40) + ' (' + Math.round(el.clientWidth) + ' of ' + el.scrollWidth + ' px)');
+    }
+  }
+  return out;
+}"""
+
+
+def clipped(page, region, name):
+    """Text clipped to a few characters anywhere in `region` (the top bar, say)."""
+    layout = page.evaluate(LAYOUT_JS, region)
+    return [] if layout["missing"] else ["%s: text clipped: %s" % (name, clip) for clip in layout["clipped"]]
+
+
+def problems(page, region, heading, name):
+    """Every way the `region` (a CSS selector) fails a reader; `heading` is a locator that must show."""
+    found = []
+    layout = page.evaluate(LAYOUT_JS, region)
+    if layout["missing"]:
+        return ["%s: no %s" % (name, region)]
+    if layout["width"] < MIN_WIDTH or layout["height"] < MIN_HEIGHT:
+        found.append("%s: %s is %dx%d px, too small to read" % (name, region, layout["width"], layout["height"]))
+    if not heading.is_visible():
+        found.append("%s: no visible heading" % name)
+    text = page.locator(region).inner_text().strip()
+    if len(text) < 20:
+        found.append("%s: almost no content (%r)" % (name, text))
+    if layout["overflow"] > 1:
+        found.append("%s: the page overflows the window sideways by %d px" % (name, layout["overflow"]))
+    found.extend("%s: text clipped: %s" % (name, clip) for clip in layout["clipped"])
+    serious = [v for v in axe_violations(page, keep=3) if v[1] in SERIOUS]
+    found.extend("%s: axe %s (%s) at %s" % (name, rule, impact, targets) for rule, impact, targets in serious)
+    return found

@@ -1,0 +1,116 @@
+"""Every route and dialog of the app, as a person sees them: at 1440x900 and 375x812, in light and dark,
+each page state passes sweep.problems() (really visible, a heading, content, no sideways overflow, no
+clipped text, no serious axe violation). A screenshot of each lands in test-results/route-sweep/."""
+import re
+
+import pytest
+
+from harness import RESULTS, sign_in
+from sweep import clipped, problems
+
+VIEWPORTS = (("desktop", 1440, 900), ("phone", 375, 812))
+SCHEMES = ("light", "dark")
+SHOTS = RESULTS / "route-sweep"
+WAIT = 15000
+
+
+@pytest.fixture(scope="module")
+def pool(start_sim):
+    return start_sim(hosts=2, vms=6, seed=1)
+
+
+@pytest.fixture(scope="module")
+def objects(pool):
+    """uuids of the objects whose pages are swept, read through the XenAPI SDK."""
+    session = pool.sdk()
+    x = session.xenapi
+    try:
+        vms = x.VM.get_all_records()
+        guests = {v["name_label"]: v for v in vms.values()
+                  if not (v["is_a_template"] or v["is_a_snapshot"] or v["is_control_domain"])}
+        srs = x.SR.get_all_records().values()
+        movable = next(v for v in guests.values() if "pool_migrate" in v["allowed_operations"])
+        return {"running": movable["uuid"], "halted": guests["app-01"]["uuid"],
+                "host": list(x.host.get_all_records().values())[0]["uuid"],
+                "sr": next(s["uuid"] for s in srs if s["type"] == "nfs"),
+                "network": list(x.network.get_all_records().values())[0]["uuid"]}
+    finally:
+        session.xenapi.session.logout()
+
+
+def routes(o):
+    """(name, hash route) of every page and tab."""
+    return [("dashboard", "#/"), ("vms", "#/vms"), ("vm", "#/vm/%s" % o["running"]),
+            ("vm-console", "#/vm/%s?tab=console" % o["running"]), ("vm-stats", "#/vm/%s?tab=stats" % o["running"]),
+            ("vm-halted", "#/vm/%s" % o["halted"]), ("host", "#/host/%s" % o["host"]),
+            ("host-console", "#/host/%s?tab=console" % o["host"]), ("host-stats", "#/host/%s?tab=stats" % o["host"]),
+            ("storage", "#/storage"), ("sr", "#/sr/%s" % o["sr"]), ("networks", "#/networks"),
+            ("network", "#/network/%s" % o["network"]), ("tasks", "#/tasks"), ("alarms", "#/alarms"),
+            ("console-window", "#/console/%s" % o["running"])]
+
+
+def dialogs(o):
+    """(name, route, how to open it) of every dialog."""
+    vm_running, vm_halted = "#/vm/%s" % o["running"], "#/vm/%s" % o["halted"]
+    toolbar = lambda label: lambda page: page.get_by_role("toolbar", name="VM actions").get_by_role(
+        "button", name=label, exact=True).click()
+    return [("dialog-snapshot", vm_running, toolbar("Take snapshot")), ("dialog-copy", vm_halted, toolbar("Copy")),
+            ("dialog-migrate", vm_running, toolbar("Migrate")), ("dialog-edit", vm_running, toolbar("Edit")),
+            ("dialog-delete", vm_halted, toolbar("Delete")), ("dialog-start-on", vm_halted, toolbar("Start on host")),
+            ("dialog-revert", vm_running, lambda page: page.get_by_role("button", name=re.compile("^Revert to ")).first.click()),
+            ("dialog-bulk", "#/vms", open_bulk), ("dialog-dismiss-all", "#/alarms",
+                                                  lambda page: page.get_by_role("button", name="Dismiss all shown").click())]
+
+
+def open_bulk(page):
+    page.get_by_role("checkbox", name="Select web-01").click()
+    page.get_by_role("toolbar", name="Selected VMs").get_by_role("button", name="Snapshot").click()
+
+
+def shoot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / (name + ".png")), full_page=False)
+
+
+def each_look(page):
+    """Every (viewport, scheme) combination, applied to the page in turn; yields the look's name."""
+    for size, width, height in VIEWPORTS:
+        page.set_viewport_size({"width": width, "height": height})
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            page.wait_for_timeout(50)  # one frame for the layout and the theme's colours
+            yield size + "-" + scheme
+
+
+def show(page, route):
+    page.evaluate("h => { location.hash = h; }", route)
+    page.locator("#xl-main h1").first.wait_for(timeout=WAIT)
+    page.wait_for_function("() => !document.querySelector('#xl-main [aria-busy=true]')", timeout=WAIT)
+
+
+def test_every_route_is_visible_and_readable(app_page, guard, pool, objects):
+    page = sign_in(app_page, pool, guard)
+    found = []
+    for name, route in routes(objects):
+        show(page, route)
+        for look in each_look(page):
+            found.extend(problems(page, "#xl-main > :first-child", page.locator("#xl-main h1").first, name + " " + look))
+            found.extend(clipped(page, "#xl-top", name + " " + look))
+            shoot(page, name + "-" + look)
+    assert found == [], "\n".join(found)
+
+
+def test_every_dialog_is_visible_and_readable(app_page, guard, pool, objects):
+    page = sign_in(app_page, pool, guard)
+    found = []
+    for name, route, opener in dialogs(objects):
+        show(page, route)
+        opener(page)
+        dialog = page.get_by_role("dialog")
+        dialog.wait_for(timeout=WAIT)
+        for look in each_look(page):
+            found.extend(problems(page, "[role=dialog]", dialog.locator("h2"), name + " " + look))
+            shoot(page, name + "-" + look)
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached", timeout=WAIT)
+    assert found == [], "\n".join(found)
