@@ -48,6 +48,14 @@ def title(task, t=translate):
     return method
 
 
+def call_label(method, params, name_of=None, t=translate):
+    """What a call does, in words, with the object it acts on: "Rename (web-01)"."""
+    what = title({"name_label": method}, t)
+    first = params[0] if params else None
+    name = name_of(first) if name_of is not None and isinstance(first, str) and first.startswith("OpaqueRef:") else None
+    return t("task.on_object", task=what, object=name) if name else what
+
+
 def progress_eta(task, elapsed):
     """(percent 0..100, seconds left or None): extrapolated from progress over elapsed time."""
     progress = task.get("progress") or 0.0

@@ -120,6 +120,8 @@ class Controller:
         self.state.route = routes.parse(self.env.hash())
         self.show_app()
         self.env.mark("xl-shown")
+        if self.state.report_unsaved():
+            self.invalidate()
         dispatch.load_page_classes(self, pages.module_for(self.state.route[0]))
         self.live = Live(client, self.state.cache, self.classes,
                          (self.on_changes, self.on_status, self.on_error), self.env.sleep, self.env.random)

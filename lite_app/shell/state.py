@@ -34,6 +34,8 @@ class State:
         self.notices = []
         self.requested = []
         self._notice_id = 0
+        # Calls the session's end stopped (labels); kept across reset() and told after the next sign-in.
+        self.unsaved = []
         # class -> a counter bumped whenever records of that class change (memo keys for views)
         self.versions = {}
         # what changed since the last render, and `versions` as they were then (incremental views)
@@ -76,6 +78,19 @@ class State:
         self._notice_id += 1
         self.notices = (self.notices + [(self._notice_id, kind, text)])[-NOTICE_LIMIT:]
         return self._notice_id
+
+    def note_unsaved(self, label):
+        """A call the user asked for was not done because the session ended."""
+        if label not in self.unsaved:
+            self.unsaved.append(label)
+
+    def report_unsaved(self):
+        """Once signed in: tell the user which calls the end of a session stopped (then forget them)."""
+        if not self.unsaved or self.client is None:
+            return False
+        self.notify(self.t("shell.unsaved", actions="; ".join(self.unsaved)), "error")
+        self.unsaved = []
+        return True
 
     def dismiss(self, notice_id):
         self.notices = [n for n in self.notices if n[0] != notice_id]

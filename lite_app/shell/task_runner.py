@@ -8,6 +8,8 @@ the task's result or raises its error. Waiting sleeps on the state's injected cl
 tests control time. Views reach it as `state.run_call(...)`; they never import the shell.
 """
 from lite_app.logic import tasks
+from lite_app.logic.model import namer
+from lite_app.xapi.errors import XapiError
 from lite_app.xapi.tasks import task_outcome
 
 POLL_SECONDS = 0.2
@@ -19,7 +21,22 @@ ENDED = ("success", "failure", "cancelled")
 
 
 async def run_call(state, method, params, spec=None):
-    """Run one call; an Async one is followed to its end. `spec` (a dialog's) gets the task ref."""
+    """Run one call; an Async one is followed to its end. `spec` (a dialog's) gets the task ref. A call
+    the session's end refused is noted (state.unsaved) under a label made before the call, since the
+    expiry clears the cache: the user hears about it after signing in again."""
+    label = tasks.call_label(method, params, namer(state.cache), state.t)
+    client = state.client
+    try:
+        return await follow(state, method, params, spec)
+    except XapiError as error:
+        if error.code == "SESSION_INVALID":
+            state.note_unsaved(label)
+            if state.client is not client:  # the user signed in again before this answer came back
+                state.report_unsaved()
+        raise
+
+
+async def follow(state, method, params, spec):
     if not method.startswith("Async."):
         return await state.client.call(method, *params)
     task_ref = await state.client.call(method, *params)

@@ -164,6 +164,8 @@ async def _run(state, spec, steps, perform):
             await perform(method, params, spec)
     except Exception as error:  # every failure is shown to the user, none is lost
         spec["busy"] = False
+        if getattr(error, "code", None) == "SESSION_INVALID":
+            return False  # the shell went back to the login form; the runner noted what was not done
         if spec.get("cancelling") and getattr(error, "code", None) == "TASK_CANCELLED":
             close_if_open(state, spec)
             state.notify(state.t("dialog.cancelled", action=spec.get("title") or ""))

@@ -114,6 +114,8 @@ async def run_power(state, ref, op):
     try:
         await state.run_call(method, params)
     except Exception as error:  # shown to the user with XAPI's code; nothing is lost
+        if getattr(error, "code", None) == "SESSION_INVALID":
+            return  # the runner noted it: the user hears after signing in again
         info = dialogs.failure(state, error)
         outcomes[ref] = {"title": state.t("act." + op), "error": info}
         if state.route != route:

@@ -15,7 +15,10 @@ import asyncio
 from lite_app.xapi.changes import Changes
 from lite_app.xapi.errors import TransportError, XapiError
 
-EVENT_TIMEOUT = 30.0  # seconds XAPI may block an event.from
+# Seconds XAPI may block an event.from. Short, so a host that hangs is noticed within
+# EVENT_TIMEOUT + the transport's grace (shell/transport.py): under 10 s. An idle poll every 5 s costs
+# one small request.
+EVENT_TIMEOUT = 5.0
 
 # Classes an older XAPI may not have: loading them yields these errors, and they stay empty.
 MISSING_CLASS_ERRORS = ("MESSAGE_METHOD_UNKNOWN", "MESSAGE_REMOVED")

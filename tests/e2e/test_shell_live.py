@@ -150,3 +150,37 @@ def test_narrow_screens_get_a_navigation_drawer(guard, pool, sdk):
     page.wait_for_url("**#/vm/" + vm["uuid"])
     nav.wait_for(state="hidden", timeout=5000)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_hung_host_is_noticed_within_ten_seconds_and_forgotten_when_it_answers(guard, app_page, pool):
+    guard.expect_console_error(r"jsonrpc|Failed to load resource|ERR_")
+    sign_in(app_page, pool, guard)
+    banner = app_page.get_by_role("status").filter(has_text="not answering")
+    hung_at = time.monotonic()
+    pool.fault("hang", seconds=14)  # requests are accepted and not answered: nothing fails by itself
+    banner.wait_for(timeout=12000)
+    assert time.monotonic() - hung_at < 10.0, "noticed %.1f s after the hang began" % (time.monotonic() - hung_at)
+    banner.wait_for(state="detached", timeout=25000)
+    assert time.monotonic() - hung_at >= 14.0, "the banner stays while the host does not answer"
+
+
+def test_a_change_the_sessions_end_stopped_is_reported_after_signing_in_again(guard, app_page, pool, sdk):
+    guard.expect_console_error(r"jsonrpc|Failed to load resource|ERR_")
+    ref, vm = guest(sdk, "Halted")
+    sign_in(app_page, pool, guard, route="#/vm/" + vm["uuid"])
+    app_page.get_by_role("toolbar", name="VM actions").get_by_role("button", name="Edit", exact=True).click()
+    dialog = app_page.get_by_role("dialog", name="Edit the VM")
+    dialog.get_by_label("Name").fill("never-saved")
+    pool.fault("latency", seconds=1.0)  # the rename is in flight...
+    try:
+        dialog.get_by_role("button", name="Save").click()
+        pool.fault("expire_sessions")   # ...when the host ends the session
+        app_page.get_by_text("Your session expired").wait_for(timeout=WAIT_MS)
+    finally:
+        pool.fault("latency", seconds=0)
+    app_page.get_by_label("Password").fill(pool.password)
+    app_page.get_by_role("button", name="Log in").click()
+    notice = app_page.get_by_role("alert").filter(has_text="Not done because your session ended")
+    notice.wait_for(timeout=WAIT_MS)
+    assert "Rename (%s)" % vm["name_label"] in notice.inner_text()
+    assert sdk.VM.get_name_label(ref) == vm["name_label"], "nothing was renamed behind the user's back"

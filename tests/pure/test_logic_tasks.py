@@ -116,8 +116,12 @@ def test_objects_from_calls_and_current_operations():
 
 def test_titles():
     assert taskview.title(task("Async.VDI.destroy")) == "Delete a disk"
-    assert taskview.title(task("VM.set_name_label")) == "VM: set name label"
+    assert taskview.title(task("VM.set_name_label")) == "Rename"
+    assert taskview.title(task("VM.set_suspend_SR")) == "VM: set suspend SR"  # no catalog title: in words
     assert taskview.title(task("Importing the appliance")) == "Importing the appliance"
+    assert taskview.call_label("VM.set_name_label", ["OpaqueRef:v", "new"], lambda ref: "web-01") == \
+        "Rename (web-01)"
+    assert taskview.call_label("pool.get_all", []) == "pool: get all"
     french = {"task.title.VM.start": "D\u00e9marrer"}
     assert taskview.title(task("Async.VM.start"), lambda k: french.get(k, k)) == "D\u00e9marrer"
 
