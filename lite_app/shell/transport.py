@@ -3,7 +3,7 @@
 Pure (CPython and MicroPython); the browser is reached only through `env.rpc` (lite_app/browser.py).
 An `event.from` may legitimately block for EVENT_TIMEOUT seconds, so its fetch gets EVENT_GRACE more; past
 that the host is hung (it accepted the request and does not answer) and the Live loop says "not answering"
-(at most EVENT_TIMEOUT + EVENT_GRACE = 8 s after a hang starts). Every other call gets CALL_TIMEOUT. `get_all_records` replies are parsed by the browser and trimmed in JS to the
+(at most 2 x EVENT_TIMEOUT + EVENT_GRACE = 8 s after a hang starts, see lite_app/xapi/sync.py). Every other call gets CALL_TIMEOUT. `get_all_records` replies are parsed by the browser and trimmed in JS to the
 fields the views read (lite_app.logic.model.FIELDS), so Python parses only those (DESIGN §4).
 """
 import json
@@ -11,7 +11,7 @@ import json
 from lite_app.xapi.errors import TransportError
 from lite_app.xapi.sync import EVENT_TIMEOUT
 
-EVENT_GRACE = 3.0
+EVENT_GRACE = 2.0
 EVENT_FETCH_TIMEOUT = EVENT_TIMEOUT + EVENT_GRACE  # the fetch outlives the call by the grace, no more
 CALL_TIMEOUT = 15.0
 RECORDS_SUFFIX = ".get_all_records"

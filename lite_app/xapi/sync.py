@@ -15,10 +15,11 @@ import asyncio
 from lite_app.xapi.changes import Changes
 from lite_app.xapi.errors import TransportError, XapiError
 
-# Seconds XAPI may block an event.from. Short, so a host that hangs is noticed within
-# EVENT_TIMEOUT + the transport's grace (shell/transport.py): under 10 s. An idle poll every 5 s costs
-# one small request.
-EVENT_TIMEOUT = 5.0
+# Seconds XAPI may block an event.from. Short, so a host that hangs is noticed soon: the call in flight when
+# the hang begins may still end normally (up to EVENT_TIMEOUT), then the next one is abandoned at
+# EVENT_TIMEOUT + the transport's grace (shell/transport.py): 2 x 3 + 2 = 8 s at worst. An idle poll every
+# 3 s costs one small request.
+EVENT_TIMEOUT = 3.0
 
 # Classes an older XAPI may not have: loading them yields these errors, and they stay empty.
 MISSING_CLASS_ERRORS = ("MESSAGE_METHOD_UNKNOWN", "MESSAGE_REMOVED")

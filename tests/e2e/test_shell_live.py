@@ -166,7 +166,7 @@ def test_a_hung_host_is_noticed_within_ten_seconds_and_forgotten_when_it_answers
 
 def test_a_change_the_sessions_end_stopped_is_reported_after_signing_in_again(guard, app_page, pool, sdk):
     guard.expect_console_error(r"jsonrpc|Failed to load resource|ERR_")
-    ref, vm = guest(sdk, "Halted")
+    ref, vm = guest(sdk, "Running")
     sign_in(app_page, pool, guard, route="#/vm/" + vm["uuid"])
     app_page.get_by_role("toolbar", name="VM actions").get_by_role("button", name="Edit", exact=True).click()
     dialog = app_page.get_by_role("dialog", name="Edit the VM")
