@@ -10,12 +10,10 @@ Everything XAPI would refuse is refused here first, with the reason, before any 
   a halted VM takes all four at once (set_memory_limits), a running one only the dynamic range;
 - boot order: some of the letters c (disk), d (DVD), n (network), each at most once, HVM only.
 """
+from lite_app.logic import limits
+from lite_app.logic.limits import MAX_DESCRIPTION, MAX_TAG, MAX_VCPUS
 from lite_app.text import fmt
 
-MAX_NAME = 255
-MAX_DESCRIPTION = 1024
-MAX_TAG = 64
-MAX_VCPUS = 64
 MIN_MEMORY = 64 * 1024 * 1024
 KIB, MIB, GIB, TIB = 1024, 1024 ** 2, 1024 ** 3, 1024 ** 4
 # Units people type for memory, all binary (XAPI sizes are bytes; "4 GB" of RAM means 4 GiB).
@@ -42,17 +40,17 @@ def ok(calls):
 # ---- names and tags -----------------------------------------------------------------------
 def name_calls(vm_ref, vm, value):
     name = value.strip()
-    if not name:
-        return fail("valid.name_empty")
-    if len(name) > MAX_NAME:
-        return fail("valid.too_long", limit=MAX_NAME)
+    error = limits.name_error(name)
+    if error is not None:
+        return error, None
     return ok([] if name == vm.get("name_label") else [("VM.set_name_label", [vm_ref, name])])
 
 
 def description_calls(vm_ref, vm, value):
     text = value.strip()
-    if len(text) > MAX_DESCRIPTION:
-        return fail("valid.too_long", limit=MAX_DESCRIPTION)
+    error = limits.text_error(text, MAX_DESCRIPTION)
+    if error is not None:
+        return error, None
     same = text == vm.get("name_description", "")
     return ok([] if same else [("VM.set_name_description", [vm_ref, text])])
 
@@ -149,7 +147,9 @@ def parse_size(value):
     digits, unit = text[:cut], text[cut:]
     if not digits or digits.count(".") > 1 or digits == "." or unit not in UNITS:
         return None
-    return int(float(digits) * UNITS[unit] + 0.5)
+    amount = float(digits) * UNITS[unit]
+    # Absurd sizes stay absurd, not an overflow: limits.size_error refuses anything past int64.
+    return limits.INT64_MAX + 1 if amount > limits.INT64_MAX else int(amount + 0.5)
 
 
 def _memory_values(vm, given):
@@ -164,6 +164,8 @@ def _memory_values(vm, given):
             return None, ("valid.memory_size", {"field": MEMORY_FIELDS[index]})
         if size < MIN_MEMORY:
             return None, ("valid.memory_small", {"size": fmt.size(MIN_MEMORY)})
+        if limits.size_error(size) is not None:
+            return None, limits.size_error(size)
         values.append(size)
     smin, dmin, dmax, smax = values
     if not smin <= dmin <= dmax <= smax:

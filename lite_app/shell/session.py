@@ -56,22 +56,20 @@ def is_secure(page_origin):
     return page_origin.lower().startswith("https:")
 
 
-def login_error(error):
-    """(catalog key, detail) for a failed login; detail is the XAPI code or HTTP status, or ""."""
+def login_error(error, t=None):
+    """(catalog key, detail) for a failed login; detail is the error as a sentence (never a bare code or
+    HTTP status) when the key alone does not say it, else "". The catalog is imported here, not at the
+    top: main.py imports this module before the login form is usable, for read_cookie alone."""
+    from lite_app.text.catalog import translate
+    from lite_app.text.errors import sentence
+    t = t or translate
     if isinstance(error, XapiError):
         key = LOGIN_ERRORS.get(error.code, "login.error.server")
-        return key, "" if error.code in LOGIN_ERRORS else str(error)
+        return key, "" if error.code in LOGIN_ERRORS else sentence(error, None, t)
     if isinstance(error, TransportError):
         key = TRANSPORT_ERRORS.get(error.kind, "login.error.server")
-        detail = "" if key == "login.error.unreachable" else _transport_detail(error)
-        return key, detail
-    return "login.error.server", str(error)
-
-
-def _transport_detail(error):
-    if error.status:
-        return "HTTP %s" % error.status
-    return error.kind
+        return key, "" if key == "login.error.unreachable" else sentence(error, None, t)
+    return "login.error.server", sentence(error, None, t)
 
 
 def master_url(page_origin, address):

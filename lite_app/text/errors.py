@@ -109,12 +109,26 @@ def _key(code, params):
         if code in SHORT_FORMS and len(params) < len(PARAMS[code]):
             return "err." + code + ".short", (("vm", "ref"),) * len(params)
         return "err." + code, PARAMS[code]
+    if code == "TRANSPORT_HTTP":
+        return http_key(params[0] if params else ""), ()
     if code.startswith("TRANSPORT_"):
         return "err.transport." + code[len("TRANSPORT_"):].lower(), (("status", "text"), ("detail", "text"))
     for prefix, key in PREFIXES:
         if code.startswith(prefix):
             return key, ()
     return "err.unknown", ()
+
+
+# HTTP statuses a host answers instead of an API reply -> the sentence's key (never the bare number).
+HTTP_KEYS = {"401": "err.transport.http.denied", "403": "err.transport.http.denied",
+             "404": "err.transport.http.missing", "413": "err.transport.http.too_large"}
+
+
+def http_key(status):
+    status = str(status)
+    if status in HTTP_KEYS:
+        return HTTP_KEYS[status]
+    return "err.transport.http.failed" if status.startswith("5") else "err.transport.http"
 
 
 def _backend_message(params):

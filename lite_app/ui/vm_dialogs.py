@@ -6,7 +6,7 @@ Each runs its call through lite_app.ui.dialogs.run: the dialog shows the task's 
 it succeeded and keeps XAPI's error otherwise. Choices that cannot work (a host without the memory,
 an SR without the space) are listed but disabled, with the reason, so the user sees why.
 """
-from lite_app.logic import vm_actions
+from lite_app.logic import limits, vm_actions
 from lite_app.logic.vm_rules import vm_action_state
 from lite_app.text import fmt
 from lite_app.ui import dialogs
@@ -98,12 +98,20 @@ def snapshot_render(state, spec):
             [dialogs.submit_button(state, spec, t("dlg.snapshot.submit")), dialogs.cancel_button(state)])
 
 
-def snapshot_submit(state, spec, form):
-    name = (form.get("name") or "").strip()
+def name_refused(state, spec, form):
+    """Keep what was typed; mark the field and answer True when it is no name XAPI can take."""
     spec["name"] = form.get("name") or ""
-    if not name:
-        return field_error(spec, "name", state.t("valid.name_empty"))
-    return dialogs.run(state, spec, [vm_actions.snapshot_call(spec["vm"], name)])
+    error = limits.name_error(spec["name"])
+    if error is None:
+        return False
+    field_error(spec, "name", state.t(error[0], **error[1]))
+    return True
+
+
+def snapshot_submit(state, spec, form):
+    if name_refused(state, spec, form):
+        return None
+    return dialogs.run(state, spec, [vm_actions.snapshot_call(spec["vm"], spec["name"].strip())])
 
 
 # ---- fast clone / full copy ----------------------------------------------------------------------
@@ -144,10 +152,9 @@ def copy_render(state, spec):
 
 
 def copy_submit(state, spec, form):
-    name = (form.get("name") or "").strip()
-    spec["name"] = form.get("name") or ""
-    if not name:
-        return field_error(spec, "name", state.t("valid.name_empty"))
+    if name_refused(state, spec, form):
+        return None
+    name = spec["name"].strip()
     if spec["mode"] == "fast":
         call = vm_actions.clone_call(spec["vm"], name)
     else:

@@ -6,6 +6,7 @@ changed produce calls (a memory field left as shown must not rewrite the static 
 run in order; a failure from XAPI stays in the dialog as a sentence with its code and params. What
 the user typed lives in the dialog's spec (lite_app.ui.dialogs), so a live re-render never resets it.
 """
+from lite_app.logic import limits
 from lite_app.logic import vm_edit as validate
 from lite_app.text import fmt
 from lite_app.ui import dialogs
@@ -44,9 +45,10 @@ def ensure_values(spec, vm):
 
 def field(state, spec, name, label_key, kind="text", hint=None):
     error = (spec.get("errors") or {}).get(name)
+    warning = None if error else (spec.get("warnings") or {}).get(name)
     error_id = "edit-error-" + name
     hint_id = "edit-hint-" + name if hint else None
-    described = " ".join([i for i in (error_id if error else None, hint_id) if i]) or None
+    described = " ".join([i for i in (error_id if error or warning else None, hint_id) if i]) or None
     attrs = {"type": kind, "name": name, "id": "edit-" + name, "value": spec.get(name) or "", "autocomplete": "off",
              "spellcheck": "false", "data-action": "dialog.input", "data-field": name,
              "aria-invalid": "true" if error else None, "aria-describedby": described}
@@ -57,7 +59,8 @@ def field(state, spec, name, label_key, kind="text", hint=None):
                                              state.t(label_key)),
              h("input", attrs),
              h("span", {"id": hint_id, "class": "xl-field-hint"}, hint) if hint else None,
-             h("span", {"id": error_id, "class": "xl-field-error"}, error) if error else None)
+             h("span", {"id": error_id, "class": "xl-field-error"}, error) if error else None,
+             h("span", {"id": error_id, "class": "xl-field-warning", "role": "status"}, warning) if warning else None)
 
 
 def tags_editor(state, spec):
@@ -146,8 +149,22 @@ def edit_submit(state, spec, form):
     if errors:
         spec["error"] = {"text": state.t("edit.refused"), "code": None, "params": []}
         return None
-
+    if warn_first(state, spec):
+        return None
     return dialogs.run(state, spec, calls)
+
+
+def warn_first(state, spec):
+    """Advice the user has not seen yet (memory above every host's): show it; the next Save goes ahead."""
+    spec["warnings"] = {}
+    if spec.get("memory") != spec["initial"]["memory"]:
+        size = validate.parse_size(spec.get("memory") or "")
+        warning = limits.memory_warning(state.cache, size) if size is not None else None
+        if warning is not None:
+            spec["warnings"]["memory"] = state.t(warning[0], **warning[1])
+    seen = spec.get("warned") == spec["warnings"]
+    spec["warned"] = dict(spec["warnings"])
+    return bool(spec["warnings"]) and not seen
 
 
 def on_tag_add(state, payload):

@@ -87,7 +87,7 @@ def test_an_unreachable_host_and_a_server_error_in_plain_words(guard, app_page, 
     app_page.unroute("**/jsonrpc")
     app_page.route("**/jsonrpc", lambda route: route.fulfill(status=500, body="<html>Internal error</html>"))
     app_page.get_by_role("button", name="Log in").click()
-    wait_status(app_page, "The server reported an error: HTTP 500")
+    wait_status(app_page, "The server reported an error: The host failed while handling the request.")
     assert session_cookie(app_page) is None
 
 

@@ -96,7 +96,7 @@ async def test_an_unreachable_host_and_a_server_error():
     await controller.login({"username": "root", "password": PASSWORD})
     assert text_of(["p", {}, env.login[1]]).startswith("The host did not answer")
     await controller.login({"username": "root", "password": PASSWORD})
-    assert text_of(["p", {}, env.login[1]]) == "The server reported an error: HTTP 502"
+    assert text_of(["p", {}, env.login[1]]) == "The server reported an error: The host failed while handling the request. Try again in a moment."
     assert env.login[2] and env.cookies == ""
 
 

@@ -45,9 +45,10 @@ def test_login_errors_in_plain_words():
         (XapiError("HOST_IS_SLAVE", ["10.0.0.1"]), ("login.error.slave", "")),
         (TransportError("unreachable"), ("login.error.unreachable", "")),
         (TransportError("timeout"), ("login.error.unreachable", "")),
-        (TransportError("http", 500), ("login.error.server", "HTTP 500")),
-        (TransportError("protocol", None, "bad"), ("login.error.server", "protocol")),
-        (XapiError("INTERNAL_ERROR", ["boom"]), ("login.error.server", "INTERNAL_ERROR boom")),
+        (TransportError("http", 500), ("login.error.server",
+                                       "The host failed while handling the request. Try again in a moment.")),
+        (TransportError("protocol", None, "bad"), ("login.error.server", "The host sent an answer that is not XAPI's.")),
+        (XapiError("INTERNAL_ERROR", ["boom"]), ("login.error.server", "XAPI reported an internal error: boom")),
     ]
     for error, expected in cases:
         assert session.login_error(error) == expected, error

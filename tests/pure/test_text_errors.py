@@ -93,7 +93,12 @@ def test_task_error_info_and_cancelled_tasks():
 
 def test_transport_and_app_errors():
     assert describe(TransportError("unreachable"))["key"] == "err.transport.unreachable"
-    assert sentence(TransportError("http", 500)) == "The host answered with HTTP status 500."
+    # a raw HTTP status never reaches the user: a sentence per kind of status
+    assert sentence(TransportError("http", 500)) == "The host failed while handling the request. Try again in a moment."
+    assert sentence(TransportError("http", 413)).startswith("The request was too large for the host")
+    assert sentence(TransportError("http", 418)) == "The host refused the request."
+    for status in (400, 401, 403, 404, 413, 500, 502, 503):
+        assert str(status) not in sentence(TransportError("http", status))
     info = describe(KeyError("power_state"))
     assert info["code"] == "APP_ERROR" and "power_state" in info["text"]
 
