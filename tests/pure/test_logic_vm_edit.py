@@ -1,4 +1,5 @@
 """VM edit input checks and the calls they produce, replayed against XAPI's own setter rules."""
+from lite_app.logic import limits
 from lite_app.logic import vm_edit as validate
 from lite_app.text.catalog import ENGLISH as STRINGS, translate
 
@@ -193,3 +194,12 @@ def test_projected_records_are_not_checked_against_missing_fields():
     assert validate.vcpus_calls(VM, listed, "2")[0] == ("valid.incomplete", {"fields": "VCPUs_max"})
     assert validate.boot_order_calls(VM, listed, "c")[0] == \
         ("valid.incomplete", {"fields": "HVM_boot_policy, HVM_boot_params"})
+
+
+def test_one_module_bounds_names_sizes_and_counts():
+    assert limits.name_error("x" * 255) is None and limits.name_error("x" * 256) == ("valid.too_long", {"limit": 255})
+    assert limits.name_error("  ") == ("valid.name_empty", {})
+    assert limits.size_error(2 ** 63 - 1) is None and limits.size_error(2 ** 63) == ("valid.size_huge", {})
+    assert limits.count_error(65, 1, 64) == ("valid.count_range", {"low": 1, "high": 64})
+    assert validate.parse_size("100000000000000000000 TiB") == 2 ** 63  # past int64, not an overflow
+    assert error_key(validate.memory_simple_calls(VM, web(), "100000000000000000000 TiB")) == "valid.size_huge"

@@ -216,3 +216,30 @@ async def test_alarms_page_rows_and_dismiss():
     assert dismiss[-1][1]["aria-label"] == "Dismiss Host clock skew detected on xcp-ng-01"
     await settle(alarms.actions["alarms.dismiss"](state, {"data": {"ref": ref("m3")}}))
     assert state.client.calls == [("message.destroy", [ref("m3")])]
+
+
+async def test_names_are_bounded_before_any_call_in_every_dialog():
+    state, vm_ref = vm_state("app-01")
+    act(state, "vm.act", {"data": {"op": "snapshot", "ref": vm_ref}})
+    await settle(act(state, "dialog.submit", {"form": {"name": "x" * 400000}}))
+    assert state.client.calls == [] and dialogs.current(state)["error"]["text"] == "At most 255 characters."
+    dialogs.close(state)
+    act(state, "vm.act", {"data": {"op": "copy", "ref": vm_ref}})
+    await settle(act(state, "dialog.submit", {"form": {"name": "   "}}))
+    assert state.client.calls == [] and dialogs.current(state)["error"]["text"] == "The name cannot be empty."
+
+
+async def test_absurd_memory_is_refused_and_more_than_any_host_asks_first():
+    state, vm_ref = vm_state("app-01", HVM_boot_policy="BIOS order", HVM_boot_params={"order": "cd"},
+                             memory_static_min=2 ** 30, memory_dynamic_min=2 * 2 ** 30)
+    spec = vm_edit.open_edit(state, vm_ref, state.cache.get("VM", vm_ref))
+    dialogs.render(state)
+    spec["memory"] = "100000000000000000000 TiB"
+    await settle(act(state, "dialog.submit", {"form": {}}))
+    assert state.client.calls == [] and spec["errors"]["memory"].startswith("This is more than XAPI can store")
+    spec["memory"] = "1 TiB"  # the fixture's largest host has 64 GiB
+    await settle(act(state, "dialog.submit", {"form": {}}))
+    assert state.client.calls == [] and "No host of the pool has this much memory" in spec["warnings"]["memory"]
+    assert "No host of the pool" in text_of(dialogs.render(state)[0])
+    await settle(act(state, "dialog.submit", {"form": {}}))  # seen: the second Save goes ahead
+    assert [c[0] for c in state.client.calls] == ["VM.set_memory_limits"]
