@@ -40,6 +40,21 @@ def summary(cache):
     return out
 
 
+def host_memory(state, ref):
+    """(used, total) bytes of a host: the one derivation the dashboard, the host page and the Top 5 show."""
+    host = state.cache.get("host", ref) or {}
+    return infra.host_memory(state.cache, host, figures(state)["used"].get(ref, 0))
+
+
+def hosts_by_memory(state, n):
+    """[(host uuid, bytes used)] of the n live hosts using the most memory, highest first."""
+    hosts = state.cache.all("host")
+    found = [(host_memory(state, ref)[0], hosts[ref].get("uuid") or ref) for ref in hosts
+             if infra.host_live(state.cache, hosts[ref])]
+    found.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [(uuid, used) for used, uuid in found[:n]]
+
+
 def figures(state):
     """summary() of the state's cache, recomputed only when the records it reads change."""
     return memo.by_classes(state, "dashboard.summary", SUMMARY_CLASSES, lambda: summary(state.cache))

@@ -135,6 +135,7 @@ STRINGS = {
     "dash.status": "Status",
     "dash.hosts_up": "Hosts up",
     "dash.vms_running": "VMs running",
+    "dash.state_count": "{state} {count}",
     "dash.master": "Pool master",
     "dash.cpu": "CPU provisioning",
     "dash.cpu_ratio": "vCPUs per physical CPU",

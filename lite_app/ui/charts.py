@@ -12,6 +12,7 @@ import json
 from lite_app.logic import memo, stats
 from lite_app.logic import stats_jobs
 from lite_app.logic.charts import human, host_charts, latest_time, payload, vm_charts
+from lite_app.logic.dashboard import hosts_by_memory
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -116,7 +117,10 @@ def top_lists(state, entries):
         for uuid in stats_jobs.control_domains(state):
             skip[uuid] = True
         return [stats.top(list(replies), kind, what, stats_jobs.TOP_N, skip) for kind, what, _ in TOP_LISTS]
-    return memo.keyed(state, "stats.top", replies, compute)
+    lists = memo.keyed(state, "stats.top", replies, compute)
+    # A host's memory is one figure wherever it shows: the dashboard's derivation (logic/dashboard), not
+    # the RRD's (which samples it at another moment).
+    return [lists[0], hosts_by_memory(state, stats_jobs.TOP_N)] + lists[2:]
 
 
 def top_row(state, kind, uuid, value, what):

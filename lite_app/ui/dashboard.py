@@ -4,7 +4,7 @@ It is the first page after login, so its figures come from one pass over the cac
 (lite_app.logic.dashboard) and each card reads only the few records it lists.
 """
 from lite_app.logic import alarms, infra, model
-from lite_app.logic.dashboard import figures
+from lite_app.logic.dashboard import figures, host_memory
 from lite_app.text import fmt
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -35,10 +35,10 @@ def render(state):
 
 def status_card(state, figures, master):
     t = state.t
-    running = figures["Running"] + figures["Paused"]
-    detail = "%s %d \u00b7 %s %d \u00b7 %s %d" % (
-        t("state.Halted"), figures["Halted"], t("state.Suspended"), figures["Suspended"],
-        t("state.Paused"), figures["Paused"])
+    # Running, then the other states: the four add up to the VMs counted (a paused VM is counted once).
+    running = figures["Running"]
+    detail = " \u00b7 ".join([t("dash.state_count", state=t("state." + power), count=figures[power])
+                              for power in ("Paused", "Suspended", "Halted")])
     return w.card("dash-status", t("dash.status"),
                   h("div", {"class": "xl-stats"},
                     w.stat(t("dash.hosts_up"), "%d / %d" % (figures["hosts_up"], figures["hosts"]),
@@ -72,7 +72,7 @@ def ram_card(state, numbers):
     rows = []
     for ref in sorted(hosts, key=lambda ref: model.name_key(hosts[ref])):
         host = hosts[ref]
-        used, total = infra.host_memory(cache, host, numbers["used"].get(ref, 0))
+        used, total = host_memory(state, ref)
         name = host.get("name_label") or host.get("uuid")
         rows.append(h("li", {"class": "xl-usage-item", "key": ref},
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "host", host)),

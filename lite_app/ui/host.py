@@ -1,6 +1,6 @@
 """The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and PIFs."""
 from lite_app.logic import infra, model
-from lite_app.logic.dashboard import figures
+from lite_app.logic.dashboard import host_memory
 from lite_app.text import fmt
 from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w
@@ -83,7 +83,7 @@ def cpu_text(host, t):
 
 def overview_card(state, ref, host):
     t = state.t
-    used, total = infra.host_memory(state.cache, host, figures(state)["used"].get(ref, 0))
+    used, total = host_memory(state, ref)
     uptime = infra.host_uptime(host, state.now)
     version = host.get("software_version") or {}
     pairs = [

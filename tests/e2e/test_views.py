@@ -52,7 +52,7 @@ def inventory(xapi):
                                                   for r in host["resident_VMs"])
         memory[host["name_label"]] = percent(used, int(metrics[host["metrics"]]["memory_total"]))
     return {"hosts": "%d / %d" % (len([h for h in hosts.values() if metrics[h["metrics"]]["live"]]), len(hosts)),
-            "vms": "%d / %d" % (len(live), len(guests)),
+            "vms": "%d / %d" % (len([vm for vm in guests if vm["power_state"] == "Running"]), len(guests)),
             "vcpus": sum(int(vm_metrics[vm["metrics"]]["VCPUs_number"]) for vm in live),
             "cpus": sum(int(h["cpu_info"]["cpu_count"]) for h in hosts.values()), "memory": memory}
 
