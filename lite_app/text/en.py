@@ -264,6 +264,7 @@ STRINGS = {
     "action.copy.no_room": "Not enough free space",
     "action.migrate.free": "{size} free",
     "action.migrate.no_room": "Not enough free memory",
+    "action.host.checking": "checking\u2026",
     "action.migrate.none": "No other host can take this VM now.",
     "bulk.ok": "Done",
     "bulk.failed": "Failed",

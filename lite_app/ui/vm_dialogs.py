@@ -6,11 +6,14 @@ Each runs its call through lite_app.ui.dialogs.run: the dialog shows the task's 
 it succeeded and keeps XAPI's error otherwise. Choices that cannot work (a host without the memory,
 an SR without the space) are listed but disabled, with the reason, so the user sees why.
 """
+import asyncio
+
 from lite_app.logic import limits, vm_actions
 from lite_app.logic.vm_rules import vm_action_state
 from lite_app.text import fmt
 from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
+from lite_app.xapi.errors import TransportError, XapiError
 
 
 def field_error(spec, key, message):
@@ -35,18 +38,51 @@ def radio(name, value, label, checked, disabled=False, note=None, action=None):
 
 
 # ---- host picker: start on, migrate --------------------------------------------------------------
+def host_note(state, spec, choice):
+    """(usable, the words beside a host): its free memory, then what XAPI said of booting the VM there."""
+    t = state.t
+    free = t("action.migrate.free", size=fmt.size(choice["free"]))
+    checks = spec.get("checks") or {}
+    if not choice["fits"]:
+        return False, free + " \u2013 " + t("action.migrate.no_room")
+    if choice["ref"] not in checks:
+        return False, free + " \u2013 " + t("action.host.checking")
+    if checks[choice["ref"]] is not None:
+        return False, checks[choice["ref"]]["text"]
+    return True, free
+
+
 def host_choices(state, spec):
+    """The pool's other hosts; one is offered only once XAPI said the VM can boot there
+    (VM.assert_can_boot_here: its disks' SRs and networks reachable, memory, host enabled)."""
     t = state.t
     targets = vm_actions.migrate_targets(state.cache, spec["vm"])
     if not targets:
         return [h("p", {"class": "xl-empty"}, t("action.migrate.none"))]
-    first = [c["ref"] for c in targets if c["fits"]]
-    chosen = spec.get("host") or (first[0] if first else "")
-    items = [radio("host", c["ref"], c["name"], c["ref"] == chosen, not c["fits"],
-                   t("action.migrate.free", size=fmt.size(c["free"])) +
-                   ("" if c["fits"] else " \u2013 " + t("action.migrate.no_room")), "vmdlg.host")
-             for c in targets]
+    notes = [(c, host_note(state, spec, c)) for c in targets]
+    usable = [c["ref"] for c, (ok, _note) in notes if ok]
+    chosen = spec.get("host") if spec.get("host") in usable else (usable[0] if usable else "")
+    items = [radio("host", c["ref"], c["name"], c["ref"] == chosen, not ok, note, "vmdlg.host")
+             for c, (ok, note) in notes]
     return [h("fieldset", {"class": "xl-choices"}, h("legend", None, t("dlg.host")), items)]
+
+
+async def check_hosts(state, spec):
+    """Ask XAPI, for every candidate host at once, whether the VM can boot there; the answers (None, or the
+    refusal as a sentence) land in spec["checks"] for the picker."""
+    targets = [c["ref"] for c in vm_actions.migrate_targets(state.cache, spec["vm"]) if c["fits"]]
+
+    async def check(host):
+        try:
+            await state.client.call("VM.assert_can_boot_here", spec["vm"], host)
+            return None
+        except (XapiError, TransportError) as error:
+            return dialogs.failure(state, error)
+    results = await asyncio.gather(*[check(host) for host in targets])
+    checks = {}
+    for host, result in zip(targets, results):
+        checks[host] = result
+    spec["checks"] = checks
 
 
 def host_render(state, spec):
@@ -60,7 +96,7 @@ def host_render(state, spec):
 
 def host_submit(state, spec, form):
     host = form.get("host") or spec.get("host")
-    if not host:
+    if not host or (spec.get("checks") or {}).get(host, False) is not None:
         return field_error(spec, "host", state.t("dlg.choose_host"))
     if spec["op"] == "start_on":
         call = vm_actions.power_call("start_on", spec["vm"], host)
@@ -76,11 +112,11 @@ def on_host(state, payload):
 
 
 def open_start_on(state, ref, vm):
-    dialogs.show(state, "vm.host", vm=ref, op="start_on")
+    return check_hosts(state, dialogs.show(state, "vm.host", vm=ref, op="start_on", checks={}))
 
 
 def open_migrate(state, ref, vm):
-    dialogs.show(state, "vm.host", vm=ref, op="migrate")
+    return check_hosts(state, dialogs.show(state, "vm.host", vm=ref, op="migrate", checks={}))
 
 
 # ---- snapshot ------------------------------------------------------------------------------------

@@ -99,3 +99,29 @@ def test_migrate_with_the_host_picker(app, sdk):
     dialog.get_by_role("button", name="Migrate").click()
     expect(dialog).to_have_count(0)
     assert sdk.record("mail-01")["resident_on"] == there
+
+
+def test_a_host_that_cannot_reach_the_vms_disks_is_offered_disabled_with_the_reason(app, sdk):
+    x = sdk.x
+    if power(sdk, "app-01") != "Halted":
+        x.VM.hard_shutdown(sdk.vm("app-01"))
+    host1 = sdk.host_named("xcp-ng-01")
+    local = next(ref for ref, sr in x.SR.get_all_records().items() if sr["type"] == "ext" and
+                 x.PBD.get_host(sr["PBDs"][0]) == host1)
+    vdi = x.VDI.create({"name_label": "local scratch", "name_description": "", "SR": local, "virtual_size": str(2 ** 30),
+                        "type": "user", "sharable": False, "read_only": False, "other_config": {}})
+    vbd = x.VBD.create({"VM": sdk.vm("app-01"), "VDI": vdi, "userdevice": "5", "bootable": False, "mode": "RW",
+                        "type": "Disk", "empty": False, "other_config": {}, "qos_algorithm_type": "",
+                        "qos_algorithm_params": {}})
+    try:
+        page = app.open_vm(sdk, "app-01")
+        press(page, "Start on host")
+        dialog = page.get_by_role("dialog", name="Start on a host")
+        far = dialog.get_by_role("radio", name="xcp-ng-02")
+        expect(far).to_be_disabled()
+        expect(dialog).to_contain_text("which the host cannot reach")
+        expect(dialog.get_by_role("radio", name="xcp-ng-01")).to_be_enabled()
+        page.keyboard.press("Escape")
+    finally:
+        x.VBD.destroy(vbd)
+        x.VDI.destroy(vdi)

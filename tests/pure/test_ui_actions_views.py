@@ -243,3 +243,16 @@ async def test_absurd_memory_is_refused_and_more_than_any_host_asks_first():
     assert "No host of the pool" in text_of(dialogs.render(state)[0])
     await settle(act(state, "dialog.submit", {"form": {}}))  # seen: the second Save goes ahead
     assert [c[0] for c in state.client.calls] == ["VM.set_memory_limits"]
+
+
+async def test_a_host_xapi_refuses_is_offered_disabled_with_its_reason():
+    state, vm_ref = vm_state("app-01")
+    state.client.fail = lambda method, args: ["VM_REQUIRES_SR", vm_ref, ref("local1")] \
+        if method == "VM.assert_can_boot_here" and args[1] == ref("h2") else None
+    await settle(act(state, "vm.act", {"data": {"op": "start_on", "ref": vm_ref}}))
+    assert [c for c in state.client.calls if c[0] == "VM.assert_can_boot_here"], "XAPI was asked per host"
+    radios = dict((r[1]["value"], r) for r in by_attr(dialogs.render(state)[0], "name", "host"))
+    assert "disabled" not in radios[ref("h1")][1] and "disabled" in radios[ref("h2")][1]
+    assert "needs the storage repository" in text_of(dialogs.render(state)[0])
+    await settle(act(state, "dialog.submit", {"form": {"host": ref("h2")}}))
+    assert not [c for c in state.client.calls if c[0] == "Async.VM.start_on"], "a refused host is never sent"
