@@ -138,6 +138,10 @@ class Env:
     def now(self):
         return epoch_seconds()
 
+    def reload(self):
+        """Load the page again (after files of the app were refused: only a reload fetches them anew)."""
+        js.location.reload()
+
     def random(self):
         return random.random()
 
@@ -295,7 +299,7 @@ class StatsPort:
     async def fetch(self, job, timeout):
         """`job`'s reply as "1" + text, or "0" + JSON {kind, status, detail}."""
         if not (js.Reflect.has(js.window.xcplite, "stats") or await CHARTS_SCRIPT.load()):
-            return '0{"kind": "unreachable", "status": 0, "detail": "charts.js did not load"}'
+            return '0{"kind": "refused", "status": 0, "detail": "charts.js did not load"}'
         keep = json.dumps(list(job["keep"])) if job.get("keep") else ""
         top = json.dumps(job["top"]) if job.get("top") else ""
         return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),

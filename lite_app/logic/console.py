@@ -99,7 +99,8 @@ def take_requests(state):
 
 
 class Machine:
-    """The connection's state: idle, off (not running), connecting, connected, retrying."""
+    """The connection's state: idle, off (not running), connecting, connected, retrying, refused (its
+    files did not load: reload needed)."""
 
     def __init__(self):
         self.status = "idle"
@@ -166,6 +167,13 @@ class Machine:
         if timer != self.timer or self.status != "retrying" or not self.target["running"]:
             return []
         return self._connect()
+
+    def files_refused(self):
+        """console.js or noVNC did not load (refused by its integrity check, or missing): no socket can
+        open until the page is reloaded, so no reconnection is tried."""
+        self.status = "refused"
+        self.timer += 1
+        return []
 
     def retry(self):
         """The user asked to reconnect now instead of waiting."""

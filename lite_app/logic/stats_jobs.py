@@ -181,7 +181,8 @@ class Schedule:
 
 
 def error_of(text):
-    """The error kind of a failed fetch: "unreachable", "nodata" (no RRD yet) or "error"."""
+    """The error kind of a failed fetch: "unreachable", "nodata" (no RRD yet), "refused" (charts.js did not
+    load: refused by its integrity check, or missing) or "error"."""
     try:
         info = json.loads(text)
     except ValueError:
@@ -189,6 +190,8 @@ def error_of(text):
     kind = info.get("kind") if isinstance(info, dict) else None
     if kind in UNREACHABLE:
         return "unreachable"
+    if kind == "refused":
+        return "refused"
     if kind == "http" and info.get("status") == 500:
         return "nodata"  # XAPI answers 500 when the object has no RRD (yet)
     return "error"

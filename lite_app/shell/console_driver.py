@@ -72,7 +72,8 @@ class Driver:
             return
         if not loaded:
             self.conn = -1
-            self.on_event({"id": -1, "event": "error", "detail": "console.js"})
+            self.run(self.machine.files_refused())
+            self.publish()
             return
         state = self.controller.state
         session = state.client.session if state.client is not None else ""

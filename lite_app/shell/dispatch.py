@@ -55,8 +55,13 @@ def escape(controller, payload):
         controller.env.focus("xl-menu-button")
 
 
+def reload_page(controller, payload):
+    controller.env.reload()
+
+
 # The shell's own actions: name -> handler(controller, payload).
 SHELL_ACTIONS = {
+    "shell.reload": reload_page,
     "shell.menu": toggle_menu,
     "shell.escape": escape,
     "shell.theme": set_theme,

@@ -73,6 +73,8 @@ def problem(state, entry):
     t, error = state.t, entry.get("error")
     if error is None or error == "nodata":
         return None
+    if error == "refused":
+        return w.reload_note(state, t("stats.refused"))
     name = host_name(state, entry.get("host"))
     if error == "unreachable":
         origin = entry.get("origin") or ""
@@ -145,6 +147,8 @@ def top_card(state):
                           else [h("p", {"class": "xu-muted"}, h("strong", None, t(key))), w.empty(t("stats.top.none"))]))
     missing = [host_name(state, e.get("host")) for e in entries if e is not None and e.get("error")]
     note = h("p", {"class": "xl-note"}, t("stats.top.missing", hosts=", ".join(missing))) if missing else None
+    if [e for e in entries if e is not None and e.get("error") == "refused"]:
+        note = w.reload_note(state, t("stats.refused"))
     grid = h("div", {"style": "display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(190px,1fr))"},
              sections)
     return w.card("dash-top", t("stats.top"), grid, note, icon="cpu", cls="xl-wide")

@@ -91,6 +91,8 @@ def message(state, vm_ref, vm, target, snap):
         body = h("p", None, t("view.loading"))  # consoles load with the first page showing one
     elif target is None or (snap["status"] == "off" and vm.get("power_state") in LIVE):
         body = h("p", None, t("console.none"))
+    elif snap["status"] == "refused":
+        body = w.reload_note(state, t("console.refused"))
     elif snap["status"] == "off":
         body = not_running(state, vm_ref, vm)
     elif snap["unreachable"] and snap["status"] != "connected":

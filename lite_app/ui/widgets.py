@@ -191,6 +191,13 @@ def table(label, headers, rows, cls=""):
                h("thead", None, head), h("tbody", None, body)))
 
 
+def reload_note(state, text):
+    """An alert that files of the app were refused (integrity check, missing): only a reload can help."""
+    return h("div", {"class": "xl-note", "role": "alert"}, h("p", None, text),
+             h("button", {"type": "button", "class": "xl-button", "data-action": "shell.reload"},
+               state.t("shell.reload")))
+
+
 def empty(text):
     return h("p", {"class": "xl-empty"}, text)
 

@@ -205,6 +205,9 @@ class FakeEnv:
     def mark(self, name):
         self.marks.append(name)
 
+    def reload(self):
+        self.reloaded = True
+
     def listen(self, on_action, on_hash, on_resize):
         self.listeners = (on_action, on_hash, on_resize)
 

@@ -396,3 +396,17 @@ def test_until_consoles_are_loaded_the_panel_says_it_is_loading():
     state.cache.load("VM", records()["VM"])
     nodes = [view.panel(state, "OpaqueRef:web")]
     assert "Loading" in text_of(nodes[0]) and "no graphical console" not in text_of(nodes[0])
+
+
+async def test_console_files_that_do_not_load_are_named_and_not_retried():
+    controller = FakeController("#/console/web")
+
+    async def refused():
+        return False
+    controller.port.ready = refused
+    controller.console_driver.sync()
+    await controller.run_spawned()
+    snap = controller.state.ui[consolelogic.STATUS]
+    assert snap["status"] == "refused" and controller.spawned == [], "no reconnection is scheduled"
+    text = text_of(view.panel(controller.state, controller.state.cache.ref_by_uuid("VM", "web")))
+    assert "failed their integrity check" in text and "Reload the page" in text

@@ -80,3 +80,11 @@ def test_range_action():
     charts.actions["stats.range"](state, {"value": "<script>"})
     assert statsview.current_range(state) == "year"
     assert list(charts.actions) == ["stats.range"]
+
+
+def test_chart_files_that_do_not_load_are_named_with_a_reload():
+    state = state_at("vm", {"uuid": WEB, "tab": "stats"})
+    job = statsview.jobs(state, PAGE)[0]
+    statsview.store(state, job, '0{"kind": "refused", "status": 0, "detail": "charts.js did not load"}', 1.0)
+    body = text_of(panel(state)[1])
+    assert "The chart files did not load" in body and "Reload the page" in body and "did not answer" not in body
