@@ -138,6 +138,10 @@ class Env:
     def now(self):
         return epoch_seconds()
 
+    def go(self, hash_text):
+        """Navigate the app to a hash route (the hashchange event then routes it)."""
+        js.location.hash = hash_text
+
     def reload(self):
         """Load the page again (after files of the app were refused: only a reload fetches them anew)."""
         js.location.reload()

@@ -72,6 +72,7 @@ async def run(env):
     resuming = read_cookie(env.cookie()) is not None
     if not resuming:
         env.set_login(False, "[]", False)
+        env.focus("xl-password")  # the user name is filled in already: the password is what to type
         env.mark("xl-interactive")
         await env.idle()  # let the browser show the enabled form before compiling the rest
     from lite_app.shell import dispatch

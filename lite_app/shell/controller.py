@@ -149,6 +149,7 @@ class Controller:
         self.last = {}
         self.env.render(APP_ROOT, "[]")
         self.env.show("login")
+        self.env.focus("xl-password")
         self.env.set_title(routes.document_title(self.state.t("login.title"), "", self.state.t("app.name")))
         self.sync_outside()
 
@@ -217,6 +218,9 @@ class Controller:
         state.rendered()
         for cls, ref in state.take_requests():
             self.env.spawn(self.fetch_record(cls, ref))
+        if state.goto is not None:
+            target, state.goto = state.goto, None
+            self.env.go(target)
         self.sync_outside()
 
     def sync_outside(self):

@@ -11,7 +11,9 @@ import json
 import sys
 
 from lite_app.logic import routes
+from lite_app.logic.model import namer
 from lite_app.shell import pages
+from lite_app.text.errors import describe
 from lite_app.ui import dialogs
 from lite_app.xapi.errors import TransportError, XapiError
 
@@ -55,6 +57,10 @@ def escape(controller, payload):
         controller.env.focus("xl-menu-button")
 
 
+def skip_to_content(controller, payload):
+    controller.env.focus("xl-main")
+
+
 def reload_page(controller, payload):
     controller.env.reload()
 
@@ -62,6 +68,7 @@ def reload_page(controller, payload):
 # The shell's own actions: name -> handler(controller, payload).
 SHELL_ACTIONS = {
     "shell.reload": reload_page,
+    "shell.skip": skip_to_content,
     "shell.menu": toggle_menu,
     "shell.escape": escape,
     "shell.theme": set_theme,
@@ -120,11 +127,10 @@ async def await_action(controller, coroutine):
     state = controller.state
     try:
         await coroutine
-    except XapiError as error:
-        if error.code != "SESSION_INVALID":  # that one already sent the user to the login form
-            state.notify("%s: %s" % (state.t("shell.action_failed"), error), "error")
-    except TransportError as error:
-        state.notify("%s: %s" % (state.t("shell.action_failed"), error.kind), "error")
+    except (XapiError, TransportError) as error:
+        if getattr(error, "code", None) != "SESSION_INVALID":  # that one already went to the login form
+            reason = describe(error, namer(state.cache), state.t)["text"]
+            state.notify(state.t("shell.action_failed", reason=reason), "error", here=True)
     controller.invalidate()
 
 
@@ -136,6 +142,7 @@ def navigate(controller, hash_text):
         return False
     new_page = route[0] != state.route[0] or route[1].get("uuid") != state.route[1].get("uuid")
     state.route = route
+    state.leave_page()
     state.ui["nav.open"] = False
     load_page_classes(controller, pages.module_for(route[0]))
     if controller.shown == "app":

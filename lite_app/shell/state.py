@@ -27,6 +27,7 @@ class State:
         self.t = t or translate
         self.client = None
         self.sleep = sleep or asyncio.sleep  # the clock the task runner waits on (tests inject theirs)
+        self.goto = None  # a navigation an action asked for (go); the shell carries it out
         self.user = ""
         self.viewport = (1280, 800)
         # "live" (event loop healthy), "loading" (first load), "reconnecting" (banner shown)
@@ -57,6 +58,10 @@ class State:
         """The hash link to a page (never carries a session)."""
         return routes.build(page, params)
 
+    def go(self, page, params=None):
+        """Ask the shell to navigate (the location changes, then the route): after a deletion, say."""
+        self.goto = routes.build(page, params)
+
     def run_call(self, method, params, spec=None):
         """Run an XAPI call; an `Async.*` one is followed to the end of its task (shell/task_runner.py).
         `spec` (a dialog's) gets the task ref, for its progress bar."""
@@ -73,11 +78,27 @@ class State:
         pending, self.requested = self.requested, []
         return pending
 
-    def notify(self, text, kind="info"):
-        """Show a transient message; the newest NOTICE_LIMIT are kept. Returns its id."""
+    def notify(self, text, kind="info", here=False):
+        """Show a transient message; the newest NOTICE_LIMIT are kept. Returns its id. With `here`, it
+        belongs to the current page (an object's page: its route) and goes when the user leaves it."""
         self._notice_id += 1
-        self.notices = (self.notices + [(self._notice_id, kind, text)])[-NOTICE_LIMIT:]
+        scope = self.route_key() if here else None
+        self.notices = (self.notices + [(self._notice_id, kind, text, scope)])[-NOTICE_LIMIT:]
         return self._notice_id
+
+    def route_key(self):
+        """(page, the object's uuid or "") of the current route: what a page-bound notice belongs to."""
+        return (self.route[0], (self.route[1] or {}).get("uuid") or "")
+
+    def shown_notices(self):
+        """The notices of every page and those of the current one."""
+        key = self.route_key()
+        return [n for n in self.notices if n[3] is None or n[3] == key]
+
+    def leave_page(self):
+        """The route changed: the notices that belonged to the page left go with it."""
+        key = self.route_key()
+        self.notices = [n for n in self.notices if n[3] is None or n[3] == key]
 
     def note_unsaved(self, label):
         """A call the user asked for was not done because the session ended."""

@@ -46,8 +46,15 @@
       if (el.getAttribute(name) !== attrs[name]) el.setAttribute(name, attrs[name]);
     }
   }
+  /* Text holding right-to-left script or bidi controls is isolated (FSI ... PDI), so a name from XAPI cannot
+     reorder what follows it (U+202E would reverse the rest of the line). */
+  var BIDI = /[\u0590-\u08FF\u200E\u200F\u202A-\u202E\u2066-\u2069\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  var ISOLATES = /\u2068[^\u2068\u2069]*\u2069/g;  /* parts the catalog already isolated */
+  function isolated(text) {
+    return BIDI.test(text.replace(ISOLATES, "")) ? "\u2068" + text + "\u2069" : text;
+  }
   function create(v, inSvg) {
-    if (typeof v === "string") return document.createTextNode(v);
+    if (typeof v === "string") return document.createTextNode(isolated(v));
     var tag = v[0], svg = inSvg || SVG_TAGS[tag] === 1;
     var el = svg ? document.createElementNS(SVG, tag) : document.createElement(tag);
     setAttrs(el, v[1]);
@@ -110,7 +117,7 @@
     while (existing.length > kids.length) parent.removeChild(parent.lastChild);
   }
   function update(node, v) {
-    if (typeof v === "string") { if (node.nodeValue !== v) node.nodeValue = v; return; }
+    if (typeof v === "string") { v = isolated(v); if (node.nodeValue !== v) node.nodeValue = v; return; }
     setAttrs(node, v[1]);
     /* data-keep-children: the element's content belongs to JS (the console's noVNC screen). */
     if (!("keepChildren" in node.dataset)) morph(node, v[2]);

@@ -22,10 +22,30 @@ def template(key, language=DEFAULT_LANGUAGE):
     return found
 
 
+# Code points that can reorder the text around them: right-to-left scripts and the bidi controls
+# (a name with U+202E RIGHT-TO-LEFT OVERRIDE would reverse the rest of a sentence).
+BIDI_RANGES = ((0x0590, 0x08FF), (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069), (0xFB1D, 0xFDFF),
+               (0xFE70, 0xFEFF))
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text):
+    """`text` inside a first-strong isolate (FSI ... PDI) when it holds anything bidirectional, so a
+    value from XAPI cannot reorder the sentence it is put into; plain text is returned as it is."""
+    for char in text:
+        code = ord(char)
+        if code >= 0x0590:
+            for low, high in BIDI_RANGES:
+                if low <= code <= high:
+                    return FSI + text + PDI
+    return text
+
+
 def fill(text, params):
-    """`text` with each `{name}` of `params` replaced (names it does not use are ignored)."""
+    """`text` with each `{name}` of `params` replaced (names it does not use are ignored); each value is
+    isolated (see `isolate`)."""
     for name in params:
-        text = text.replace("{" + name + "}", str(params[name]))
+        text = text.replace("{" + name + "}", isolate(str(params[name])))
     return text
 
 

@@ -58,7 +58,9 @@ def logo():
 def top_bar(state):
     t = state.t
     is_open = bool(state.ui.get("nav.open"))
-    return [h("header", {"class": "xl-topbar"},
+    return [h("button", {"type": "button", "class": "xu-skip", "data-action": "shell.skip", "key": "skip"},
+              t("shell.skip")),
+            h("header", {"class": "xl-topbar"},
               h("button", {"type": "button", "class": "xl-menu-button", "id": "xl-menu-button", "data-action": "shell.menu",
                            "aria-expanded": "true" if is_open else "false", "aria-controls": "xl-nav-panel"},
                 h("span", {"class": "xl-burger", "aria-hidden": "true"}), h("span", {}, t("shell.menu"))),
@@ -103,7 +105,7 @@ def banner(state):
     if state.connection == "reconnecting":
         nodes.append(h("div", {"class": "xl-banner xl-warn", "role": "status"},
                        h("span", {"class": "xl-spinner", "aria-hidden": "true"}), t("shell.reconnecting")))
-    for notice_id, kind, text in state.notices:
+    for notice_id, kind, text, _scope in state.shown_notices():
         nodes.append(h("div", {"class": "xl-notice xl-" + kind, "role": "alert" if kind == "error" else "status",
                                "key": "n%d" % notice_id},
                        h("span", {}, text),

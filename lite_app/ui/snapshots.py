@@ -47,7 +47,7 @@ def checked(state, payload, rule):
         return None, None
     allowed, reason = vm_action_state(snap, rule)
     if not allowed:
-        state.notify(reason_text(reason))
+        state.notify(reason_text(reason), here=True)
         return None, None
     return ref, snap
 

@@ -20,8 +20,8 @@ def render(state):
     if not rows:
         body = w.empty(t("task.none"))
     else:
-        body = w.table(t("page.tasks"), [t("col.task"), t("col.object"), t("col.state"), t("col.progress"),
-                                         t("col.elapsed"), t("col.eta"), t("col.actions")],
+        body = w.table(t("page.tasks"), [t("col.task"), t("col.object"), t("col.state"), t("col.started"),
+                                         t("col.progress"), t("col.elapsed"), t("col.eta"), t("col.actions")],
                        [({"key": row["ref"]}, cells(state, row)) for row in rows])
     return [h("div", {"class": "xl-page xl-page-tasks", "key": "tasks"},
               w.page_header("task", t("page.tasks"), t("task.subtitle")),
@@ -31,7 +31,9 @@ def render(state):
 
 def cells(state, row):
     t = state.t
-    return [h("strong", None, row["title"]), row["object"] or w.DASH, status_cell(state, row),
+    started = h("span", {"title": fmt.date_text(row["created"])}, fmt.relative(row["created"], state.now, t)) \
+        if row["created"] else w.DASH
+    return [h("strong", None, row["title"]), row["object"] or w.DASH, status_cell(state, row), started,
             w.progress_bar(row["progress"], t("task.progress_of", task=row["title"])),
             fmt.duration(row["elapsed"], t),
             fmt.duration(row["eta"], t) if row["eta"] is not None else w.DASH,

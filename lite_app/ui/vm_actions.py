@@ -99,7 +99,8 @@ def outcome(state, ref):
     if not found:
         return None
     return h("div", {"class": "xl-dialog-error xl-vm-outcome", "role": "alert", "key": "vm-outcome"},
-             h("p", None, found["title"] + ": " + found["error"]["text"]), dialogs.details(state, found["error"]),
+             h("p", None, state.t("act.failed", action=found["title"], reason=found["error"]["text"])),
+             dialogs.details(state, found["error"]),
              h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "vm.outcome_dismiss",
                           "data-ref": ref}, state.t("shell.dismiss")))
 
@@ -119,7 +120,7 @@ async def run_power(state, ref, op):
         info = dialogs.failure(state, error)
         outcomes[ref] = {"title": state.t("act." + op), "error": info}
         if state.route != route:
-            state.notify(state.t("act." + op) + ": " + info["text"], "error")
+            state.notify(state.t("act.failed", action=state.t("act." + op), reason=info["text"]), "error")
     finally:
         (state.ui.get(PENDING) or {}).pop(ref + "|" + op, None)
 
@@ -132,7 +133,7 @@ def on_act(state, payload):
         return None  # one call per intent: a double click or a held Enter sends it once
     allowed, why = op_state(vm, op)
     if not allowed:
-        state.notify(why)
+        state.notify(why, here=True)
         return None
     if op in DIALOGS:
         return DIALOGS[op](state, ref, vm)

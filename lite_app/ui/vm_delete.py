@@ -99,10 +99,15 @@ def delete_submit(state, spec, form):
     spec["plan"] = plan
     disks = [d for d in plan["disks"] if d not in spec["keep_disks"]]
     running = dialogs.run(state, spec, delete_calls(spec["vm"], plan["snapshots"], disks))
+    deleted = state.cache.get("VM", spec["vm"]) or {}
 
     async def finish():
         if not await running:
             spec["plan"] = None  # what is left now, if the user tries again
+        elif state.route[0] == "vm" and state.route[1].get("uuid") == deleted.get("uuid"):
+            # its page would only say "does not exist": go to the list, and say what happened
+            state.notify(state.t("vm.deleted", vm=spec["name"]))
+            state.go("vms")
     return finish()
 
 

@@ -23,13 +23,14 @@ WAIT_MS = 20000
 
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_RULES = "{runOnly: ['wcag2a', 'wcag2aa', 'best-practice']}"
+AXE_RULES = "{runOnly: ['wcag2a', 'wcag2aa', 'best-practice'], resultTypes: ['violations']}"
 
 
 def axe_violations(page, selector=None, keep=None):
     """axe-core's violations [(rule, impact, first targets)] in the page or in the `selector` element;
     axe is inlined by Playwright, so no request leaves the test origins."""
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof window.axe !== 'undefined'"):  # once per document: it is 0.5 MB to parse
+        page.add_script_tag(path=str(AXE))
     scope = "{include: [['%s']]}" % selector if selector else "document"
     result = page.evaluate("axe.run(%s, %s)" % (scope, AXE_RULES))
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:keep]) for v in result["violations"]]

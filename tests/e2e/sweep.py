@@ -1,15 +1,16 @@
 """What a person sees, checked on any page state: the region is really visible (not a 1 px box), it has a
 visible heading and content, nothing overflows the window sideways, no text is clipped to a few
-characters, and axe-core finds no serious or critical violation. Used by the route sweep
+characters, and axe-core finds no violation of any impact. Used by the route sweep
 (test_route_sweep.py) and by any test that wants to assert a page is usable, not merely present."""
 from harness import axe_violations
 
 # A region smaller than this is not a page a person can read (the SR page once rendered into a
 # 1x1 px screen-reader-only box and every existence check still passed).
 MIN_WIDTH, MIN_HEIGHT = 120, 60
-SERIOUS = ("serious", "critical")
+# Every impact counts: a page passes only with no axe violation at all.
+IMPACTS = ("minor", "moderate", "serious", "critical")
 
-LAYOUT_JS = """(selector) => {
+LAYOUT_JS = r"""(selector) => {
   const root = document.querySelector(selector);
   if (!root) return {missing: true};
   const box = root.getBoundingClientRect();
@@ -32,6 +33,23 @@ LAYOUT_JS = """(selector) => {
       const shown = el.clientWidth / el.scrollWidth;
       const em = parseFloat(s.fontSize) || 16;
       if (shown < 0.5 || el.clientWidth < 4 * em) out.clipped.push(own.slice(0, 40) + ' (' + Math.round(el.clientWidth) + ' of ' + el.scrollWidth + ' px)');
+    }
+  }
+  /* A word of letters split across two lines ("NFS storag / e") is broken mid-word; long tokens (uuids,
+     addresses) may break. */
+  out.broken = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node && out.broken.length < 5; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || hidden(el) || srOnly(el) || el.closest('code, pre, [aria-hidden=true]')) continue;
+    const re = /\p{L}{3,}/gu;
+    let m;
+    while ((m = re.exec(node.nodeValue)) && out.broken.length < 5) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+      if (tops.size > 1) out.broken.push(m[0]);
     }
   }
   return out;
@@ -60,6 +78,7 @@ def problems(page, region, heading, name):
     if layout["overflow"] > 1:
         found.append("%s: the page overflows the window sideways by %d px" % (name, layout["overflow"]))
     found.extend("%s: text clipped: %s" % (name, clip) for clip in layout["clipped"])
-    serious = [v for v in axe_violations(page, keep=3) if v[1] in SERIOUS]
-    found.extend("%s: axe %s (%s) at %s" % (name, rule, impact, targets) for rule, impact, targets in serious)
+    found.extend("%s: a word broken across lines: %s" % (name, word) for word in layout["broken"])
+    violations = [v for v in axe_violations(page, keep=3) if v[1] in IMPACTS]
+    found.extend("%s: axe %s (%s) at %s" % (name, rule, impact, targets) for rule, impact, targets in violations)
     return found

@@ -1,6 +1,8 @@
 """The first screen: branded, accessible login form painted before Python starts, made interactive by Python."""
 import re
 
+from playwright.sync_api import expect
+
 from harness import axe_violations, open_app
 
 
@@ -54,3 +56,19 @@ def test_login_screen_passes_axe_in_light_and_dark(guard, app_page, sim):
     for scheme in ("light", "dark"):
         app_page.emulate_media(color_scheme=scheme)
         assert axe_violations(app_page) == [], scheme
+
+
+def test_the_password_has_the_focus_and_the_first_tab_offers_to_skip_to_the_content(guard, app_page, sim):
+    open_app(app_page, sim, guard)
+    app_page.locator("form[data-ready='1']").wait_for(timeout=20000)
+    expect(app_page.get_by_label("Password")).to_be_focused()
+    app_page.keyboard.type(sim.password)
+    app_page.keyboard.press("Enter")
+    app_page.locator("#xl-main h1").first.wait_for(timeout=20000)
+    app_page.evaluate("document.activeElement.blur()")
+    app_page.keyboard.press("Tab")
+    skip = app_page.get_by_role("button", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    app_page.keyboard.press("Enter")
+    expect(app_page.locator("#xl-main")).to_be_focused()

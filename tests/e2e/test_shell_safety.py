@@ -70,3 +70,24 @@ def test_the_search_box_takes_markup_as_text(guard, app_page, hostile):
     app_page.locator("#xl-main").get_by_text(PAYLOAD, exact=True).filter(visible=True).first.wait_for(timeout=WAIT_MS)
     assert app_page.evaluate("window.__xss") is None
     assert app_page.locator("img[src='x']").count() == 0
+
+
+def test_a_right_to_left_override_in_a_name_cannot_reorder_what_follows(guard, app_page, start_sim):
+    sim = start_sim(hosts=1, vms=3, seed=11)
+    session = sim.sdk()
+    try:
+        api = session.xenapi
+        vms = api.VM.get_all_records()
+        ref = sorted(r for r in vms if not (vms[r]["is_a_template"] or vms[r]["is_control_domain"]
+                                            or vms[r]["is_a_snapshot"]))[0]
+        api.VM.set_name_label(ref, "\u202eevil")
+        uuid = vms[ref]["uuid"]
+    finally:
+        session.xenapi.session.logout()
+    sign_in(app_page, sim, guard, route="#/vm/" + uuid)
+    link = app_page.locator("#xl-nav a[href='#/vm/%s'] .xl-label" % uuid)
+    # the name's own text node is isolated (FSI ... PDI), so the override ends with the name
+    assert link.evaluate("el => el.firstChild.nodeValue") == "\u2068\u202eevil\u2069"
+    app_page.get_by_role("toolbar", name="VM actions").get_by_role("button", name="Delete", exact=True).click()
+    sentence = app_page.get_by_role("dialog").locator(".xl-dialog-text").first.inner_text()
+    assert sentence.endswith("\u2069\u201d? This cannot be undone."), sentence

@@ -208,6 +208,10 @@ class FakeEnv:
     def reload(self):
         self.reloaded = True
 
+    def go(self, hash_text):
+        self.hash_text = hash_text
+        self.gone = hash_text
+
     def listen(self, on_action, on_hash, on_resize):
         self.listeners = (on_action, on_hash, on_resize)
 

@@ -14,7 +14,7 @@ async def test_the_form_is_ready_before_the_app_compiles_then_input_reaches_the_
     # run() marks the phases, enables the form, then hands the thread back (idle) before compiling
     await main.run(env)
     assert env.marks[:3] == ["xl-python", "xl-interactive", "idle"] and env.marks[-1] == "xl-ready"
-    assert env.login == (False, [], False)
+    assert env.login == (False, [], False) and env.focused == "xl-password"
     on_action, on_hash, on_resize = env.listeners
     on_action(json.dumps({"action": "login.submit", "form": {"username": "root", "password": PASSWORD}}))
     await env.run_spawned()

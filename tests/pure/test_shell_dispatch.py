@@ -112,9 +112,12 @@ async def test_page_actions_run_and_failures_become_notices():
     dispatch.dispatch(controller, event("fake.fail"))
     dispatch.dispatch(controller, event("fake.gone"))
     await env.run_spawned()
-    kinds = [(kind, text) for _id, kind, text in controller.state.notices]
-    assert kinds == [("error", "The action failed: VM_BAD_POWER_STATE OpaqueRef:v1, halted, running"),
-                     ("error", "The action failed: timeout")]
+    kinds = [(kind, text) for _id, kind, text, _scope in controller.state.shown_notices()]
+    # as sentences, never a bare code: the object named, the states in words
+    assert kinds == [("error", "The action failed: \u201cweb-01\u201d is running, but this action needs it halted."),
+                     ("error", "The action failed: The host took too long to answer.")]
+    dispatch.navigate(controller, "#/vms")  # they belonged to that page: they go with it
+    assert controller.state.shown_notices() == [] and controller.state.notices == []
     del pages.PAGES["dashboard-fake"]
 
 
