@@ -79,9 +79,9 @@ def build(sim):
 def refresh_allowed_operations(db):
     """Derive every object's allowed_operations from XAPI's tables, as XAPI does after a change."""
     from .methods import devices, host, storage, vif
+    vbd = lambda db, ref: devices.update_vbd(db, ref, with_vdi=False)    # VDIs just done
     for cls, update in (("host", host.update_host), ("SR", storage.update_sr),
-                        ("VDI", storage.update_vdi), ("VBD", devices.update_vbd),
-                        ("VIF", vif.update_vif)):
+                        ("VDI", storage.update_vdi), ("VBD", vbd), ("VIF", vif.update_vif)):
         for ref in db.all(cls):
             update(db, ref)
 

@@ -24,11 +24,13 @@ def _fail(table, code, params, ops):
 
 
 def vbd_check(db, vbd, op):
-    return vbd_table(db, vbd).get(op)
+    return vbd_table(db, vbd, sharing=True).get(op)
 
 
-def vbd_table(db, vbd):
-    """{op: XapiFailure} for the operations this VBD does not allow now."""
+def vbd_table(db, vbd, sharing=False):
+    """{op: XapiFailure} for the operations this VBD does not allow now. The VDI sharing checks
+    run when an operation is asked for, not for allowed_operations (XAPI's
+    expensive_sharing_checks: an ISO can sit in thousands of CD drives)."""
     rec, table = db.get("VBD", vbd), {}
     _busy(vbd, rec, table)
     if not rec["unpluggable"]:
@@ -44,7 +46,7 @@ def vbd_table(db, vbd):
     _hotplug(db, rec["VM"], "vbd", table, ("plug", "unplug", "unplug_force"))
     if rec["type"] == "CD":
         _cd_rules(db, rec["VM"], table)
-    _vdi_busy(db, vbd, rec, table)
+    _vdi_busy(db, vbd, rec, table, sharing)
     return table
 
 
@@ -104,7 +106,7 @@ def _hotplug(db, vm, kind, table, ops):
         _fail(table, "VM_MISSING_PV_DRIVERS", [vm], ops)
 
 
-def _vdi_busy(db, vbd, rec, table):
+def _vdi_busy(db, vbd, rec, table, sharing):
     vdi = db.get("VDI", rec["VDI"]) if not rec["empty"] else None
     if vdi is None:
         return
@@ -115,7 +117,7 @@ def _vdi_busy(db, vbd, rec, table):
     if busy:
         _fail(table, "OTHER_OPERATION_IN_PROGRESS", ["VDI", rec["VDI"], busy[0][0], busy[0][1]],
               ["attach", "plug", "insert"])
-    if not rec["currently_attached"]:
+    if sharing and not rec["currently_attached"]:
         _sharing(db, vbd, rec, vdi, table)
 
 
@@ -141,14 +143,15 @@ def _sharing(db, vbd, rec, vdi, table):
         _fail(table, "VDI_READONLY", [rec["VDI"]], ["attach", "insert", "plug"])
 
 
-def update_vbd(db, vbd):
+def update_vbd(db, vbd, with_vdi=True):
+    """Recompute the VBD's allowed_operations (and its VDI's, unless the caller does)."""
     if db.exists("VBD", vbd):
         refused = vbd_table(db, vbd)
         ops = sorted(op for op in VBD_OPS if op not in refused)
         if ops != sorted(db.get("VBD", vbd)["allowed_operations"]):
             db.set("VBD", vbd, "allowed_operations", ops)
         vdi = db.get("VBD", vbd)["VDI"]
-        if db.exists("VDI", vdi):
+        if with_vdi and db.exists("VDI", vdi):
             storage.update_vdi(db, vdi)
 
 

@@ -87,9 +87,17 @@ def _vdi_kind_check(db, vdi, rec, op):
 
 
 def attached_modes(db, vdi):
-    """Modes ("RW"/"RO") of the VBDs that have this VDI attached."""
-    return {db.get("VBD", v)["mode"] for v in db.referrers("VDI", "VBDs", vdi)
-            if db.get("VBD", v)["currently_attached"]}
+    """Modes ("RW"/"RO") of the VBDs that have this VDI attached (a read-only VDI, such as an
+    ISO in many CD drives, can only be attached RO: the first one tells)."""
+    read_only = db.get("VDI", vdi)["read_only"]
+    modes = set()
+    for vbd in db.referrers("VDI", "VBDs", vdi):
+        rec = db.get("VBD", vbd)
+        if rec["currently_attached"]:
+            modes.add(rec["mode"])
+            if read_only or "RW" in modes:
+                break
+    return modes
 
 
 def vdi_in_use(db, vdi):
