@@ -149,7 +149,8 @@ async def test_no_reference_dangles(pool):
 
 
 def snapshot_of_db(seed, hosts=2, vms=10):
-    sim = Simulator(Config(hosts=hosts, vms=vms, seed=seed, port=0))
+    # a fixed clock: host boot times are written from it as text
+    sim = Simulator(Config(hosts=hosts, vms=vms, seed=seed, port=0), clock=lambda: 1.7e9)
     inventory.build(sim)
     strip = lambda rec: {k: (None if isinstance(v, DateTime) else v) for k, v in rec.items()}
     tables = {cls: {ref: strip(rec) for ref, rec in table.items()}
