@@ -87,7 +87,7 @@ def refresh_allowed_operations(db):
 
 
 SM_FILES = {"ext": "EXTSR", "lvm": "LVMSR", "nfs": "NFSSR", "smb": "SMBSR", "iso": "ISOSR",
-            "udev": "udevSR", "lvmoiscsi": "LVMoISCSISR", "lvmohba": "LVMoHBASR"}
+            "udev": "udevSR"}
 
 
 # SM records made before the VMs (as many as there always were: the seeded VMs keep their random

@@ -18,6 +18,7 @@ ERRORS = {
     "VDIInUse": (24, "The VDI is currently in use"),
     "SRNotEmpty": (39, "The SR is not empty"),
     "SRExists": (42, "The SR already exists"),
+    "VDIExists": (43, "The VDI already exists"),
     "SRNoSpace": (44, "There is insufficient space"),
     "VDIUnavailable": (46, "The VDI is not available"),
     "SRUnavailable": (47, "The SR is not available"),
@@ -27,17 +28,12 @@ ERRORS = {
     "VDISize": (79, "VDI Invalid size"),
     "ConfigDeviceMissing": (90, "The request is missing the device parameter"),
     "ConfigLocationMissing": (94, "The request is missing the location parameter"),
-    "ConfigTargetMissing": (95, "The request is missing the target parameter"),
-    "ConfigTargetIQNMissing": (96, "The request is missing or has an incorrect target IQN "
-                                   "parameter"),
     "ConfigServerPathMissing": (101, "The request is missing the serverpath parameter"),
     "ConfigServerMissing": (102, "The request is missing the server parameter"),
     "Rootdev": (105, "Root system device, cannot be used for VM storage"),
-    "ConfigSCSIid": (107, "The SCSIid parameter is missing or incorrect"),
     "NFSTarget": (108, "Unable to detect an NFS service on this target."),
     "SMBMount": (111, "SMB mount error"),
     "DNSError": (140, "Incorrect DNS name, unable to resolve."),
-    "ISCSITarget": (141, "Unable to connect to ISCSI service on target"),
     "ISOMountFailure": (222, "Could not mount the directory specified in Device Configuration"),
     "ISOLocationStringError": (225, "Incorrect Location string format. String must be in the "
                                     "format SERVER:PATH for NFS targets, or \\\\SERVER\\PATH "
@@ -89,6 +85,7 @@ _VHD_LVM = ("SR_PROBE SR_UPDATE SR_TRIM VDI_CREATE VDI_DELETE VDI_ATTACH VDI_DET
             "VDI_CLONE VDI_SNAPSHOT VDI_RESIZE ATOMIC_PAUSE VDI_RESET_ON_BOOT/2 VDI_UPDATE "
             "VDI_CONFIG_CBT VDI_ACTIVATE VDI_DEACTIVATE")
 _DEVICE = {"device": "local device path (required) (e.g. /dev/sda3)"}
+# The SR types simulated (XCP-ng also has lvmoiscsi, lvmohba and others, not simulated here).
 DRIVERS = {
     "ext": Driver("Local EXT3 VHD", "VHD files on a local EXT filesystem inside an LVM volume",
                   "file", True, _VHD_FILE + " SR_SUPPORTS_LOCAL_CACHING", _DEVICE),
@@ -104,15 +101,6 @@ DRIVERS = {
                   {"server": "Full path to share root on SMB server (required)",
                    "username": "The username to be used during SMB authentication",
                    "password": "The password to be used during SMB authentication"}),
-    "lvmoiscsi": Driver("LVHD over iSCSI", "VHD disks on logical volumes of an iSCSI LUN", "lvm",
-                        False, _VHD_LVM + " SR_METADATA VDI_GENERATE_CONFIG",
-                        {"target": "IP address or hostname of the iSCSI target",
-                         "targetIQN": "The IQN of the target LUN group to be attached",
-                         "SCSIid": "The scsi_id of the destination LUN",
-                         "port": "The network port number on which to query the target"}),
-    "lvmohba": Driver("LVHD over FC", "VHD disks on logical volumes of an HBA LUN", "lvm", False,
-                      _VHD_LVM + " SR_METADATA VDI_GENERATE_CONFIG",
-                      {"SCSIid": "The scsi_id of the destination LUN"}),
     "iso": Driver("ISO", "CD images stored as files in iso format", "iso", True,
                   "VDI_CREATE VDI_DELETE VDI_ATTACH VDI_DETACH SR_SCAN SR_ATTACH SR_DETACH",
                   {"location": "path to mount (required) (e.g. server:/path)",

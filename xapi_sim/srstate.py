@@ -103,6 +103,7 @@ def _reintroduce(db, sr, vdi, keeps_names):
     fields = {k: v for k, v in vdi.items()
               if k not in ("allowed_operations", "current_operations", "SR")}
     fields.setdefault("location", vdi["uuid"])
+    fields.setdefault("managed", True)
     if not db.exists("VDI", fields.get("snapshot_of", NULL)):
         fields["snapshot_of"] = NULL
     if fields.get("managed", True) and not keeps_names:
