@@ -244,3 +244,33 @@ async def test_beyond_the_limit_only_the_length_and_hash_are_kept(running, sim, 
     async with http.get(running.url + "/export_raw_vdi",
                         params={"session_id": session, "vdi": vdi}) as down:
         assert await down.read() == bytes(4 * MiB)      # not kept: the disk reads as zeros
+
+
+async def test_a_body_shorter_than_its_content_length(running, sim, session, call):
+    """vhd-tool reads Content-Length bytes; a client that stops early fails the task."""
+    db = sim.db
+    vdi = await new_vdi(call, default_sr(db), 4 * MiB)
+    task = await call("task.create", "upload", "")
+    _, writer = await asyncio.open_connection("127.0.0.1", running.port)
+    writer.write(("PUT /import_raw_vdi?session_id=%s&task_id=%s&vdi=%s HTTP/1.1\r\nHost: x\r\n"
+                  "Content-Length: %d\r\n\r\n" % (session, task, vdi, 2 * MiB)).encode()
+                 + piece(0))
+    await writer.drain()
+    writer.close()
+    assert (await finished(db, task))["error_info"] == ["VDI_IO_ERROR", "Device I/O errors"]
+    assert sim.content.info(db.get("VDI", vdi)["uuid"]).length == MiB     # what it had received
+
+
+async def test_a_client_leaving_mid_download(running, sim, session, call):
+    db = sim.db
+    vdi = await new_vdi(call, default_sr(db), 64 * MiB)
+    task = await call("task.create", "download", "")
+    reader, writer = await asyncio.open_connection("127.0.0.1", running.port)
+    writer.write(("GET /export_raw_vdi?session_id=%s&task_id=%s&vdi=%s HTTP/1.1\r\nHost: x\r\n\r\n"
+                  % (session, task, vdi)).encode())
+    await writer.drain()
+    await reader.readexactly(1024 * 1024)
+    writer.transport.abort()
+    rec = await finished(db, task)
+    assert rec["status"] == "failure" and rec["error_info"][0] == "CLIENT_ERROR"
+    await until(lambda: not db.referrers("VDI", "VBDs", vdi))       # dom0 let go of the disk

@@ -135,7 +135,11 @@ async def import_handler(request):
                                                     "Content-Type": "application/octet-stream"}))
     resp.force_close()
     await resp.prepare(request)
-    await _receive_into(request, sim, task, vdi)
+    # Its own job: a client leaving mid-body cancels this handler, not the task's ending.
+    job = asyncio.ensure_future(_receive_into(request, sim, task, vdi))
+    sim.tasks.running.add(job)
+    job.add_done_callback(sim.tasks.running.discard)
+    await asyncio.shield(job)
     await resp.write_eof()
     return resp
 
