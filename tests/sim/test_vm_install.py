@@ -6,7 +6,7 @@ import pytest
 
 from vmfixtures import install, install_os, make_vm, point_disks_at, pool
 
-from xapi_sim import devnames
+from xapi_sim import devnames, schema
 
 GiB = 1024 ** 3
 NULL = "OpaqueRef:NULL"
@@ -204,3 +204,16 @@ async def test_install_helper_makes_an_agent_vm(state):
     vm = await make_vm(p, state)
     assert (p.vm(vm)["guest_metrics"] != NULL) == (state == "Running")
     assert await install(p, "second") != vm
+
+
+async def test_vm_create_gives_a_mac_seed():
+    p = await pool()
+    template = p.vm(p.template())
+    fields = {k: template[k] for k in schema.required_create_fields("VM")}
+    vm = await p.call("VM.create", dict(fields, name_label="from scratch", is_a_template=False,
+                                        other_config={}))
+    seed = p.vm(vm)["other_config"]["mac_seed"]
+    nic = await p.call("VIF.create", vif(vm, sorted(p.db.all("network"))[0]))
+    from xapi_sim.methods.vif import seeded_mac
+    assert p.db.get("VIF", nic)["MAC"] == seeded_mac(seed, "0")
+    assert "start" in p.vm(vm)["allowed_operations"]

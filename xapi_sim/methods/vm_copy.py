@@ -7,7 +7,7 @@ current_operations for the simulated time, and the power-state side (checkpoint 
 from .. import disks, vmcopy, vmrules, vmstate
 from ..errors import XapiFailure
 from ..xtypes import now
-from . import api
+from . import api, implicit
 
 NULL = "OpaqueRef:NULL"
 # Configuration a revert takes from the snapshot (identity, devices and runtime state excluded).
@@ -118,6 +118,17 @@ def _own_disk(db, vdi):
             and not db.referrers("VDI", "VBDs", vdi)
             and db.get("SR", rec["SR"]) is not None
             and db.get("SR", rec["SR"])["content_type"] != "iso")
+
+
+@api("VM.create")
+def create(ctx, record):
+    """The record as given, plus a mac_seed when it has none (xapi_vm.ml create), so that its
+    VIFs can be created with MAC ""."""
+    other = dict(record.get("other_config", {}))
+    other.setdefault("mac_seed", ctx.db.new_uuid())
+    vm = implicit.create(ctx, "VM", dict(record, other_config=other))
+    vmrules.update(ctx.db, vm)
+    return vm
 
 
 @api("VM.destroy")
