@@ -2,10 +2,11 @@
 it back: one file per VDI uuid in a temporary directory of the simulator, made on first use and
 removed when the simulator closes.
 
-Content is streamed to disk, never held whole in memory. Up to KEEP_LIMIT bytes the file is
-kept; beyond it the file is dropped and only the length and SHA-256 of what was written remain
-(a disk whose content was not kept reads back as zeros). Disks nobody wrote to read as zeros,
-like a new disk. Content starts at offset 0 (a raw import writes the image from the start).
+Content is streamed to disk, never held whole in memory. An upload writes from offset 0 over
+what was there, as a raw import does, and leaves what lies beyond its end (an empty PUT changes
+nothing). Up to KEEP_LIMIT bytes the file is kept; beyond it the file is dropped and only the
+length and the SHA-256 of the last upload remain (such a disk reads back as zeros). Disks nobody
+wrote to read as zeros, like a new disk.
 """
 import hashlib
 import os
@@ -31,27 +32,28 @@ class Writer:
         self.length = 0
         self.digest = hashlib.sha256()
         self.path = store.path(uuid)
-        self.file = open(self.path + ".part", "wb")
+        before = store.known.get(uuid)
+        self.before = before.length if before else 0
+        self.file = None
+        if before is None or before.kept:
+            self.file = open(self.path, "r+b" if os.path.exists(self.path) else "wb")
 
     def write(self, data):
         self.digest.update(data)
         self.length += len(data)
+        if self.file is not None and max(self.length, self.before) > KEEP_LIMIT:
+            self.file.close()
+            os.unlink(self.path)
+            self.file = None
         if self.file is not None:
-            if self.length > KEEP_LIMIT:
-                self.file.close()
-                os.unlink(self.path + ".part")
-                self.file = None
-            else:
-                self.file.write(data)
+            self.file.write(data)
 
     def close(self):
         kept = self.file is not None
         if kept:
             self.file.close()
-            os.replace(self.path + ".part", self.path)
-        elif os.path.exists(self.path):
-            os.unlink(self.path)
-        self.store.known[self.uuid] = Written(self.length, self.digest.hexdigest(), kept)
+        self.store.known[self.uuid] = Written(max(self.length, self.before),
+                                              self.digest.hexdigest(), kept)
         return self.store.known[self.uuid]
 
     abort = close

@@ -274,3 +274,20 @@ async def test_a_client_leaving_mid_download(running, sim, session, call):
     rec = await finished(db, task)
     assert rec["status"] == "failure" and rec["error_info"][0] == "CLIENT_ERROR"
     await until(lambda: not db.referrers("VDI", "VBDs", vdi))       # dom0 let go of the disk
+
+
+async def test_an_empty_put_and_a_shorter_image_keep_what_lies_beyond(running, sim, session,
+                                                                      call, http):
+    """The npm client's empty probe PUT (on /import_raw_vdi/, as Xen Orchestra spells it) writes
+    nothing; a shorter image overwrites the start of the disk only."""
+    db = sim.db
+    vdi = await new_vdi(call, default_sr(db), 4 * MiB)
+    await put(http, running, session, image(2), 2 * MiB, vdi=vdi)
+    async with http.put(running.url + "/import_raw_vdi/", params={"session_id": session,
+                                                                  "vdi": vdi}, data=b"") as resp:
+        assert resp.status == 200
+    await put(http, running, session, piece(7), MiB, vdi=vdi)
+    async with http.get(running.url + "/export_raw_vdi/",
+                        params={"session_id": session, "vdi": vdi}) as down:
+        body = await down.read()
+    assert body == piece(7) + piece(1) + bytes(2 * MiB)

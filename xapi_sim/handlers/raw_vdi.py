@@ -280,5 +280,8 @@ async def _send(request, sim, task, vdi):
 
 
 def add_routes(app):
-    app.router.add_put("/import_raw_vdi", import_handler)
-    app.router.add_get("/export_raw_vdi", export_handler)
+    # Xen Orchestra and the npm xen-api client ask for /import_raw_vdi/: XAPI serves both spellings
+    for path in ("/import_raw_vdi", "/import_raw_vdi/"):
+        app.router.add_put(path, import_handler)
+    for path in ("/export_raw_vdi", "/export_raw_vdi/"):
+        app.router.add_get(path, export_handler)
