@@ -10,7 +10,8 @@ Python API (on `Running.faults`), also reachable over HTTP through handlers/cont
 - storage_unreachable(server, host=None, on=True): a storage server (backends.py: a name or
   address such as nfs.lab.local) cannot be reached from one host (ref, uuid, name, address or
   index) or from every host: PBD.plug, SR.probe and SR.create there fail as the SM driver does
-  (SR_BACKEND_FAILURE_108 for NFS, _111 for SMB, _222 for ISO libraries); on=False restores it.
+  (SR_BACKEND_FAILURE_108 for NFS and NFS ISO libraries, _111 for SMB, _222 for SMB ISO
+  libraries); on=False restores it.
 """
 import asyncio
 import time

@@ -66,11 +66,10 @@ class Driver:
     """One SM driver. `kind` says where its SRs live: file (VHD files on a filesystem), lvm (VHD
     on logical volumes), iso (image files), udev (removable devices)."""
 
-    def __init__(self, name, description, kind, thin, caps, config, content="user"):
+    def __init__(self, name, description, kind, thin, caps, config):
         self.name, self.description, self.kind, self.thin = name, description, kind, thin
         self.caps = frozenset(c.split("/")[0] for c in caps.split())
         self.config = config
-        self.content = content
 
     @property
     def vhd(self):
@@ -107,10 +106,9 @@ DRIVERS = {
                    "type": "cifs (SMB) or nfs_iso",
                    "username": "Username to authenticate to SMB share with",
                    "cifspassword": "Password to authenticate to SMB",
-                   "nfsversion": "NFS protocol version - 3, 4, 4.0, 4.1"}, content="iso"),
+                   "nfsversion": "NFS protocol version - 3, 4, 4.0, 4.1"}),
     "udev": Driver("udev", "devices plugged in via udev as VDIs", "udev", False,
-                   "VDI_INTRODUCE VDI_ATTACH VDI_DETACH VDI_UPDATE SR_UPDATE", {},
-                   content="disk"),
+                   "VDI_INTRODUCE VDI_ATTACH VDI_DETACH VDI_UPDATE SR_UPDATE", {}),
 }
 
 # XAPI storage operation -> SM capability (xapi_sr_operations.sm_cap_table; vdi_clone is

@@ -7,6 +7,7 @@ do with the driver's stat (xapi_sr.ml update, FileSR/LVHDSR scan). Between those
 keeps the totals in step with every disk operation.
 """
 from . import disks, smdrivers
+from .errors import XapiFailure
 from .methods import storage
 from .xtypes import now
 
@@ -39,7 +40,7 @@ def target(sim, sr, host=None):
         try:
             return driver.attach(env(sim, candidate), db.get("PBD", pbd)["device_config"],
                                  rec["uuid"])
-        except Exception:   # noqa: BLE001 - an unreachable target just has no view
+        except XapiFailure:     # a host that cannot reach the storage has no view of it
             continue
     return None
 
