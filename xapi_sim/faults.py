@@ -6,7 +6,12 @@ Python API (on `Running.faults`), also reachable over HTTP through handlers/cont
 - reset_connections(): abort every open connection (clients see ECONNRESET);
 - expire_sessions(ref=None): end one session or all (blocked event.from gets SESSION_INVALID);
 - restart(down=0.5): stop listening, drop connections and sessions, listen again (inventory kept);
-- move_master(host): make another member the pool master; the old one answers HOST_IS_SLAVE.
+- move_master(host): make another member the pool master; the old one answers HOST_IS_SLAVE;
+- storage_unreachable(server, host=None, on=True): a storage server (backends.py: a name or
+  address such as nfs.lab.local) cannot be reached from one host (ref, uuid, name, address or
+  index) or from every host: PBD.plug, SR.probe and SR.create there fail as the SM driver does
+  (SR_BACKEND_FAILURE_108 for NFS and NFS ISO libraries, _111 for SMB, _222 for SMB ISO
+  libraries); on=False restores it.
 """
 import asyncio
 import time
@@ -54,6 +59,12 @@ class Faults:
         db.set("pool", self.sim.pool_ref(), "master", ref)
         self.sim.sessions.end_all()
         return ref
+
+    def storage_unreachable(self, server, host=None, on=True):
+        address = None
+        if host is not None:
+            address = self.sim.db.get("host", resolve_host(self.sim.db, host))["address"]
+        self.sim.storage.set_unreachable(server, address, bool(on))
 
     async def before_request(self, request):
         if request.path.startswith(CONTROL_PREFIX):

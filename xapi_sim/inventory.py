@@ -2,7 +2,8 @@
 
 Same seed, same inventory. Sizes are plausible for an XCP-ng 8.3 pool of rack servers.
 """
-from . import vmstate
+from . import sm, srstate, vmstate
+from .backends import ISO_FILES
 from .xtypes import datetime_of_epoch, now
 
 GiB = 1024 ** 3
@@ -19,11 +20,9 @@ SOFTWARE_VERSION = {
     "network_backend": "openvswitch", "db_schema": "5.786", "date": "2025-06-05",
     "git_id": "0f4d3e2", "hostname": "localhost",
 }
-SR_TYPES = [("ext", "Local EXT3 VHD"), ("lvm", "Local LVM"), ("nfs", "NFS VHD"),
-            ("iso", "ISO library"), ("udev", "Removable storage")]
-ISOS = ["debian-12.8.0-amd64-netinst.iso", "ubuntu-24.04.1-live-server-amd64.iso",
-        "AlmaLinux-9.5-x86_64-minimal.iso", "Rocky-9.5-x86_64-minimal.iso",
-        "SERVER_EVAL_x64FRE_en-us.iso", "alpine-virt-3.21.0-x86_64.iso"]
+ISOS = list(ISO_FILES)
+NFS_VMS = {"server": "nfs.lab.local", "serverpath": "/export/vms", "nfsversion": "4.1"}
+NFS_ISO = {"location": "nfs.lab.local:/export/iso", "type": "nfs_iso"}
 
 
 class Builder:
@@ -70,6 +69,9 @@ def build(sim):
         inventory_vms.build(b)
     finally:
         b.db.building = False
+    make_sms(b, early=False)
+    for sr in b.db.all("SR"):
+        srstate.recount(sim, sr)
     refresh_allowed_operations(b.db)
     return b
 
@@ -77,19 +79,32 @@ def build(sim):
 def refresh_allowed_operations(db):
     """Derive every object's allowed_operations from XAPI's tables, as XAPI does after a change."""
     from .methods import devices, host, storage, vif
+    vbd = lambda db, ref: devices.update_vbd(db, ref, with_vdi=False)    # VDIs just done
     for cls, update in (("host", host.update_host), ("SR", storage.update_sr),
-                        ("VDI", storage.update_vdi), ("VBD", devices.update_vbd),
-                        ("VIF", vif.update_vif)):
+                        ("VDI", storage.update_vdi), ("VBD", vbd), ("VIF", vif.update_vif)):
         for ref in db.all(cls):
             update(db, ref)
 
 
-def make_sms(b):
-    for sr_type, label in SR_TYPES:
-        b.db.create("SM", {"name_label": label, "type": sr_type, "vendor": "XCP-ng",
-                           "copyright": "(C) XCP-ng", "version": "1.0", "required_api_version": "1.0",
-                           "capabilities": ["SR_PROBE", "VDI_CREATE", "VDI_DELETE", "VDI_SNAPSHOT"],
-                           "driver_filename": "/opt/xensource/sm/%sSR" % sr_type.upper()})
+SM_FILES = {"ext": "EXTSR", "lvm": "LVMSR", "nfs": "NFSSR", "smb": "SMBSR", "iso": "ISOSR",
+            "udev": "udevSR"}
+
+
+# SM records made before the VMs (as many as there always were: the seeded VMs keep their random
+# draws) and after them.
+EARLY_SMS = ("ext", "lvm", "nfs", "iso", "udev")
+
+
+def make_sms(b, early=True):
+    """One SM record per driver, as XAPI registers them from /opt/xensource/sm."""
+    for sr_type in EARLY_SMS if early else sorted(set(sm.DRIVERS) - set(EARLY_SMS)):
+        driver = sm.DRIVERS[sr_type]
+        b.db.create("SM", {"name_label": driver.name, "name_description": driver.description,
+                           "type": sr_type, "vendor": "Citrix Systems Inc",
+                           "copyright": "(C) 2008 Citrix Systems Inc", "version": "1.0",
+                           "required_api_version": "1.0", "configuration": driver.config,
+                           "capabilities": sorted(driver.caps), "features": sm.features(driver),
+                           "driver_filename": "/opt/xensource/sm/" + SM_FILES[sr_type]})
 
 
 def make_networks(b):
@@ -166,16 +181,14 @@ def make_vlan(b, host, tagged):
     db.set("PIF", untagged, "VLAN_master_of", vlan)
 
 
-def make_sr(b, label, sr_type, content, shared, size, used, hosts, device_config, other=None):
+def make_sr(b, label, sr_type, content, shared, hosts, device_config, other=None, sm_config=None):
+    """An SR with its PBDs plugged; its sizes come from its storage once its disks exist."""
     db = b.db
+    serial = db.new_uuid()[:8]
+    sm_config = sm_config if sm_config is not None else {"devserial": "scsi-" + serial}
     sr = db.create("SR", {"name_label": label, "type": sr_type, "content_type": content,
-                          "shared": shared, "physical_size": size, "physical_utilisation": used,
-                          "virtual_allocation": used, "other_config": other or {},
-                          "sm_config": {"devserial": "scsi-%s" % db.new_uuid()[:8]},
-                          "allowed_operations": ["scan", "destroy", "forget", "plug", "unplug",
-                                                 "update", "vdi_create", "vdi_destroy",
-                                                 "vdi_resize", "vdi_clone", "vdi_snapshot",
-                                                 "pbd_create", "pbd_destroy"]})
+                          "shared": shared, "other_config": other or {},
+                          "sm_config": sm_config})
     for host in hosts:
         db.create("PBD", {"host": host, "SR": sr, "device_config": device_config,
                           "currently_attached": True})
@@ -183,31 +196,30 @@ def make_sr(b, label, sr_type, content, shared, size, used, hosts, device_config
 
 
 def make_local_storage(b, host, name):
-    size = 900 * GiB
-    b.local_srs[host] = make_sr(b, "Local storage", "ext", "user", False, size, 40 * GiB, [host],
+    b.local_srs[host] = make_sr(b, "Local storage", "ext", "user", False, [host],
                                 {"device": "/dev/disk/by-id/ata-SSD-%s-part3" % name})
 
 
 def make_shared_storage(b):
-    nfs = make_sr(b, "NFS storage", "nfs", "", True, 8 * TiB, 1 * TiB, b.hosts,
-                  {"server": "nas.lab.lan", "serverpath": "/export/xcp", "nfsversion": "4.1"})
-    iso = make_sr(b, "ISO library", "iso", "iso", True, 500 * GiB, 31 * GiB, b.hosts,
-                  {"location": "nas.lab.lan:/export/iso", "type": "nfs_iso"})
-    tools = make_sr(b, "XCP-ng Tools", "iso", "iso", True, 0, 0, b.hosts,
-                    {"location": "/opt/xensource/packages/iso"}, {"xensource_internal": "true"})
+    nfs = make_sr(b, "NFS storage", "nfs", "", True, b.hosts, NFS_VMS, sm_config={})
+    iso = make_sr(b, "ISO library", "iso", "iso", True, b.hosts, NFS_ISO,
+                  other={"auto-scan": "true"}, sm_config={"iso_type": "nfs_iso"})
+    tools = make_sr(b, "XCP-ng Tools", "iso", "iso", True, b.hosts,
+                    {"location": "/opt/xensource/packages/iso", "legacy_mode": "true"},
+                    {"xensource_internal": "true", "xenserver_tools_sr": "true"})
     b.db.set("SR", tools, "is_tools_sr", True)
     b.isos = {}
     for name in ISOS:
-        b.isos[name] = make_iso(b, iso, name, (600 + 400 * len(name) % 5000) * 1024 ** 2)
+        b.isos[name] = make_iso(b, iso, name, ISO_FILES[name])
     make_iso(b, tools, "guest-tools.iso", 76 * 1024 ** 2, tools=True)
     return {"nfs": nfs, "iso": iso, "tools": tools}
 
 
 def make_iso(b, sr, name, size, tools=False):
     return b.db.create("VDI", {"name_label": name, "SR": sr, "virtual_size": size,
-                               "physical_utilisation": size, "type": "user", "read_only": tools,
+                               "physical_utilisation": size, "type": "user", "read_only": True,
                                "location": name, "is_tools_iso": tools, "managed": True,
-                               "allowed_operations": ["destroy", "forget", "update"]})
+                               "sm_config": {"xs-tools": "true"} if tools else {}})
 
 
 def make_dom0(b, host, name):

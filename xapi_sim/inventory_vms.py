@@ -1,5 +1,11 @@
-"""The inventory's guests: default templates, VMs with disks/NICs/metrics, snapshots, messages."""
-from . import vmstate
+"""The inventory's guests: templates, VMs with disks/NICs/metrics, snapshots, messages.
+
+Every VM's system disk holds an installed system with the guest agent (guests.py), so a seeded
+VM that is halted gets guest metrics when it starts. Each VM has a mac_seed, as VM.create gives.
+"""
+import uuid as uuidlib
+
+from . import guests, inventory_templates, vmstate
 from .inventory import GiB, NULL
 from .xtypes import datetime_of_epoch, now
 
@@ -12,12 +18,12 @@ OSES = [("Debian GNU/Linux 12 (bookworm)", "debian", "12", "6.1.0-28-amd64", Fal
         ("AlmaLinux 9.5 (Teal Serval)", "rhel", "9", "5.14.0-503.11.1.el9_5.x86_64", False),
         ("Microsoft Windows Server 2022 Standard", "windows", "10", "", True),
         ("Alpine Linux v3.21", "alpine", "3", "6.12.4-0-virt", False)]
-TEMPLATES = [("Debian Bookworm 12", "debian"), ("Ubuntu Noble Numbat 24.04", "ubuntu"),
-             ("Rocky Linux 9", "rhel"), ("AlmaLinux 9", "rhel"),
-             ("Windows Server 2022 (64-bit)", "windows"), ("Other install media", "other")]
+# The template and the guest key (guests.OSES) of each entry of OSES.
+TEMPLATES = [("Debian Bookworm 12", "debian-12"), ("Ubuntu Noble Numbat 24.04", "ubuntu-24.04"),
+             ("Rocky Linux 9", "rocky-9"), ("AlmaLinux 9", "alma-9"),
+             ("Windows Server 2022 (64-bit)", "windows-server-2022"),
+             ("Other install media", "alpine-3.21")]
 TAGS = ["prod", "staging", "backup-daily", "critical", "team-infra", "team-web", "pci"]
-DISKS_XML = ('<provision><disk device="0" size="%d" sr="" bootable="true" type="system"/>'
-             '</provision>')
 
 
 def base_vm(name, memory, vcpus, extra=None):
@@ -35,7 +41,7 @@ def base_vm(name, memory, vcpus, extra=None):
 
 
 def build(b):
-    b.templates = [make_template(b, label, distro) for label, distro in TEMPLATES]
+    b.templates = inventory_templates.make_default_templates(b, early=True)
     running_mem = {h: 0 for h in b.hosts}
     vms = []
     for i in range(b.sim.config.vms):
@@ -47,17 +53,8 @@ def build(b):
     for vm in vms[:2]:
         make_snapshot(b, vm, "before-upgrade")
     make_messages(b, vms)
-
-
-def make_template(b, label, distro):
-    return b.db.create("VM", base_vm(label, 2 * GiB, 2, {
-        "is_a_template": True, "is_default_template": True,
-        "name_description": "Template for %s guests" % label,
-        "other_config": {"default_template": "true", "install-methods": "cdrom,nfs,http,ftp",
-                         "disks": DISKS_XML % (20 * GiB), "base_template_name": label},
-        "recommendations": '<restrictions><restriction field="memory-static-max" '
-                           'max="1649267441664"/></restrictions>',
-        "reference_label": distro}))
+    b.templates += inventory_templates.make_default_templates(b, early=False)
+    b.templates += inventory_templates.make_cloud_templates(b)
 
 
 # A fixed rotation guarantees every power state even in a small pool: 60% running, 25% halted,
@@ -119,7 +116,9 @@ def vm_fields(b, i, role, guest, power_state, live):
         "name_description": "%s server (%s)" % (role, guest[0]), "tags": tags,
         "metrics": metrics, "affinity": NULL,
         "other_config": {"base_template_name": TEMPLATES[OSES.index(guest)][0],
-                         "auto_poweron": "true" if i % 5 == 0 else "false"},
+                         "auto_poweron": "true" if i % 5 == 0 else "false",
+                         "mac_seed": str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, "xapi-sim:%d:vm:%d"
+                                                       % (b.sim.config.seed, i)))},
         "HVM_boot_params": {"order": "cd", "firmware": "uefi" if windows else "bios"},
         "platform": {"acpi": "1", "apic": "true", "pae": "true", "nx": "true",
                      "viridian": "true" if windows else "false",
@@ -148,9 +147,12 @@ def make_disks(b, vm, i, host):
     sizes = [b.rng.choice([10, 20, 32, 50, 100]) * GiB]
     if i % 3 == 0:
         sizes.append(b.rng.choice([50, 100, 200, 500]) * GiB)
+    guest = TEMPLATES[OSES.index(guest_os(i, ROLES[i % len(ROLES)]))][1]
     for n, size in enumerate(sizes):
         vdi = make_vdi(b, sr, "%s %s" % (name, "system" if n == 0 else "data %d" % n), size,
                        "system" if n == 0 else "user")
+        if n == 0:
+            guests.mark(db, vdi, guest)
         db.create("VBD", {"VM": vm, "VDI": vdi, "device": "xvd" + "abc"[n], "userdevice": str(n),
                           "bootable": n == 0, "mode": "RW", "type": "Disk", "unpluggable": n > 0,
                           "allowed_operations": ["attach", "unpause", "pause"]})

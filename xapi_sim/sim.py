@@ -3,11 +3,13 @@ import asyncio
 import time
 
 from . import methods
+from .backends import Storage
 from .db import Database
 from .dispatch import dispatch
 from .messages import MessageStore
 from .sessions import Sessions
 from .tasks import TaskManager
+from .vdi_content import ContentStore
 
 # Simulated duration of operations, as multiples of Config.op_time (seconds).
 OP_FACTORS = {"default": 1.0, "start": 1.2, "shutdown": 1.0, "reboot": 1.5, "migrate": 1.8,
@@ -48,6 +50,8 @@ class Simulator:
         self.sessions = Sessions(self.db.new_ref, self.db.new_uuid, config.session_timeout, clock)
         self.messages = MessageStore(self.db.new_ref, self.db.new_uuid, self.notify)
         self.tasks = TaskManager(self)
+        self.storage = Storage(config)      # the NFS/SMB servers and block devices SRs use
+        self.content = ContentStore()       # bytes written into disks (raw VDI transfers)
         self.legacy_events = {}
         self.messages_listeners = []
         self.on_close = []
@@ -60,6 +64,7 @@ class Simulator:
             callback()
         for job in list(self.tasks.running):
             job.cancel()
+        self.content.close()
 
     # ---- change notification (wakes blocked event.from / event.next) --------------------
     def notify(self):

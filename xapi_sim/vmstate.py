@@ -5,16 +5,18 @@ console and brings the guest agent's VM_guest_metrics up; entering Halted undoes
 Suspended keeps the disks but no domain. Every transition recomputes allowed_operations.
 
 Guest metrics follow XAPI's lifetime: the object is kept when the VM stops (its `live` flag goes
-false, so the last known IPs stay visible) and is refreshed when the guest runs again.
+false, so the last known IPs stay visible) and is refreshed when the guest runs again. A VM that
+never ran gets guest metrics on its first start only if its disks hold an installed system with
+the guest agent (guests.py); a VM installed from a template with blank disks gets none.
+
+When a VM starts, xenopsd attaches its devices and names them (devnames.py: "xvda" for
+userdevice 0): empty CD drives are attached only for HVM guests, which have an emulated drive.
 """
-from . import vmrules
+from . import devnames, disks, guests, vmrules
+from .errors import XapiFailure
 from .xtypes import EPOCH, DateTime, now
 
 NULL = "OpaqueRef:NULL"
-# Tools a guest started in the simulator reports (every feature, so clean operations work).
-GUEST_FEATURES = {"feature-shutdown": "1", "feature-poweroff": "1", "feature-reboot": "1",
-                  "feature-suspend": "1", "feature-vcpu-hotplug": "1", "has-vendor-device": "0"}
-PV_DRIVERS = {"major": "8", "minor": "3", "micro": "0", "build": "1"}
 
 
 def next_domid(db):
@@ -96,17 +98,26 @@ def create_console(db, vm, location=None):
     return ref
 
 
-def create_suspend_vdi(db, vm):
-    """The memory image of a suspend or checkpoint, on the pool's suspend_image_SR."""
+def suspend_sr(db, vm):
+    """Where a memory image goes (Helpers.choose_suspend_sr): the VM's suspend_SR, else the
+    pool's suspend_image_SR, else its default SR; VM_NO_SUSPEND_SR when none exists."""
     pools = db.all("pool")
     pool = db.get("pool", pools[0]) if pools else {}
-    sr = pool.get("suspend_image_SR", NULL)
-    if not db.exists("SR", sr):
-        sr = pool.get("default_SR", NULL)
+    for sr in (db.get("VM", vm)["suspend_SR"], pool.get("suspend_image_SR", NULL),
+               pool.get("default_SR", NULL)):
+        if db.exists("SR", sr):
+            return sr
+    raise XapiFailure("VM_NO_SUSPEND_SR", vm)
+
+
+def create_suspend_vdi(db, vm):
+    """The memory image of a suspend or checkpoint: written whole, so it uses its size."""
+    sr = suspend_sr(db, vm)
     size = db.get("VM", vm)["memory_static_max"]
-    return db.create("VDI", {"name_label": "Suspend image", "SR": sr, "virtual_size": size,
-                             "physical_utilisation": size, "type": "suspend", "managed": True,
-                             "location": db.new_uuid()})
+    fields = {"name_label": "Suspend image", "virtual_size": size, "type": "suspend"}
+    vdi = disks.create(db, sr, fields, physical=disks.fresh_usage(db, sr, size) + size
+                       if disks.is_thin(db, sr) else None)
+    return vdi
 
 
 def drop_suspend_vdi(db, vm):
@@ -114,7 +125,7 @@ def drop_suspend_vdi(db, vm):
     if vdi != NULL:
         db.set("VM", vm, "suspend_VDI", NULL)
         if db.exists("VDI", vdi):
-            db.destroy("VDI", vdi)
+            disks.remove(db, vdi)
 
 
 def announce(sim, vm, name, body, **values):
@@ -149,12 +160,20 @@ def _set_attached(db, vm, attached):
     """Plug or unplug the VM's devices; their (and their disks') allowed operations follow
     (except while the inventory is built: it derives every list once at the end)."""
     from .methods import devices, vif   # the device tables live with their messages
+    hvm = db.get("VM", vm)["domain_type"] == "hvm"
     for cls, field in (("VBD", "VBDs"), ("VIF", "VIFs")):
         for ref in list(db.referrers("VM", field, vm)):
             rec = db.get(cls, ref)
-            want = attached and not (cls == "VBD" and rec["empty"] and rec["type"] != "CD")
+            want = attached and not (cls == "VBD" and rec["empty"] and not hvm)
+            changes = {}
             if rec["currently_attached"] != want:
-                db.set(cls, ref, "currently_attached", want)
+                changes["currently_attached"] = want
+            if cls == "VBD" and want:
+                device = devnames.linux_device(rec["userdevice"]) or rec["device"]
+                if rec["device"] != device:
+                    changes["device"] = device
+            if changes:
+                db.update(cls, ref, changes)
             if getattr(db, "building", False):
                 continue
             if cls == "VIF":
@@ -189,21 +208,18 @@ def _guest_live(db, vm, live):
     if db.exists("VM_guest_metrics", gm):
         db.update("VM_guest_metrics", gm, {"live": live, "last_updated": now()})
     elif live and not rec["is_control_domain"]:
-        db.set("VM", vm, "guest_metrics", _new_guest_metrics(db, vm))
+        os_key = guests.installed_os(db, vm)
+        if os_key is not None:
+            db.set("VM", vm, "guest_metrics", guests.new_metrics(db, vm, os_key,
+                                                                 _networks(db, vm)))
 
 
-def _new_guest_metrics(db, vm):
-    rec = db.get("VM", vm)
+def _networks(db, vm):
+    """The addresses the guest agent reports, one per NIC."""
     n = db.count("VM_guest_metrics")
     networks = {}
     for nic, vif in enumerate(sorted(db.referrers("VM", "VIFs", vm))):
         dev = db.get("VIF", vif)["device"]
         ip = "10.%d.%d.%d" % (200 + nic % 50, n // 250 % 250, n % 250 + 2)
         networks.update({dev + "/ip": ip, dev + "/ipv4/0": ip})
-    name = rec["other_config"].get("base_template_name") or rec["name_label"]
-    return db.create("VM_guest_metrics", {
-        "os_version": {"name": name, "distro": rec["reference_label"] or "linux"},
-        "networks": networks, "live": True, "last_updated": now(),
-        "PV_drivers_version": dict(PV_DRIVERS), "PV_drivers_up_to_date": True,
-        "PV_drivers_detected": True, "can_use_hotplug_vbd": "yes", "can_use_hotplug_vif": "yes",
-        "other": dict(GUEST_FEATURES)})
+    return networks

@@ -40,12 +40,13 @@ class Pool:
         return self.x.host.get_by_name_label(name)[0]
 
     def orphans(self):
-        """VDIs no VBD uses, other than ISOs, the tools ISO and suspend images of VMs."""
+        """VDIs no VBD uses, other than ISOs, the tools ISO, suspend images of VMs and the hidden
+        base copies of VHD chains (managed=false: parents of snapshots and clones)."""
         vdis, srs, vms = self.x.VDI.get_all_records(), self.x.SR.get_all_records(), self.x.VM.get_all_records()
         suspend = {vm["suspend_VDI"] for vm in vms.values()}
         return [vdi["name_label"] for ref, vdi in vdis.items()
                 if not vdi["VBDs"] and not vdi["is_tools_iso"] and srs[vdi["SR"]]["content_type"] != "iso"
-                and ref not in suspend]
+                and ref not in suspend and vdi["managed"]]
 
 
 def wait_for(predicate, timeout=WAIT_S, what="the condition"):

@@ -11,6 +11,7 @@ from support.xapi import guest_refs
 
 NULL = "OpaqueRef:NULL"
 GiB = 1024 ** 3
+MiB = 1024 ** 2
 
 
 async def error(call, method, *params):

@@ -9,15 +9,16 @@ from xapi_sim import vmstate
 from xapi_sim.codecs import xmlrpc as codec
 
 from support.waiting import until as wait_until
-from infrafixtures import (GiB, NULL, changes, default_sr, disk_vbds, error, guests, iso_vdis,
+from infrafixtures import (GiB, MiB, NULL, changes, default_sr, disk_vbds, error, guests, iso_vdis,
                             token, vbd_record, vdi_record)
 
-LVM_CONFIG = {"device": "/dev/disk/by-id/nvme-extra"}
+LVM_CONFIG = {"device": "/dev/sdd"}          # a 64 GiB disk of every simulated host
+NFS_CONFIG = {"server": "nfs.lab.local", "serverpath": "/export/new"}
 
 
-async def new_sr(call, sim, sr_type="lvm", shared=False, size=100 * GiB, content=""):
+async def new_sr(call, sim, sr_type="lvm", shared=False, content=""):
     host = sim.master_ref()
-    return await call("SR.create", host, LVM_CONFIG, size, "scratch", "for tests", sr_type,
+    return await call("SR.create", host, LVM_CONFIG, 0, "scratch", "for tests", sr_type,
                       content, shared, {})
 
 
@@ -31,14 +32,16 @@ async def test_sr_create_local_and_shared(sim, call):
     db = sim.db
     local = await new_sr(call, sim)
     rec = await call("SR.get_record", local)
-    assert (rec["type"], rec["shared"], rec["physical_size"]) == ("lvm", False, 100 * GiB)
+    # the volume group takes the whole device but LVM's metadata, in 4 MiB extents
+    assert (rec["type"], rec["shared"], rec["physical_size"]) == ("lvm", False, 64 * GiB - 12 * MiB)
     assert [db.get("PBD", p)["host"] for p in rec["PBDs"]] == [sim.master_ref()]
-    shared = await call("SR.create", sim.master_ref(), {"server": "nas", "serverpath": "/x"}, 0,
+    shared = await call("SR.create", sim.master_ref(), NFS_CONFIG, 0,
                         "nfs2", "", "nfs", "", True, {})
     pbds = [db.get("PBD", p) for p in db.referrers("SR", "PBDs", shared)]
     assert sorted(p["host"] for p in pbds) == sorted(db.all("host"))
-    assert all(p["currently_attached"] and p["device_config"]["server"] == "nas" for p in pbds)
-    assert db.get("SR", shared)["physical_size"] > 0          # the driver's size when 0 is given
+    assert all(p["currently_attached"] and p["device_config"]["server"] == "nfs.lab.local"
+               for p in pbds)
+    assert db.get("SR", shared)["physical_size"] == 2 * 1024 * GiB     # the export's size
     assert "vdi_create" in db.get("SR", shared)["allowed_operations"]
 
 
@@ -82,9 +85,11 @@ async def test_destroy_needs_unplugged_pbds_and_no_disks(sim, call):
 
 async def test_forget_drops_disks_and_empties_cd_drives(sim, call):
     db = sim.db
-    iso_sr = await call("SR.create", sim.master_ref(), {"location": "nas:/iso"}, 0, "isos", "",
+    iso_sr = await call("SR.create", sim.master_ref(), {"location": "nfs.lab.local:/export/iso",
+                                                        "type": "nfs_iso"}, 0, "isos", "",
                         "iso", "iso", True, {})
-    iso = await call("VDI.create", vdi_record(iso_sr, name_label="tools.iso"))
+    iso = await call("VDI.create", vdi_record(iso_sr, name_label="tools.iso",
+                                              sm_config={"path": "tools.iso"}))
     vm = guests(db, "Halted")[0]
     cd = await call("VBD.create", vbd_record(vm, iso, type="CD", mode="RO"))
     assert await error(call, "SR.forget", iso_sr) == ["SR_HAS_PBD", iso_sr]
@@ -94,7 +99,9 @@ async def test_forget_drops_disks_and_empties_cd_drives(sim, call):
     assert (db.get("VBD", cd)["empty"], db.get("VBD", cd)["VDI"]) == (True, NULL)
 
 
-async def test_destroying_the_default_sr_clears_the_pool_field(sim, call):
+async def test_destroying_the_default_sr_leaves_the_pool_field_dangling(sim, call):
+    """XAPI's database does not cascade a deleted row (ocaml/database/db_cache_impl.ml
+    delete_row): the pool still names the SR, which now answers HANDLE_INVALID."""
     db = sim.db
     sr = await new_sr(call, sim)
     pool = db.all("pool")[0]
@@ -102,7 +109,8 @@ async def test_destroying_the_default_sr_clears_the_pool_field(sim, call):
     assert db.get("pool", pool)["default_SR"] == sr
     await unplug_all(call, sim, sr)
     await call("SR.destroy", sr)
-    assert db.get("pool", pool)["default_SR"] == NULL
+    assert db.get("pool", pool)["default_SR"] == sr
+    assert await error(call, "SR.get_record", sr) == ["HANDLE_INVALID", "SR", sr]
 
 
 async def test_set_default_sr_checks_the_ref_and_emits_pool_mod(sim, call):
@@ -130,7 +138,7 @@ async def test_pbd_unplug_refused_while_a_running_vm_uses_the_sr(sim, call):
 # ---- VDI ------------------------------------------------------------------------------------
 async def test_vdi_create_on_thick_sr_allocates_at_once(sim, call):
     db = sim.db
-    sr = await new_sr(call, sim, size=100 * GiB)
+    sr = await new_sr(call, sim)
     before = dict(db.get("SR", sr))
     vdi = await call("VDI.create", vdi_record(sr, 10 * GiB, name_label="data"))
     rec = await call("VDI.get_record", vdi)
@@ -141,7 +149,7 @@ async def test_vdi_create_on_thick_sr_allocates_at_once(sim, call):
     assert after["physical_utilisation"] - before["physical_utilisation"] == 10 * GiB
     assert after["virtual_allocation"] - before["virtual_allocation"] == 10 * GiB
     assert vdi in (await call("SR.get_record", sr))["VDIs"]
-    assert await error(call, "VDI.create", vdi_record(sr, 95 * GiB)) == [
+    assert await error(call, "VDI.create", vdi_record(sr, 60 * GiB)) == [
         "SR_BACKEND_FAILURE_44", "", "There is insufficient space", ""]
 
 
@@ -149,9 +157,11 @@ async def test_vdi_create_on_thin_sr_only_reserves(sim, call):
     db = sim.db
     sr = default_sr(db)
     before = dict(db.get("SR", sr))
-    await call("VDI.create", vdi_record(sr, 50 * GiB))
+    vdi = await call("VDI.create", vdi_record(sr, 50 * GiB))
     after = db.get("SR", sr)
-    assert after["physical_utilisation"] == before["physical_utilisation"]
+    # a dynamic VHD starts as its footer, header and block table (25,600 blocks of 2 MiB)
+    assert db.get("VDI", vdi)["physical_utilisation"] == 3 * 512 + 4 * 25600
+    assert after["physical_utilisation"] == before["physical_utilisation"] + 3 * 512 + 4 * 25600
     assert after["virtual_allocation"] == before["virtual_allocation"] + 50 * GiB
 
 
@@ -208,9 +218,10 @@ async def test_vdi_resize_grows_only(sim, call):
     db = sim.db
     sr = await new_sr(call, sim)
     vdi = await call("VDI.create", vdi_record(sr, 4 * GiB))
+    before = db.get("SR", sr)["physical_utilisation"]
     await call("VDI.resize", vdi, 6 * GiB)
     assert db.get("VDI", vdi)["virtual_size"] == 6 * GiB
-    assert db.get("SR", sr)["physical_utilisation"] == 6 * GiB
+    assert db.get("SR", sr)["physical_utilisation"] == before + 2 * GiB
     assert await error(call, "VDI.resize", vdi, 2 * GiB) == [
         "SR_BACKEND_FAILURE_79", "", "VDI Invalid size [opterr=shrinking not allowed]", ""]
     assert db.get("VDI", vdi)["virtual_size"] == 6 * GiB
@@ -247,6 +258,7 @@ async def test_vdi_copy_to_another_sr_async(sim, call):
     db = sim.db
     vdi = await call("VDI.create", vdi_record(default_sr(db), 2 * GiB, name_label="src"))
     target = await new_sr(call, sim)
+    before = db.get("SR", target)["physical_utilisation"]
     task = await call("Async.VDI.copy", vdi, target, NULL, NULL)
     await wait_until(lambda: db.get("task", task)["status"] != "pending")
     rec = db.get("task", task)
@@ -255,7 +267,7 @@ async def test_vdi_copy_to_another_sr_async(sim, call):
     assert rec["result"] == codec.value_fragment(copy)
     new = db.get("VDI", copy)
     assert (new["SR"], new["virtual_size"], new["name_label"]) == (target, 2 * GiB, "src")
-    assert db.get("SR", target)["physical_utilisation"] == 2 * GiB
+    assert db.get("SR", target)["physical_utilisation"] == before + 2 * GiB
 
 
 async def test_vdi_copy_into_an_existing_disk(sim, call):

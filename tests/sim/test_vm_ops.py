@@ -2,7 +2,7 @@
 migration, copies, and the Async/sync task contract (reference §4, §5.3, checklist 18-21)."""
 import asyncio
 
-from vmfixtures import install, make_vm, pool
+from vmfixtures import install, make_vm, point_disks_at, pool
 from support.waiting import until
 
 NULL = "OpaqueRef:NULL"
@@ -204,11 +204,12 @@ async def test_clone_copy_of_a_template_stays_a_template():
     assert "default_template" not in rec["other_config"]
     assert await p.error("VM.start", clone, False, False) == ["VM_IS_TEMPLATE", clone, "start"]
     assert await p.error("VM.provision", (await make_vm(p, "Halted"))) == [
-        "ONLY_PROVISION_TEMPLATE"]
+        "PROVISION_ONLY_ALLOWED_ON_TEMPLATE"]
+    await point_disks_at(p, clone, p.default_sr_uuid())
     await p.call("VM.provision", clone)
     vbds = p.vm(clone)["VBDs"]
     vdi = p.db.get("VDI", p.db.get("VBD", vbds[0])["VDI"])
-    assert len(vbds) == 1 and vdi["virtual_size"] == 20 * GiB
+    assert len(vbds) == 1 and vdi["virtual_size"] == 10 * GiB
     assert vdi["SR"] == p.db.get("pool", p.db.all("pool")[0])["default_SR"]
     assert "disks" not in p.vm(clone)["other_config"] and not p.vm(clone)["is_a_template"]
 

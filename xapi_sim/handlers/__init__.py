@@ -1,5 +1,5 @@
 """XAPI's HTTP handlers (everything besides RPC): stub and local bundle, console, stats, transfers."""
-from . import console, rrd, static, transfer
+from . import console, raw_vdi, rrd, static, transfer
 
 
 def add_routes(app, local_bundle=None, vnc_backend=None, open_connection=None):
@@ -7,3 +7,4 @@ def add_routes(app, local_bundle=None, vnc_backend=None, open_connection=None):
     console.add_routes(app, vnc_backend, open_connection)
     rrd.add_routes(app)
     transfer.add_routes(app)
+    raw_vdi.add_routes(app)

@@ -4,13 +4,16 @@
 the first failure found for an operation wins, in XAPI's order, and `allowed_operations` lists
 the operations without one. Hotplug needs a running VM, and PV drivers when the VM is HVM.
 """
+from ..devnames import disk_number, linux_device
 from ..errors import XapiFailure
 from . import api, storage
 from .storage import NULL, Marked, require
 
 VBD_OPS = ("attach", "eject", "insert", "plug", "unplug", "unplug_force", "pause", "unpause")
-VBD_TYPES_OK = {"system", "user", "ephemeral", "suspend", "crashdump", "metadata"}
-MAX_VBD, MAX_VIF = 254, 6
+VBD_TYPES_OK = {"system", "user", "ephemeral", "suspend", "crashdump", "metadata", "rrd",
+                "pvs_cache"}
+MAX_VBD = 254               # xapi_vm_helpers.allowed_VBD_devices: 0 .. 254 for autodetect
+MIGRATING = {"migrate_send", "pool_migrate"}
 VM_BUSY = {"clean_shutdown", "hard_shutdown", "suspend", "pause"}
 HVM_CD = "HVM CDROMs cannot be hotplugged/unplugged, only inserted or ejected"
 
@@ -21,16 +24,15 @@ def _fail(table, code, params, ops):
 
 
 def vbd_check(db, vbd, op):
-    return vbd_table(db, vbd).get(op)
+    return vbd_table(db, vbd, sharing=True).get(op)
 
 
-def vbd_table(db, vbd):
-    """{op: XapiFailure} for the operations this VBD does not allow now."""
+def vbd_table(db, vbd, sharing=False):
+    """{op: XapiFailure} for the operations this VBD does not allow now. The VDI sharing checks
+    run when an operation is asked for, not for allowed_operations (XAPI's
+    expensive_sharing_checks: an ISO can sit in thousands of CD drives)."""
     rec, table = db.get("VBD", vbd), {}
-    busy = sorted(rec["current_operations"].values())
-    if busy:
-        _fail(table, "OTHER_OPERATION_IN_PROGRESS", ["VBD", vbd, busy[0]],
-              [o for o in VBD_OPS if o not in ("pause", "unpause")])
+    _busy(vbd, rec, table)
     if not rec["unpluggable"]:
         _fail(table, "VBD_NOT_UNPLUGGABLE", [vbd], ["unplug", "unplug_force"])
     if rec["type"] != "CD":
@@ -39,13 +41,28 @@ def vbd_table(db, vbd):
         _fail(table, "VBD_IS_EMPTY", [vbd], ["eject"])
     else:
         _fail(table, "VBD_NOT_EMPTY", [vbd], ["insert"])
-    _power(db, rec["VM"], vbd, rec["currently_attached"], table, ["unplug", "unplug_force"],
-           ["pause", "unpause"])
+    _power(db, rec["VM"], vbd, rec["currently_attached"], table,
+           ["unplug", "unplug_force"], ["pause", "unpause"])
     _hotplug(db, rec["VM"], "vbd", table, ("plug", "unplug", "unplug_force"))
     if rec["type"] == "CD":
         _cd_rules(db, rec["VM"], table)
-    _vdi_busy(db, rec, table)
+    _vdi_busy(db, vbd, rec, table, sharing)
     return table
+
+
+def _busy(vbd, rec, table):
+    """One operation at a time, but pause/unpause alongside each other (and unpause alongside
+    an attach, for VM.reboot)."""
+    current = sorted((o, t) for t, o in rec["current_operations"].items())
+    if not current:
+        return
+    op, task = current[0]
+    _fail(table, "OTHER_OPERATION_IN_PROGRESS", ["VBD", vbd, op, task],
+          [o for o in VBD_OPS if o not in ("pause", "unpause")])
+    for ops, safe in ((["pause"], ("pause", "unpause")), (["unpause"], ("attach", "pause", "unpause"))):
+        others = [(o, t) for o, t in current if o not in safe]
+        if others:
+            _fail(table, "OTHER_OPERATION_IN_PROGRESS", ["VBD", vbd] + list(others[0]), ops)
 
 
 def _cd_rules(db, vm, table):
@@ -89,41 +106,56 @@ def _hotplug(db, vm, kind, table, ops):
         _fail(table, "VM_MISSING_PV_DRIVERS", [vm], ops)
 
 
-def _vdi_busy(db, rec, table):
+def _vdi_busy(db, vbd, rec, table, sharing):
     vdi = db.get("VDI", rec["VDI"]) if not rec["empty"] else None
     if vdi is None:
         return
     if not vdi["managed"]:
         _fail(table, "VDI_NOT_MANAGED", [rec["VDI"]], VBD_OPS)
-    busy = sorted(o for o in vdi["current_operations"].values() if o not in ("copy", "mirror"))
+    busy = sorted((o, t) for t, o in vdi["current_operations"].items()
+                  if o not in ("copy", "mirror"))
     if busy:
-        _fail(table, "OTHER_OPERATION_IN_PROGRESS", ["VDI", rec["VDI"], busy[0]],
+        _fail(table, "OTHER_OPERATION_IN_PROGRESS", ["VDI", rec["VDI"], busy[0][0], busy[0][1]],
               ["attach", "plug", "insert"])
+    if sharing and not rec["currently_attached"]:
+        _sharing(db, vbd, rec, vdi, table)
 
 
-def update_vbd(db, vbd):
+def _sharing(db, vbd, rec, vdi, table):
+    """A disk is written by one VBD at a time unless sharable; VMs suspended and the control
+    domain do not count (xapi_vbd_helpers.valid_operations' sharing checks)."""
+    others = []
+    for other in db.referrers("VDI", "VBDs", rec["VDI"]):
+        o = db.get("VBD", other)
+        vm = db.get("VM", o["VM"])
+        if other == vbd or vm is None:
+            continue
+        if vm["power_state"] == "Suspended" or vm["is_control_domain"]:
+            continue
+        if o["currently_attached"] or o["current_operations"]:
+            others.append(o)
+    need_write = rec["mode"] == "RW"
+    dom0 = db.get("VM", rec["VM"])["is_control_domain"]
+    if not vdi["sharable"] and not dom0 and (any(o["mode"] == "RW" for o in others)
+                                             or (need_write and others)):
+        _fail(table, "VDI_IN_USE", [rec["VDI"]], ["attach", "insert", "plug"])
+    if need_write and vdi["read_only"]:
+        _fail(table, "VDI_READONLY", [rec["VDI"]], ["attach", "insert", "plug"])
+
+
+def update_vbd(db, vbd, with_vdi=True):
+    """Recompute the VBD's allowed_operations (and its VDI's, unless the caller does)."""
     if db.exists("VBD", vbd):
         refused = vbd_table(db, vbd)
         ops = sorted(op for op in VBD_OPS if op not in refused)
         if ops != sorted(db.get("VBD", vbd)["allowed_operations"]):
             db.set("VBD", vbd, "allowed_operations", ops)
         vdi = db.get("VBD", vbd)["VDI"]
-        if db.exists("VDI", vdi):
+        if with_vdi and db.exists("VDI", vdi):
             storage.update_vdi(db, vdi)
 
 
 # ---- VBD ------------------------------------------------------------------------------------
-def disk_number(name):
-    """0 for "0", "xvda", "hda", "sda"; None when the name means no disk slot."""
-    if name.isdigit():
-        return int(name)
-    for prefix in ("xvd", "hd", "sd"):
-        rest = name[len(prefix):]
-        if name.startswith(prefix) and len(rest) == 1 and "a" <= rest <= "p":
-            return ord(rest) - ord("a")
-    return None
-
-
 def used_disks(db, vm):
     used = set()
     for vbd in db.referrers("VM", "VBDs", vm):
@@ -141,16 +173,13 @@ def _vbd_create_checks(db, rec):
         raise XapiFailure("VBD_CDS_MUST_BE_READONLY")
     if rec["type"] != "CD" and rec["empty"]:
         raise XapiFailure("VBD_NOT_REMOVABLE_MEDIA", "in constructor")
-    if rec["type"] == "CD" and vdi is not None:
-        _assert_iso(db, rec["VDI"])
     if rec["mode"] == "RW" and vdi is not None and vdi["read_only"]:
         raise XapiFailure("VDI_READONLY", rec["VDI"])
-
-
-def _assert_iso(db, vdi):
-    content = db.get("SR", db.get("VDI", vdi)["SR"])["content_type"]
-    if content != "iso":
-        raise XapiFailure("VDI_IS_NOT_ISO", vdi, content)
+    vm = db.get("VM", rec["VM"])
+    moving = sorted((o, t) for t, o in vm["current_operations"].items() if o in MIGRATING)
+    if moving:
+        raise XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VM", rec["VM"], moving[0][0],
+                          moving[0][1])
 
 
 def _userdevice(db, vm, wanted):
@@ -161,7 +190,7 @@ def _userdevice(db, vm, wanted):
             raise XapiFailure("INVALID_DEVICE", wanted)
         return str(free[0])
     number = disk_number(wanted)
-    if number is None or number > MAX_VBD:
+    if number is None:
         raise XapiFailure("INVALID_DEVICE", wanted)
     if number in used:
         raise XapiFailure("DEVICE_ALREADY_EXISTS", wanted)
@@ -176,8 +205,11 @@ def vbd_create(ctx, record):
         db.require("VDI", record["VDI"])
     _vbd_create_checks(db, record)
     userdevice = _userdevice(db, record["VM"], record["userdevice"])
-    fields = dict(record, userdevice=userdevice, device="", currently_attached=False,
-                  current_operations={}, allowed_operations=[], empty=record["empty"])
+    # Only a suspended VM's VBD keeps a device and attachment given by the caller.
+    suspended = db.get("VM", record["VM"])["power_state"] == "Suspended"
+    fields = dict(record, userdevice=userdevice, current_operations={}, allowed_operations=[],
+                  device=record.get("device", "") if suspended else "",
+                  currently_attached=record.get("currently_attached", False) and suspended)
     vbd = db.create("VBD", fields)
     update_vbd(db, vbd)
     return vbd
@@ -205,16 +237,11 @@ async def _vbd_op(ctx, vbd, op, changes):
     update_vbd(db, vbd)
 
 
-def _device_name(rec):
-    number = disk_number(rec["userdevice"])
-    return rec["device"] or ("xvd" + chr(ord("a") + number) if number is not None and number < 26
-                             else "xvd" + rec["userdevice"])
-
-
 @api("VBD.plug")
 async def vbd_plug(ctx, vbd):
     await _vbd_op(ctx, vbd, "plug", lambda rec: {"currently_attached": True,
-                                                  "device": _device_name(rec)})
+                                                  "device": linux_device(rec["userdevice"])
+                                                            or rec["device"]})
 
 
 @api("VBD.unplug")
@@ -233,7 +260,6 @@ async def vbd_insert(ctx, vbd, vdi):
     db.require("VBD", vbd)
     db.require("VDI", vdi)
     require(vbd_check(db, vbd, "insert"))
-    _assert_iso(db, vdi)
     if not db.get("VDI", vdi)["managed"]:
         raise XapiFailure("VDI_NOT_MANAGED", vdi)
     await _vbd_op(ctx, vbd, "insert", lambda rec: {"VDI": vdi, "empty": False})

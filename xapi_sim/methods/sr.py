@@ -1,15 +1,41 @@
-"""SR and PBD messages: create, scan, update, destroy, forget, supported types, PBD plug/unplug.
+"""SR lifetime: create, introduce, scan, update, destroy, forget, supported types (xapi_sr.ml and
+message_forwarding.ml's SR module).
 
-No real storage: an SR is its record, a PBD per host that can reach it (every host when shared),
-plugged at creation as XAPI does. Destroy needs every PBD unplugged and no managed VDI left
-(`SR_HAS_PBD`, `SR_NOT_EMPTY`); forget only needs the PBDs unplugged and drops the VDI records.
+SR.create makes the record and its PBDs (one per host when shared, the master's first; one for
+`host` otherwise), has the driver create the SR (xapi_sim/smdrivers: its checks and errors; on
+failure the records go again), then plugs every PBD; a PBD that cannot be plugged stays
+unplugged and the SR is created all the same (Tasks.wait_for_all). SR.introduce only makes the
+record (sizes -1 until a plug). Destroy needs every PBD unplugged and no managed VDI, erases the
+SR from its storage and drops the records; forget keeps the storage as it is, so a probe still
+finds the SR and SR.introduce + PBD.create + PBD.plug + SR.scan bring it back with its disks.
+Pool fields naming a removed SR are left as they are (the database does not cascade).
 """
+from .. import disks, sm, smdrivers, srstate
 from ..errors import XapiFailure
-from . import api, storage
-from .storage import NULL, Marked, require, sr_check, update_sr
+from . import api
+from .pbd import plug_all
+from .storage import Marked, require, sr_check, update_sr
 
-# Pool fields that name an SR; cleared when that SR goes away so no reference dangles.
-POOL_SR_FIELDS = ("default_SR", "suspend_image_SR", "crash_dump_SR")
+NULL = "OpaqueRef:NULL"
+
+
+def _new_record(db, uuid, name_label, name_description, sr_type, content_type, shared,
+                sm_config):
+    if db.find_by_uuid("SR", uuid):
+        raise XapiFailure("SR_UUID_EXISTS", uuid)
+    return db.create("SR", {
+        "uuid": uuid, "name_label": name_label, "name_description": name_description,
+        "type": sr_type, "content_type": content_type, "shared": shared,
+        "sm_config": sm_config, "physical_size": -1, "physical_utilisation": -1,
+        "virtual_allocation": 0})
+
+
+def _create_pbds(ctx, sr, host, shared, device_config):
+    db = ctx.db
+    master = ctx.sim.master_ref()
+    hosts = [master] + sorted(h for h in db.all("host") if h != master) if shared else [host]
+    return [db.create("PBD", {"host": h, "SR": sr, "device_config": device_config,
+                              "currently_attached": False}) for h in hosts]
 
 
 @api("SR.create")
@@ -17,127 +43,126 @@ async def create(ctx, host, device_config, physical_size, name_label, name_descr
                  sr_type, content_type, shared, sm_config):
     db = ctx.db
     db.require("host", host)
-    found = storage.DRIVERS.get(sr_type)
-    if found is None:
+    driver = smdrivers.driver(sr_type)
+    if driver is None:
         raise XapiFailure("SR_UNKNOWN_DRIVER", sr_type)
+    uuid = db.new_uuid()
+    sr = _new_record(db, uuid, name_label, name_description, sr_type, content_type, shared,
+                     sm_config)
+    pbds = _create_pbds(ctx, sr, host, shared, device_config)
+    where = ctx.sim.master_ref() if shared else host
+    try:
+        target = driver.create(srstate.env(ctx.sim, where), device_config, uuid)
+    except XapiFailure:
+        for pbd in pbds:
+            db.destroy("PBD", pbd)
+        db.destroy("SR", sr)
+        raise
+    smdrivers.stored(db, ctx.sim.storage, target.location, uuid, sr_type)
+    db.update("SR", sr, {"sm_config": dict(sm_config, **_sm_additions(sr_type, device_config)),
+                         "physical_size": target.size, "physical_utilisation": target.used})
     await ctx.work(ctx.op_seconds(), 3)
-    sr = db.create("SR", {
-        "name_label": name_label, "name_description": name_description, "type": sr_type,
-        "content_type": content_type or found.content, "shared": shared,
-        "physical_size": physical_size if physical_size > 0 else found.size,
-        "sm_config": sm_config})
-    hosts = db.all("host") if shared else [host]
-    for member in sorted(hosts):
-        db.create("PBD", {"host": member, "SR": sr, "device_config": device_config,
-                          "currently_attached": True})
+    await plug_all(ctx, pbds)
+    srstate.recount(ctx.sim, sr)
     update_sr(db, sr)
+    return sr
+
+
+def _sm_additions(sr_type, device_config):
+    """What the driver writes into a new SR's sm_config (LVHDSR.create, ISOSR.create)."""
+    if sm.DRIVERS[sr_type].kind == "lvm":
+        return {"use_vhd": "true", "allocation": "thick"}
+    if sr_type == "iso" and "type" in device_config:
+        return {"iso_type": device_config["type"]}
+    return {}
+
+
+@api("SR.introduce")
+def introduce(ctx, uuid, name_label, name_description, sr_type, content_type, shared,
+              sm_config):
+    sr = _new_record(ctx.db, uuid or ctx.db.new_uuid(), name_label, name_description,
+                     sr_type.lower(), content_type, shared, sm_config)
+    update_sr(ctx.db, sr)
     return sr
 
 
 @api("SR.scan")
 async def scan(ctx, sr):
-    await _refresh(ctx, sr, "scan")
+    await _refresh(ctx, sr, "scan", srstate.scan)
 
 
 @api("SR.update")
 async def update(ctx, sr):
-    await _refresh(ctx, sr, "update")
+    await _refresh(ctx, sr, "update", srstate.recount)
 
 
-async def _refresh(ctx, sr, op):
-    """Scan/update re-read the SR from its driver: the record is written again (a `mod` event)."""
+async def _refresh(ctx, sr, op, action):
+    """Scan/update read the SR from its driver on a host with a plugged PBD."""
     db = ctx.db
     db.require("SR", sr)
     require(sr_check(db, sr, op))
-    if not storage.plugged_pbds(db, sr):
+    if not srstate.pbd_hosts(db, sr):
         raise XapiFailure("SR_NO_PBDS", sr)
     with Marked(db, "SR", sr, ctx.task, op, update_sr):
         await ctx.work(ctx.op_seconds("quick"), 2)
+        action(ctx.sim, sr)
     db.touch("SR", sr)
 
 
 @api("SR.destroy")
 async def destroy(ctx, sr):
     db = ctx.db
-    db.require("SR", sr)
+    rec = db.require("SR", sr)
     require(sr_check(db, sr, "destroy"))
     with Marked(db, "SR", sr, ctx.task, "destroy", update_sr):
+        _reach_for_destroy(ctx, sr)
         await ctx.work(ctx.op_seconds(), 3)
+    for vdi in db.referrers("SR", "VDIs", sr):
+        ctx.sim.content.drop(db.get("VDI", vdi)["uuid"])
+    smdrivers.erased(db, ctx.sim.storage, rec["uuid"])
     _drop(db, sr)
+
+
+def _reach_for_destroy(ctx, sr):
+    """The driver attaches the SR (on a host with a PBD, plugged or not) to delete it."""
+    db = ctx.db
+    rec = db.get("SR", sr)
+    driver = smdrivers.driver(rec["type"])
+    pbds = sorted(db.referrers("SR", "PBDs", sr))
+    if driver is None or not pbds:
+        return
+    pbd = db.get("PBD", pbds[0])
+    driver.attach(srstate.env(ctx.sim, pbd["host"]), pbd["device_config"], rec["uuid"])
 
 
 @api("SR.forget")
 def forget(ctx, sr):
     db = ctx.db
-    db.require("SR", sr)
+    rec = db.require("SR", sr)
     require(sr_check(db, sr, "forget"))
+    location = smdrivers.location_of(db, ctx.sim.storage, sr)
+    if location is not None:
+        vdis = [dict(db.get("VDI", v)) for v in sorted(db.referrers("SR", "VDIs", sr))]
+        ctx.sim.storage.forget(rec["uuid"], rec["type"], location, rec["physical_size"],
+                               rec["name_label"], vdis)
     _drop(db, sr)
 
 
 def _drop(db, sr):
+    """Xapi_sr.really_forget: the PBD, VDI and SR records go (their VBDs as disks.unlink says)."""
+    suspended = {}
+    for vm in db.all("VM"):
+        image = db.get("VM", vm)["suspend_VDI"]
+        if image != NULL:
+            suspended.setdefault(image, []).append(vm)
     for vdi in sorted(db.referrers("SR", "VDIs", sr)):
-        forget_vdi(db, vdi)
+        disks.unlink(db, vdi, suspended)
+        db.destroy("VDI", vdi)
     for pbd in sorted(db.referrers("SR", "PBDs", sr)):
         db.destroy("PBD", pbd)
-    for pool in db.all("pool"):
-        stale = {f: NULL for f in POOL_SR_FIELDS if db.get("pool", pool)[f] == sr}
-        if stale:
-            db.update("pool", pool, stale)
     db.destroy("SR", sr)
-
-
-def forget_vdi(db, vdi):
-    """Drop a VDI record: CD drives holding it become empty, other VBDs of it go too."""
-    for vbd in sorted(db.referrers("VDI", "VBDs", vdi)):
-        if db.get("VBD", vbd)["type"] == "CD":
-            db.update("VBD", vbd, {"VDI": NULL, "empty": True})
-        else:
-            db.destroy("VBD", vbd)
-    for vm in db.find("VM", suspend_VDI=vdi):
-        db.set("VM", vm, "suspend_VDI", NULL)
-    db.destroy("VDI", vdi)
 
 
 @api("SR.get_supported_types")
 def get_supported_types(ctx):
-    return sorted(storage.DRIVERS)
-
-
-@api("PBD.plug")
-async def pbd_plug(ctx, pbd):
-    rec = ctx.db.require("PBD", pbd)
-    if ctx.db.get("SR", rec["SR"])["type"] not in storage.DRIVERS:
-        raise XapiFailure("SR_UNKNOWN_DRIVER", ctx.db.get("SR", rec["SR"])["type"])
-    if not rec["currently_attached"]:
-        await ctx.work(ctx.op_seconds("quick"), 2)
-        _set_attached(ctx.db, pbd, True)
-
-
-@api("PBD.unplug")
-async def pbd_unplug(ctx, pbd):
-    rec = ctx.db.require("PBD", pbd)
-    in_use = vdis_in_use(ctx.db, rec["SR"], rec["host"])
-    if in_use:
-        raise XapiFailure("VDI_IN_USE", *in_use)
-    if rec["currently_attached"]:
-        await ctx.work(ctx.op_seconds("quick"), 2)
-        _set_attached(ctx.db, pbd, False)
-
-
-def _set_attached(db, pbd, value):
-    db.set("PBD", pbd, "currently_attached", value)
-    sr = db.get("PBD", pbd)["SR"]
-    update_sr(db, sr)
-    for vdi in db.referrers("SR", "VDIs", sr):
-        storage.update_vdi(db, vdi)
-
-
-def vdis_in_use(db, sr, host):
-    """VDIs of `sr` attached to a VM running on `host` (xapi_pbd.get_active_vdis_by_pbd)."""
-    out = []
-    for vdi in sorted(db.referrers("SR", "VDIs", sr)):
-        for vbd in storage.active_vbds(db, vdi):
-            if db.get("VM", db.get("VBD", vbd)["VM"])["resident_on"] == host:
-                out.append(vdi)
-                break
-    return out
+    return sorted(sm.DRIVERS)

@@ -1,58 +1,35 @@
-"""What SR and VDI operations share: storage drivers, allowed-operation tables, space accounting.
+"""What SR and VDI operations share: allowed-operation tables from the SM drivers' capabilities.
 
-XAPI derives SR and VDI operations from the SM driver's capabilities (xapi_sr_operations,
-xapi_vdi): `sr_check` / `vdi_check` return the failure XAPI raises for an operation, in its check
-order, or None; `update_sr` / `update_vdi` recompute `allowed_operations` from them. `Marked` puts
-`{task: op}` in `current_operations` while an operation runs, as XAPI's `with_*_marked` do.
+XAPI derives SR and VDI operations from the SM driver's capabilities (xapi_sr_operations.ml,
+xapi_vdi.ml; the capabilities per type are in xapi_sim/sm.py): `sr_check` / `vdi_check` return
+the failure XAPI raises for an operation, in its check order, or None; `update_sr` /
+`update_vdi` recompute `allowed_operations` from them. `Marked` puts `{task: op}` in
+`current_operations` while an operation runs, as XAPI's `with_*_marked` do. Space accounting
+lives in xapi_sim/disks.py.
 """
+from .. import sm
 from ..errors import XapiFailure
 
 NULL = "OpaqueRef:NULL"
-GiB = 1024 ** 3
-TiB = 1024 ** 4
-VHD_CAPS = frozenset("vdi_create vdi_destroy vdi_resize vdi_introduce vdi_mirror vdi_enable_cbt "
-                     "vdi_disable_cbt vdi_data_destroy vdi_list_changed_blocks vdi_set_on_boot "
-                     "update vdi_snapshot vdi_clone".split())
-
-
-class Driver:
-    """An SM driver: its capabilities, whether it allocates lazily, defaults for new SRs."""
-
-    def __init__(self, caps, thin, size, content):
-        self.caps, self.thin, self.size, self.content = caps, thin, size, content
-
-
-DRIVERS = {
-    "ext": Driver(VHD_CAPS, True, 900 * GiB, "user"),
-    "lvm": Driver(VHD_CAPS, False, 900 * GiB, "user"),
-    "nfs": Driver(VHD_CAPS, True, 4 * TiB, ""),
-    "iso": Driver(frozenset({"vdi_create", "vdi_destroy", "vdi_introduce"}), True, 500 * GiB,
-                  "iso"),
-    "udev": Driver(frozenset({"vdi_introduce"}), False, 0, "disk"),
-}
-# SR operations gated by a driver capability (xapi_sr_operations.sm_cap_table; clone is faked).
-SM_GATED = VHD_CAPS - {"vdi_clone"}
 SR_OPS = ("scan", "destroy", "forget", "plug", "unplug", "update", "vdi_create", "vdi_introduce",
           "vdi_destroy", "vdi_resize", "vdi_clone", "vdi_snapshot", "vdi_mirror",
           "vdi_enable_cbt", "vdi_disable_cbt", "vdi_data_destroy", "vdi_list_changed_blocks",
           "vdi_set_on_boot", "pbd_create", "pbd_destroy")
 VDI_OPS = ("clone", "copy", "destroy", "forget", "resize", "snapshot", "update")
 # VDI operations that work while a VBD is attached (xapi_vdi.check_operation_error).
-LIVE_VDI_OPS = {"snapshot", "clone", "resize_online", "blocked", "mirror"}
-VDI_NEEDS_CAP = {"destroy": "vdi_destroy", "resize": "vdi_resize", "update": "update",
-                 "snapshot": "vdi_snapshot", "clone": "vdi_clone"}
-
-
-def driver(db, sr):
-    return DRIVERS.get(db.get("SR", sr)["type"])
+LIVE_VDI_OPS = {"snapshot", "clone", "resize_online", "blocked", "mirror", "enable_cbt",
+                "disable_cbt", "data_destroy", "revert_to"}
+RO_ATTACH_OK = {"copy"}
+SAFE_SR_OPS = {"plug"}
 
 
 def caps(db, sr):
+    """The SM capabilities of an SR's driver; the tools SR loses VDI create/delete."""
     rec = db.get("SR", sr)
-    found = DRIVERS.get(rec["type"])
+    found = sm.DRIVERS.get(rec["type"])
     have = found.caps if found else frozenset()
     if rec["is_tools_sr"]:
-        have = have - {"vdi_create", "vdi_destroy"}
+        have = have - {"VDI_CREATE", "VDI_DELETE"}
     return have
 
 
@@ -67,7 +44,7 @@ def managed_vdis(db, sr):
 def sr_check(db, sr, op):
     """XAPI's failure for SR operation `op`, or None (xapi_sr_operations.valid_operations)."""
     rec = db.get("SR", sr)
-    if op in SM_GATED and op not in caps(db, sr):
+    if op in sm.SR_OP_CAP and sm.SR_OP_CAP[op] not in caps(db, sr):
         return XapiFailure("SR_OPERATION_NOT_SUPPORTED", sr)
     if op in ("destroy", "forget") and plugged_pbds(db, sr):
         return XapiFailure("SR_HAS_PBD", sr)
@@ -75,48 +52,71 @@ def sr_check(db, sr, op):
         return XapiFailure("SR_NO_PBDS", sr)
     if op == "destroy" and managed_vdis(db, sr):
         return XapiFailure("SR_NOT_EMPTY")
-    return _busy("SR", sr, rec)
+    return _busy("SR", sr, rec, op, SAFE_SR_OPS)
 
 
 def vdi_check(db, vdi, op, in_use=None):
     """XAPI's failure for VDI operation `op`, or None (xapi_vdi.check_operation_error).
 
-    `in_use` may be passed when known: an ISO can sit in thousands of CD drives."""
+    `in_use` (the VDI's attached VBDs' modes) may be passed when known: an ISO can sit in
+    thousands of CD drives."""
     rec = db.get("VDI", vdi)
     sr = rec["SR"]
-    if any(o != "copy" for o in rec["current_operations"].values()):
-        return XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VDI", vdi)
+    busy = sorted((t, o) for t, o in rec["current_operations"].items() if o != "copy")
+    if busy:
+        return XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VDI", vdi, busy[0][1], busy[0][0])
     if op == "resize" and not plugged_pbds(db, sr):
         return XapiFailure("SR_NO_PBDS", sr)
-    if op not in LIVE_VDI_OPS and (vdi_in_use(db, vdi) if in_use is None else in_use):
+    modes = attached_modes(db, vdi) if in_use is None else in_use
+    if op not in LIVE_VDI_OPS and (("RW" in modes) if op in RO_ATTACH_OK else modes):
         return XapiFailure("VDI_IN_USE", vdi, op)
     return _vdi_kind_check(db, vdi, rec, op)
 
 
 def _vdi_kind_check(db, vdi, rec, op):
     sr = rec["SR"]
+    if op in sm.VDI_OP_CAP and sm.VDI_OP_CAP[op] not in caps(db, sr):
+        return XapiFailure("SR_OPERATION_NOT_SUPPORTED", sr)
     if op == "destroy" and db.get("SR", sr)["type"] == "udev":
         return XapiFailure("VDI_IS_A_PHYSICAL_DEVICE", vdi)
+    if op == "destroy" and db.get("SR", sr)["is_tools_sr"]:
+        return XapiFailure("SR_OPERATION_NOT_SUPPORTED", sr)
     if op == "snapshot" and rec["sharable"]:
         return XapiFailure("VDI_IS_SHARABLE", vdi)
-    if op in VDI_NEEDS_CAP and VDI_NEEDS_CAP[op] not in caps(db, sr):
-        return XapiFailure("SR_OPERATION_NOT_SUPPORTED", sr)
     return None
 
 
+def attached_modes(db, vdi):
+    """Modes ("RW"/"RO") of the VBDs that have this VDI attached (a read-only VDI, such as an
+    ISO in many CD drives, can only be attached RO: the first one tells)."""
+    read_only = db.get("VDI", vdi)["read_only"]
+    modes = set()
+    for vbd in db.referrers("VDI", "VBDs", vdi):
+        rec = db.get("VBD", vbd)
+        if rec["currently_attached"]:
+            modes.add(rec["mode"])
+            if read_only or "RW" in modes:
+                break
+    return modes
+
+
 def vdi_in_use(db, vdi):
-    return any(db.get("VBD", v)["currently_attached"] for v in db.referrers("VDI", "VBDs", vdi))
+    return bool(attached_modes(db, vdi))
 
 
 def active_vbds(db, vdi):
     return [v for v in db.referrers("VDI", "VBDs", vdi) if db.get("VBD", v)["currently_attached"]]
 
 
-def _busy(cls, ref, rec):
-    ops = sorted(rec["current_operations"].values())
-    if ops:
-        return XapiFailure("OTHER_OPERATION_IN_PROGRESS", cls, ref, ops[0])
-    return None
+def _busy(cls, ref, rec, op, safe=()):
+    """OTHER_OPERATION_IN_PROGRESS [class, ref, op, task] while another operation runs."""
+    current = sorted((o, t) for t, o in rec["current_operations"].items())
+    if not current:
+        return None
+    if op in safe and all(o in safe for o, _t in current):
+        return None
+    blocking = [(o, t) for o, t in current if o not in safe] or current
+    return XapiFailure("OTHER_OPERATION_IN_PROGRESS", cls, ref, blocking[0][0], blocking[0][1])
 
 
 def require(failure):
@@ -129,8 +129,10 @@ def update_sr(db, sr):
 
 
 def update_vdi(db, vdi):
-    in_use = vdi_in_use(db, vdi)
-    _set_ops(db, "VDI", vdi, [op for op in VDI_OPS if vdi_check(db, vdi, op, in_use) is None])
+    if not db.exists("VDI", vdi):
+        return
+    modes = attached_modes(db, vdi)
+    _set_ops(db, "VDI", vdi, [op for op in VDI_OPS if vdi_check(db, vdi, op, modes) is None])
 
 
 def _set_ops(db, cls, ref, ops):
@@ -155,20 +157,3 @@ class Marked:
             self.db.remove_from(self.cls, self.ref, "current_operations", self.task)
             self.update(self.db, self.ref)
         return False
-
-
-def account(db, sr, virtual=0, physical=0):
-    """Add to an SR's virtual_allocation and physical_utilisation (never below zero)."""
-    rec = db.get("SR", sr)
-    if rec is None or (virtual == 0 and physical == 0):
-        return
-    db.update("SR", sr, {"virtual_allocation": max(0, rec["virtual_allocation"] + virtual),
-                         "physical_utilisation": max(0, rec["physical_utilisation"] + physical)})
-
-
-def assert_space(db, sr, extra):
-    """Thick (LVM) SRs allocate at once: refuse what does not fit, as the SM driver does."""
-    rec = db.get("SR", sr)
-    found = DRIVERS.get(rec["type"])
-    if found and not found.thin and rec["physical_utilisation"] + extra > rec["physical_size"]:
-        raise XapiFailure("SR_BACKEND_FAILURE_44", "", "There is insufficient space", "")

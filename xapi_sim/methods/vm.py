@@ -8,7 +8,7 @@ as it was. The table below is the whole difference between operations.
 """
 import asyncio
 
-from .. import vmrules, vmstate
+from .. import disks, vmrules, vmstate
 from . import api, vm_config
 
 NULL = "OpaqueRef:NULL"
@@ -29,7 +29,7 @@ def _resume(ctx, vm, host, paused):
     vdi = ctx.db.get("VM", vm)["suspend_VDI"]
     _boot(ctx, vm, host, paused)
     if ctx.db.exists("VDI", vdi):
-        ctx.db.destroy("VDI", vdi)  # the memory image is consumed by the resume
+        disks.remove(ctx.db, vdi)  # the memory image is consumed by the resume
 
 
 def _halt(ctx, vm, host, paused):

@@ -1,15 +1,13 @@
-"""VM copies and lifetime: snapshot, checkpoint, revert, clone, copy, provision, destroy,
-set_is_a_template (XAPI's xapi_vm_clone.ml, xapi_vm_snapshot.ml, xapi_templates.ml).
+"""VM copies and lifetime: snapshot, checkpoint, revert, clone, copy, destroy, set_is_a_template
+(XAPI's xapi_vm_clone.ml, xapi_vm_snapshot.ml; VM.provision is in provision.py).
 
 The copies themselves are made by vmcopy; these handlers add XAPI's checks, the operation in
 current_operations for the simulated time, and the power-state side (checkpoint images, revert).
 """
-import xml.etree.ElementTree as ET
-
-from .. import vmcopy, vmrules, vmstate
+from .. import disks, vmcopy, vmrules, vmstate
 from ..errors import XapiFailure
 from ..xtypes import now
-from . import api
+from . import api, implicit
 
 NULL = "OpaqueRef:NULL"
 # Configuration a revert takes from the snapshot (identity, devices and runtime state excluded).
@@ -87,7 +85,10 @@ def _vm_from_snapshot(db, snap):
     vm = vmcopy.duplicate(db, snap, db.get("VM", snap)["name_label"], "clone")
     db.update("VM", vm, {"is_a_template": False})
     for vbd in list(db.referrers("VM", "VBDs", vm)):
+        vdi = db.get("VBD", vbd)["VDI"]
         db.destroy("VBD", vbd)
+        if _own_disk(db, vdi):
+            disks.remove(db, vdi)
     for vif in list(db.referrers("VM", "VIFs", vm)):
         db.destroy("VIF", vif)
     db.set("VM", snap, "snapshot_of", vm)
@@ -100,13 +101,13 @@ def _revert_into(db, snap, vm):
         vdi = db.get("VBD", vbd)["VDI"]
         db.destroy("VBD", vbd)
         if _own_disk(db, vdi):
-            db.destroy("VDI", vdi)  # XAPI frees the current disks before cloning the snapshot's
+            disks.remove(db, vdi)  # XAPI frees the current disks before cloning the snapshot's
     for vif in sorted(db.referrers("VM", "VIFs", vm)):
         db.destroy("VIF", vif)
     db.update("VM", vm, {k: src[k] for k in REVERTED})
-    vmcopy.copy_devices(db, snap, vm, "clone", NULL)
+    vmcopy.copy_devices(db, snap, vm, "revert", NULL)
     if src["power_state"] == "Suspended":
-        image = vmcopy.copy_vdi(db, src["suspend_VDI"], "clone")
+        image = vmcopy.copy_vdi(db, src["suspend_VDI"], "revert")
         vmstate.enter_suspended(db, vm, image)
     vmrules.update(db, vm)
 
@@ -119,44 +120,15 @@ def _own_disk(db, vdi):
             and db.get("SR", rec["SR"])["content_type"] != "iso")
 
 
-@api("VM.provision")
-async def provision(ctx, vm):
-    """Create the disks a template's other_config["disks"] describes, then it is a VM."""
-    db = ctx.db
-    with vmrules.operation(db, vm, "provision", ctx.task):
-        disks = _provision_spec(db, vm)
-        await ctx.work(ctx.op_seconds("default"), 5)
-        db.update("VM", vm, {"is_a_template": False, "is_default_template": False})
-        for disk in disks:
-            _provision_disk(db, vm, disk)
-        other = dict(db.get("VM", vm)["other_config"])
-        other.pop("disks", None)
-        db.set("VM", vm, "other_config", other)
-
-
-def _provision_spec(db, vm):
-    text = db.get("VM", vm)["other_config"].get("disks", "")
-    if not text:
-        return []
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as err:
-        raise XapiFailure("INTERNAL_ERROR", "Xml.Error(%s)" % err)
-    return [dict(d.attrib) for d in root.iter("disk")]
-
-
-def _provision_disk(db, vm, disk):
-    sr = db.find_by_uuid("SR", disk.get("sr", "")) or db.get("pool", db.all("pool")[0])[
-        "default_SR"]
-    db.require("SR", sr)
-    size = int(disk.get("size", "0"))
-    vdi = db.create("VDI", {"name_label": "Created by template provisioner", "SR": sr,
-                            "virtual_size": size, "physical_utilisation": 0,
-                            "type": disk.get("type", "system"), "managed": True,
-                            "sharable": disk.get("sharable") == "true",
-                            "location": db.new_uuid(), "sm_config": {"vdi_type": "vhd"}})
-    db.create("VBD", {"VM": vm, "VDI": vdi, "userdevice": disk.get("device", "0"),
-                      "bootable": disk.get("bootable") == "true", "mode": "RW", "type": "Disk"})
+@api("VM.create")
+def create(ctx, record):
+    """The record as given, plus a mac_seed when it has none (xapi_vm.ml create), so that its
+    VIFs can be created with MAC ""."""
+    other = dict(record.get("other_config", {}))
+    other.setdefault("mac_seed", ctx.db.new_uuid())
+    vm = implicit.create(ctx, "VM", dict(record, other_config=other))
+    vmrules.update(ctx.db, vm)
+    return vm
 
 
 @api("VM.destroy")
