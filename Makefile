@@ -5,14 +5,18 @@
 #   make bench   cold-load figures of the login screen (JSON)
 SHELL := /bin/bash
 PYTHON := .venv/bin/python
-VENV_STAMP := .venv/.xcplite-installed
-NPM_STAMP := node_modules/.package-lock.json
+# What is installed: the runtime (demo) or the runtime plus the test tools (test, bench).
+RUNTIME_STAMP := .venv/.xcplite-runtime
+DEV_STAMP := .venv/.xcplite-dev
+NPM_RUNTIME := node_modules/.xcplite-runtime
+NPM_DEV := node_modules/.xcplite-dev
 DEMO_ARGS ?=
 BENCH_ARGS ?= --runs 5
 
-.PHONY: demo test schema bench setup debian-base debian-chromium debian-xvnc clean
+.PHONY: demo test schema bench setup setup-runtime debian-base debian-chromium debian-xvnc clean
 
-demo: setup
+# The demo needs only the runtime: no Playwright, pytest or test-only npm packages.
+demo: setup-runtime
 	$(PYTHON) build.py serve $(DEMO_ARGS)
 
 test: setup debian-chromium debian-xvnc
@@ -21,13 +25,15 @@ test: setup debian-chromium debian-xvnc
 	node tests/mpy/run.mjs tests/pure tests/mpy/selftest || status=1; \
 	exit $$status
 
-schema: $(VENV_STAMP)
+schema: $(RUNTIME_STAMP)
 	$(PYTHON) scripts/gen_schema.py
 
 bench: setup debian-chromium
 	$(PYTHON) bench/load.py $(BENCH_ARGS)
 
-setup: debian-base $(VENV_STAMP) $(NPM_STAMP)
+setup: debian-base $(DEV_STAMP) $(NPM_DEV)
+
+setup-runtime: debian-base $(RUNTIME_STAMP) $(NPM_RUNTIME)
 
 # Debian packages, installed only when missing and only as root (CI runs as root).
 define apt_install
@@ -53,14 +59,25 @@ debian-chromium:
 debian-xvnc:
 	@if ! command -v Xvnc >/dev/null; then $(call apt_install,tigervnc-standalone-server); fi
 
-$(VENV_STAMP): pyproject.toml
+$(RUNTIME_STAMP): pyproject.toml
 	[ -x $(PYTHON) ] || python3 -m venv .venv
-	$(PYTHON) -m pip install -q -e '.[dev]'
+	$(PYTHON) -m pip install -q -e .
 	touch $@
 
-$(NPM_STAMP): package.json package-lock.json
+# The test tools come on top of the runtime (which they imply).
+$(DEV_STAMP): pyproject.toml
+	[ -x $(PYTHON) ] || python3 -m venv .venv
+	$(PYTHON) -m pip install -q -e '.[dev]'
+	touch $@ $(RUNTIME_STAMP)
+
+# npm ci --omit=dev would remove the test packages of an earlier full install: keep that one when current.
+$(NPM_RUNTIME): package.json package-lock.json
+	if [ -f $(NPM_DEV) ] && [ $(NPM_DEV) -nt package-lock.json ] && [ $(NPM_DEV) -nt package.json ]; then \
+	  touch $@; else npm ci --omit=dev --no-audit --no-fund && touch $@; fi
+
+$(NPM_DEV): package.json package-lock.json
 	npm ci --no-audit --no-fund
-	touch $@
+	touch $@ $(NPM_RUNTIME)
 
 clean:
 	rm -rf dist build/stub test-results .pytest_cache

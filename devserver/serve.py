@@ -4,6 +4,7 @@
     CDN origin   http://127.0.1.1:CDN_PORT  devserver.cdn serving the bundle (or down, or hanging)
 """
 import signal
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +27,34 @@ def start_cdn(options, out):
     return child, child.url + "/"
 
 
+BUSY = ("Port {port} on {host} is busy: another demo (or another program) listens there. Stop it, or choose "
+        "free ports, for example:\n  make demo DEMO_ARGS=\"--port {alt} --cdn-port {alt_cdn}\"\n"
+        "  (or build.py serve --port {alt} --cdn-port {alt_cdn})")
+
+
+def port_busy(host, port):
+    """Whether something already listens on host:port (port 0 is never busy: any free one is taken)."""
+    if not port:
+        return False
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def check_ports(options):
+    """Refuse to start, with a sentence saying what to do, when a requested port is taken."""
+    wanted = [(HOST, options["port"])]
+    if not options["cdn_down"]:
+        wanted.append((CDN_HOST, options["cdn_port"]))
+    for host, port in wanted:
+        if port_busy(host, port):
+            alt = (options["port"] or 8080) + 10
+            raise click.ClickException(BUSY.format(port=port, host=host, alt=alt, alt_cdn=alt + 1))
+
+
 def stop_on_sigterm(_signum, _frame):
     """SIGTERM (timeout, a service manager) stops the children like Ctrl+C does."""
     raise KeyboardInterrupt
@@ -33,6 +62,7 @@ def stop_on_sigterm(_signum, _frame):
 
 def run(options):
     signal.signal(signal.SIGTERM, stop_on_sigterm)
+    check_ports(options)
     out = Path(options["out"]).resolve()
     children = []
     try:
@@ -53,6 +83,8 @@ def run(options):
             wait(sim)
     except KeyboardInterrupt:
         click.echo("stopping", err=True)
+    except RuntimeError as error:  # a server that did not start: say which and why, not a traceback
+        raise click.ClickException(str(error))
     finally:
         for child in reversed(children):
             if child:

@@ -2,6 +2,7 @@
 and Ctrl+Alt+Del reach the simulator's RFB server, a reboot reconnects by itself, and the page's own origin
 keeps the session out of the websocket URL (the cookie carries it)."""
 import pytest
+from playwright.sync_api import expect
 from console_harness import (CANVAS, Pool, banner, canvas_rgb, console_state, open_console, record_sockets,
                              shows_banner, wait_for, wait_status)
 
@@ -31,7 +32,7 @@ def test_the_canvas_shows_the_vms_framebuffer(app_page, guard, pool, master_vm):
         "the title line is drawn in the bright colour"
     assert len(sockets) == 1 and sockets[0].startswith(pool.sim.origin.replace("http:", "ws:") + "/console?uuid=")
     assert "session_id" not in sockets[0], "on the page's own origin the cookie carries the session"
-    assert app_page.get_by_role("status").filter(has_text="Connected").count() == 1
+    expect(app_page.get_by_role("status").filter(has_text="Connected")).to_be_visible()
 
 
 def test_typed_text_and_the_paste_box_reach_the_vm(app_page, guard, pool, master_vm):
@@ -49,7 +50,7 @@ def test_typed_text_and_the_paste_box_reach_the_vm(app_page, guard, pool, master
     expected = before + "root\n" + "uname -a; echo 'Paste OK' | wc -c\n"
     wait_for(lambda: console_state(pool.sim, uuid)["typed_text"] == expected, what="pasted text as keystrokes")
     assert any("uname -a; echo 'Paste OK' | wc -c" in line for line in console_state(pool.sim, uuid)["lines"])
-    assert app_page.get_by_text("34 keys sent.").count() == 1
+    expect(app_page.get_by_text("34 keys sent.")).to_be_visible()
     assert app_page.get_by_label("Text to type into the console").input_value() == "", "a fresh box after sending"
 
 

@@ -60,3 +60,16 @@ def test_serve_cdn_down_points_the_stub_at_a_closed_port(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
+
+
+def test_a_busy_port_is_named_with_how_to_choose_another(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "build.py", "serve", "--port", str(port), "--cdn-port", "0",
+                               "--out", str(tmp_path / "dist")], cwd=ROOT, capture_output=True, text=True,
+                              timeout=60)
+    assert done.returncode != 0
+    assert "Port %d on 127.0.0.1 is busy" % port in done.stderr and 'DEMO_ARGS="--port' in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) < 8, done.stderr

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from harness import WAIT_MS, sign_in
 
@@ -64,7 +65,7 @@ def test_a_vm_started_through_the_sdk_moves_under_its_host(guard, app_page, pool
     assert time.monotonic() - start < LATENCY_BUDGET_S
     host = sdk.host.get_record(sdk.VM.get_resident_on(ref))
     branch = app_page.locator("#xl-nav li", has=app_page.locator("a[href='#/host/%s']" % host["uuid"]))
-    assert branch.locator("a[href='#/vm/%s']" % vm["uuid"]).count() == 1
+    expect(branch.locator("a[href='#/vm/%s']" % vm["uuid"])).to_be_visible()
 
 
 def test_a_cut_connection_shows_the_banner_then_fresh_state(guard, app_page, pool, sdk):

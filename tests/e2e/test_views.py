@@ -7,6 +7,7 @@ import time
 
 import pytest
 import XenAPI
+from playwright.sync_api import expect
 
 
 WAIT = 15000
@@ -157,7 +158,10 @@ def test_host_storage_and_network_pages_show_their_data(guard, app_page, sim, xa
     assert "20" in row.inner_text() and str(vlan["MTU"]) in row.inner_text()
     row.get_by_role("link", name=vlan["name_label"]).click()
     page.get_by_role("heading", level=1, name=vlan["name_label"]).wait_for(timeout=WAIT)
-    assert page.get_by_role("region", name="Physical interfaces").get_by_role("row").count() == 1 + len(vlan["PIFs"])
+    rows = page.get_by_role("region", name="Physical interfaces").get_by_role("row")
+    expect(rows).to_have_count(1 + len(vlan["PIFs"]))
+    for i in range(1 + len(vlan["PIFs"])):
+        expect(rows.nth(i)).to_be_visible()
 
 
 def test_vm_list_search_sort_and_back_forward(guard, app_page, sim, xapi):
