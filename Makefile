@@ -2,6 +2,7 @@
 #   make demo    build, then run a simulated pool + the CDN origin; prints the URL and the root password
 #   make test    every test: pytest over tests/ (pure, sim, e2e, ...) and tests/pure under MicroPython
 #   make schema  regenerate the simulator's schema from the XAPI datamodel
+#   make errors  regenerate the simulator's error codes from XAPI's api_errors.ml (API_ERRORS=path)
 #   make bench   cold-load figures of the login screen (JSON)
 SHELL := /bin/bash
 PYTHON := .venv/bin/python
@@ -9,8 +10,9 @@ VENV_STAMP := .venv/.xcplite-installed
 NPM_STAMP := node_modules/.package-lock.json
 DEMO_ARGS ?=
 BENCH_ARGS ?= --runs 5
+API_ERRORS ?= ../xen-api/ocaml/xapi-consts/api_errors.ml
 
-.PHONY: demo test schema bench setup debian-base debian-chromium debian-xvnc clean
+.PHONY: demo test schema errors bench setup debian-base debian-chromium debian-xvnc clean
 
 demo: setup
 	$(PYTHON) build.py serve $(DEMO_ARGS)
@@ -23,6 +25,9 @@ test: setup debian-chromium debian-xvnc
 
 schema: $(VENV_STAMP)
 	$(PYTHON) scripts/gen_schema.py
+
+errors: $(VENV_STAMP)
+	$(PYTHON) scripts/gen_errors.py --src $(API_ERRORS)
 
 bench: setup debian-chromium
 	$(PYTHON) bench/load.py $(BENCH_ARGS)

@@ -40,7 +40,7 @@ class Importer:
         try:
             self.reader.feed(data)
         except zlib.error as err:
-            raise XapiFailure("IMPORT_ERROR_GENERIC", "gzip: %s" % err)
+            raise XapiFailure("IMPORT_ERROR", "gzip: %s" % err)
         if self.reader.metadata is not None and not self.snaps:
             self.create_all(self.reader.metadata)
 

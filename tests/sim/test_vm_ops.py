@@ -181,7 +181,7 @@ async def test_snapshot_checkpoint_and_revert():
     cp = await p.call("VM.checkpoint", vm, "cp")
     assert p.vm(cp)["power_state"] == "Suspended" and p.vm(cp)["suspend_VDI"] != NULL
     assert p.vm(vm)["power_state"] == "Running"
-    assert await p.error("VM.revert", vm) == ["ONLY_REVERT_SNAPSHOT"]
+    assert await p.error("VM.revert", vm) == ["REVERT_ONLY_ALLOWED_ON_SNAPSHOT"]
     await p.call("VM.set_VCPUs_number_live", vm, 1)
     await p.call("VM.revert", snap)
     rec = p.vm(vm)
@@ -204,7 +204,7 @@ async def test_clone_copy_of_a_template_stays_a_template():
     assert "default_template" not in rec["other_config"]
     assert await p.error("VM.start", clone, False, False) == ["VM_IS_TEMPLATE", clone, "start"]
     assert await p.error("VM.provision", (await make_vm(p, "Halted"))) == [
-        "ONLY_PROVISION_TEMPLATE"]
+        "PROVISION_ONLY_ALLOWED_ON_TEMPLATE"]
     await p.call("VM.provision", clone)
     vbds = p.vm(clone)["VBDs"]
     vdi = p.db.get("VDI", p.db.get("VBD", vbds[0])["VDI"])

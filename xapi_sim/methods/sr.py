@@ -50,7 +50,7 @@ async def _refresh(ctx, sr, op):
     db.require("SR", sr)
     require(sr_check(db, sr, op))
     if not storage.plugged_pbds(db, sr):
-        raise XapiFailure("SR_NO_PBDS", sr)
+        raise XapiFailure("SR_HAS_NO_PBDS", sr)
     with Marked(db, "SR", sr, ctx.task, op, update_sr):
         await ctx.work(ctx.op_seconds("quick"), 2)
     db.touch("SR", sr)

@@ -72,7 +72,7 @@ def sr_check(db, sr, op):
     if op in ("destroy", "forget") and plugged_pbds(db, sr):
         return XapiFailure("SR_HAS_PBD", sr)
     if op == "destroy" and not db.referrers("SR", "PBDs", sr):
-        return XapiFailure("SR_NO_PBDS", sr)
+        return XapiFailure("SR_HAS_NO_PBDS", sr)
     if op == "destroy" and managed_vdis(db, sr):
         return XapiFailure("SR_NOT_EMPTY")
     return _busy("SR", sr, rec)
@@ -87,7 +87,7 @@ def vdi_check(db, vdi, op, in_use=None):
     if any(o != "copy" for o in rec["current_operations"].values()):
         return XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VDI", vdi)
     if op == "resize" and not plugged_pbds(db, sr):
-        return XapiFailure("SR_NO_PBDS", sr)
+        return XapiFailure("SR_HAS_NO_PBDS", sr)
     if op not in LIVE_VDI_OPS and (vdi_in_use(db, vdi) if in_use is None else in_use):
         return XapiFailure("VDI_IN_USE", vdi, op)
     return _vdi_kind_check(db, vdi, rec, op)

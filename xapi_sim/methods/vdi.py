@@ -19,7 +19,7 @@ def _on_sr(ctx, sr, op):
     ctx.db.require("SR", sr)
     require(sr_check(ctx.db, sr, op))
     if not storage.plugged_pbds(ctx.db, sr):
-        raise XapiFailure("SR_NO_PBDS", sr)
+        raise XapiFailure("SR_HAS_NO_PBDS", sr)
 
 
 def _allocated(db, sr, size):
