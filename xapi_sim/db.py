@@ -164,20 +164,21 @@ class Database:
         for listener in self.listeners:
             listener()
 
-    def changes_since(self, gen):
-        """[(cls, ref, op)] coalesced to one per object, for changes after generation `gen`."""
+    def changes_since(self, gen, matches=None):
+        """[(cls, ref, op, generation)] coalesced to one per object changed after generation `gen`
+        (and, with `matches(cls, ref)`, subscribed to). `op` is None for an object created and
+        destroyed since: no event, but its generation still counts for the token."""
         out = []
         start = bisect.bisect_left(self.log, (gen + 1,))
         for g, cls, ref in self.log[start:]:
             key = (cls, ref)
-            if self.last.get(key) != g:
+            if self.last.get(key) != g or (matches is not None and not matches(cls, ref)):
                 continue
             created_after = self.born.get(key, 0) > gen
             if key in self.dead:
-                if not created_after:
-                    out.append((cls, ref, "del"))
+                out.append((cls, ref, None if created_after else "del", g))
             else:
-                out.append((cls, ref, "add" if created_after else "mod"))
+                out.append((cls, ref, "add" if created_after else "mod", g))
         return out
 
     # ---- persistence ----------------------------------------------------------------------
