@@ -212,8 +212,10 @@ def make_iso(b, sr, name, size, tools=False):
 
 def make_dom0(b, host, name):
     db = b.db
+    # create_misc.ml: a control domain's VCPUs_utilisation has one zero per CPU
     metrics = db.create("VM_metrics", {"VCPUs_number": 8, "memory_actual": 4 * GiB,
-                                       "current_domain_type": "pv", "install_time": now()})
+                                       "current_domain_type": "pv", "install_time": now(),
+                                       "VCPUs_utilisation": {str(n): 0.0 for n in range(8)}})
     vm = db.create("VM", {
         "name_label": "Control domain on host: %s" % name, "is_control_domain": True,
         "power_state": "Halted", "domid": -1, "metrics": metrics, "VCPUs_max": 8,

@@ -17,6 +17,11 @@ GUEST_FEATURES = {"feature-shutdown": "1", "feature-poweroff": "1", "feature-reb
 PV_DRIVERS = {"major": "8", "minor": "3", "micro": "0", "build": "1"}
 
 
+def new_metrics(db, **fields):
+    """A VM's VM_metrics as XAPI creates them with the VM (xapi_vm.ml create: one VCPU at 0.)."""
+    return db.create("VM_metrics", dict({"VCPUs_utilisation": {"0": 0.0}}, **fields))
+
+
 def next_domid(db):
     used = [db.get("VM", r)["domid"] for r in db.tables["VM"]]
     return max([0] + used) + 1
