@@ -8,6 +8,7 @@ Stored values are never mutated in place: writers replace them, so readers may s
 """
 import bisect
 import random
+import time
 import uuid as uuidlib
 
 from . import schema
@@ -28,6 +29,8 @@ class Database:
         self.born = {}          # (cls, ref) -> gen of its creation
         self.dead = set()       # (cls, ref) destroyed
         self.listeners = []     # callables run after every change
+        self.clock = time.time  # the simulator's clock (tests move it): times written by transitions
+        self.rrd_runs = {}      # vm uuid -> [(start, end)]: the archived RRDs (see rrd_sources.py)
 
     # ---- identity -------------------------------------------------------------------------
     def new_uuid(self):

@@ -45,6 +45,7 @@ class Simulator:
         self.config = config
         self.clock = clock
         self.db = Database(config.seed)
+        self.db.clock = clock
         self.sessions = Sessions(self.db.new_ref, self.db.new_uuid, config.session_timeout, clock)
         self.messages = MessageStore(self.db.new_ref, self.db.new_uuid, self.notify)
         self.tasks = TaskManager(self)

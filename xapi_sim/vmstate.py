@@ -5,10 +5,12 @@ console and brings the guest agent's VM_guest_metrics up; entering Halted undoes
 Suspended keeps the disks but no domain. Every transition recomputes allowed_operations.
 
 Guest metrics follow XAPI's lifetime: the object is kept when the VM stops (its `live` flag goes
-false, so the last known IPs stay visible) and is refreshed when the guest runs again.
+false, so the last known IPs stay visible) and is refreshed when the guest runs again. A run that
+ends (halt, suspend, reboot) goes to the VM's archived RRD (rrd_sources.archive_run), so its
+statistics outlive it. Times come from the simulator's clock (`db.clock`).
 """
-from . import vmrules
-from .xtypes import EPOCH, DateTime, now
+from . import rrd_sources, vmrules
+from .xtypes import EPOCH, DateTime, datetime_of_epoch, now
 
 NULL = "OpaqueRef:NULL"
 # Tools a guest started in the simulator reports (every feature, so clean operations work).
@@ -174,14 +176,18 @@ def _metrics(db, vm, state, start):
     if not db.exists("VM_metrics", metrics):
         return
     running = state == "running"
-    changes = {"state": [state] if state != "halted" else [], "last_updated": now(),
+    clock = db.clock()
+    old = db.get("VM_metrics", metrics)
+    if "running" in old["state"] and (start or not running):   # a run ended: halt, suspend, reboot
+        rrd_sources.archive_run(db, rec["uuid"], rrd_sources.epoch_of(old["start_time"]), clock)
+    changes = {"state": [state] if state != "halted" else [], "last_updated": datetime_of_epoch(clock),
                "VCPUs_number": rec["VCPUs_at_startup"] if running else 0,
                "memory_actual": rec["memory_dynamic_max"] if running else 0}
     if running:
         changes["hvm"] = rec["domain_type"] != "pv"
         changes["current_domain_type"] = rec["domain_type"]
     if start:
-        changes["start_time"] = now()
+        changes["start_time"] = datetime_of_epoch(clock)
     if state == "halted":
         changes["start_time"] = DateTime(EPOCH)
     db.update("VM_metrics", metrics, changes)

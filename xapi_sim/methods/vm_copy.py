@@ -6,7 +6,7 @@ current_operations for the simulated time, and the power-state side (checkpoint 
 """
 import xml.etree.ElementTree as ET
 
-from .. import vmcopy, vmrules, vmstate
+from .. import rrd_sources, vmcopy, vmrules, vmstate
 from ..errors import XapiFailure
 from ..xtypes import now
 from . import api, implicit
@@ -209,6 +209,7 @@ def destroy(ctx, vm):
     for cls, ref in (("VM_metrics", rec["metrics"]), ("VM_guest_metrics", rec["guest_metrics"])):
         if db.exists(cls, ref):
             db.destroy(cls, ref)
+    rrd_sources.remove_rrd(db, rec["uuid"])     # xapi_vm.ml destroy: Rrdd.remove_rrd
     db.destroy("VM", vm)
 
 
