@@ -46,16 +46,24 @@ def host_sources(host, vms):
     out.append(("cpu_avg", mean_of(cpus)))
     out.append(("loadavg", mean_of(cpus).scaled(1.3 * len(cpus))))
     out.append(("memory_total_kib", Signal(total_kib)))
-    used = [(-vm["memory_target"] / 1024.0, vm["running_since"]) for vm in vms
-            if vm.get("running_since") is not None]
-    waves = [(total_kib * 0.004, 86400, 2 * math.pi * unit_hash(u, "daily")),
-             (total_kib * 0.002, 7919, 2 * math.pi * unit_hash(u, "memory"))]
-    out.append(("memory_free_kib", Signal(total_kib * 0.97, waves, used, lo=0.0, hi=total_kib)))
+    out.append(("memory_free_kib", memory_free_kib(host, vms)))
     for dev in host.get("pifs", ()):
         for way in ("rx", "tx"):
             name = "pif_%s_%s" % (dev, way)
             out.append((name, _wavy(u, name, "pif")))
     return out
+
+
+def memory_free_kib(host, vms):
+    """The host's free memory: most of it, less each running VM's target from its start on.
+
+    Only `memory_target` and `running_since` of the VMs are read."""
+    u, total_kib = host["uuid"], host["memory_total"] / 1024.0
+    used = [(-vm["memory_target"] / 1024.0, vm["running_since"]) for vm in vms
+            if vm.get("running_since") is not None]
+    waves = [(total_kib * 0.004, 86400, 2 * math.pi * unit_hash(u, "daily")),
+             (total_kib * 0.002, 7919, 2 * math.pi * unit_hash(u, "memory"))]
+    return Signal(total_kib * 0.97, waves, used, lo=0.0, hi=total_kib)
 
 
 def vm_runs(vm):

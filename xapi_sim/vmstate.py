@@ -9,7 +9,7 @@ false, so the last known IPs stay visible) and is refreshed when the guest runs 
 ends (halt, suspend, reboot) goes to the VM's archived RRD (rrd_sources.archive_run), so its
 statistics outlive it. Times come from the simulator's clock (`db.clock`).
 """
-from . import rrd_sources, vmrules
+from . import derived, rrd_sources, vmrules
 from .xtypes import EPOCH, DateTime, datetime_of_epoch, now
 
 NULL = "OpaqueRef:NULL"
@@ -54,6 +54,7 @@ def enter_running(db, vm, host, paused=False, console_location=None):
         create_console(db, vm, console_location)
     _guest_live(db, vm, True)
     vmrules.update(db, vm)
+    derived.refresh_host_memory(db, host)
 
 
 def reboot(db, vm):
@@ -63,6 +64,7 @@ def reboot(db, vm):
 
 
 def enter_halted(db, vm):
+    host = db.get("VM", vm)["resident_on"]
     db.update("VM", vm, {"power_state": "Halted", "resident_on": NULL, "domid": -1,
                          "scheduled_to_be_resident_on": NULL})
     _set_attached(db, vm, False)
@@ -70,9 +72,11 @@ def enter_halted(db, vm):
     _metrics(db, vm, state="halted", start=False)
     _guest_live(db, vm, False)
     vmrules.update(db, vm)
+    derived.refresh_host_memory(db, host)
 
 
 def enter_suspended(db, vm, suspend_vdi=NULL):
+    host = db.get("VM", vm)["resident_on"]
     db.update("VM", vm, {"power_state": "Suspended", "resident_on": NULL, "domid": -1,
                          "suspend_VDI": suspend_vdi})
     _set_attached(db, vm, False)
@@ -80,16 +84,20 @@ def enter_suspended(db, vm, suspend_vdi=NULL):
     _metrics(db, vm, state="suspended", start=False)
     _guest_live(db, vm, False)
     vmrules.update(db, vm)
+    derived.refresh_host_memory(db, host)
 
 
 def move(db, vm, host, console_location):
     """A running VM now runs on `host` (migration): residence, console URL, host memory."""
+    source = db.get("VM", vm)["resident_on"]
     db.update("VM", vm, {"resident_on": host, "domid": next_domid(db)})
     for console in sorted(db.referrers("VM", "consoles", vm)):
         rec = db.get("console", console)
         location = console_location.replace("{uuid}", rec["uuid"]).replace("{ref}", console)
         db.set("console", console, "location", location)
     vmrules.update(db, vm)
+    derived.refresh_host_memory(db, source)
+    derived.refresh_host_memory(db, host)
 
 
 def create_console(db, vm, location=None):
