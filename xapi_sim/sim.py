@@ -46,7 +46,7 @@ class Simulator:
         self.clock = clock
         self.db = Database(config.seed)
         self.db.clock = clock
-        self.sessions = Sessions(self.db.new_ref, self.db.new_uuid, config.session_timeout, clock)
+        self.sessions = Sessions(config.session_timeout, clock, busy=lambda ref: self.tasks.pending_for(ref))
         self.messages = MessageStore(self.db.new_ref, self.db.new_uuid, self.notify)
         self.tasks = TaskManager(self)
         self.legacy_events = {}
