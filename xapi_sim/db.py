@@ -11,7 +11,7 @@ import random
 import time
 import uuid as uuidlib
 
-from . import schema
+from . import schema, xmlchars
 from .errors import XapiFailure
 
 NULL = "OpaqueRef:NULL"
@@ -31,6 +31,7 @@ class Database:
         self.listeners = []     # callables run after every change
         self.clock = time.time  # the simulator's clock (tests move it): times written by transitions
         self.rrd_runs = {}      # vm uuid -> [(start, end)]: the archived RRDs (see rrd_sources.py)
+        self.building = False   # True while the inventory is built in bulk (checks skipped)
 
     # ---- identity -------------------------------------------------------------------------
     def new_uuid(self):
@@ -88,6 +89,8 @@ class Database:
         ref = ref or self.new_ref()
         rec = schema.default_record(cls)
         rec["uuid"] = self.new_uuid()
+        if fields and not self.building:
+            fields = xmlchars.truncated_fields(fields)       # XAPI's create_row
         rec.update(fields or {})
         self.tables[cls][ref] = rec
         self.uuids[cls][rec["uuid"]] = ref
@@ -101,6 +104,8 @@ class Database:
 
     def update(self, cls, ref, changes):
         rec = self.require(cls, ref)
+        if not self.building:
+            xmlchars.refuse_illegal(changes)                 # XAPI's write_field
         for name, value in changes.items():
             old = rec.get(name)
             rec[name] = value

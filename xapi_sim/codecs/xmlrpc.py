@@ -2,7 +2,10 @@
 
 Output is one line with no whitespace between elements (the npm client's parser needs that), strings
 as bare `<value>text</value>`, int64 untyped, `<i4>` only for Int32, and the `Status` wrapper around
-every reply except `system.listMethods`. Input accepts what XenAPI.py (`xmlrpc.client`) and the npm
+every reply except `system.listMethods`. Two departures keep every reply well-formed XML where XAPI's
+would not be: U+FFFE and U+FFFF (valid UTF-8 that XAPI stores, but no XML Char) are left out like the
+control characters XAPI drops, and struct member names (map keys, written verbatim by XAPI) are
+escaped like values. Input accepts what XenAPI.py (`xmlrpc.client`) and the npm
 client send: typed or bare strings, `<int>/<i4>/<i8>`, `<nil/>`, pretty-printed layout, a header.
 """
 import base64
@@ -187,16 +190,30 @@ def parse_request(body):
 # ---------------------------------------------------------------- reply writing
 
 
-_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f]')
-_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;"}
+_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
+            0xFFFE: None, 0xFFFF: None}
 _ESCAPES.update((code, None) for code in range(0x20) if code not in (0x09, 0x0A, 0x0D))
 
 
 def escape(text):
-    """XAPI's string escaping: `& < > "` as entities, other control characters dropped."""
+    """XAPI's string escaping: `& < > "` as entities, other control characters (and the two
+    non-characters XML forbids) dropped."""
     if _SPECIAL.search(text) is None:
         return text
     return text.translate(_ESCAPES)
+
+
+_NAMES = {}          # member name -> its escaped form: record field names repeat in every reply
+
+
+def _member_name(key):
+    name = _NAMES.get(key)
+    if name is None:
+        name = escape(key if isinstance(key, str) else str(key))
+        if len(_NAMES) < 100000:
+            _NAMES[key] = name
+    return name
 
 
 # Scalars by exact type (the fast path); DateTime, Int32 and bool are told apart from str and int here.
@@ -218,8 +235,8 @@ def _emit_dict(v, out):
     out.append("<value><struct>")
     scalar_of = _SCALARS.get
     for key, item in v.items():
-        # XAPI writes member names verbatim, unescaped; int map keys appear as their digits
-        name = "<member><name>" + (key if isinstance(key, str) else str(key)) + "</name>"
+        # int map keys appear as their digits
+        name = "<member><name>" + _member_name(key) + "</name>"
         scalar = scalar_of(type(item))
         if scalar is not None:  # most record fields: one append, no recursion (halves big replies' time)
             out.append(name + scalar(item) + "</member>")

@@ -6,6 +6,7 @@ for `iscsi_iqn` and `multipathing`); the simulator runs the watcher right after 
 """
 from .. import schema
 from ..errors import XapiFailure
+from ..xmlchars import truncated
 from . import where
 
 WATCHERS = {}    # (cls, field) -> [fn(db, ref)]
@@ -114,6 +115,7 @@ def _setter(cls, field):
 
 def _map_adder(cls, field):
     def add_to(ctx, ref, key, value):
+        key, value = truncated(key), truncated(value)      # process_structured_field
         if key in ctx.db.require(cls, ref)[field]:
             raise XapiFailure("MAP_DUPLICATE_KEY", cls, field, ref, key)
         ctx.db.add_to(cls, ref, field, key, value)
@@ -131,6 +133,7 @@ def _map_remover(cls, field):
 
 def _set_adder(cls, field):
     def add(ctx, ref, value):
+        value = truncated(value)
         current = ctx.db.require(cls, ref)[field]
         if value not in current:
             ctx.db.set(cls, ref, field, current + [value])
