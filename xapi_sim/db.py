@@ -5,6 +5,12 @@ Every write goes through create/set/update/destroy so that:
 - a relationship write bumps the objects on both sides (XAPI emits `mod` for them);
 - each change is logged with a generation number, which is what `event.from` reads.
 Stored values are never mutated in place: writers replace them, so readers may share them.
+
+Like XAPI's database (db_cache_types.ml Table.remove), each table remembers only its latest
+deletions: 511, cut back to 257 when full. A token older than a forgotten deletion silently misses its
+`del` (event.from never fails with EVENTS_LOST). The log keeps every object's latest change and, up to
+a bound, the changes before it; `forgotten` is the newest generation it dropped, which tells
+event.next (XAPI's bounded queue) that a registration lost events.
 """
 import bisect
 import random
@@ -15,6 +21,7 @@ from . import schema, xmlchars
 from .errors import XapiFailure
 
 NULL = "OpaqueRef:NULL"
+DELETED_KEPT, DELETED_CUT_TO = 511, 257
 
 
 class Database:
@@ -27,7 +34,9 @@ class Database:
         self.log = []           # (gen, cls, ref), ascending
         self.last = {}          # (cls, ref) -> gen of its latest change
         self.born = {}          # (cls, ref) -> gen of its creation
-        self.dead = set()       # (cls, ref) destroyed
+        self.dead = set()       # (cls, ref) destroyed, and still remembered
+        self.deleted = {}       # cls -> its remembered deletions, oldest first
+        self.forgotten = 0      # the newest generation the log no longer holds
         self.listeners = []     # callables run after every change
         self.clock = time.time  # the simulator's clock (tests move it): times written by transitions
         self.rrd_runs = {}      # vm uuid -> [(start, end)]: the archived RRDs (see rrd_sources.py)
@@ -167,10 +176,29 @@ class Database:
             self.dead.add(key)
         self.last[key] = self.gen
         self.log.append((self.gen, cls, ref))
+        if deleted:
+            self._remember_deletion(cls, key)
         if len(self.log) > 4 * len(self.last) + 10000:
-            self.log = sorted((g, c, r) for (c, r), g in self.last.items())
+            self._compact()
         for listener in self.listeners:
             listener()
+
+    def _remember_deletion(self, cls, key):
+        queue = self.deleted.setdefault(cls, [])
+        queue.append(key)
+        if len(queue) > DELETED_KEPT:
+            for old in queue[:-DELETED_CUT_TO]:
+                if old in self.dead:
+                    self.dead.discard(old)
+                    self.last.pop(old, None)
+                    self.born.pop(old, None)
+            del queue[:-DELETED_CUT_TO]
+
+    def _compact(self):
+        last = self.last
+        dropped = [g for g, c, r in self.log if last.get((c, r)) != g]
+        self.forgotten = max([self.forgotten] + dropped[-1:])
+        self.log = sorted((g, c, r) for (c, r), g in last.items())
 
     def changes_since(self, gen, matches=None):
         """[(cls, ref, op, generation)] coalesced to one per object changed after generation `gen`

@@ -86,6 +86,8 @@ async def event_from(sim, session, classes, token, timeout):
     loop = asyncio.get_running_loop()
     deadline = loop.time() + max(0.0, float(timeout))
     while True:
+        if sim.take_lost_events(session):       # the events_lost fault (XAPI raises it in event.next)
+            raise XapiFailure("EVENTS_LOST")
         events, new_token = collect(sim, sub, token)
         remaining = deadline - loop.time()
         if events or remaining <= 0:

@@ -6,7 +6,9 @@ Python API (on `Running.faults`), also reachable over HTTP through handlers/cont
 - reset_connections(): abort every open connection (clients see ECONNRESET);
 - expire_sessions(ref=None): end one session or all (blocked event.from gets SESSION_INVALID);
 - restart(down=0.5): stop listening, drop connections and sessions, listen again (inventory kept);
-- move_master(host): make another member the pool master; the old one answers HOST_IS_SLAVE.
+- move_master(host): make another member the pool master; the old one answers HOST_IS_SLAVE;
+- events_lost(session=None): the next (or blocked) event.from / event.next of that session, or of
+  every session now open, fails with EVENTS_LOST, so a client's resync path can be exercised.
 """
 import asyncio
 import time
@@ -46,6 +48,13 @@ class Faults:
         self.sim.sessions.end_all()
         await asyncio.sleep(max(0.0, float(down)))
         await self.running.listen()
+
+    def events_lost(self, session=None):
+        """Make one session's (or every open session's) next event.from / event.next fail with
+        EVENTS_LOST; a blocked call fails at once. Returns how many sessions are affected."""
+        sessions = [session] if session else list(self.sim.sessions.records)
+        self.sim.lose_events(sessions)
+        return len(sessions)
 
     def move_master(self, host):
         """Make `host` (a ref, uuid, name or index) the master; sessions do not survive it."""

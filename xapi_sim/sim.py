@@ -53,6 +53,7 @@ class Simulator:
         self.messages_listeners = []
         self.on_close = []
         self._waiters = set()
+        self.lost_events = set()      # sessions whose next event.from / event.next fails: EVENTS_LOST
         self.db.listeners.append(self.notify)
         self.sessions.on_invalidated.append(self._session_ended)
 
@@ -75,6 +76,18 @@ class Simulator:
     def _session_ended(self, ref):
         self.legacy_events.pop(ref, None)
         self.notify()
+
+    def lose_events(self, sessions):
+        """The events_lost fault: the next (or blocked) event.from / event.next of each session
+        fails with EVENTS_LOST."""
+        self.lost_events.update(sessions)
+        self.notify()
+
+    def take_lost_events(self, session):
+        if session in self.lost_events:
+            self.lost_events.discard(session)
+            return True
+        return False
 
     def blocked(self):
         """How many calls (event.from, event.next) are blocked waiting for a change right now."""

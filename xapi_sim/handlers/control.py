@@ -2,7 +2,8 @@
 
 POST /_sim/fault/<name> with a JSON object of arguments and the header `X-Sim-Token: <token>` (the
 token printed at start). Only loopback clients are served. Names: latency {seconds}, hang {seconds},
-reset_connections {}, expire_sessions {session?}, restart {down?}, move_master {host}.
+reset_connections {}, expire_sessions {session?}, restart {down?}, move_master {host},
+events_lost {session?}.
 GET /_sim/console/<vm uuid> (same token) tells what that VM's simulated console received.
 """
 import hmac
@@ -51,6 +52,7 @@ async def fault(request):
         "reset_connections": lambda: faults.reset_connections(keep=request.transport),
         "expire_sessions": lambda: faults.expire_sessions(args.get("session")),
         "move_master": lambda: faults.move_master(args.get("host")),
+        "events_lost": lambda: faults.events_lost(args.get("session")),
     }
     if name == "restart":
         await faults.restart(args.get("down", 0.5), keep=request.transport)
