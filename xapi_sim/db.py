@@ -224,18 +224,24 @@ class Database:
     def load(self, data):
         self.gen = data["gen"]
         for cls, table in data["tables"].items():
+            flds = schema.fields(cls)
             for ref, rec in table.items():
-                full = schema.default_record(cls)
-                flds = schema.fields(cls)
-                full.update({k: schema.typed(flds[k][0], v) for k, v in rec.items() if k in flds})
-                self.tables[cls][ref] = full
-                self.uuids[cls][full["uuid"]] = ref
-                for name, value in full.items():
-                    self._link_quiet(cls, ref, name, value)
-                self.born[(cls, ref)] = 0
-                self.last[(cls, ref)] = self.gen
-                self.log.append((self.gen, cls, ref))
+                fields = {k: schema.typed(flds[k][0], v) for k, v in rec.items() if k in flds}
+                self.insert(cls, ref, fields, 0, self.gen)
         self.log.sort()
+
+    def insert(self, cls, ref, fields, born, last):
+        """Put a stored record back as it was (a load): no new generation, no event, no bumps.
+        The caller sorts `log` once it has inserted everything."""
+        full = schema.default_record(cls)
+        full.update(fields)
+        self.tables[cls][ref] = full
+        self.uuids[cls][full["uuid"]] = ref
+        for name in schema.LINK_FIELDS.get(cls, ()):
+            self._link_quiet(cls, ref, name, full[name])
+        self.born[(cls, ref)] = born
+        self.last[(cls, ref)] = last
+        self.log.append((last, cls, ref))
 
     def _link_quiet(self, cls, ref, name, value):
         for many_cls, many_field in schema.ONE_SIDE.get((cls, name), ()):

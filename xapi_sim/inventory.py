@@ -145,7 +145,7 @@ def make_host(b, i, address):
     })
     for n in range(cores):
         db.create("host_cpu", {"host": host, "number": n, "vendor": vendor, "modelname": model,
-                               "speed": int(float(speed)), "family": 6, "model": 85, "stepping": 7,
+                               "speed": int(float(speed)), "family": 6, "model": 85, "stepping": "7",
                                "utilisation": 0.0})
     make_pifs(b, host, i, address)
     make_local_storage(b, host, name)

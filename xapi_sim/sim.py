@@ -28,6 +28,17 @@ class Config:
         self.scheme = scheme
         self.port = port
 
+    def fit_addresses(self, hosts):
+        """Serve `hosts` members: keep the addresses given, add loopback ones (127.0.0.2, ...)."""
+        self.hosts = hosts
+        taken, n = set(self.addresses[:hosts]), 2
+        self.addresses = self.addresses[:hosts]
+        while len(self.addresses) < hosts:
+            address = "127.0.0.%d" % n
+            if address not in taken:
+                self.addresses.append(address)
+            n += 1
+
     def op_time(self, kind="default"):
         return self.base_op_time * OP_FACTORS.get(kind, 1.0)
 

@@ -1,5 +1,5 @@
 """XAPI's HTTP handlers (everything besides RPC): stub and local bundle, console, stats, transfers."""
-from . import console, rrd, rrd_full, static, transfer
+from . import console, dbdump, rrd, rrd_full, static, transfer
 
 
 def add_routes(app, local_bundle=None, vnc_backend=None, open_connection=None):
@@ -8,3 +8,4 @@ def add_routes(app, local_bundle=None, vnc_backend=None, open_connection=None):
     rrd.add_routes(app)
     rrd_full.add_routes(app)
     transfer.add_routes(app)
+    dbdump.add_routes(app)
