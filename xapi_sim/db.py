@@ -15,7 +15,6 @@ event.next (XAPI's bounded queue) that a registration lost events.
 import bisect
 import random
 import time
-import uuid as uuidlib
 
 from . import schema, xmlchars
 from .errors import XapiFailure
@@ -41,10 +40,16 @@ class Database:
         self.clock = time.time  # the simulator's clock (tests move it): times written by transitions
         self.rrd_runs = {}      # vm uuid -> [(start, end)]: the archived RRDs (see rrd_sources.py)
         self.building = False   # True while the inventory is built in bulk (checks skipped)
+        self.fragments = {}     # (codec, cls, ref) -> (generation, encoded record): see records.py
 
     # ---- identity -------------------------------------------------------------------------
     def new_uuid(self):
-        return str(uuidlib.UUID(int=self.rng.getrandbits(128), version=4))
+        """A version-4 uuid from the seeded generator, as uuid.UUID(int=..., version=4) makes it
+        (written out directly: the inventory draws hundreds of thousands)."""
+        x = self.rng.getrandbits(128)
+        x = (x & ~(0xC000 << 48) | (0x8000 << 48)) & ~(0xF000 << 64) | (4 << 76)
+        h = "%032x" % x
+        return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
 
     def new_ref(self):
         return "OpaqueRef:" + self.new_uuid()
@@ -142,6 +147,8 @@ class Database:
             self._link(cls, ref, name, rec[name], NULL)
         del self.tables[cls][ref]
         self.uuids[cls].pop(rec["uuid"], None)
+        for kind in ("json", "xml"):
+            self.fragments.pop((kind, cls, ref), None)
         self._changed(cls, ref, deleted=True)
 
     def touch(self, cls, ref):
@@ -159,11 +166,12 @@ class Database:
                 index[old].discard(ref)
                 if not index[old]:
                     del index[old]
-            if old != NULL and self.exists(many_cls, old):
+            bump = not self.building      # the bulk inventory has no readers to tell
+            if bump and old != NULL and self.exists(many_cls, old):
                 self._changed(many_cls, old)
             if new != NULL:
                 index.setdefault(new, set()).add(ref)
-                if self.exists(many_cls, new):
+                if bump and self.exists(many_cls, new):
                     self._changed(many_cls, new)
 
     def _changed(self, cls, ref, created=False, deleted=False):
@@ -180,8 +188,9 @@ class Database:
             self._remember_deletion(cls, key)
         if len(self.log) > 4 * len(self.last) + 10000:
             self._compact()
-        for listener in self.listeners:
-            listener()
+        if not self.building:                   # nobody waits for the inventory's changes
+            for listener in self.listeners:
+                listener()
 
     def _remember_deletion(self, cls, key):
         queue = self.deleted.setdefault(cls, [])

@@ -76,12 +76,12 @@ def build(sim):
                                "suspend_image_SR": shared["nfs"], "crash_dump_SR": shared["nfs"]})
     b.shared = shared
     from . import inventory_vms
-    b.db.building = True
+    b.db.building = True          # bulk: no per-write checks or wake-ups (see db.py)
     try:
         inventory_vms.build(b)
+        refresh_allowed_operations(b.db)
     finally:
         b.db.building = False
-    refresh_allowed_operations(b.db)
     refresh_derived(b.db)
     return b
 
@@ -97,8 +97,8 @@ def refresh_allowed_operations(db):
     """Derive every object's allowed_operations from XAPI's tables, as XAPI does after a change."""
     from .methods import devices, host, storage, vif
     for cls, update in (("host", host.update_host), ("SR", storage.update_sr),
-                        ("VDI", storage.update_vdi), ("VBD", devices.update_vbd),
-                        ("VIF", vif.update_vif)):
+                        ("VBD", lambda db, ref: devices.update_vbd(db, ref, with_vdi=False)),
+                        ("VDI", storage.update_vdi), ("VIF", vif.update_vif)):
         for ref in db.all(cls):
             update(db, ref)
 

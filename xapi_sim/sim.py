@@ -65,6 +65,7 @@ class Simulator:
         self.on_close = []
         self._waiters = set()
         self.lost_events = set()      # sessions whose next event.from / event.next fails: EVENTS_LOST
+        self._host_at = {}            # address -> host ref (host_by_address)
         self.db.listeners.append(self.notify)
         self.sessions.on_invalidated.append(self._session_ended)
 
@@ -134,7 +135,13 @@ class Simulator:
         return self.db.get("host", self.master_ref())["address"]
 
     def host_by_address(self, address):
+        """The host serving `address` (every call asks: remembered, checked, looked up on a miss)."""
         if address is not None:
+            ref = self._host_at.get(address)
+            rec = self.db.get("host", ref) if ref else None
+            if rec is not None and rec["address"] == address:
+                return ref
             for ref in self.db.find("host", address=address):
+                self._host_at[address] = ref
                 return ref
         return self.master_ref()

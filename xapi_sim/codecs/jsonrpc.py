@@ -11,6 +11,7 @@ import json
 import re
 
 from xapi_sim.codecs import MalformedRequest, utf8_bytes
+from xapi_sim.records import Records
 
 INT64_MIN = -(2 ** 63)
 INT64_MAX = 2 ** 63 - 1
@@ -151,9 +152,28 @@ def _dump(reply):
 
 def format_success(call, result):
     """The reply carrying `result`, in the request's version."""
+    if isinstance(result, Records):
+        return _records_reply(call, result)
     if call.version == 2:
         return _dump({"jsonrpc": "2.0", "result": result, "id": call.id})
     return _dump({"result": result, "error": None, "id": call.id})
+
+
+def _encoded(value):
+    return utf8_bytes(_ENCODER.encode(value))
+
+
+def _records_reply(call, records):
+    """The same bytes as format_success of the plain mapping, from cached record encodings,
+    joined once (a 10,000-VM reply is 28 MB: every extra copy shows)."""
+    parts = [b'{"jsonrpc":"2.0","result":{' if call.version == 2 else b'{"result":{']
+    for ref in records:
+        parts += (_encoded(ref), b":", records.fragment(ref, "json", _encoded), b",")
+    if len(parts) > 1:
+        parts.pop()
+    parts.append(b'},"id":' if call.version == 2 else b'},"error":null,"id":')
+    parts += (_encoded(call.id), b"}")
+    return b"".join(parts)
 
 
 def format_failure(call, error):

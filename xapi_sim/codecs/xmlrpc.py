@@ -13,6 +13,7 @@ import re
 from xml.parsers import expat
 
 from xapi_sim.codecs import MalformedRequest, utf8_bytes
+from xapi_sim.records import Records
 from xapi_sim.xtypes import DateTime, Int32, parse_datetime
 
 INT64_MIN = -(2 ** 63)
@@ -247,12 +248,28 @@ def _emit_dict(v, out):
     out.append("</struct></value>")
 
 
+def _fragment_bytes(value):
+    return utf8_bytes(value_fragment(value))
+
+
+def _records_value(records):
+    """[bytes] of a Records mapping's struct, each record encoded once per change (records.py)."""
+    parts = [b"<value><struct>"]
+    for ref in records:
+        parts += (b"<member><name>", utf8_bytes(_member_name(ref)), b"</name>",
+                  records.fragment(ref, "xml", _fragment_bytes), b"</member>")
+    parts.append(b"</struct></value>")
+    return parts
+
+
 def _emit(v, out):
     scalar = _SCALARS.get(type(v))
     if scalar is not None:
         out.append(scalar(v))
     elif isinstance(v, dict):
         _emit_dict(v, out)
+    elif isinstance(v, Records):
+        out.append(b"".join(_records_value(v)).decode("utf-8"))
     elif isinstance(v, (list, tuple)):
         out.append("<value><array><data>")
         for item in v:
@@ -281,7 +298,10 @@ _STATUS_END = "</member></struct></value>"
 
 def format_success(value):
     """A successful reply: `Status`=`Success` and `Value`."""
-    return utf8_bytes(_HEAD + _STATUS % ("Success", "Value") + value_fragment(value) + _STATUS_END + _TAIL)
+    head = _HEAD + _STATUS % ("Success", "Value")
+    if isinstance(value, Records):         # joined once, from cached records (records.py)
+        return b"".join([head.encode()] + _records_value(value) + [(_STATUS_END + _TAIL).encode()])
+    return utf8_bytes(head + value_fragment(value) + _STATUS_END + _TAIL)
 
 
 def format_failure(error):

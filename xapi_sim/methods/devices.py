@@ -16,8 +16,11 @@ HVM_CD = "HVM CDROMs cannot be hotplugged/unplugged, only inserted or ejected"
 
 
 def _fail(table, code, params, ops):
+    failure = None
     for op in ops:
-        table.setdefault(op, XapiFailure(code, *params))
+        if op not in table:
+            failure = failure or XapiFailure(code, *params)
+            table[op] = failure
 
 
 def vbd_check(db, vbd, op):
@@ -101,14 +104,15 @@ def _vdi_busy(db, rec, table):
               ["attach", "plug", "insert"])
 
 
-def update_vbd(db, vbd):
+def update_vbd(db, vbd, with_vdi=True):
+    """Recompute the VBD's allowed_operations and, unless told not to, its VDI's."""
     if db.exists("VBD", vbd):
         refused = vbd_table(db, vbd)
         ops = sorted(op for op in VBD_OPS if op not in refused)
         if ops != sorted(db.get("VBD", vbd)["allowed_operations"]):
             db.set("VBD", vbd, "allowed_operations", ops)
         vdi = db.get("VBD", vbd)["VDI"]
-        if db.exists("VDI", vdi):
+        if with_vdi and db.exists("VDI", vdi):
             storage.update_vdi(db, vdi)
 
 

@@ -6,6 +6,7 @@ for `iscsi_iqn` and `multipathing`); the simulator runs the watcher right after 
 """
 from .. import schema
 from ..errors import XapiFailure
+from ..records import Records
 from ..xmlchars import truncated
 from . import where
 
@@ -58,15 +59,13 @@ def get_all(ctx, cls):
 
 
 def get_all_records(ctx, cls):
-    db = ctx.db
-    return {ref: db.record(cls, ref) for ref in db.tables[cls]}
+    return Records(ctx.db, cls, ctx.db.tables[cls])
 
 
 def get_all_records_where(ctx, cls, expr):
     test = where.compile_expr(expr)
     db = ctx.db
-    return {ref: rec for ref, rec in ((r, db.record(cls, r)) for r in db.tables[cls])
-            if test(rec)}
+    return Records(db, cls, [r for r in db.tables[cls] if test(db.record(cls, r))])
 
 
 def create(ctx, cls, record):

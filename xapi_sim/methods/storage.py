@@ -60,6 +60,10 @@ def plugged_pbds(db, sr):
     return sorted(p for p in db.referrers("SR", "PBDs", sr) if db.get("PBD", p)["currently_attached"])
 
 
+def any_plugged_pbd(db, sr):
+    return any(db.get("PBD", p)["currently_attached"] for p in db.referrers("SR", "PBDs", sr))
+
+
 def managed_vdis(db, sr):
     return [v for v in db.referrers("SR", "VDIs", sr) if db.get("VDI", v)["managed"]]
 
@@ -86,7 +90,7 @@ def vdi_check(db, vdi, op, in_use=None):
     sr = rec["SR"]
     if any(o != "copy" for o in rec["current_operations"].values()):
         return XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VDI", vdi)
-    if op == "resize" and not plugged_pbds(db, sr):
+    if op == "resize" and not any_plugged_pbd(db, sr):
         return XapiFailure("SR_HAS_NO_PBDS", sr)
     if op not in LIVE_VDI_OPS and (vdi_in_use(db, vdi) if in_use is None else in_use):
         return XapiFailure("VDI_IN_USE", vdi, op)
