@@ -96,9 +96,11 @@ def refresh_derived(db):
 def refresh_allowed_operations(db):
     """Derive every object's allowed_operations from XAPI's tables, as XAPI does after a change."""
     from .methods import devices, host, storage, vif
+    vbds, vdis, vifs = {}, {}, {}        # memos for this pass: objects alike allow the same
     for cls, update in (("host", host.update_host), ("SR", storage.update_sr),
-                        ("VBD", lambda db, ref: devices.update_vbd(db, ref, with_vdi=False)),
-                        ("VDI", storage.update_vdi), ("VIF", vif.update_vif)):
+                        ("VBD", lambda db, ref: devices.update_vbd(db, ref, False, vbds)),
+                        ("VDI", lambda db, ref: storage.update_vdi(db, ref, vdis)),
+                        ("VIF", lambda db, ref: vif.update_vif(db, ref, vifs))):
         for ref in db.all(cls):
             update(db, ref)
 

@@ -212,3 +212,21 @@ async def test_vm_metrics_and_allowed_operations_after_each_operation(pool3):
         assert (metrics["start_time"] == EPOCH) == (state == "Halted"), op
         assert metrics["VCPUs_utilisation"] == {"0": 0.0}, op
         assert (rec["resident_on"] != "OpaqueRef:NULL") == live and (rec["domid"] > 0) == live, op
+
+
+async def test_the_bulk_refresh_derives_what_each_table_derives(pool3):
+    """The inventory's one-pass refresh shares results between alike devices and disks (memos keyed
+    on every input of the tables): each object still has exactly what its own table gives."""
+    from xapi_sim.methods import devices, storage, vif
+    sim, _clock, _session = pool3
+    db = sim.db
+    for ref in db.all("VBD"):
+        assert sorted(db.get("VBD", ref)["allowed_operations"]) == sorted(
+            op for op in devices.VBD_OPS if op not in devices.vbd_table(db, ref)), ref
+    for ref in db.all("VIF"):
+        assert sorted(db.get("VIF", ref)["allowed_operations"]) == sorted(
+            op for op in vif.VIF_OPS if op not in vif.vif_table(db, ref)), ref
+    for ref in db.all("VDI"):
+        in_use = storage.vdi_in_use(db, ref)
+        assert sorted(db.get("VDI", ref)["allowed_operations"]) == sorted(
+            op for op in storage.VDI_OPS if storage.vdi_check(db, ref, op, in_use) is None), ref

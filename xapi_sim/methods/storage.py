@@ -132,9 +132,20 @@ def update_sr(db, sr):
     _set_ops(db, "SR", sr, [op for op in SR_OPS if sr_check(db, sr, op) is None])
 
 
-def update_vdi(db, vdi):
+def update_vdi(db, vdi, memo=None):
+    """Recompute the VDI's allowed_operations; with `memo` (one bulk refresh's), VDIs of the same
+    SR, use and sharability that run no operation share the result."""
     in_use = vdi_in_use(db, vdi)
-    _set_ops(db, "VDI", vdi, [op for op in VDI_OPS if vdi_check(db, vdi, op, in_use) is None])
+    rec = db.get("VDI", vdi)
+    key = None
+    if memo is not None and not rec["current_operations"]:
+        key = (rec["SR"], in_use, rec["sharable"])
+    ops = memo.get(key) if key is not None else None
+    if ops is None:
+        ops = [op for op in VDI_OPS if vdi_check(db, vdi, op, in_use) is None]
+        if key is not None:
+            memo[key] = ops
+    _set_ops(db, "VDI", vdi, ops)
 
 
 def _set_ops(db, cls, ref, ops):
