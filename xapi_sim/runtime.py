@@ -6,7 +6,7 @@ import asyncio
 import gc
 import secrets
 
-from . import inventory, persist, replay, server, tls
+from . import inventory, memtune, persist, replay, server, tls
 from .faults import Faults
 from .sim import Simulator
 
@@ -55,6 +55,7 @@ async def start(config, state_file=None, stub=None, local_bundle=None, tls_enabl
                 control_token=None, activity=0.0, vnc_backend=None, db_file=None):
     """A running pool: from `state_file` if it exists, else from the XAPI database `db_file`
     (replay.py), else the seeded inventory."""
+    memtune.keep_large_buffers()
     sim = Simulator(config)
     collecting = gc.isenabled()
     # Loading creates millions of objects that all live on: collecting cycles meanwhile only

@@ -54,3 +54,11 @@ async def test_where_filters_and_the_mapping_reads_like_a_dict(sim, call):
     with pytest.raises(KeyError):
         halted["OpaqueRef:NULL"]
     assert dict(halted) == {r: sim.db.record("VM", r) for r in halted}
+
+
+def test_large_reply_buffers_stay_in_the_heap_where_glibc_allows():
+    from xapi_sim import memtune
+    import ctypes.util
+    tuned = memtune.keep_large_buffers()
+    assert tuned == bool(ctypes.util.find_library("c")) or tuned is False
+    assert memtune.keep_large_buffers() == tuned, "idempotent"
