@@ -2,6 +2,7 @@
 #   make demo    build, then run a simulated pool + the CDN origin; prints the URL and the root password
 #   make test    every test: pytest over tests/ (pure, sim, e2e, ...) and tests/pure under MicroPython
 #   make schema  regenerate the simulator's schema from the XAPI datamodel
+#   make errors  regenerate the simulator's error codes from XAPI's api_errors.ml (API_ERRORS=path)
 #   make bench   cold-load figures of the login screen (JSON)
 SHELL := /bin/bash
 PYTHON := .venv/bin/python
@@ -12,8 +13,9 @@ NPM_RUNTIME := node_modules/.xcplite-runtime
 NPM_DEV := node_modules/.xcplite-dev
 DEMO_ARGS ?=
 BENCH_ARGS ?= --runs 5
+API_ERRORS ?= ../xen-api/ocaml/xapi-consts/api_errors.ml
 
-.PHONY: demo test schema bench setup setup-runtime debian-base debian-chromium debian-xvnc clean
+.PHONY: demo test schema errors bench setup setup-runtime debian-base debian-chromium debian-xvnc clean
 
 # The demo needs only the runtime: no Playwright, pytest or test-only npm packages.
 demo: setup-runtime
@@ -27,6 +29,9 @@ test: setup debian-chromium debian-xvnc
 
 schema: $(RUNTIME_STAMP)
 	$(PYTHON) scripts/gen_schema.py
+
+errors: $(RUNTIME_STAMP)
+	$(PYTHON) scripts/gen_errors.py --src $(API_ERRORS)
 
 bench: setup debian-chromium
 	$(PYTHON) bench/load.py $(BENCH_ARGS)

@@ -3,10 +3,14 @@
 Run: .venv/bin/python scripts/gen_schema.py [--src PATH] [--out PATH]   (or `make schema`)
 
 The output is compact and typed, so the simulator never parses datamodel strings at run time:
-- classes[name].fields[f] = [type, qualifier, default, has_default]  (removed fields left out;
-  has_default is false where the datamodel gives none, making the field required in `create`)
+- classes[name].fields[f] = [type, qualifier, default, has_default]  (has_default is false where
+  the datamodel gives none, making the field required in `create`). Fields whose lifecycle says
+  "removed" are kept: XAPI removes only their messages (ocaml_backend/gen_server.ml skips removed
+  messages), while its records, database and get_record still carry every field
+  (datamodel_schema.ml makes a column of each; xapi_vbd.ml, xapi_vm.ml, monitor_mem.ml fill them).
 - classes[name].messages[m] = {"params": [[type, name], ...], "result": type, "errors": [...],
   "implicit": bool, "removed": bool}
+- removed[name] = [fields whose lifecycle says "removed"] (kept above; listed for tests and docs)
 - enums[name] = [values]
 - relations = [[one_class, one_field, many_class, many_field], ...]: a `Ref` field and the
   `Set(Ref)` field on the other class that lists its referrers, derived by pairing types.
@@ -137,8 +141,6 @@ def parse_map_literal(text):
 def convert_class(cls, enums):
     fields = {}
     for f in cls["fields"]:
-        if f["lifecycle"]["state"] == "Removed_s":
-            continue
         ty = parse_type(f["type"].replace("<class>", cls["name"]))
         default = f.get("default")
         fields[f["name"]] = [ty, f["qualifier"], parse_default(default, ty, enums),
@@ -189,7 +191,11 @@ def build(src):
     many_to_many = [r for r in derive_relations(classes)
                     if classes[r[0]]["fields"][r[1]][0][0] == "set"]
     assert not many_to_many, many_to_many
-    return {"classes": classes, "enums": enums, "relations": derive_relations(classes)}
+    removed = {cls["name"]: sorted(f["name"] for f in cls["fields"]
+                                   if f["lifecycle"]["state"] == "Removed_s")
+               for cls in data}
+    return {"classes": classes, "enums": enums, "relations": derive_relations(classes),
+            "removed": {k: v for k, v in sorted(removed.items()) if v}}
 
 
 def main(argv=None):

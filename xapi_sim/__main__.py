@@ -27,6 +27,8 @@ DEFAULT_PASSWORD = "xcplite"
               help="Seconds a session may stay idle before it expires.")
 @click.option("--state", "state_file", default=None, type=click.Path(dir_okay=False),
               help="Load the inventory from FILE if it exists; save every change to it.")
+@click.option("--db", "db_file", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Start from a XAPI database (xe pool-dump-database, a status report's xapi-db.xml).")
 @click.option("--op-time", default=1.0, show_default=True, type=float,
               help="Base duration in seconds of simulated operations (start, copy…).")
 @click.option("--member-addresses", default=None,
@@ -44,7 +46,7 @@ DEFAULT_PASSWORD = "xcplite"
               help="Proxy every console to this VNC server instead of the simulated screens.")
 @click.option("--control-token", default=None,
               help="Token for the /_sim/ control endpoint (default: random, printed on stderr).")
-def main(bind, port, hosts, vms, seed, password, session_timeout, state_file, op_time,
+def main(bind, port, hosts, vms, seed, password, session_timeout, state_file, db_file, op_time,
          member_addresses, stub, local_bundle, tls, tls_cert_out, activity, vnc_backend,
          control_token):
     """Run xapi_sim, a simulated XCP-ng pool speaking XAPI (JSON-RPC, XML-RPC, HTTP handlers).
@@ -57,7 +59,8 @@ def main(bind, port, hosts, vms, seed, password, session_timeout, state_file, op
                     addresses=[bind] + members[:hosts - 1], port=port)
     if password == DEFAULT_PASSWORD:
         click.echo("xapi_sim: root password is %s" % password, err=True)
-    options = dict(state_file=state_file, stub=stub, local_bundle=local_bundle, tls_enabled=tls,
+    options = dict(state_file=state_file, db_file=db_file, stub=stub, local_bundle=local_bundle,
+                   tls_enabled=tls,
                    control_token=control_token, activity=activity,
                    vnc_backend=parse_backend(vnc_backend))
     asyncio.run(serve(config, options, tls_cert_out))
@@ -83,6 +86,8 @@ async def serve(config, options, tls_cert_out):
         with open(tls_cert_out, "wb") as fh:
             fh.write(running.cert_pem)
     click.echo("xapi_sim: control token %s" % running.control_token, err=True)
+    for item in running.skipped:
+        click.echo("xapi_sim: --db: skipped %s (not in this datamodel)" % item, err=True)
     print("xapi_sim listening on %s" % running.url, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -4,9 +4,14 @@ int64 takes an int or a decimal string; float takes a float, int or numeric stri
 bool; datetime a DateTime or string. A mismatch is INTERNAL_ERROR; a string carrying invalid UTF-8
 (decoded with surrogateescape by the JSON codec) is INVALID_VALUE.
 """
+import re
+
 from . import schema
 from .errors import XapiFailure, internal_error
 from .xtypes import DateTime, parse_datetime
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def coerce(ty, value):
@@ -51,7 +56,7 @@ def _map_key(key):
 def _string(value):
     if not isinstance(value, str):
         raise _mismatch("string", value)
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
+    if _SURROGATE.search(value):        # invalid UTF-8 bytes, or a lone escaped surrogate
         raise XapiFailure("INVALID_VALUE", "Invalid UTF-8 string in parameter", value)
     return value
 

@@ -1,4 +1,12 @@
-"""event.from: coalesced changes since a token, blocking until there are some (reference §3.1)."""
+"""event.from: coalesced changes since a token, blocking until there are some (reference §3.1).
+
+The token is `"%020d,%020d"`: a DB generation, then a message generation, each only as far as the
+classes asked for go (XAPI's xapi_event.ml `from_inner`): the DB part is the latest generation among
+the subscribed objects that changed (the token given when none did), and the message part stays 0
+unless `message` is subscribed. So a client that adds `message` to its classes later still receives
+every message raised meanwhile. `""` parses as (0, 0), the beginning; any other form than two
+comma-separated integers is EVENT_FROM_TOKEN_PARSE_FAILURE.
+"""
 import asyncio
 
 from . import schema
@@ -7,22 +15,20 @@ from .xtypes import Int32
 
 
 def parse_token(token):
-    """(db generation, message generation); "" means from the beginning (-1, -1)."""
+    """(db generation, message generation); "" means from the beginning (0, 0)."""
     if token == "":
-        return -1, -1
+        return 0, 0
     parts = token.split(",")
     try:
         if len(parts) == 2:
             return int(parts[0]), int(parts[1])
-        if len(parts) == 1:
-            return int(parts[0]), -1
     except ValueError:
         pass
     raise XapiFailure("EVENT_FROM_TOKEN_PARSE_FAILURE", token)
 
 
 def format_token(gen, msg_gen):
-    return "%020d,%020d" % (gen, max(msg_gen, 0))
+    return "%020d,%020d" % (gen, msg_gen)
 
 
 class Subscription:
@@ -51,16 +57,21 @@ def collect(sim, sub, token):
     gen, msg_gen = parse_token(token)
     db = sim.db
     events = []
+    new_msg_gen = 0
     if sub.matches("message", ""):
-        for ref, op, snap in sim.messages.changes_since(msg_gen):
+        new_msg_gen = msg_gen
+        for g, ref, op, snap in sim.messages.changes_since(msg_gen):
             events.append(_event("message", ref, op, snap, "0"))
+            new_msg_gen = max(new_msg_gen, g)
     buckets = {"add": [], "mod": [], "del": []}
-    for cls, ref, op in db.changes_since(gen):
-        if sub.matches(cls, ref):
+    last = gen
+    for cls, ref, op, g in db.changes_since(gen, sub.matches):
+        last = max(last, g)
+        if op is not None:
             snap = None if op == "del" else db.record(cls, ref)
-            buckets[op].append(_event(cls, ref, op, snap, str(db.last[(cls, ref)])))
+            buckets[op].append(_event(cls, ref, op, snap, str(g)))
     events += buckets["add"] + buckets["mod"] + buckets["del"]
-    return events, format_token(db.gen, sim.messages.gen)
+    return events, format_token(last, new_msg_gen)
 
 
 def _event(cls, ref, op, snapshot, ident):
@@ -75,6 +86,8 @@ async def event_from(sim, session, classes, token, timeout):
     loop = asyncio.get_running_loop()
     deadline = loop.time() + max(0.0, float(timeout))
     while True:
+        if sim.take_lost_events(session):       # the events_lost fault (XAPI raises it in event.next)
+            raise XapiFailure("EVENTS_LOST")
         events, new_token = collect(sim, sub, token)
         remaining = deadline - loop.time()
         if events or remaining <= 0:

@@ -12,6 +12,8 @@ Python API (on `Running.faults`), also reachable over HTTP through handlers/cont
   index) or from every host: PBD.plug, SR.probe and SR.create there fail as the SM driver does
   (SR_BACKEND_FAILURE_108 for NFS and NFS ISO libraries, _111 for SMB, _222 for SMB ISO
   libraries); on=False restores it.
+- events_lost(session=None): the next (or blocked) event.from / event.next of that session, or of
+  every session now open, fails with EVENTS_LOST, so a client's resync path can be exercised.
 """
 import asyncio
 import time
@@ -51,6 +53,13 @@ class Faults:
         self.sim.sessions.end_all()
         await asyncio.sleep(max(0.0, float(down)))
         await self.running.listen()
+
+    def events_lost(self, session=None):
+        """Make one session's (or every open session's) next event.from / event.next fail with
+        EVENTS_LOST; a blocked call fails at once. Returns how many sessions are affected."""
+        sessions = [session] if session else list(self.sim.sessions.records)
+        self.sim.lose_events(sessions)
+        return len(sessions)
 
     def move_master(self, host):
         """Make `host` (a ref, uuid, name or index) the master; sessions do not survive it."""

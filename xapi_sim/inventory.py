@@ -2,7 +2,9 @@
 
 Same seed, same inventory. Sizes are plausible for an XCP-ng 8.3 pool of rack servers.
 """
-from . import sm, srstate, vmstate
+import hashlib
+
+from . import derived, sm, srstate, vmstate
 from .backends import ISO_FILES
 from .xtypes import datetime_of_epoch, now
 
@@ -23,6 +25,16 @@ SOFTWARE_VERSION = {
 ISOS = list(ISO_FILES)
 NFS_VMS = {"server": "nfs.lab.local", "serverpath": "/export/vms", "nfsversion": "4.1"}
 NFS_ISO = {"location": "nfs.lab.local:/export/iso", "type": "nfs_iso"}
+# A host's BIOS strings, every key XAPI fills, in its order (bios_strings.ml get_host_bios_strings:
+# dmidecode types 0, 1, 2, then the standard type 11 strings of constants.ml, then hp-rombios).
+BIOS_STRINGS = (("bios-vendor", "American Megatrends Inc."), ("bios-version", "3.4"),
+                ("system-manufacturer", "Supermicro"), ("system-product-name", "SYS-1029P-WTR"),
+                ("system-version", "0123456789"), ("system-serial-number", "S4182%05d"),
+                ("baseboard-manufacturer", "Supermicro"), ("baseboard-product-name", "X11DDW-NT"),
+                ("baseboard-version", "1.10"), ("baseboard-serial-number", "ZM19%06d"),
+                ("oem-1", "Xen"), ("oem-2", "MS_VM_CERT/SHA1/bdbeb6e0a816d43fa6d3fe8aaef04c2bad9d3e3d"),
+                ("hp-rombios", ""))
+FEATURE_WORDS = 18   # a CPU policy as XAPI prints it: 32-bit words in hex, joined by "-"
 
 
 class Builder:
@@ -53,8 +65,7 @@ def build(sim):
     b = Builder(sim)
     cfg = sim.config
     pool = b.db.create("pool", {"name_label": "Demo pool", "name_description": "Simulated XCP-ng pool",
-                                "other_config": {"auto_poweron": "false"},
-                                "cpu_info": {"cpu_count": "0", "socket_count": "0"}})
+                                "other_config": {"auto_poweron": "false"}})
     make_sms(b)
     make_networks(b)
     for i in range(cfg.hosts):
@@ -64,24 +75,34 @@ def build(sim):
                                "suspend_image_SR": shared["nfs"], "crash_dump_SR": shared["nfs"]})
     b.shared = shared
     from . import inventory_vms
-    b.db.building = True
+    b.db.building = True          # bulk: no per-write checks or wake-ups (see db.py)
     try:
         inventory_vms.build(b)
+        refresh_allowed_operations(b.db)
     finally:
         b.db.building = False
     make_sms(b, early=False)
     for sr in b.db.all("SR"):
         srstate.recount(sim, sr)
-    refresh_allowed_operations(b.db)
+    refresh_derived(b.db)
     return b
+
+
+def refresh_derived(db):
+    """The fields XAPI derives (xapi_sim/derived.py), once the pool is built."""
+    derived.refresh_pool_cpu_info(db)
+    for host in db.all("host"):
+        derived.refresh_host_memory(db, host)
 
 
 def refresh_allowed_operations(db):
     """Derive every object's allowed_operations from XAPI's tables, as XAPI does after a change."""
     from .methods import devices, host, storage, vif
-    vbd = lambda db, ref: devices.update_vbd(db, ref, with_vdi=False)    # VDIs just done
+    vbds, vdis, vifs = {}, {}, {}        # memos for this pass: objects alike allow the same
     for cls, update in (("host", host.update_host), ("SR", storage.update_sr),
-                        ("VDI", storage.update_vdi), ("VBD", vbd), ("VIF", vif.update_vif)):
+                        ("VBD", lambda db, ref: devices.update_vbd(db, ref, False, vbds)),
+                        ("VDI", lambda db, ref: storage.update_vdi(db, ref, vdis)),
+                        ("VIF", lambda db, ref: vif.update_vif(db, ref, vifs))):
         for ref in db.all(cls):
             update(db, ref)
 
@@ -131,19 +152,17 @@ def make_host(b, i, address):
         "hostname": name, "address": address, "enabled": True, "metrics": metrics,
         "API_version_major": 2, "API_version_minor": 21, "API_version_vendor": "XenSource",
         "software_version": dict(SOFTWARE_VERSION, hostname=name), "edition": "xcp-ng",
-        "cpu_info": {"cpu_count": str(cores), "socket_count": "2", "vendor": vendor, "speed": speed,
-                     "modelname": model, "family": "6", "model": "85", "stepping": "7",
-                     "flags": "fpu de tsc msr pae mce cx8 apic sep mca cmov pat clflush acpi mmx "
-                              "fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl"},
+        "cpu_info": cpu_info(model, vendor, speed, cores),
         "memory_overhead": 2 * GiB, "other_config": {"iscsi_iqn": "iqn.2024-01.lan:" + name},
-        "bios_strings": {"system-manufacturer": "Supermicro", "system-product-name": "SYS-1029P"},
+        "iscsi_iqn": "iqn.2024-01.lan:" + name,
+        "bios_strings": {k: v % (i + 1) if "%" in v else v for k, v in BIOS_STRINGS},
         "license_params": {"sku_type": "free"}, "display": "enabled",
         "allowed_operations": ["provision", "evacuate", "shutdown", "reboot", "vm_start",
                                "vm_resume", "vm_migrate", "enable"],
     })
     for n in range(cores):
         db.create("host_cpu", {"host": host, "number": n, "vendor": vendor, "modelname": model,
-                               "speed": int(float(speed)), "family": 6, "model": 85, "stepping": 7,
+                               "speed": int(float(speed)), "family": 6, "model": 85, "stepping": "7",
                                "utilisation": 0.0})
     make_pifs(b, host, i, address)
     make_local_storage(b, host, name)
@@ -151,13 +170,28 @@ def make_host(b, i, address):
     return host
 
 
+def cpu_info(model, vendor, speed, cores):
+    """A host's cpu_info with every key XAPI sets (create_misc.ml create_host_cpu)."""
+    words = hashlib.sha256(model.encode()).hexdigest() * 3
+    features = "-".join(words[8 * n:8 * n + 8] for n in range(FEATURE_WORDS))
+    return {"cpu_count": str(cores), "socket_count": "2", "threads_per_core": "2", "nr_nodes": "2",
+            "vendor": vendor, "speed": speed, "modelname": model, "family": "6", "model": "85",
+            "stepping": "7", "flags": "fpu de tsc msr pae mce cx8 apic sep mca cmov pat clflush acpi "
+                                      "mmx fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl",
+            "features_pv": features, "features_hvm": features,
+            "features_pv_host": features, "features_hvm_host": features}
+
+
 def make_pifs(b, host, i, address):
     db = b.db
-    for dev, key, mgmt in (("eth0", "eth0", True), ("eth1", "eth1", False)):
+    for port, (dev, key, mgmt) in enumerate((("eth0", "eth0", True), ("eth1", "eth1", False))):
+        # monitor_master.ml set_pif_metrics: what networkd reports of the NIC (an X710: 8086:1572)
         metrics = db.create("PIF_metrics", {"carrier": True, "speed": 10000, "duplex": True,
+                                            "vendor_id": "8086", "device_id": "1572",
                                             "vendor_name": "Intel Corporation",
                                             "device_name": "Ethernet Controller X710 for 10GbE SFP+",
-                                            "pci_bus_path": "0000:0%d:00.0" % (3 + i % 2)})
+                                            "pci_bus_path": "0000:%02x:00.%d" % (3 + i % 2, port),
+                                            "last_updated": now()})
         pif = db.create("PIF", {
             "device": dev, "network": b.networks[key], "host": host, "MAC": b.mac(),
             "MTU": db.get("network", b.networks[key])["MTU"], "VLAN": -1, "physical": True,
@@ -224,8 +258,10 @@ def make_iso(b, sr, name, size, tools=False):
 
 def make_dom0(b, host, name):
     db = b.db
+    # create_misc.ml: a control domain's VCPUs_utilisation has one zero per CPU
     metrics = db.create("VM_metrics", {"VCPUs_number": 8, "memory_actual": 4 * GiB,
-                                       "current_domain_type": "pv", "install_time": now()})
+                                       "current_domain_type": "pv", "install_time": now(),
+                                       "VCPUs_utilisation": {str(n): 0.0 for n in range(8)}})
     vm = db.create("VM", {
         "name_label": "Control domain on host: %s" % name, "is_control_domain": True,
         "power_state": "Halted", "domid": -1, "metrics": metrics, "VCPUs_max": 8,

@@ -107,9 +107,9 @@ def vm_fields(b, i, role, guest, power_state, live):
     vcpus = rng.choice([1, 2, 2, 4, 8])
     tags = sorted(set(rng.sample(TAGS, rng.randrange(3))))
     windows = guest[4]
-    metrics = db.create("VM_metrics", {"VCPUs_number": 0, "memory_actual": 0, "hvm": True,
-                                       "current_domain_type": "hvm",
-                                       "install_time": datetime_of_epoch(1.7e9 + i * 3600)})
+    metrics = vmstate.new_metrics(db, VCPUs_number=0, memory_actual=0, hvm=True,
+                                  current_domain_type="hvm",
+                                  install_time=datetime_of_epoch(1.7e9 + i * 3600))
     return base_vm(name, memory, vcpus, {
         # a live VM is created with its domain already numbered, so enter_running keeps it
         "power_state": power_state, "domid": b.new_domid() if live else -1,

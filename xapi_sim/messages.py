@@ -49,7 +49,7 @@ class MessageStore:
         self._notify()
 
     def changes_since(self, gen):
-        """[(ref, op, snapshot)], one per message, for changes after `gen`."""
+        """[(generation, ref, op, snapshot)], one per message, for changes after `gen`."""
         latest = {}
         for g, ref, op, snap in self.log:
             if g > gen:
@@ -58,5 +58,5 @@ class MessageStore:
         for ref, (g, op, snap) in sorted(latest.items(), key=lambda kv: kv[1][0]):
             if op == "del" and self.born.get(ref, 0) > gen:
                 continue
-            out.append((ref, op, snap))
+            out.append((g, ref, op, snap))
         return out

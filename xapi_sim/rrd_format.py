@@ -9,7 +9,7 @@ Pure code, mirroring xcp-rrdd's `get_rrd_updates_handler` and `Rrd_updates.json_
 """
 import json
 
-from xapi_sim import rrd
+from xapi_sim import rrd, rrd_series
 
 MIME_JSON = "application/json"
 MIME_XML = "text/xml"
@@ -153,7 +153,7 @@ def render(pairs, accept, host, vms, srs, now, min_max=False):
     Raises MissingStart (400), rrd.NoRRAAvailable or ValueError (XAPI: 500).
     """
     p = parse_query(pairs)
-    sources = rrd.select_sources(host, vms, srs, p["host"], p["vm_uuid"], p["sr_uuid"])
+    sources = rrd_series.select_sources(host, vms, srs, p["host"], p["vm_uuid"], p["sr_uuid"])
     u = rrd.export(sources, p["start"], p["interval"], p["cf"], now, min_max)
     if prefers_json(accept, _first(pairs, "json") is not None):
         return MIME_JSON, to_json(u)

@@ -30,6 +30,17 @@ class Config:
         self.scheme = scheme
         self.port = port
 
+    def fit_addresses(self, hosts):
+        """Serve `hosts` members: keep the addresses given, add loopback ones (127.0.0.2, ...)."""
+        self.hosts = hosts
+        taken, n = set(self.addresses[:hosts]), 2
+        self.addresses = self.addresses[:hosts]
+        while len(self.addresses) < hosts:
+            address = "127.0.0.%d" % n
+            if address not in taken:
+                self.addresses.append(address)
+            n += 1
+
     def op_time(self, kind="default"):
         return self.base_op_time * OP_FACTORS.get(kind, 1.0)
 
@@ -47,7 +58,8 @@ class Simulator:
         self.config = config
         self.clock = clock
         self.db = Database(config.seed)
-        self.sessions = Sessions(self.db.new_ref, self.db.new_uuid, config.session_timeout, clock)
+        self.db.clock = clock
+        self.sessions = Sessions(config.session_timeout, clock, busy=lambda ref: self.tasks.pending_for(ref))
         self.messages = MessageStore(self.db.new_ref, self.db.new_uuid, self.notify)
         self.tasks = TaskManager(self)
         self.storage = Storage(config)      # the NFS/SMB servers and block devices SRs use
@@ -56,6 +68,8 @@ class Simulator:
         self.messages_listeners = []
         self.on_close = []
         self._waiters = set()
+        self.lost_events = set()      # sessions whose next event.from / event.next fails: EVENTS_LOST
+        self._host_at = {}            # address -> host ref (host_by_address)
         self.db.listeners.append(self.notify)
         self.sessions.on_invalidated.append(self._session_ended)
 
@@ -79,6 +93,18 @@ class Simulator:
     def _session_ended(self, ref):
         self.legacy_events.pop(ref, None)
         self.notify()
+
+    def lose_events(self, sessions):
+        """The events_lost fault: the next (or blocked) event.from / event.next of each session
+        fails with EVENTS_LOST."""
+        self.lost_events.update(sessions)
+        self.notify()
+
+    def take_lost_events(self, session):
+        if session in self.lost_events:
+            self.lost_events.discard(session)
+            return True
+        return False
 
     def blocked(self):
         """How many calls (event.from, event.next) are blocked waiting for a change right now."""
@@ -114,7 +140,13 @@ class Simulator:
         return self.db.get("host", self.master_ref())["address"]
 
     def host_by_address(self, address):
+        """The host serving `address` (every call asks: remembered, checked, looked up on a miss)."""
         if address is not None:
+            ref = self._host_at.get(address)
+            rec = self.db.get("host", ref) if ref else None
+            if rec is not None and rec["address"] == address:
+                return ref
             for ref in self.db.find("host", address=address):
+                self._host_at[address] = ref
                 return ref
         return self.master_ref()

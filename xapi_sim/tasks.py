@@ -23,8 +23,25 @@ class TaskManager:
         self.cancelling = set()
         self.done = []            # (finished_at, ref), oldest first
         self.running = set()      # asyncio tasks kept alive
+        self.pending = {}         # session -> its pending tasks (a session with one is kept by GC)
+
+    def pending_for(self, session):
+        return bool(self.pending.get(session))
+
+    def _settled(self, ref):
+        for session, refs in list(self.pending.items()):
+            if ref in refs:
+                refs.discard(ref)
+                if not refs:
+                    del self.pending[session]
 
     def create(self, label, description="", session=None, cancellable=False):
+        ref = self._create(label, description, cancellable)
+        if session is not None:
+            self.pending.setdefault(session, set()).add(ref)
+        return ref
+
+    def _create(self, label, description, cancellable):
         return self.db.create("task", {
             "name_label": label, "name_description": description, "status": "pending",
             "created": now(), "finished": DateTime(EPOCH), "progress": 0.0, "type": "<none/>",
@@ -55,6 +72,7 @@ class TaskManager:
 
     def _finish(self, ref, status, result="", error_info=()):
         self.cancelling.discard(ref)
+        self._settled(ref)
         if not self.db.exists("task", ref):
             return
         self.db.update("task", ref, {
@@ -66,6 +84,7 @@ class TaskManager:
 
     def destroy(self, ref):
         self.cancelling.discard(ref)
+        self._settled(ref)
         if self.db.exists("task", ref):
             self.db.destroy("task", ref)
 

@@ -3,7 +3,7 @@
 All four duplicate the VM record, its disks (VDI snapshots for snapshots, new VDIs otherwise) and
 NICs; they differ in the flags set on the result and in where the disks land.
 """
-from . import disks, vmrules
+from . import disks, vmrules, vmstate
 from .xtypes import EPOCH, DateTime, now
 
 NULL = "OpaqueRef:NULL"
@@ -22,8 +22,8 @@ def duplicate(db, vm, name, kind, sr=NULL, ignore_vdis=()):
     src = db.get("VM", vm)
     rec = {k: v for k, v in src.items() if k not in SKIP}
     rec.update(name_label=name, power_state="Halted", domid=-1,
-               metrics=db.create("VM_metrics", {"current_domain_type": src["domain_type"],
-                                                "install_time": now()}))
+               metrics=vmstate.new_metrics(db, current_domain_type=src["domain_type"],
+                                           install_time=now()))
     if kind in ("snapshot", "checkpoint"):
         rec.update(is_a_snapshot=True, is_a_template=True, snapshot_of=vm, snapshot_time=now(),
                    parent=src["parent"],

@@ -188,7 +188,7 @@ def _kind(db, ref, vm, op):
     if op == "provision" and not vm["is_a_template"]:
         return XapiFailure("PROVISION_ONLY_ALLOWED_ON_TEMPLATE")
     if op == "revert" and not vm["is_a_snapshot"]:
-        return XapiFailure("ONLY_REVERT_SNAPSHOT")
+        return XapiFailure("REVERT_ONLY_ALLOWED_ON_SNAPSHOT")
 
 
 def _misc(db, ref, vm, op):

@@ -7,16 +7,23 @@ Suspended keeps the disks but no domain. Every transition recomputes allowed_ope
 Guest metrics follow XAPI's lifetime: the object is kept when the VM stops (its `live` flag goes
 false, so the last known IPs stay visible) and is refreshed when the guest runs again. A VM that
 never ran gets guest metrics on its first start only if its disks hold an installed system with
-the guest agent (guests.py); a VM installed from a template with blank disks gets none.
+the guest agent (guests.py); a VM installed from a template with blank disks gets none. A run that
+ends (halt, suspend, reboot) goes to the VM's archived RRD (rrd_sources.archive_run), so its
+statistics outlive it. Times come from the simulator's clock (`db.clock`).
 
 When a VM starts, xenopsd attaches its devices and names them (devnames.py: "xvda" for
 userdevice 0): empty CD drives are attached only for HVM guests, which have an emulated drive.
 """
-from . import devnames, disks, guests, vmrules
+from . import derived, devnames, disks, guests, rrd_sources, vmrules
 from .errors import XapiFailure
-from .xtypes import EPOCH, DateTime, now
+from .xtypes import EPOCH, DateTime, datetime_of_epoch, now
 
 NULL = "OpaqueRef:NULL"
+
+
+def new_metrics(db, **fields):
+    """A VM's VM_metrics as XAPI creates them with the VM (xapi_vm.ml create: one VCPU at 0.)."""
+    return db.create("VM_metrics", dict({"VCPUs_utilisation": {"0": 0.0}}, **fields))
 
 
 def next_domid(db):
@@ -49,6 +56,7 @@ def enter_running(db, vm, host, paused=False, console_location=None):
         create_console(db, vm, console_location)
     _guest_live(db, vm, True)
     vmrules.update(db, vm)
+    derived.refresh_host_memory(db, host)
 
 
 def reboot(db, vm):
@@ -58,6 +66,7 @@ def reboot(db, vm):
 
 
 def enter_halted(db, vm):
+    host = db.get("VM", vm)["resident_on"]
     db.update("VM", vm, {"power_state": "Halted", "resident_on": NULL, "domid": -1,
                          "scheduled_to_be_resident_on": NULL})
     _set_attached(db, vm, False)
@@ -65,9 +74,11 @@ def enter_halted(db, vm):
     _metrics(db, vm, state="halted", start=False)
     _guest_live(db, vm, False)
     vmrules.update(db, vm)
+    derived.refresh_host_memory(db, host)
 
 
 def enter_suspended(db, vm, suspend_vdi=NULL):
+    host = db.get("VM", vm)["resident_on"]
     db.update("VM", vm, {"power_state": "Suspended", "resident_on": NULL, "domid": -1,
                          "suspend_VDI": suspend_vdi})
     _set_attached(db, vm, False)
@@ -75,16 +86,20 @@ def enter_suspended(db, vm, suspend_vdi=NULL):
     _metrics(db, vm, state="suspended", start=False)
     _guest_live(db, vm, False)
     vmrules.update(db, vm)
+    derived.refresh_host_memory(db, host)
 
 
 def move(db, vm, host, console_location):
     """A running VM now runs on `host` (migration): residence, console URL, host memory."""
+    source = db.get("VM", vm)["resident_on"]
     db.update("VM", vm, {"resident_on": host, "domid": next_domid(db)})
     for console in sorted(db.referrers("VM", "consoles", vm)):
         rec = db.get("console", console)
         location = console_location.replace("{uuid}", rec["uuid"]).replace("{ref}", console)
         db.set("console", console, "location", location)
     vmrules.update(db, vm)
+    derived.refresh_host_memory(db, source)
+    derived.refresh_host_memory(db, host)
 
 
 def create_console(db, vm, location=None):
@@ -188,14 +203,18 @@ def _metrics(db, vm, state, start):
     if not db.exists("VM_metrics", metrics):
         return
     running = state == "running"
-    changes = {"state": [state] if state != "halted" else [], "last_updated": now(),
+    clock = db.clock()
+    old = db.get("VM_metrics", metrics)
+    if "running" in old["state"] and (start or not running):   # a run ended: halt, suspend, reboot
+        rrd_sources.archive_run(db, rec["uuid"], rrd_sources.epoch_of(old["start_time"]), clock)
+    changes = {"state": [state] if state != "halted" else [], "last_updated": datetime_of_epoch(clock),
                "VCPUs_number": rec["VCPUs_at_startup"] if running else 0,
                "memory_actual": rec["memory_dynamic_max"] if running else 0}
     if running:
         changes["hvm"] = rec["domain_type"] != "pv"
         changes["current_domain_type"] = rec["domain_type"]
     if start:
-        changes["start_time"] = now()
+        changes["start_time"] = datetime_of_epoch(clock)
     if state == "halted":
         changes["start_time"] = DateTime(EPOCH)
     db.update("VM_metrics", metrics, changes)

@@ -212,9 +212,9 @@ def _parse_header(block):
     try:
         info = tarfile.TarInfo.frombuf(block, "utf-8", "surrogateescape")
     except tarfile.TarError as err:
-        raise XapiFailure("IMPORT_ERROR_GENERIC", "invalid tar header: %s" % err)
+        raise XapiFailure("IMPORT_ERROR", "invalid tar header: %s" % err)
     if info.size > MAX_MEMBER:
-        raise XapiFailure("IMPORT_ERROR_GENERIC", "tar member too large: %s" % info.name)
+        raise XapiFailure("IMPORT_ERROR", "tar member too large: %s" % info.name)
     return info
 
 
@@ -279,10 +279,10 @@ def parse_ova(content):
     try:
         _, params = xmlrpc.parse_request(body)
     except MalformedRequest as err:
-        raise XapiFailure("IMPORT_ERROR_GENERIC", "ova.xml: %s" % err)
+        raise XapiFailure("IMPORT_ERROR", "ova.xml: %s" % err)
     header = params[0] if params else None
     if not isinstance(header, dict) or not isinstance(header.get("objects"), list):
-        raise XapiFailure("IMPORT_ERROR_GENERIC", "ova.xml: no objects")
+        raise XapiFailure("IMPORT_ERROR", "ova.xml: no objects")
     return header
 
 
@@ -292,4 +292,4 @@ def typed_snapshot(cls, snapshot):
     try:
         return {k: coerce(types[k][0], v) for k, v in snapshot.items() if k in types}
     except XapiFailure as err:
-        raise XapiFailure("IMPORT_ERROR_GENERIC", "%s: %s" % (cls, " ".join(err.description)))
+        raise XapiFailure("IMPORT_ERROR", "%s: %s" % (cls, " ".join(err.description)))

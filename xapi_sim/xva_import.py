@@ -41,7 +41,7 @@ class Importer:
         try:
             self.reader.feed(data)
         except zlib.error as err:
-            raise XapiFailure("IMPORT_ERROR_GENERIC", "gzip: %s" % err)
+            raise XapiFailure("IMPORT_ERROR", "gzip: %s" % err)
         if self.reader.metadata is not None and not self.snaps:
             self.create_all(self.reader.metadata)
 
@@ -117,7 +117,8 @@ class Importer:
             return
         if not self.restore:
             other["mac_seed"] = self.db.new_uuid()
-        metrics = self.new("VM_metrics", {}, current_domain_type=snap.get("domain_type", "hvm"))
+        metrics = self.new("VM_metrics", {}, current_domain_type=snap.get("domain_type", "hvm"),
+                           VCPUs_utilisation={"0": 0.0})   # import.ml: the exported record's
         vm = self.new("VM", snap, power_state="Halted", domid=-1, metrics=metrics,
                       resident_on=NULL, scheduled_to_be_resident_on=NULL, suspend_VDI=NULL,
                       is_a_snapshot=False, snapshot_of=NULL, parent=NULL, appliance=NULL,

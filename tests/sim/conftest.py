@@ -1,7 +1,8 @@
 """Shared fixtures for simulator tests: real loopback sockets, small inventories, fast operations.
 
 In-process (one event loop with the test):
-    start_sim(**config) -> Running   any number of simulators, all stopped at teardown
+    start_sim(**config) -> Running   any number of simulators, all stopped at teardown (state_file=,
+                                     db_file= as the CLI's --state and --db)
     running                          a default pool (2 hosts, 8 VMs, op_time 0.02)
     sim, session                     its Simulator and a logged-in root session ref
     call(method, *params)            in-process call with the session prepended
@@ -35,13 +36,13 @@ DEFAULTS = {"hosts": 2, "vms": 8, "op_time": OP_TIME, "password": PASSWORD}
 
 @pytest.fixture
 async def start_sim():
-    """Factory: `await start_sim(hosts=1, vms=4, state_file=None, ...)` -> runtime.Running."""
+    """Factory: `await start_sim(hosts=1, vms=4, state_file=None, db_file=None, ...)` -> Running."""
     started = []
 
-    async def start(state_file=None, **overrides):
+    async def start(state_file=None, db_file=None, **overrides):
         options = dict(DEFAULTS, port=0)
         options.update(overrides)
-        running = await runtime.start(Config(**options), state_file=state_file)
+        running = await runtime.start(Config(**options), state_file=state_file, db_file=db_file)
         started.append(running)
         return running
 

@@ -147,9 +147,10 @@ def test_invalid_utf8_inside_a_string_survives_as_a_flagged_string():
     assert codec.has_invalid_utf8(label)
     assert not codec.has_invalid_utf8(call.params[0])
     assert codec.find_invalid_utf8(call.params) == label
-    # XAPI echoes the string back byte for byte in the error
+    # XAPI echoes the bytes back, an invalid reply; the simulator writes U+FFFD for each
     reply = codec.format_failure(call, ["INVALID_VALUE", "Invalid UTF-8 string in parameter", label])
-    assert b'"data":["Invalid UTF-8 string in parameter","ab\xff\xfecd"]' in reply
+    assert '"data":["Invalid UTF-8 string in parameter","ab\ufffd\ufffdcd"]'.encode() in reply
+    reply.decode("utf-8")
 
 
 @pytest.mark.parametrize("text, invalid", [
@@ -168,10 +169,23 @@ def test_find_invalid_utf8_searches_nested_params(value, found):
     assert codec.find_invalid_utf8(value) == found
 
 
-def test_escaped_lone_surrogate_is_flagged_and_written_raw():
-    call = codec.parse_request(b'{"method":"m","params":["\\ud800"],"id":1}')
+def test_escaped_lone_low_surrogate_is_flagged_and_never_written():
+    call = codec.parse_request(b'{"method":"m","params":["\\udc00"],"id":1}')
     assert codec.has_invalid_utf8(call.params[0])
-    assert codec.format_success(call, call.params[0]) == b'{"result":"\xed\xa0\x80","error":null,"id":1}'
+    assert codec.format_success(call, call.params[0]) == '{"result":"\ufffd","error":null,"id":1}'.encode()
+
+
+@pytest.mark.parametrize("escapes", [r"\ud800", r"\ud800x", r"\udbff\u0041", r"\ud83d\ud83d"])
+def test_a_high_surrogate_escape_without_its_low_half_is_malformed(escapes):
+    # Yojson (read.mll finish_surrogate_pair): a high surrogate must be followed by \u<low>
+    with pytest.raises(MalformedRequest) as info:
+        codec.parse_request(('{"method":"m","params":["%s"],"id":1}' % escapes).encode())
+    assert "low surrogate" in str(info.value)
+
+
+def test_a_surrogate_pair_is_one_character():
+    call = codec.parse_request(b'{"method":"m","params":["\\ud83d\\ude00"],"id":1}')
+    assert call.params == ["\U0001F600"] and not codec.has_invalid_utf8(call.params[0])
 
 
 def test_http_500_body_is_xapis_html_with_escaped_detail():

@@ -50,7 +50,8 @@ VALUES = [
     (("a",), "<value><array><data><value>a</value></data></array></value>"),
     ({}, "<value><struct></struct></value>"),
     ({"k": "v"}, "<value><struct><member><name>k</name><value>v</value></member></struct></value>"),
-    ({"a<b&c": "<"}, "<value><struct><member><name>a<b&c</name><value>&lt;</value></member></struct></value>"),
+    ({"a<b&c": "<"}, "<value><struct><member><name>a&lt;b&amp;c</name><value>&lt;</value></member></struct></value>"),
+    ("x\ufffey\uffffz\x01", "<value>xyz</value>"),
     ({0: "x"}, "<value><struct><member><name>0</name><value>x</value></member></struct></value>"),
     (Label("lbl&"), "<value>lbl&amp;</value>"),
     (Count(3), "<value>3</value>"),
@@ -266,12 +267,11 @@ def test_round_trip_through_value_fragment(value):
     assert params == [_expected_after_round_trip(value)]
 
 
-def test_member_name_written_unescaped_is_what_xapi_sends():
-    # XAPI's own output with '&' in a name is not well-formed XML: reproduce it, and show the consequence
-    body = codec.value_fragment({"a&b": "v"})
-    assert "<name>a&b</name>" in body
-    with pytest.raises(MalformedRequest):
-        codec.parse_request(call(body))
+def test_member_names_are_escaped_so_the_reply_stays_well_formed():
+    # XAPI writes names verbatim, so a key with '&' makes its reply ill-formed; the simulator escapes
+    body = codec.value_fragment({"a&b": "v", "<k>": "w"})
+    assert "<name>a&amp;b</name>" in body and "<name>&lt;k&gt;</name>" in body
+    assert codec.parse_request(call(body))[1] == [{"a&b": "v", "<k>": "w"}]
 
 
 MALFORMED = [

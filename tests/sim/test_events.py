@@ -20,7 +20,7 @@ def guests(sim):
 
 
 async def now_token(call):
-    return (await call("event.from", ["pool"], "", 0.0))["token"]
+    return (await call("event.from", ["*"], "", 0.0))["token"]
 
 
 async def changes(call, classes, token, timeout=0.0):

@@ -6,6 +6,7 @@ ones), map and set adders, get_all_records_where, and create/destroy where a con
 """
 import pytest
 
+from support.xapi import guest_refs
 from xapi_sim import schema
 from xapi_sim.errors import XapiFailure
 
@@ -25,6 +26,10 @@ def implicit_messages(cls, prefix):
 
 
 def first(sim, cls):
+    """The object to exercise: the first by ref (for VMs, the first halted guest: setters such
+    as set_is_a_template have power-state rules)."""
+    if cls == "VM":
+        return guest_refs(sim.db, "Halted")[0]
     return sorted(sim.db.all(cls))[0]
 
 

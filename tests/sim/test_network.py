@@ -130,7 +130,7 @@ async def test_pif_plug_unplug(sim, call):
     await call("PIF.plug", eth1)
     assert db.get("PIF", eth1)["currently_attached"]
     mgmt = [p for p in db.all("PIF") if db.get("PIF", p)["management"]][0]
-    assert await error(call, "PIF.unplug", mgmt) == ["PIF_IS_MANAGEMENT_IFACE", mgmt]
+    assert await error(call, "PIF.unplug", mgmt) == ["PIF_IS_MANAGEMENT_INTERFACE", mgmt]
 
 
 async def test_reconfigure_ip(sim, call):
@@ -147,7 +147,7 @@ async def test_reconfigure_ip(sim, call):
     assert (db.get("PIF", eth1)["ip_configuration_mode"], db.get("PIF", eth1)["IP"]) == ("None", "")
     mgmt = [p for p in db.all("PIF") if db.get("PIF", p)["management"]][0]
     assert await error(call, "PIF.reconfigure_ip", mgmt, "None", "", "", "", "") == [
-        "PIF_IS_MANAGEMENT_IFACE", mgmt]
+        "PIF_IS_MANAGEMENT_INTERFACE", mgmt]
 
 
 # ---- Bond -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from xapi_sim import rrd
+from xapi_sim import rrd, rrd_series
 from xapi_sim import rrd_format as fmt
 
 NOW = 1_700_000_003.7  # last update; int(NOW) = ...003, last 5 s boundary ...000
@@ -258,7 +258,7 @@ def test_host_free_memory_follows_vm_power_state():
 
 def test_same_inputs_give_the_same_bytes():
     assert fetch("start=-3600&host=true&sr_uuid=all") == fetch("start=-3600&host=true&sr_uuid=all")
-    assert rrd.unit_hash("vm-run", "cpu0", "level") == rrd.unit_hash("vm-run", "cpu0", "level")
+    assert rrd_series.unit_hash("vm-run", "cpu0", "level") == rrd_series.unit_hash("vm-run", "cpu0", "level")
 
 
 # -- consolidation functions -----------------------------------------------------------------

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from xapi_sim import server, vmstate
+from xapi_sim import rrd_sources, server, vmstate
 from xapi_sim.handlers import rrd as rrd_handler
 from xapi_sim.sim import Config, Simulator
 
@@ -16,10 +16,10 @@ GiB = 1024 ** 3
 
 
 class Clock:
-    """The simulator's clock, set by the test; VM start times come from the wall clock.
+    """The simulator's clock, set by the test (VM start times come from it too).
 
-    A minute ahead of the wall clock, 2.5 s past a 5 s boundary so archive choice is stable
-    (at exact boundaries XAPI's `start=-600` no longer fits the 5 s archive).
+    2.5 s past a 5 s boundary so archive choice is stable (at exact boundaries XAPI's `start=-600`
+    no longer fits the 5 s archive); tests move it on by whole periods.
     """
 
     def __init__(self):
@@ -178,17 +178,18 @@ async def test_only_running_vms_have_data(pool):
     assert entities(doc) == {"vm:" + dom0}
 
     vmstate.enter_running(pool.sim.db, pool.vms["web"], pool.host)
+    pool.clock.now += 60
     doc = await pool.stats("start=-600")
     assert entities(doc) == {"vm:" + dom0, "vm:" + web_vm}
     legend = [e for e in doc["meta"]["legend"] if web_vm in e]
     assert [e.split(":")[3] for e in legend] == [
         "cpu0", "cpu1", "cpu_usage", "memory", "memory_target", "memory_internal_free",
         "vif_0_rx", "vif_0_tx", "vif_1_rx", "vif_1_tx", "vbd_xvda_read", "vbd_xvda_write"]
-    started = rrd_handler.epoch_of(pool.sim.db.get(
+    started = rrd_sources.epoch_of(pool.sim.db.get(
         "VM_metrics", pool.sim.db.get("VM", pool.vms["web"])["metrics"])["start_time"])
     times = [int(row["t"]) for row in doc["data"]]
     cpu = column(doc, "AVERAGE:vm:%s:cpu0" % web_vm)
-    assert any(not math.isnan(v) for v in cpu), "the clock is a minute ahead of the start"
+    assert any(not math.isnan(v) for v in cpu), "the clock moved a minute past the start"
     for t, v in zip(times, cpu):
         assert math.isnan(v) == (t < started)
         assert math.isnan(v) or 0 <= v <= 1
@@ -201,13 +202,16 @@ async def test_only_running_vms_have_data(pool):
 async def test_host_free_memory_drops_when_a_vm_starts(pool):
     key = "AVERAGE:host:%s:memory_free_kib" % pool.uuid("host", pool.host)
     before = column(await pool.stats("start=-10&host=true"), key)
+    pool.clock.now -= 10        # started 10 s ago: compare the same row, with and without it
     vmstate.enter_running(pool.sim.db, pool.vms["db"], pool.host)
+    pool.clock.now += 10
     after = column(await pool.stats("start=-10&host=true"), key)
     assert before[0] - after[0] == pytest.approx(2 * 1024 ** 2)
 
 
 async def test_paused_vm_keeps_memory_but_no_cpu(pool):
     vmstate.enter_running(pool.sim.db, pool.vms["db"], pool.host, paused=True)
+    pool.clock.now += 30
     uuid = pool.uuid("VM", pool.vms["db"])
     doc = await pool.stats("start=-20&vm_uuid=" + uuid)
     assert set(column(doc, "AVERAGE:vm:%s:cpu0" % uuid)) == {0.0}
@@ -300,6 +304,7 @@ async def test_vm_started_and_stopped_through_json_rpc(demo_pool):
         assert "vm:" + uuid not in entities(await stats_at(http, address, port, session, "start=-600"))
 
     await rpc(http, port, "VM.start", session, vm, False, False)
+    sim.clock.now += 60
     address = db.get("host", db.get("VM", vm)["resident_on"])["address"]
     doc = await stats_at(http, address, port, session, "start=-600")
     assert "vm:" + uuid in entities(doc)

@@ -74,7 +74,7 @@ async def test_destroy_needs_unplugged_pbds_and_no_disks(sim, call):
     await unplug_all(call, sim, sr)
     assert await error(call, "SR.destroy", sr) == ["SR_NOT_EMPTY"]
     assert "forget" in db.get("SR", sr)["allowed_operations"]
-    assert await error(call, "VDI.destroy", vdi) == ["SR_NO_PBDS", sr]
+    assert await error(call, "VDI.destroy", vdi) == ["SR_HAS_NO_PBDS", sr]
     await call("PBD.plug", db.referrers("SR", "PBDs", sr).copy().pop())
     await call("VDI.destroy", vdi)
     await unplug_all(call, sim, sr)

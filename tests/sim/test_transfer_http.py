@@ -254,7 +254,7 @@ async def test_import_refusals(pool, session, http):
     task = await new_task(pool, session)
     resp, _ = await put(http, pool, session, b"not a tar" * 200, task)
     assert resp.status == 200
-    assert (await finished(pool, task))["error_info"][0] == "IMPORT_ERROR_GENERIC"
+    assert (await finished(pool, task))["error_info"][0] == "IMPORT_ERROR"
 
 
 async def chunks(data):

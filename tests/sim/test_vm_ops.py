@@ -181,7 +181,7 @@ async def test_snapshot_checkpoint_and_revert():
     cp = await p.call("VM.checkpoint", vm, "cp")
     assert p.vm(cp)["power_state"] == "Suspended" and p.vm(cp)["suspend_VDI"] != NULL
     assert p.vm(vm)["power_state"] == "Running"
-    assert await p.error("VM.revert", vm) == ["ONLY_REVERT_SNAPSHOT"]
+    assert await p.error("VM.revert", vm) == ["REVERT_ONLY_ALLOWED_ON_SNAPSHOT"]
     await p.call("VM.set_VCPUs_number_live", vm, 1)
     await p.call("VM.revert", snap)
     rec = p.vm(vm)

@@ -2,8 +2,10 @@
 
 Both write exactly what XAPI writes (ocaml-rpc's output forms), because third-party clients depend on
 those forms byte for byte. This package holds what both codecs share: the error for requests XAPI
-answers with an HTML 500, the body of that answer, the reply content types, and the UTF-8 encoder
-that gives back any invalid bytes a request smuggled in.
+answers with an HTML 500, the body of that answer, the reply content types, and the UTF-8 encoder.
+
+One departure: XAPI echoes invalid UTF-8 it was sent (INVALID_VALUE's param) byte for byte, making
+its reply invalid UTF-8 itself; the simulator never sends invalid UTF-8 and writes U+FFFD there.
 """
 import codecs
 import html
@@ -27,27 +29,21 @@ def http_500_body(detail):
     return (_HTTP_500_HEAD + html.escape(detail, quote=False) + "</body></html>").encode("utf-8")
 
 
-def _raw_bytes_handler(error):
-    # XAPI handles strings as bytes, so invalid UTF-8 it receives goes back out unchanged. Requests are
-    # decoded with surrogateescape (U+DC80..U+DCFF stand for the bytes 0x80..0xFF); other lone
-    # surrogates (from JSON \ud800 escapes) are written the way OCaml would hold them, as 3 raw bytes.
-    out = bytearray()
-    for ch in error.object[error.start:error.end]:
-        code = ord(ch)
-        if 0xDC80 <= code <= 0xDCFF:
-            out.append(code - 0xDC00)
-        else:
-            out += ch.encode("utf-8", "surrogatepass")
-    return bytes(out), error.end
+_REPLACE = "xapi_sim.replacement_character"
 
 
-_RAW = "xapi_sim.raw_bytes"
-codecs.register_error(_RAW, _raw_bytes_handler)
+def _replacement(error):
+    # U+FFFD for each character UTF-8 cannot hold (CPython's encoder takes bytes here, not text)
+    return b"\xef\xbf\xbd" * (error.end - error.start), error.end
+
+
+codecs.register_error(_REPLACE, _replacement)
 
 
 def utf8_bytes(text):
-    """Encode reply text as UTF-8, writing escaped invalid input bytes back as they came."""
+    """Encode reply text as UTF-8; what cannot be (bytes a request smuggled in, kept as lone
+    surrogates) becomes U+FFFD."""
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-8", _RAW)
+        return text.encode("utf-8", _REPLACE)

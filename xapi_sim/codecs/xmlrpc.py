@@ -2,7 +2,10 @@
 
 Output is one line with no whitespace between elements (the npm client's parser needs that), strings
 as bare `<value>text</value>`, int64 untyped, `<i4>` only for Int32, and the `Status` wrapper around
-every reply except `system.listMethods`. Input accepts what XenAPI.py (`xmlrpc.client`) and the npm
+every reply except `system.listMethods`. Two departures keep every reply well-formed XML where XAPI's
+would not be: U+FFFE and U+FFFF (valid UTF-8 that XAPI stores, but no XML Char) are left out like the
+control characters XAPI drops, and struct member names (map keys, written verbatim by XAPI) are
+escaped like values. Input accepts what XenAPI.py (`xmlrpc.client`) and the npm
 client send: typed or bare strings, `<int>/<i4>/<i8>`, `<nil/>`, pretty-printed layout, a header.
 """
 import base64
@@ -10,6 +13,7 @@ import re
 from xml.parsers import expat
 
 from xapi_sim.codecs import MalformedRequest, utf8_bytes
+from xapi_sim.records import Records
 from xapi_sim.xtypes import DateTime, Int32, parse_datetime
 
 INT64_MIN = -(2 ** 63)
@@ -187,16 +191,30 @@ def parse_request(body):
 # ---------------------------------------------------------------- reply writing
 
 
-_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f]')
-_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;"}
+_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
+            0xFFFE: None, 0xFFFF: None}
 _ESCAPES.update((code, None) for code in range(0x20) if code not in (0x09, 0x0A, 0x0D))
 
 
 def escape(text):
-    """XAPI's string escaping: `& < > "` as entities, other control characters dropped."""
+    """XAPI's string escaping: `& < > "` as entities, other control characters (and the two
+    non-characters XML forbids) dropped."""
     if _SPECIAL.search(text) is None:
         return text
     return text.translate(_ESCAPES)
+
+
+_NAMES = {}          # member name -> its escaped form: record field names repeat in every reply
+
+
+def _member_name(key):
+    name = _NAMES.get(key)
+    if name is None:
+        name = escape(key if isinstance(key, str) else str(key))
+        if len(_NAMES) < 100000:
+            _NAMES[key] = name
+    return name
 
 
 # Scalars by exact type (the fast path); DateTime, Int32 and bool are told apart from str and int here.
@@ -218,8 +236,8 @@ def _emit_dict(v, out):
     out.append("<value><struct>")
     scalar_of = _SCALARS.get
     for key, item in v.items():
-        # XAPI writes member names verbatim, unescaped; int map keys appear as their digits
-        name = "<member><name>" + (key if isinstance(key, str) else str(key)) + "</name>"
+        # int map keys appear as their digits
+        name = "<member><name>" + _member_name(key) + "</name>"
         scalar = scalar_of(type(item))
         if scalar is not None:  # most record fields: one append, no recursion (halves big replies' time)
             out.append(name + scalar(item) + "</member>")
@@ -230,12 +248,28 @@ def _emit_dict(v, out):
     out.append("</struct></value>")
 
 
+def _fragment_bytes(value):
+    return utf8_bytes(value_fragment(value))
+
+
+def _records_value(records):
+    """[bytes] of a Records mapping's struct, each record encoded once per change (records.py)."""
+    parts = [b"<value><struct>"]
+    for ref in records:
+        parts += (b"<member><name>", utf8_bytes(_member_name(ref)), b"</name>",
+                  records.fragment(ref, "xml", _fragment_bytes), b"</member>")
+    parts.append(b"</struct></value>")
+    return parts
+
+
 def _emit(v, out):
     scalar = _SCALARS.get(type(v))
     if scalar is not None:
         out.append(scalar(v))
     elif isinstance(v, dict):
         _emit_dict(v, out)
+    elif isinstance(v, Records):
+        out.append(b"".join(_records_value(v)).decode("utf-8"))
     elif isinstance(v, (list, tuple)):
         out.append("<value><array><data>")
         for item in v:
@@ -264,7 +298,10 @@ _STATUS_END = "</member></struct></value>"
 
 def format_success(value):
     """A successful reply: `Status`=`Success` and `Value`."""
-    return utf8_bytes(_HEAD + _STATUS % ("Success", "Value") + value_fragment(value) + _STATUS_END + _TAIL)
+    head = _HEAD + _STATUS % ("Success", "Value")
+    if isinstance(value, Records):         # joined once, from cached records (records.py)
+        return b"".join([head.encode()] + _records_value(value) + [(_STATUS_END + _TAIL).encode()])
+    return utf8_bytes(head + value_fragment(value) + _STATUS_END + _TAIL)
 
 
 def format_failure(error):

@@ -249,7 +249,7 @@ async def run_import(request, sim, sr, task, host):
         return
     except Exception as err:  # a simulator bug still ends the task, as XAPI's handler does
         job.cleanup()
-        task.fail(["IMPORT_ERROR_GENERIC", repr(err)])
+        task.fail(["IMPORT_ERROR", repr(err)])
         return
     task.succeed(vms)
 

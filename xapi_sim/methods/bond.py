@@ -5,6 +5,7 @@ primary member (the management one, else the first with an IP, else the first) l
 IP configuration to the master, and management, VLANs and the members' plugged state move up to
 the master; destroy moves them back down.
 """
+from .. import derived
 from ..errors import XapiFailure
 from . import api
 
@@ -62,7 +63,7 @@ async def create(ctx, network, members, mac, mode, properties):
         {f: prim[f] for f in IP_FIELDS}, device=_device(db, host), network=network, host=host,
         MAC=mac or prim["MAC"], MTU=db.get("network", network)["MTU"], VLAN=-1,
         physical=False, currently_attached=True, management=prim["management"], managed=True,
-        properties=dict(prim["properties"])))
+        properties=dict(prim["properties"]), metrics=derived.bond_metrics(db, members, mode)))
     bond = db.create("Bond", {"master": master, "primary_slave": primary, "mode": mode,
                               "properties": dict(MODE_DEFAULTS.get(mode, {}), **properties),
                               "links_up": len(members)})
@@ -97,3 +98,5 @@ async def destroy(ctx, bond):
     db.destroy("Bond", bond)
     if master is not None:
         db.destroy("PIF", rec["master"])
+        if db.exists("PIF_metrics", master["metrics"]):
+            db.destroy("PIF_metrics", master["metrics"])

@@ -19,8 +19,11 @@ HVM_CD = "HVM CDROMs cannot be hotplugged/unplugged, only inserted or ejected"
 
 
 def _fail(table, code, params, ops):
+    failure = None
     for op in ops:
-        table.setdefault(op, XapiFailure(code, *params))
+        if op not in table:
+            failure = failure or XapiFailure(code, *params)
+            table[op] = failure
 
 
 def vbd_check(db, vbd, op):
@@ -143,11 +146,31 @@ def _sharing(db, vbd, rec, vdi, table):
         _fail(table, "VDI_READONLY", [rec["VDI"]], ["attach", "insert", "plug"])
 
 
-def update_vbd(db, vbd, with_vdi=True):
-    """Recompute the VBD's allowed_operations (and its VDI's, unless the caller does)."""
+def vbd_signature(db, vbd):
+    """Every input of vbd_table but the refs, or None when an operation is running (then the
+    refs appear in the failures): VBDs alike allow the same operations (a bulk refresh's memo)."""
+    rec = db.get("VBD", vbd)
+    vm = db.get("VM", rec["VM"])
+    vdi = db.get("VDI", rec["VDI"]) if not rec["empty"] else None
+    if rec["current_operations"] or vm["current_operations"] or (vdi and vdi["current_operations"]):
+        return None
+    gm = db.get("VM_guest_metrics", vm["guest_metrics"])
+    return (rec["type"], rec["empty"], rec["unpluggable"], rec["currently_attached"],
+            vm["power_state"], vm["domain_type"], gm["can_use_hotplug_vbd"] if gm else None,
+            bool(gm and gm["PV_drivers_detected"]), vdi["managed"] if vdi else None)
+
+
+def update_vbd(db, vbd, with_vdi=True, memo=None):
+    """Recompute the VBD's allowed_operations and, unless told not to, its VDI's. `memo` (a dict
+    kept for one bulk refresh) reuses the result for VBDs of the same signature."""
     if db.exists("VBD", vbd):
-        refused = vbd_table(db, vbd)
-        ops = sorted(op for op in VBD_OPS if op not in refused)
+        key = vbd_signature(db, vbd) if memo is not None else None
+        ops = memo.get(key) if key is not None else None
+        if ops is None:
+            refused = vbd_table(db, vbd)
+            ops = sorted(op for op in VBD_OPS if op not in refused)
+            if key is not None:
+                memo[key] = ops
         if ops != sorted(db.get("VBD", vbd)["allowed_operations"]):
             db.set("VBD", vbd, "allowed_operations", ops)
         vdi = db.get("VBD", vbd)["VDI"]

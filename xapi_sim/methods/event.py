@@ -1,4 +1,9 @@
-"""event.*: event.from, event.inject, and the legacy register/next/unregister queue."""
+"""event.*: event.from, event.inject, and the legacy register/next/unregister queue.
+
+event.next reads the change log uncoalesced from the registration's position; when the log no longer
+holds changes after that position it fails once with EVENTS_LOST and goes on from now (XAPI's
+xapi_event.ml Next.events_read, whose queue is bounded), and the client must reload what it shows.
+"""
 from .. import schema
 from ..errors import XapiFailure
 from ..events import Subscription, event_from, format_token
@@ -43,6 +48,9 @@ async def next_events(ctx):
         reg = ctx.sim.legacy_events.get(ctx.session)
         if reg is None:
             raise XapiFailure("SESSION_NOT_REGISTERED", ctx.session)
+        if reg["pos"] < ctx.db.forgotten or ctx.sim.take_lost_events(ctx.session):
+            reg["pos"] = ctx.db.gen
+            raise XapiFailure("EVENTS_LOST")
         events = _queued(ctx, reg)
         if events:
             return events

@@ -9,9 +9,9 @@ import json
 import math
 import time
 
-from .. import rrd
+from .. import rrd, rrd_series
 from ..errors import XapiFailure
-from ..handlers.rrd import describe
+from ..rrd_sources import describe
 from ..xtypes import DateTime, datetime_of_epoch
 from . import api
 from .host import reachable
@@ -81,7 +81,7 @@ def call_plugin(ctx, host, plugin, fn, args):
 # ---- data sources ---------------------------------------------------------------------------
 def _sources(ctx, host):
     desc, vms, _srs = describe(ctx.db, host)
-    return desc, rrd.host_sources(desc, vms)
+    return desc, rrd_series.host_sources(desc, vms)
 
 
 def _record(name, signal, t, desc):

@@ -1,7 +1,29 @@
-"""Implicit messages every DB class has: getters, setters, map/set adders, create/destroy, queries."""
+"""Implicit messages every DB class has: getters, setters, map/set adders, create/destroy, queries.
+
+`watch(cls, field)` registers what runs after a client writes that field through them: XAPI keeps
+some fields in step with others by watching writes (xapi_host_helpers.ml watches host.other_config
+for `iscsi_iqn` and `multipathing`); the simulator runs the watcher right after the write.
+"""
 from .. import schema
 from ..errors import XapiFailure
+from ..records import Records
+from ..xmlchars import truncated
 from . import where
+
+WATCHERS = {}    # (cls, field) -> [fn(db, ref)]
+
+
+def watch(cls, field):
+    """Decorator: run fn(db, ref) after every implicit write of `cls.field`."""
+    def register(fn):
+        WATCHERS.setdefault((cls, field), []).append(fn)
+        return fn
+    return register
+
+
+def _written(db, cls, field, ref):
+    for fn in WATCHERS.get((cls, field), ()):
+        fn(db, ref)
 
 
 def implicit_handler(cls, msg):
@@ -37,15 +59,13 @@ def get_all(ctx, cls):
 
 
 def get_all_records(ctx, cls):
-    db = ctx.db
-    return {ref: db.record(cls, ref) for ref in db.tables[cls]}
+    return Records(ctx.db, cls, ctx.db.tables[cls])
 
 
 def get_all_records_where(ctx, cls, expr):
     test = where.compile_expr(expr)
     db = ctx.db
-    return {ref: rec for ref, rec in ((r, db.record(cls, r)) for r in db.tables[cls])
-            if test(rec)}
+    return Records(db, cls, [r for r in db.tables[cls] if test(db.record(cls, r))])
 
 
 def create(ctx, cls, record):
@@ -88,14 +108,17 @@ def _setter(cls, field):
         ctx.db.require(cls, ref)
         check_refs(ctx.db, cls, {field: value})
         ctx.db.set(cls, ref, field, value)
+        _written(ctx.db, cls, field, ref)
     return set_field
 
 
 def _map_adder(cls, field):
     def add_to(ctx, ref, key, value):
+        key, value = truncated(key), truncated(value)      # process_structured_field
         if key in ctx.db.require(cls, ref)[field]:
             raise XapiFailure("MAP_DUPLICATE_KEY", cls, field, ref, key)
         ctx.db.add_to(cls, ref, field, key, value)
+        _written(ctx.db, cls, field, ref)
     return add_to if _is_kind(cls, field, "map") else None
 
 
@@ -103,11 +126,13 @@ def _map_remover(cls, field):
     def remove_from(ctx, ref, key):
         ctx.db.require(cls, ref)
         ctx.db.remove_from(cls, ref, field, key)
+        _written(ctx.db, cls, field, ref)
     return remove_from if _is_kind(cls, field, "map") else None
 
 
 def _set_adder(cls, field):
     def add(ctx, ref, value):
+        value = truncated(value)
         current = ctx.db.require(cls, ref)[field]
         if value not in current:
             ctx.db.set(cls, ref, field, current + [value])

@@ -68,7 +68,7 @@ def plug(ctx, pif):
 def unplug(ctx, pif):
     rec = ctx.db.require("PIF", pif)
     if rec["management"]:
-        raise XapiFailure("PIF_IS_MANAGEMENT_IFACE", pif)
+        raise XapiFailure("PIF_IS_MANAGEMENT_INTERFACE", pif)
     if rec["disallow_unplug"]:
         raise XapiFailure("PIF_DOES_NOT_ALLOW_UNPLUG", pif)
     if rec["currently_attached"]:
@@ -79,7 +79,7 @@ def unplug(ctx, pif):
 def reconfigure_ip(ctx, pif, mode, ip, netmask, gateway, dns):
     rec = ctx.db.require("PIF", pif)
     if rec["management"] and mode == "None":
-        raise XapiFailure("PIF_IS_MANAGEMENT_IFACE", pif)
+        raise XapiFailure("PIF_IS_MANAGEMENT_INTERFACE", pif)
     if mode == "Static":
         _check_ip("IP", ip)
         _check_ip("netmask", netmask)
@@ -145,7 +145,7 @@ def vlan_destroy(ctx, vlan):
     untagged = db.get("PIF", rec["untagged_PIF"])
     if untagged is not None:
         if untagged["management"]:
-            raise XapiFailure("PIF_IS_MANAGEMENT_IFACE", rec["untagged_PIF"])
+            raise XapiFailure("PIF_IS_MANAGEMENT_INTERFACE", rec["untagged_PIF"])
         if untagged["VLAN"] < 0:
             raise XapiFailure("PIF_IS_PHYSICAL", rec["untagged_PIF"])
     db.destroy("VLAN", vlan)

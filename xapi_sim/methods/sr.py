@@ -102,7 +102,7 @@ async def _refresh(ctx, sr, op, action):
     db.require("SR", sr)
     require(sr_check(db, sr, op))
     if not srstate.pbd_hosts(db, sr):
-        raise XapiFailure("SR_NO_PBDS", sr)
+        raise XapiFailure("SR_HAS_NO_PBDS", sr)
     with Marked(db, "SR", sr, ctx.task, op, update_sr):
         await ctx.work(ctx.op_seconds("quick"), 2)
         action(ctx.sim, sr)

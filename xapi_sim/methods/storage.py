@@ -37,6 +37,10 @@ def plugged_pbds(db, sr):
     return sorted(p for p in db.referrers("SR", "PBDs", sr) if db.get("PBD", p)["currently_attached"])
 
 
+def any_plugged_pbd(db, sr):
+    return any(db.get("PBD", p)["currently_attached"] for p in db.referrers("SR", "PBDs", sr))
+
+
 def managed_vdis(db, sr):
     return [v for v in db.referrers("SR", "VDIs", sr) if db.get("VDI", v)["managed"]]
 
@@ -49,7 +53,7 @@ def sr_check(db, sr, op):
     if op in ("destroy", "forget") and plugged_pbds(db, sr):
         return XapiFailure("SR_HAS_PBD", sr)
     if op == "destroy" and not db.referrers("SR", "PBDs", sr):
-        return XapiFailure("SR_NO_PBDS", sr)
+        return XapiFailure("SR_HAS_NO_PBDS", sr)
     if op == "destroy" and managed_vdis(db, sr):
         return XapiFailure("SR_NOT_EMPTY")
     return _busy("SR", sr, rec, op, SAFE_SR_OPS)
@@ -65,8 +69,8 @@ def vdi_check(db, vdi, op, in_use=None):
     busy = sorted((t, o) for t, o in rec["current_operations"].items() if o != "copy")
     if busy:
         return XapiFailure("OTHER_OPERATION_IN_PROGRESS", "VDI", vdi, busy[0][1], busy[0][0])
-    if op == "resize" and not plugged_pbds(db, sr):
-        return XapiFailure("SR_NO_PBDS", sr)
+    if op == "resize" and not any_plugged_pbd(db, sr):
+        return XapiFailure("SR_HAS_NO_PBDS", sr)
     modes = attached_modes(db, vdi) if in_use is None else in_use
     if op not in LIVE_VDI_OPS and (("RW" in modes) if op in RO_ATTACH_OK else modes):
         return XapiFailure("VDI_IN_USE", vdi, op)
@@ -128,11 +132,22 @@ def update_sr(db, sr):
     _set_ops(db, "SR", sr, [op for op in SR_OPS if sr_check(db, sr, op) is None])
 
 
-def update_vdi(db, vdi):
+def update_vdi(db, vdi, memo=None):
+    """Recompute the VDI's allowed_operations; with `memo` (one bulk refresh's), VDIs of the same
+    SR, attachment modes and sharability that run no operation share the result."""
     if not db.exists("VDI", vdi):
         return
     modes = attached_modes(db, vdi)
-    _set_ops(db, "VDI", vdi, [op for op in VDI_OPS if vdi_check(db, vdi, op, modes) is None])
+    rec = db.get("VDI", vdi)
+    key = None
+    if memo is not None and not rec["current_operations"]:
+        key = (rec["SR"], frozenset(modes), rec["sharable"])
+    ops = memo.get(key) if key is not None else None
+    if ops is None:
+        ops = [op for op in VDI_OPS if vdi_check(db, vdi, op, modes) is None]
+        if key is not None:
+            memo[key] = ops
+    _set_ops(db, "VDI", vdi, ops)
 
 
 def _set_ops(db, cls, ref, ops):

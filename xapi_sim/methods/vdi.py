@@ -24,7 +24,7 @@ def _on_sr(ctx, sr, op):
     ctx.db.require("SR", sr)
     require(sr_check(ctx.db, sr, op))
     if not srstate.pbd_hosts(ctx.db, sr):
-        raise XapiFailure("SR_NO_PBDS", sr)
+        raise XapiFailure("SR_HAS_NO_PBDS", sr)
 
 
 @api("VDI.create")

@@ -33,9 +33,25 @@ def vif_table(db, vif):
     return table
 
 
-def update_vif(db, vif):
+def vif_signature(db, vif):
+    """Every input of vif_table but the refs, or None while an operation runs (see vbd_signature)."""
+    rec = db.get("VIF", vif)
+    vm = db.get("VM", rec["VM"])
+    if rec["current_operations"] or vm["current_operations"]:
+        return None
+    gm = db.get("VM_guest_metrics", vm["guest_metrics"])
+    return (rec["currently_attached"], vm["power_state"], vm["domain_type"],
+            gm["can_use_hotplug_vif"] if gm else None, bool(gm and gm["PV_drivers_detected"]))
+
+
+def update_vif(db, vif, memo=None):
     if db.exists("VIF", vif):
-        ops = sorted(op for op in VIF_OPS if op not in vif_table(db, vif))
+        key = vif_signature(db, vif) if memo is not None else None
+        ops = memo.get(key) if key is not None else None
+        if ops is None:
+            ops = sorted(op for op in VIF_OPS if op not in vif_table(db, vif))
+            if key is not None:
+                memo[key] = ops
         if ops != sorted(db.get("VIF", vif)["allowed_operations"]):
             db.set("VIF", vif, "allowed_operations", ops)
 

@@ -1,10 +1,11 @@
-"""VM copies and lifetime: snapshot, checkpoint, revert, clone, copy, destroy, set_is_a_template
-(XAPI's xapi_vm_clone.ml, xapi_vm_snapshot.ml; VM.provision is in provision.py).
+"""VM copies and lifetime: create, snapshot, checkpoint, revert, clone, copy, destroy,
+set_is_a_template (XAPI's xapi_vm.ml, xapi_vm_clone.ml, xapi_vm_snapshot.ml; VM.provision is in
+provision.py).
 
 The copies themselves are made by vmcopy; these handlers add XAPI's checks, the operation in
 current_operations for the simulated time, and the power-state side (checkpoint images, revert).
 """
-from .. import disks, vmcopy, vmrules, vmstate
+from .. import disks, rrd_sources, vmcopy, vmrules, vmstate
 from ..errors import XapiFailure
 from ..xtypes import now
 from . import api, implicit
@@ -18,6 +19,39 @@ REVERTED = ("name_description", "user_version", "memory_static_min", "memory_dyn
             "PV_bootloader_args", "PV_legacy_args", "HVM_boot_policy", "HVM_boot_params",
             "HVM_shadow_multiplier", "platform", "PCI_bus", "other_config", "recommendations",
             "xenstore_data", "domain_type", "tags", "bios_strings", "NVRAM", "affinity")
+
+
+# What VM.create sets whatever the record says (xapi_vm.ml create): a new VM is nobody's snapshot,
+# runs nowhere and has no guest agent yet.
+CREATED = {"domid": -1, "is_default_template": False, "is_a_snapshot": False, "snapshot_of": NULL,
+           "parent": NULL, "snapshot_info": {}, "resident_on": NULL, "scheduled_to_be_resident_on": NULL,
+           "is_control_domain": False, "guest_metrics": NULL, "current_operations": {},
+           "allowed_operations": [], "blocked_operations": {}, "bios_strings": {},
+           "protection_policy": NULL, "is_snapshot_from_vmpp": False, "snapshot_schedule": NULL,
+           "memory_overhead": 0, "requires_reboot": False}
+
+
+@api("VM.create")
+def create(ctx, record):
+    """A VM record with its VM_metrics, a mac_seed, Halted unless it brings a suspend image."""
+    db = ctx.db
+    implicit.check_refs(db, "VM", record)
+    rec = dict(record, **CREATED)
+    suspended = rec.get("power_state") == "Suspended"
+    if suspended and not (rec.get("suspend_VDI", NULL) != NULL and rec.get("last_booted_record")
+                          and rec.get("last_boot_CPU_flags")):
+        raise XapiFailure("VM_BAD_POWER_STATE", db.new_ref(), "halted", "suspended")
+    rec["power_state"] = "Suspended" if suspended else "Halted"
+    if not suspended:
+        rec.update(suspend_VDI=NULL, last_booted_record="", last_boot_CPU_flags={})
+    rec["other_config"] = dict({"mac_seed": db.new_uuid()}, **rec.get("other_config", {}))
+    if rec.get("domain_type", "unspecified") == "unspecified":   # derive_domain_type
+        rec["domain_type"] = "pv" if rec.get("HVM_boot_policy", "") == "" else "hvm"
+    rec["metrics"] = vmstate.new_metrics(
+        db, current_domain_type=rec["domain_type"] if suspended else "unspecified")
+    vm = db.create("VM", rec)
+    vmrules.update(db, vm)
+    return vm
 
 
 async def _copy(ctx, vm, op, kind, name, sr=NULL, ignore=()):
@@ -120,17 +154,6 @@ def _own_disk(db, vdi):
             and db.get("SR", rec["SR"])["content_type"] != "iso")
 
 
-@api("VM.create")
-def create(ctx, record):
-    """The record as given, plus a mac_seed when it has none (xapi_vm.ml create), so that its
-    VIFs can be created with MAC ""."""
-    other = dict(record.get("other_config", {}))
-    other.setdefault("mac_seed", ctx.db.new_uuid())
-    vm = implicit.create(ctx, "VM", dict(record, other_config=other))
-    vmrules.update(ctx.db, vm)
-    return vm
-
-
 @api("VM.destroy")
 def destroy(ctx, vm):
     """Remove the VM and its devices but not its disks (XAPI leaves VDIs behind)."""
@@ -148,6 +171,7 @@ def destroy(ctx, vm):
     for cls, ref in (("VM_metrics", rec["metrics"]), ("VM_guest_metrics", rec["guest_metrics"])):
         if db.exists(cls, ref):
             db.destroy(cls, ref)
+    rrd_sources.remove_rrd(db, rec["uuid"])     # xapi_vm.ml destroy: Rrdd.remove_rrd
     db.destroy("VM", vm)
 
 
