@@ -10,7 +10,7 @@ same random draws as before more templates existed (same seed, same VMs).
 """
 import uuid as uuidlib
 
-from . import guests, templates, vmrules, vmstate
+from . import guests, templates, vmrules
 from .inventory import GiB, NULL
 
 EARLY = ("debian-12", "ubuntu-24.04", "rocky-9", "alma-9", "windows-server-2022-64bit",
@@ -31,8 +31,7 @@ def make_default_templates(b, early):
         specs.sort(key=lambda s: EARLY.index(s[1]))
     made = []
     for spec in specs:
-        record = templates.record(spec, seed_uuid(b, "mac_seed/" + spec[1]))
-        vm = b.db.create("VM", dict(record, metrics=vmstate.new_metrics(b.db)))
+        vm = b.db.create("VM", templates.record(spec, seed_uuid(b, "mac_seed/" + spec[1])))
         vmrules.update(b.db, vm)
         made.append(vm)
     return made
@@ -52,7 +51,7 @@ def make_cloud_templates(b):
                   if k not in ("uuid", "name_label", "name_description", "other_config")}
         fields.update(name_label=label, is_default_template=False, other_config=other,
                       name_description="%s with cloud-init, from an installed VM" % base,
-                      uuid=seed_uuid(b, "template/" + label), metrics=vmstate.new_metrics(db))
+                      uuid=seed_uuid(b, "template/" + label))
         vm = db.create("VM", fields)
         _devices(b, vm, label, os_key, used)
         vmrules.update(db, vm)

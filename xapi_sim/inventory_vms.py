@@ -55,6 +55,8 @@ def build(b):
     make_messages(b, vms)
     b.templates += inventory_templates.make_default_templates(b, early=False)
     b.templates += inventory_templates.make_cloud_templates(b)
+    for template in b.templates:      # last, so the VMs above keep the seed's draws
+        b.db.set("VM", template, "metrics", vmstate.new_metrics(b.db))
 
 
 # A fixed rotation guarantees every power state even in a small pool: 60% running, 25% halted,

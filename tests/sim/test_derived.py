@@ -227,6 +227,6 @@ async def test_the_bulk_refresh_derives_what_each_table_derives(pool3):
         assert sorted(db.get("VIF", ref)["allowed_operations"]) == sorted(
             op for op in vif.VIF_OPS if op not in vif.vif_table(db, ref)), ref
     for ref in db.all("VDI"):
-        in_use = storage.vdi_in_use(db, ref)
+        in_use = storage.attached_modes(db, ref)
         assert sorted(db.get("VDI", ref)["allowed_operations"]) == sorted(
             op for op in storage.VDI_OPS if storage.vdi_check(db, ref, op, in_use) is None), ref

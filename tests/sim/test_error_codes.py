@@ -33,7 +33,9 @@ NOT_IN_API_ERRORS = {
 }
 # SM back ends report SR_BACKEND_FAILURE_<n> (storage_smapiv1_wrapper.ml, pvs_proxy_control.ml).
 BACKEND = re.compile(r"^SR_BACKEND_FAILURE_\d+$")
-APP_OWN = {"APP_ERROR"}          # lite_app/text/errors.py: an exception in the app, not from XAPI
+# lite_app/text/errors.py: an exception in the app, and transport failures (TRANSPORT_<kind>), not
+# from XAPI
+APP_OWN = {"APP_ERROR", "TRANSPORT_HTTP"}
 
 
 def sent_by_xapi(code):
