@@ -66,8 +66,8 @@ def host_memory_free(db, host, t):
             vm_metrics = db.get("VM_metrics", v["metrics"]) or {}
             vms.append({"memory_target": v["memory_target"] or v["memory_dynamic_max"],
                         "running_since": epoch_of(vm_metrics.get("start_time"))})
-    signal = rrd_series.memory_free_kib({"uuid": rec["uuid"], "memory_total": metrics["memory_total"]},
-                                        vms)
+    signal = rrd_series.memory_free_kib({"uuid": rec["uuid"], "memory_total": metrics["memory_total"],
+                                         "memory_overhead": rec["memory_overhead"]}, vms)
     t = rrd._tdiv(int(t), rrd.STEP) * rrd.STEP + rrd.STEP
     return int(signal.clamp(signal.at(t))) * 1024
 

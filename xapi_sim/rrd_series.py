@@ -55,15 +55,18 @@ def host_sources(host, vms):
 
 
 def memory_free_kib(host, vms):
-    """The host's free memory: most of it, less each running VM's target from its start on.
+    """The host's free memory as Xen reports it (physinfo free pages, which rrdd's memory_free_kib
+    and so host_metrics.memory_free are): the total less the host's own overhead (Xen's heap, its
+    memory_overhead) and each running domain's target from its start on. No waves: a pool without
+    ballooning holds its free memory still between domain starts and stops, and the dashboard
+    (host_metrics) and the host's chart (the RRD) show one figure.
 
     Only `memory_target` and `running_since` of the VMs are read."""
-    u, total_kib = host["uuid"], host["memory_total"] / 1024.0
+    total_kib = host["memory_total"] / 1024.0
     used = [(-vm["memory_target"] / 1024.0, vm["running_since"]) for vm in vms
             if vm.get("running_since") is not None]
-    waves = [(total_kib * 0.004, 86400, 2 * math.pi * unit_hash(u, "daily")),
-             (total_kib * 0.002, 7919, 2 * math.pi * unit_hash(u, "memory"))]
-    return Signal(total_kib * 0.97, waves, used, lo=0.0, hi=total_kib)
+    base = total_kib - host.get("memory_overhead", 0) / 1024.0
+    return Signal(base, (), used, lo=0.0, hi=total_kib)
 
 
 def vm_runs(vm):

@@ -37,7 +37,8 @@ def host_descriptor(db, host):
     metrics = db.get("host_metrics", rec["metrics"]) or {}
     pifs = [db.get("PIF", ref)["device"] for ref in db.referrers("host", "PIFs", host)]
     return {"uuid": rec["uuid"], "cpus": len(db.referrers("host", "host_CPUs", host)),
-            "memory_total": metrics.get("memory_total", 0), "pifs": sorted(set(pifs))}
+            "memory_total": metrics.get("memory_total", 0), "memory_overhead": rec["memory_overhead"],
+            "pifs": sorted(set(pifs))}
 
 
 def vm_descriptor(db, ref, archived=False):

@@ -23,7 +23,7 @@ def pool(sim):
         if not (r["is_a_template"] or r["is_control_domain"] or r["is_a_snapshot"]):
             where = x.host.get_address(r["resident_on"]) if r["resident_on"] != "OpaqueRef:NULL" else ""
             vms[r["name_label"]] = (r["uuid"], r["power_state"], where)
-    yield {"vms": vms, "hosts": hosts, "session": sdk._session}
+    yield {"vms": vms, "hosts": hosts, "session": sdk._session, "xapi": x}
     x.session.logout()
 
 
@@ -140,7 +140,19 @@ def test_host_stats_and_the_dashboard_top_5(guard, app_page, sim, pool):
     doc = sim_reply(sim, pool["session"], "start=-595&interval=5&cf=AVERAGE&json=true&host=true&vm_uuid=none")
     assert abs(cpu - float(column(doc, f"AVERAGE:host:{host}:cpu_avg")[at]) * 100) < 1e-9 * 100
     assert not [name for name in doc["meta"]["legend"] if ":vm:" in name]
+    # The chart's memory used and the dashboard's meter are one figure: XAPI's free memory
+    # (host_metrics.memory_free is rrdd's memory_free_kib) against the host's total.
+    used, _, _ = latest_cell(page, "Memory", "Used")
+    x = pool["xapi"]
+    ref = x.host.get_by_uuid(host)
+    metrics = x.host_metrics.get_record(x.host.get_metrics(ref))
+    total, free = int(metrics["memory_total"]), int(metrics["memory_free"])
+    assert used == total - free
+    name = x.host.get_name_label(ref)
     page.get_by_role("link", name="Dashboard").click()
+    meter = page.get_by_role("meter", name="Memory used on " + name)
+    meter.wait_for(timeout=WAIT_MS)
+    assert meter.get_attribute("aria-valuenow") == str(int(100.0 * used / total + 0.5))
     top = page.get_by_role("region", name="Top 5")
     table = top.get_by_role("table", name="VMs by CPU")
     table.get_by_role("row").nth(1).wait_for(timeout=WAIT_MS)

@@ -275,7 +275,7 @@ def test_min_max_archives_with_the_pool_flag():
     legend = doc["meta"]["legend"]
     assert [e.split(":")[0] for e in legend[:3]] == ["AVERAGE", "AVERAGE", "AVERAGE"]
     assert {e.split(":")[0] for e in legend} == {"AVERAGE", "MIN", "MAX"}
-    for name in ("cpu0", "memory_free_kib", "pif_eth1_tx"):
+    for name in ("cpu0", "loadavg", "pif_eth1_tx"):
         avg, low, high = (column(doc, "%s:host:h-1111:%s" % (cf, name)) for cf in ("AVERAGE", "MIN", "MAX"))
         assert all(lo <= a <= hi for lo, a, hi in zip(low, avg, high))
         assert any(lo < hi for lo, hi in zip(low, high))
