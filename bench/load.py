@@ -10,6 +10,7 @@ both from navigation start. Prints JSON: median, min and max of each figure over
     .venv/bin/python bench/load.py --runs 10
 """
 import json
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +34,19 @@ new MutationObserver(function (records, observer) {
   if (form.getAttribute("data-ready") === "1") { window.__interactive_ms = performance.now(); observer.disconnect(); }
 }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-ready"] });
 """
+
+
+# Where the time to interactive goes: the app's performance marks (lite_app/templates/loader.py.j2,
+# lite_app/main.py) and when each kind of file finished arriving, in ms from navigation start.
+PHASES = """(() => {
+  const out = {};
+  for (const m of performance.getEntriesByType("mark")) if (m.name.startsWith("xl-")) out[m.name] = m.startTime;
+  const kinds = {"boot.js": /boot\.js$/, "core.js": /core\.js$/, "wasm": /\.wasm$/, "app json": /app-[^-]+\.json$/,
+                 "interpreter": /micropython\.js$/};
+  for (const r of performance.getEntriesByType("resource"))
+    for (const k in kinds) if (kinds[k].test(r.name)) out["arrived " + k] = Math.max(out["arrived " + k] || 0, r.responseEnd);
+  return out;
+})()"""
 
 
 class Traffic:
@@ -70,6 +84,7 @@ def one_run(browser, url):
     figures = traffic.figures()
     figures["visible_ms"], figures["interactive_ms"] = page.evaluate("[window.__visible_ms, window.__interactive_ms]")
     figures["urls"] = sorted(traffic.urls[i] for i in traffic.network_ids())
+    figures["phases"] = page.evaluate(PHASES)
     context.close()
     return figures
 
@@ -79,6 +94,10 @@ def summarise(runs):
     for key in ("transferred_mb", "uncompressed_mb", "requests", "visible_ms", "interactive_ms"):
         values = [r[key] for r in runs]
         out[key] = spread(values, 3)
+    names = sorted({name for r in runs for name in r.get("phases", {})},
+                   key=lambda n: statistics.median([r["phases"].get(n, 0) for r in runs]))
+    out["phases_ms"] = {n: round(statistics.median([r["phases"][n] for r in runs if n in r["phases"]]), 1)
+                        for n in names}
     out["meets_targets"] = {k: out[k]["median"] <= limit for k, limit in TARGETS.items()}
     return out
 

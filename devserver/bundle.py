@@ -5,7 +5,8 @@ Output layout (all paths relative to the bundle root):
     boot.js                          fixed name: the entry the host stub loads (short caching)
     manifest.json                    fixed name: version, git revision, size and sha384 of every file
     interp-<hash>.js                 PyScript's interpreter entry: MicroPython on the checked wasm
-    app-<hash>.json                  every lite_app/**.py as {path: source}
+    app-<hash>.json                  the lite_app/**.py the login screen and the shell import, {path: source}
+    app-<group>-<hash>.json          each page group's sources (devserver/splitting.py), loaded on first use
     vendor/<pkg>-<hash>/...          vendored npm files; the folder hash keeps rollup's relative imports valid
     console-<hash>.js, vendor/novnc-<hash>/...   loaded on first console open (devserver/lazyassets.py)
     charts-<hash>.js, vendor/uplot-<hash>/...    loaded on the first chart (devserver/chartassets.py)
@@ -23,7 +24,8 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import chartassets, lazyassets, precompress, project, pystrip
+from devserver import chartassets, lazyassets, precompress, project, pystrip, splitting
+from lite_app.shell import pages
 from lite_app.text import catalog
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
@@ -89,14 +91,35 @@ def vendor_files():
 
 
 def app_sources():
-    """Every lite_app/**.py (subpackages included) as {path: source text}, docstrings and comments
-    stripped (devserver/pystrip.py: fewer bytes to download and for MicroPython to compile)."""
+    """Every lite_app/**.py (subpackages included) as {path: source text}."""
     root = project.ROOT
     files = {}
     for path in sorted((root / "lite_app").rglob("*.py")):
         if "__pycache__" not in path.parts:
-            files[path.relative_to(root).as_posix()] = pystrip.strip(path.read_text(encoding="utf-8"))
+            files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
     return files
+
+
+def source_json(sources, paths):
+    """{path: source} of `paths` as compact JSON, docstrings and comments stripped
+    (devserver/pystrip.py: fewer bytes to download and for MicroPython to compile)."""
+    picked = {p: pystrip.strip(sources[p]) for p in sorted(paths)}
+    return json.dumps(picked, sort_keys=True, separators=(",", ":")).encode()
+
+
+def app_files(sources):
+    """({bundle path: bytes} of the start-up file and the page groups' files,
+    {group: [path, sha384]}, {page: [group, ...]})."""
+    core, members, page_groups = splitting.split(sources, pages.PAGES, pages.GROUPS)
+    app = source_json(sources, core)
+    files = {hashed("app", ".json", app): app}
+    groups = {}
+    for name in sorted(members):
+        data = source_json(sources, members[name])
+        path = hashed("app-" + name, ".json", data)
+        files[path] = data
+        groups[name] = [path, sha384(data)]
+    return files, groups, page_groups
 
 
 def render(name, **context):
@@ -117,8 +140,9 @@ def hashed(stem, ext, data):
     return f"{stem}-{short_hash([(stem, data)])}{ext}"
 
 
-def boot_data(files, info, lazy=None):
-    """Everything boot.js needs, baked in at build time; `lazy` ({name: [path, sha384]}) is loaded on use."""
+def boot_data(files, info, lazy=None, groups=None, page_groups=None):
+    """Everything boot.js needs, baked in at build time; `lazy` ({name: [path, sha384]}) is loaded on
+    use, as are the Python page `groups` ({group: [path, sha384]}; `page_groups` {page: [group, ...]})."""
     def t(key):
         return catalog.template(key, LANGUAGE)
     core = find(files, "vendor/pyscript-", "/core.js")
@@ -135,11 +159,20 @@ def boot_data(files, info, lazy=None):
         # every module but core.js (loaded right away): PyScript imports them one after another otherwise
         "preload": sorted(p for p in modules if p != core),
         "core": core, "interpreter": interp,
-        "wasm": find(files, "vendor/micropython-", ".wasm"), "app": find(files, "app-", ".json"),
+        "wasm": find(files, "vendor/micropython-", ".wasm"), "app": app_path(files),
         "sri": {p: sha384(d) for p, d in files.items() if p.endswith((".wasm", ".json"))},
         "plugins": ["!" + name for name in PLUGINS_OFF],
         "lazy": lazy or {},
+        "groups": groups or {}, "pageGroups": page_groups or {},
     }
+
+
+def app_path(files):
+    """The start-up sources' file: app-<hash>.json (page groups are app-<group>-<hash>.json)."""
+    hits = [p for p in files if p.startswith("app-") and p.endswith(".json") and p.count("-") == 1]
+    if len(hits) != 1:
+        raise RuntimeError(f"expected one app-<hash>.json in the bundle, found {hits}")
+    return hits[0]
 
 
 def assemble(info):
@@ -153,11 +186,13 @@ def assemble(info):
     micropython = find(files, "vendor/micropython-", "/micropython.js")
     interp = render("interpreter.js.j2", micropython=micropython).encode()
     files[hashed("interp", ".js", interp)] = interp
-    app = json.dumps(app_sources(), sort_keys=True, separators=(",", ":")).encode()
-    files[hashed("app", ".json", app)] = app
+    start, groups, page_groups = app_files(app_sources())
+    files.update({p: d for p, d in start.items() if p == app_path(start)})
     bridge = (STATIC / "bridge.js").read_text(encoding="utf-8")
-    files["boot.js"] = render("boot.js.j2", boot=boot_data(files, info, lazy), bridge=bridge).encode()
+    boot = boot_data(files, info, lazy, groups, page_groups)
+    files["boot.js"] = render("boot.js.j2", boot=boot, bridge=bridge).encode()
     files.update(lazy_files)
+    files.update(start)
     return files
 
 

@@ -7,6 +7,7 @@ JSON-RPC fetch, so only strings cross the JS/Python boundary.
 """
 import asyncio
 import json
+import os
 import random
 
 import js
@@ -51,6 +52,25 @@ def transport_error(text):
         info = {}
     kind = info.get("kind") if info.get("kind") in TRANSPORT_KINDS else "unreachable"
     return TransportError(kind, info.get("status") or None, str(info.get("detail") or ""))
+
+
+def install_sources(files):
+    """Write {path: source} under the interpreter's working folder (when boot.js cannot reach its
+    file system), each folder made once."""
+    made = {}
+    for path in files:
+        folder = path[:path.rfind("/")]
+        built = ""
+        for part in folder.split("/") if folder else ():
+            built = built + "/" + part if built else part
+            if built not in made:
+                made[built] = True
+                try:
+                    os.mkdir(built)
+                except OSError:
+                    pass  # it exists
+        with open(path, "w") as f:
+            f.write(files[path])
 
 
 class Env:
@@ -189,6 +209,19 @@ class Env:
     def mark(self, name):
         """A performance mark (benchmarks read them with performance.getEntriesByName)."""
         js.performance.mark(name)
+
+    def page_groups(self):
+        """{page: [group, ...]}: the bundle files of Python sources each page needs beyond the
+        first one (boot.js); {} when everything was installed at start."""
+        found = getattr(self.x, "pageGroups", None)
+        return json.loads(str(js.JSON.stringify(found))) if found else {}
+
+    async def load_group(self, name):
+        """Fetch a page group's sources (checked against boot.js's sha384) into the interpreter's
+        file system; raises when the file is refused, missing or unreachable."""
+        text = await self.x.loadGroup(name)
+        if text:
+            install_sources(json.loads(str(text)))
 
     def console_port(self):
         """The console's JS side (lite_app/static/console.js), loaded on first use."""

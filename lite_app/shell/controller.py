@@ -20,6 +20,7 @@ import json
 from lite_app.logic import routes
 from lite_app.shell import console_driver, dispatch, pages, stats_poller
 from lite_app.shell import session as sessions
+from lite_app.shell.loading import Loader
 from lite_app.shell.state import State
 from lite_app.shell.transport import make_transport
 from lite_app.ui import frame
@@ -45,6 +46,7 @@ class Controller:
         self.last = {}
         self.renders = 0
         self.classes = pages.classes()
+        self.loader = self.state.loader = Loader(env, self.code_loaded)
         # What lives outside the page's markup follows the state: each driver's sync() runs after every
         # render and when the session ends (the console's websocket, the stats polling).
         self.console_driver = console_driver.Driver(self)
@@ -62,6 +64,8 @@ class Controller:
         session = sessions.read_cookie(self.env.cookie())
         if not session:
             self.env.set_login(False, "[]", False)
+            if self.loader.page_groups:  # the landing page's code, while the user types
+                self.env.spawn(self.loader.prefetch([routes.parse(self.env.hash())[0]]))
             return
         self.login_status(True, "login.resuming")
         client = self.new_client(session)
@@ -122,7 +126,9 @@ class Controller:
         self.env.mark("xl-shown")
         if self.state.report_unsaved():
             self.invalidate()
-        dispatch.load_page_classes(self, pages.module_for(self.state.route[0]))
+        dispatch.load_page_classes(self, pages.module_for(self.state.route[0], self.loader))
+        if self.loader.page_groups:
+            self.env.spawn(self.loader.prefetch())
         self.live = Live(client, self.state.cache, self.classes,
                          (self.on_changes, self.on_status, self.on_error), self.env.sleep, self.env.random)
         self.env.spawn(self.live.run(token))
@@ -204,7 +210,9 @@ class Controller:
             return
         state = self.state
         state.now = self.env.now()
-        page = pages.module_for(state.route[0])
+        page = pages.module_for(state.route[0], self.loader)
+        if page is frame.LOADING and self.loader.wanted(state.route[0]):
+            self.env.spawn(self.loader.load(state.route[0]))
         for region, nodes in self.regions(page):
             text = json.dumps(nodes)
             if self.last.get(region) != text:
@@ -222,6 +230,12 @@ class Controller:
             target, state.goto = state.goto, None
             self.env.go(target)
         self.sync_outside()
+
+    def code_loaded(self):
+        """A page group's load ended: the current page may now render (and load its classes)."""
+        if self.shown == "app":
+            dispatch.load_page_classes(self, pages.module_for(self.state.route[0], self.loader))
+            self.invalidate()
 
     def sync_outside(self):
         """What lives outside the markup (the console's socket, the stats polling) follows the state."""

@@ -65,9 +65,15 @@ def reload_page(controller, payload):
     controller.env.reload()
 
 
+def retry_page(controller, payload):
+    """The page's code did not load: ask for it again (the next render does)."""
+    controller.loader.retry(controller.state.route[0])
+
+
 # The shell's own actions: name -> handler(controller, payload).
 SHELL_ACTIONS = {
     "shell.reload": reload_page,
+    "shell.retry_page": retry_page,
     "shell.skip": skip_to_content,
     "shell.menu": toggle_menu,
     "shell.escape": escape,
@@ -88,7 +94,7 @@ def find_action(state, name):
         if name.startswith(prefix):
             panel = sys.modules.get(PANELS[prefix])
             return (getattr(panel, "actions", None) or {}).get(name)
-    page = pages.module_for(state.route[0])
+    page = pages.module_for(state.route[0], state.loader)
     return (getattr(page, "actions", None) or {}).get(name) if page is not None else None
 
 
@@ -144,7 +150,7 @@ def navigate(controller, hash_text):
     state.route = route
     state.leave_page()
     state.ui["nav.open"] = False
-    load_page_classes(controller, pages.module_for(route[0]))
+    load_page_classes(controller, pages.module_for(route[0], controller.loader))
     if controller.shown == "app":
         controller.invalidate()
         if new_page:  # like a page load: start at the top, keyboard focus on the content

@@ -42,6 +42,8 @@ Page modules are imported on first use (startup compiles only what the first scr
 """
 import sys
 
+from lite_app.ui import frame
+
 # page name -> module path. A page missing here (or failing to import) renders the shell's
 # "page not found" view, so entries can be added as the pages are written.
 PAGES = {
@@ -58,6 +60,15 @@ PAGES = {
     "alarms": "lite_app.ui.alarms",
 }
 
+# Page groups: each is one file of the bundle, fetched on the first visit to one of its pages (and
+# ahead of it when the browser is idle after login). devserver/splitting.py puts a module in the first
+# group one of whose pages imports it; the start-up file keeps what the login screen and shell import.
+GROUPS = (
+    ("home", ("dashboard", "alarms", "tasks")),
+    ("vms", ("vms", "vm", "console")),
+    ("infra", ("host", "storage", "sr", "networks", "network")),
+)
+
 # Classes loaded at login and watched through event.from; lite_app.logic.model.FIELDS names the fields
 # kept from each (its keys are loaded too, except model.LAZY: one record per VM device, loaded by the
 # pages that show them). "pool", "host" and "VM" feed the shell's own tree.
@@ -67,11 +78,15 @@ LOADED_CLASSES = ("pool", "host", "host_metrics", "VM", "VM_guest_metrics", "SR"
 _modules = {}
 
 
-def module_for(page):
-    """The module rendering `page`, imported on first use; None when there is none (yet)."""
+def module_for(page, loader=None):
+    """The module rendering `page`, imported on first use; None when there is none (yet). With a
+    loader (lite_app/shell/loading.py), a page whose code is not installed yet is frame.LOADING, or
+    frame.REFUSED when it could not be loaded."""
     name = PAGES.get(page)
     if name is None:
         return None
+    if loader is not None and not loader.ready(page):
+        return frame.REFUSED if loader.refused(page) else frame.LOADING
     if name not in _modules:
         try:
             __import__(name)

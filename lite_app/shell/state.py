@@ -42,6 +42,7 @@ class State:
         # what changed since the last render, and `versions` as they were then (incremental views)
         self.recent = Changes()
         self.recent_base = {}
+        self.loader = None  # which pages' code is installed (lite_app/shell/loading.py); None: all
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""

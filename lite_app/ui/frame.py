@@ -136,6 +136,28 @@ def main_area(state, page):
     return page.render(state)
 
 
+class PendingPage:
+    """Stands in for a page whose code is still arriving, or did not arrive (`refused`)."""
+
+    def __init__(self, refused):
+        self.refused = refused
+
+    def render(self, state):
+        t = state.t
+        if not self.refused:
+            return [h("section", {"class": "xl-empty", "aria-busy": "true"},
+                      h("p", {"id": "xl-page-title", "role": "status"}, t("page.loading")))]
+        return [h("section", {"class": "xl-empty", "role": "alert"},
+                  h("h1", {"id": "xl-page-title"}, t("page.refused")),
+                  h("p", {}, t("page.refused.text")),
+                  h("button", {"type": "button", "class": "xl-button", "data-action": "shell.retry_page"},
+                    t("page.retry")))]
+
+
+LOADING = PendingPage(False)
+REFUSED = PendingPage(True)
+
+
 def not_found(state):
     t = state.t
     return [h("section", {"class": "xl-empty"},

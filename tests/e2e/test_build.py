@@ -12,6 +12,7 @@ import brotli
 
 from devserver import bundle as bundler
 from devserver import stub
+from lite_app.shell import pages
 from harness import ROOT
 
 
@@ -58,13 +59,21 @@ def test_bundle_vendors_only_what_the_app_uses(bundle):
     assert [p for p in paths if p.endswith("/micropython.wasm")]
 
 
-def test_app_sources_include_every_lite_app_module(bundle):
+def test_app_sources_include_every_lite_app_module_once(bundle):
     folder, manifest = bundle["dir"], bundle["manifest"]
-    app = json.loads((folder / next(p for p in manifest["files"] if p.startswith("app-"))).read_text())
+    boot = json.loads(re.search(r"var B = (\{.*\});\n", (folder / "boot.js").read_text()).group(1))
+    start = json.loads((folder / boot["app"]).read_text())
+    shipped = list(start)
+    for name, (path, sri) in boot["groups"].items():
+        assert sri == manifest["files"][path]["sha384"], name
+        shipped += list(json.loads((folder / path).read_text()))
     expected = {p.relative_to(ROOT).as_posix() for p in (ROOT / "lite_app").rglob("*.py")
                 if "__pycache__" not in p.parts}
-    assert set(app) == expected
-    assert "lite_app/main.py" in app and "lite_app/browser.py" in app
+    assert sorted(shipped) == sorted(expected)
+    assert "lite_app/main.py" in start and "lite_app/browser.py" in start
+    assert "lite_app/ui/vm.py" not in start  # pages arrive on first use
+    assert set(boot["pageGroups"]) == set(pages.PAGES)
+    assert all(set(groups) <= set(boot["groups"]) for groups in boot["pageGroups"].values())
 
 
 def test_boot_js_pins_every_file_it_loads(bundle):

@@ -120,6 +120,9 @@ class FakeEnv:
         self.marks = []
         self.scrolled = []
         self.stats_asked = []
+        self.groups = {}
+        self.group_loads = []
+        self.group_failures = {}  # group -> exception raised by its next load
 
     async def rpc(self, text, timeout, fields):
         method = method_of(text)
@@ -131,6 +134,15 @@ class FakeEnv:
 
     def methods(self):
         return [call[0] for call in self.calls]
+
+    def page_groups(self):
+        return self.groups  # {} unless a test splits the pages: every source is installed
+
+    async def load_group(self, name):
+        self.group_loads.append(name)
+        failure = self.group_failures.pop(name, None)
+        if failure is not None:
+            raise failure
 
     def cookie(self):
         return self.cookies
