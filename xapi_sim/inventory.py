@@ -157,6 +157,7 @@ def make_host(b, i, address):
         "iscsi_iqn": "iqn.2024-01.lan:" + name,
         "bios_strings": {k: v % (i + 1) if "%" in v else v for k, v in BIOS_STRINGS},
         "license_params": {"sku_type": "free"}, "display": "enabled",
+        "power_on_mode": "wake-on-lan",
         "allowed_operations": ["provision", "evacuate", "shutdown", "reboot", "vm_start",
                                "vm_resume", "vm_migrate", "enable"],
     })
