@@ -74,7 +74,8 @@ async def test_vms_that_cannot_move_are_shut_down(sim, call, until):
     _, member = hosts(sim)
     local = [s for s in db.all("SR") if not db.get("SR", s)["shared"]
              and any(db.get("PBD", p)["host"] == member for p in db.referrers("SR", "PBDs", s))][0]
-    vm = [v for v in guests_on(db, member)][0]
+    vm, *others = guests_on(db, member)
+    assert others
     vdi = await call("VDI.create", {"SR": local, "virtual_size": 1 << 30, "type": "user",
                                     "sharable": False, "read_only": False, "other_config": {},
                                     "name_label": "local disk"})
@@ -89,6 +90,8 @@ async def test_vms_that_cannot_move_are_shut_down(sim, call, until):
     await call("host.shutdown", member)
     await until(lambda: not is_live(db, member))
     assert db.get("VM", vm)["power_state"] == "Halted"
+    master = sim.master_ref()
+    assert all(db.get("VM", v)["resident_on"] == master for v in others)   # these moved
     assert db.get("host", member)["current_operations"] != {}      # until it is powered on
 
 

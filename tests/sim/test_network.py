@@ -208,14 +208,17 @@ async def test_create_vlan_from_pif_skips_hosts_that_are_down(sim, call):
     assert [db.get("PIF", p)["host"] for p in pifs] == [sim.master_ref()]
 
 
-async def test_vlan_pif_shares_metrics_and_mtu_of_its_base(sim, call):
+async def test_vlan_pif_shares_metrics_and_takes_its_networks_mtu(sim, call):
+    """create_internal copies the base PIF's metrics and MTU; plugging it (bring_pif_up) sets the
+    VLAN network's MTU."""
     db = sim.db
-    lab = await new_network(call, MTU=9000)
+    lab = await new_network(call, MTU=1500)
     eth1 = physical(db, "eth1")[0]
+    assert db.get("PIF", eth1)["MTU"] == 9000
     vlan = await call("VLAN.create", eth1, 62, lab)
     untagged = db.get("PIF", db.get("VLAN", vlan)["untagged_PIF"])
     assert untagged["metrics"] == db.get("PIF", eth1)["metrics"]
-    assert untagged["MTU"] == 9000 and untagged["currently_attached"]
+    assert untagged["MTU"] == 1500 and untagged["currently_attached"]
     assert untagged["MAC"] == "fe:ff:ff:ff:ff:ff"
 
 
