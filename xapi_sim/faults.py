@@ -47,12 +47,15 @@ class Faults:
             self.sim.sessions.end_all()
 
     async def restart(self, down=0.5, keep=None):
-        """What a toolstack restart looks like from outside: refused, then back without sessions."""
+        """What a toolstack restart looks like from outside: refused, then back without sessions
+        (a host that is down meanwhile stays silent)."""
+        answering = [a for a in self.running.config.addresses if self.running.listening(a)]
         await self.running.stop_listening()
         self.reset_connections(keep)
         self.sim.sessions.end_all()
         await asyncio.sleep(max(0.0, float(down)))
-        await self.running.listen()
+        if answering:
+            await self.running.listen(answering)
 
     def events_lost(self, session=None):
         """Make one session's (or every open session's) next event.from / event.next fail with

@@ -203,3 +203,16 @@ async def test_boot_is_cancelled_with_the_simulator(start_sim, seconds):
     await running.stop()
     await asyncio.sleep(0)
     assert all(job.done() for job in sim.jobs) or not sim.jobs
+
+
+async def test_a_restart_fault_leaves_a_host_that_is_down_silent(start_sim, until):
+    running = await start_sim(op_time=0.05)
+    sim = running.sim
+    session = await login(sim)
+    _, member = hosts(sim)
+    address = sim.db.get("host", member)["address"]
+    await sim.call("host.disable", [session, member])
+    await sim.call("host.shutdown", [session, member])
+    await until(lambda: not running.listening(address))
+    await running.faults.restart(down=0.01)
+    assert running.listening(running.config.addresses[0]) and not running.listening(address)
