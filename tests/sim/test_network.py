@@ -319,3 +319,15 @@ async def test_bond_takes_the_vlans_and_vifs_of_its_members(sim, call):
     back = [v for v in db.find("VLAN", tag=20) if db.get("VLAN", v)["tagged_PIF"] == eth0]
     assert len(back) == 1 and db.get("PIF", eth0)["management"]
     assert all(db.get("PIF", p)["currently_attached"] for p in (eth0, eth1))
+
+
+async def test_every_pif_has_metrics(sim):
+    """Physical and bond PIFs have their own PIF_metrics; a VLAN's PIF shares its base's
+    (xapi_vlan.ml), with the VLAN MAC fe:ff:ff:ff:ff:ff."""
+    db = sim.db
+    for pif in db.all("PIF"):
+        rec = db.get("PIF", pif)
+        assert db.exists("PIF_metrics", rec["metrics"]), rec["device"]
+        if rec["VLAN"] >= 0:
+            base = db.get("PIF", db.get("VLAN", rec["VLAN_master_of"])["tagged_PIF"])
+            assert rec["metrics"] == base["metrics"] and rec["MAC"] == "fe:ff:ff:ff:ff:ff"
