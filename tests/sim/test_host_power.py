@@ -147,7 +147,7 @@ async def _status(http, url):
 
 
 async def test_a_member_going_down_stops_answering(start_sim, http, until):
-    running = await start_sim(op_time=0.05)
+    running = await start_sim(op_time=0.3)
     sim = running.sim
     session = await login(sim)
     _, member = hosts(sim)
@@ -166,7 +166,7 @@ async def test_a_member_going_down_stops_answering(start_sim, http, until):
 
 
 async def test_master_reboot_drops_connections_and_sessions(start_sim, http, until):
-    running = await start_sim(op_time=0.05)
+    running = await start_sim(op_time=0.3)
     sim = running.sim
     master, _ = hosts(sim)
     reply = await jsonrpc(http, running.url, "session.login_with_password", ["root", "xcplite"])

@@ -118,7 +118,7 @@ async def test_evacuation_blockers_and_maintenance(running, sim):
 async def test_master_reboot_seen_by_the_sdk(start_sim):
     """The master's address refuses connections while it is down; afterwards the SDK's own retry
     on SESSION_INVALID logs in again and the same Session object works."""
-    running = await start_sim(op_time=0.1)
+    running = await start_sim(op_time=0.3)
     sim = running.sim
     master = sim.master_ref()
 
