@@ -331,3 +331,11 @@ async def test_every_pif_has_metrics(sim):
         if rec["VLAN"] >= 0:
             base = db.get("PIF", db.get("VLAN", rec["VLAN_master_of"])["tagged_PIF"])
             assert rec["metrics"] == base["metrics"] and rec["MAC"] == "fe:ff:ff:ff:ff:ff"
+
+
+async def test_plugging_a_plugged_pif_changes_nothing(sim, call):
+    db = sim.db
+    eth1 = physical(db, "eth1")[0]
+    since = await token(call)
+    await call("PIF.plug", eth1)
+    assert ("pif", eth1) not in await changes(call, since, ["pif"])

@@ -59,7 +59,9 @@ def bring_up(db, pif):
     mtu = wanted_mtu(db, pif)
     if mtu != rec["MTU"]:
         changes["MTU"] = mtu
-    db.update("PIF", pif, {k: v for k, v in changes.items() if rec[k] != v})
+    changes = {k: v for k, v in changes.items() if rec[k] != v}
+    if changes:                           # nothing new, no event
+        db.update("PIF", pif, changes)
 
 
 def bring_down(db, pif):
