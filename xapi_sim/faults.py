@@ -14,6 +14,8 @@ Python API (on `Running.faults`), also reachable over HTTP through handlers/cont
   libraries); on=False restores it.
 - events_lost(session=None): the next (or blocked) event.from / event.next of that session, or of
   every session now open, fails with EVENTS_LOST, so a client's resync path can be exercised.
+- updates_unreachable(host=None, on=True): one host (or every host) cannot reach XCP-ng's yum
+  repositories: the updater plugin's check_update and update fail as they do then.
 """
 import asyncio
 import time
@@ -77,6 +79,13 @@ class Faults:
         if host is not None:
             address = self.sim.db.get("host", resolve_host(self.sim.db, host))["address"]
         self.sim.storage.set_unreachable(server, address, bool(on))
+
+    def updates_unreachable(self, host=None, on=True):
+        key = "*" if host is None else resolve_host(self.sim.db, host)
+        if on:
+            self.sim.updates_unreachable.add(key)
+        else:
+            self.sim.updates_unreachable.discard(key)
 
     async def before_request(self, request):
         if request.path.startswith(CONTROL_PREFIX):

@@ -75,6 +75,7 @@ class Simulator:
         self.jobs = set()             # background work of hosts (boots, updates): cancelled on close
         self.yum = {}                 # host uuid -> its packages (methods/updater.py)
         self.applied_syslog = {}      # host -> the syslog destination it last applied
+        self.updates_unreachable = set()   # hosts ("*": all) without XCP-ng's repositories
         self.db.listeners.append(self.notify)
         self.sessions.on_invalidated.append(self._session_ended)
 

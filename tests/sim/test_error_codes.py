@@ -32,6 +32,7 @@ NOT_IN_API_ERRORS = {
     "UNKNOWN_XENAPI_PLUGIN_FUNCTION": "python3/examples/XenAPIPlugin.py: a plugin's own failure",
     "-1": "xcp-ng-xapi-plugins xcpngutils error_wrapped: raise_plugin_error('-1', …), which "
           "xapi_plugins.ml passes on as the Failure's code",
+    "1": "xcp-ng-xapi-plugins xcpngutils error_wrapped: a failed command's exit code (yum's 1)",
 }
 # SM back ends report SR_BACKEND_FAILURE_<n> (storage_smapiv1_wrapper.ml, pvs_proxy_control.ml).
 BACKEND = re.compile(r"^SR_BACKEND_FAILURE_\d+$")

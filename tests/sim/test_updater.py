@@ -139,3 +139,23 @@ async def test_sdk_checks_and_updates(running, sim):
     listed, details, reply = await asyncio.to_thread(scenario)
     assert listed and details == ["UNKNOWN_XENAPI_PLUGIN_FUNCTION", "nope"]
     assert reply["returncode"] == 0
+
+
+async def test_unreachable_repositories(running, sim, call, http):
+    """The updates_unreachable fault (over the control endpoint): check_update fails as yum's
+    RepoError does, update as its failed command does (exit code 1 as the Failure's code)."""
+    master, member = hosts(sim)
+    url = "%s/_sim/fault/updates_unreachable" % running.url
+    headers = {"X-Sim-Token": running.control_token}
+    async with http.post(url, json={"host": member}, headers=headers) as resp:
+        assert resp.status == 200
+    failed = await error(call, "host.call_plugin", member, "updater.py", "check_update", {})
+    assert failed[:3] == ["-1", "Cannot retrieve repository metadata (repomd.xml) for repository:"
+                          " xcp-ng-base. Please verify its path and try again", ""]
+    failed = await error(call, "host.call_plugin", member, "updater.py", "update", {})
+    assert failed[0] == "1" and failed[1].startswith("Command '['yum', 'update'")
+    assert failed[1].endswith("failed with code: 1") and failed[2].startswith("stdout: '")
+    assert json.loads(await call("host.call_plugin", master, "updater.py", "check_update", {}))
+    async with http.post(url, json={"host": member, "on": False}, headers=headers) as resp:
+        assert resp.status == 200
+    assert json.loads(await call("host.call_plugin", member, "updater.py", "check_update", {}))

@@ -14,7 +14,10 @@ The plugin holds one lock per host: check_update and get_proxies fail at once wh
 holds it, update waits up to 10 s for it (and at once if an update holds it). Its failures reach
 the client as the plugin raises them (error_wrapped): ["-1", message, details, traceback], e.g.
 ["-1", "The updater plugin is busy (current operation: update)", "", "Traceback …"] or
-["-1", "Update already in progress", "", "Traceback …"].
+["-1", "Update already in progress", "", "Traceback …"]. The updates_unreachable fault makes
+check_update fail as yum's RepoError does (["-1", "Cannot retrieve repository metadata …", "",
+traceback]) and update as its failed yum command does (["1", "Command '[…]' failed with code: 1",
+"stdout: '…', stderr: '…'", traceback]).
 
 What the host shows after an update: XCP-ng has no XAPI field for it (updates_requiring_reboot
 is XenServer's update mechanism). The plugin records nothing; Xen Orchestra, after a successful
@@ -154,10 +157,21 @@ def display_package(name):
             "url": url, "size": kib * 1024, "license": lic}
 
 
+REPO_ERROR = ("Cannot retrieve repository metadata (repomd.xml) for repository: xcp-ng-base. "
+              "Please verify its path and try again")
+
+
+def unreachable(sim, host):
+    """The updates_unreachable fault: this host cannot reach XCP-ng's repositories."""
+    return host in sim.updates_unreachable or "*" in sim.updates_unreachable
+
+
 async def check_update(ctx, host, args):
     state = packages(ctx.sim, host)
     async with Locked(state, "check_update"):
         await asyncio.sleep(ctx.op_seconds("quick"))
+        if unreachable(ctx.sim, host):
+            raise _fail(REPO_ERROR)         # yum's RepoError, through error_wrapped
         return json.dumps([display_package(n) for n in sorted(state.pending)])
 
 
@@ -174,19 +188,30 @@ async def update(ctx, host, args):
         label = ("Update host %s (%s)" % (rec["name_label"], rec["uuid"]) if not wanted else
                  "Update %s on host %s (%s)" % (args["packages"], rec["name_label"], rec["uuid"]))
         task = sim.tasks.create(label)
+        command = ["yum", "update", "--disablerepo=*", "--enablerepo=" + ",".join(REPOS), "-y"]
+        if wanted:
+            command.append(args["packages"])
         try:
             chosen = sorted(n for n in state.pending if not wanted or n in wanted)
             await ctx.work(ctx.op_seconds("update"), 4)
+            if unreachable(sim, host):
+                raise _command_failed(command, 1, "Loaded plugins: fastestmirror\n",
+                                      "One of the configured repositories failed\n" + REPO_ERROR)
             for name in chosen:
                 state.installed[name] = BY_NAME[name][2]
                 state.pending.discard(name)
         finally:
             sim.tasks.destroy(task)
-    command = ["yum", "update", "--disablerepo=*", "--enablerepo=" + ",".join(REPOS), "-y"]
-    if wanted:
-        command.append(args["packages"])
     return json.dumps({"stdout": _yum_output(chosen), "stderr": "", "command": command,
                        "returncode": 0})
+
+
+def _command_failed(command, code, stdout, stderr):
+    """run_command's ProcessException through error_wrapped: the exit code is the Failure's code."""
+    message = "Command '%r' failed with code: %d" % (command, code)
+    failure = _fail(message, "stdout: '%s', stderr: '%s'" % (stdout, stderr))
+    failure.description[0] = str(code)
+    return failure
 
 
 def _yum_output(names):
