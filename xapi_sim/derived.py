@@ -84,10 +84,19 @@ def refresh_host_memory(db, host):
                                             "last_updated": datetime_of_epoch(db.clock())})
 
 
+def _member_speeds(db, members):
+    return [db.get("PIF_metrics", db.get("PIF", m)["metrics"])["speed"] for m in members
+            if db.exists("PIF_metrics", db.get("PIF", m)["metrics"])]
+
+
+def bond_speed(db, members, mode):
+    """A bond's speed: its links' sum, or one link for active-backup."""
+    speeds = _member_speeds(db, members)
+    return (max(speeds) if mode == "active-backup" else sum(speeds)) if speeds else 0
+
+
 def bond_metrics(db, members, mode):
     """The PIF_metrics of a bond's master PIF, from its members' links."""
-    speeds = [db.get("PIF_metrics", db.get("PIF", m)["metrics"])["speed"] for m in members
-              if db.exists("PIF_metrics", db.get("PIF", m)["metrics"])]
-    speed = (max(speeds) if mode == "active-backup" else sum(speeds)) if speeds else 0
-    return db.create("PIF_metrics", {"carrier": bool(speeds), "speed": speed, "duplex": bool(speeds),
-                                     "last_updated": datetime_of_epoch(db.clock())})
+    up = bool(_member_speeds(db, members))
+    return db.create("PIF_metrics", {"carrier": up, "speed": bond_speed(db, members, mode),
+                                     "duplex": up, "last_updated": datetime_of_epoch(db.clock())})

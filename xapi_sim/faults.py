@@ -14,6 +14,8 @@ Python API (on `Running.faults`), also reachable over HTTP through handlers/cont
   libraries); on=False restores it.
 - events_lost(session=None): the next (or blocked) event.from / event.next of that session, or of
   every session now open, fails with EVENTS_LOST, so a client's resync path can be exercised.
+- updates_unreachable(host=None, on=True): one host (or every host) cannot reach XCP-ng's yum
+  repositories: the updater plugin's check_update and update fail as they do then.
 """
 import asyncio
 import time
@@ -47,12 +49,15 @@ class Faults:
             self.sim.sessions.end_all()
 
     async def restart(self, down=0.5, keep=None):
-        """What a toolstack restart looks like from outside: refused, then back without sessions."""
+        """What a toolstack restart looks like from outside: refused, then back without sessions
+        (a host that is down meanwhile stays silent)."""
+        answering = [a for a in self.running.config.addresses if self.running.listening(a)]
         await self.running.stop_listening()
         self.reset_connections(keep)
         self.sim.sessions.end_all()
         await asyncio.sleep(max(0.0, float(down)))
-        await self.running.listen()
+        if answering:
+            await self.running.listen(answering)
 
     def events_lost(self, session=None):
         """Make one session's (or every open session's) next event.from / event.next fail with
@@ -74,6 +79,13 @@ class Faults:
         if host is not None:
             address = self.sim.db.get("host", resolve_host(self.sim.db, host))["address"]
         self.sim.storage.set_unreachable(server, address, bool(on))
+
+    def updates_unreachable(self, host=None, on=True):
+        key = "*" if host is None else resolve_host(self.sim.db, host)
+        if on:
+            self.sim.updates_unreachable.add(key)
+        else:
+            self.sim.updates_unreachable.discard(key)
 
     async def before_request(self, request):
         if request.path.startswith(CONTROL_PREFIX):

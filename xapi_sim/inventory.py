@@ -157,6 +157,7 @@ def make_host(b, i, address):
         "iscsi_iqn": "iqn.2024-01.lan:" + name,
         "bios_strings": {k: v % (i + 1) if "%" in v else v for k, v in BIOS_STRINGS},
         "license_params": {"sku_type": "free"}, "display": "enabled",
+        "power_on_mode": "wake-on-lan",
         "allowed_operations": ["provision", "evacuate", "shutdown", "reboot", "vm_start",
                                "vm_resume", "vm_migrate", "enable"],
     })
@@ -207,8 +208,10 @@ def make_pifs(b, host, i, address):
 
 def make_vlan(b, host, tagged):
     db = b.db
+    # xapi_vlan.create_internal: the VLAN's MAC, and the tagged PIF's MTU and PIF_metrics
     untagged = db.create("PIF", {"device": "eth1", "network": b.networks["vlan20"], "host": host,
-                                 "MAC": db.get("PIF", tagged)["MAC"], "MTU": 9000, "VLAN": 20,
+                                 "MAC": "fe:ff:ff:ff:ff:ff", "MTU": 9000, "VLAN": 20,
+                                 "metrics": db.get("PIF", tagged)["metrics"], "managed": True,
                                  "physical": False, "currently_attached": True,
                                  "ip_configuration_mode": "None", "primary_address_type": "IPv4"})
     vlan = db.create("VLAN", {"tagged_PIF": tagged, "untagged_PIF": untagged, "tag": 20})

@@ -29,18 +29,40 @@ class Running:
         self.cert_pem = None
         self.tasks = []
 
-    def reset_connections(self, keep=None):
-        return server.reset_connections(self.runner, keep)
+    def reset_connections(self, keep=None, addresses=None):
+        return server.reset_connections(self.runner, keep, addresses)
 
-    async def stop_listening(self):
-        await server.stop_listening(self.runner)
+    async def stop_listening(self, addresses=None):
+        await server.stop_listening(self.runner, addresses)
 
-    def listening(self):
-        """Whether the pool's addresses accept connections (False during a restart fault)."""
-        return server.is_listening(self.runner)
+    def listening(self, address=None):
+        """Whether the pool's addresses (or `address`) accept connections (False during a
+        restart fault, or while that host is down)."""
+        return server.is_listening(self.runner, address)
 
-    async def listen(self):
-        await server.listen(self.runner, self.config.addresses, self.port, self.ssl_context)
+    async def listen(self, addresses=None):
+        await server.listen(self.runner, addresses or self.config.addresses, self.port,
+                            self.ssl_context)
+
+    # ---- what the simulated hosts ask of their listeners (Simulator.listeners) --------------
+    async def down(self, address, keep=None):
+        """A host stops answering: no new connections, open ones dropped."""
+        await self.stop_listening([address])
+        self.reset_connections(keep, [address])
+
+    async def up(self, address):
+        await self.listen([address])
+
+    async def move(self, old, new):
+        """A host's management address changed to another loopback address: serve that one
+        instead (connections already open stay, as a real interface change would not keep
+        them for long but the reply of the call that moved it is still written)."""
+        if old == new:
+            return
+        self.config.addresses = [new if a == old else a for a in self.config.addresses]
+        if self.listening(old):
+            await self.stop_listening([old])
+            await self.listen([new])
 
     async def stop(self):
         for task in self.tasks:
@@ -89,6 +111,8 @@ async def start(config, state_file=None, stub=None, local_bundle=None, tls_enabl
         persist.attach(sim, state_file)
     running = Running(sim, runner, config, ssl_context)
     running.faults, running.control_token, running.cert_pem = faults, token, cert_pem
+    sim.listeners = running
+    sim.remember_listen_addresses()
     running.skipped = skipped
     faults.running = running
     running.tasks.append(asyncio.ensure_future(session_gc(sim)))

@@ -119,32 +119,37 @@ async def listen(runner, addresses, port, ssl_context=None):
     loop = asyncio.get_running_loop()
     servers = _listeners(runner)
     for address in addresses:
+        if address in servers:
+            continue
         server = await loop.create_server(lambda: SniffingProtocol(runner), address, port,
                                           ssl=ssl_context)
         port = server.sockets[0].getsockname()[1]
-        servers.append(server)
+        servers[address] = server
     return port
 
 
-async def stop_listening(runner):
+async def stop_listening(runner, addresses=None):
+    """Stop accepting on every address (or on `addresses` only); open connections stay."""
     servers = _listeners(runner)
-    for server in servers:
-        server.close()
-    for server in servers:
-        await server.wait_closed()
-    servers.clear()
-    _LISTENERS.pop(id(runner), None)
+    stopping = [a for a in list(servers) if addresses is None or a in addresses]
+    for address in stopping:
+        servers[address].close()
+    for address in stopping:
+        await servers.pop(address).wait_closed()
+    if not servers:
+        _LISTENERS.pop(id(runner), None)
 
 
-_LISTENERS = {}   # id(runner) -> its asyncio servers, one per host address (emptied on stop)
+_LISTENERS = {}   # id(runner) -> {address: its asyncio server}, one per host address
 
 
-def is_listening(runner):
-    return bool(_LISTENERS.get(id(runner)))
+def is_listening(runner, address=None):
+    servers = _LISTENERS.get(id(runner), {})
+    return bool(servers) if address is None else address in servers
 
 
 def _listeners(runner):
-    return _LISTENERS.setdefault(id(runner), [])
+    return _LISTENERS.setdefault(id(runner), {})
 
 
 def _raw_transports(app):
@@ -202,17 +207,21 @@ class SniffingProtocol(asyncio.Protocol):
             self.delegate.resume_writing()
 
 
-def reset_connections(runner, keep=None):
-    """Abort every open connection but `keep` (a transport), as a crashed toolstack would.
-
-    Returns how many were aborted."""
+def reset_connections(runner, keep=None, addresses=None):
+    """Abort every open connection but `keep` (a transport), as a crashed toolstack would; with
+    `addresses`, only the connections made to those addresses. Returns how many were aborted."""
     transports = [h.transport for h in (runner.server.connections if runner.server else [])]
     transports += list(_raw_transports(runner.app))
     aborted = 0
     for transport in transports:
-        if transport is not None and transport is not keep:
-            transport.abort()
-            aborted += 1
+        if transport is None or transport is keep:
+            continue
+        if addresses is not None:
+            sock = transport.get_extra_info("sockname")
+            if not sock or sock[0] not in addresses:
+                continue
+        transport.abort()
+        aborted += 1
     return aborted
 
 

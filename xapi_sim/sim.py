@@ -14,7 +14,7 @@ from .vdi_content import ContentStore
 # Simulated duration of operations, as multiples of Config.op_time (seconds).
 OP_FACTORS = {"default": 1.0, "start": 1.2, "shutdown": 1.0, "reboot": 1.5, "migrate": 1.8,
               "copy": 2.0, "clone": 0.5, "snapshot": 0.8, "suspend": 1.2, "resume": 1.0,
-              "quick": 0.2}
+              "quick": 0.2, "update": 3.0}
 
 
 class Config:
@@ -70,12 +70,20 @@ class Simulator:
         self._waiters = set()
         self.lost_events = set()      # sessions whose next event.from / event.next fails: EVENTS_LOST
         self._host_at = {}            # address -> host ref (host_by_address)
+        self.served = {}              # listening address -> the host it serves (see below)
+        self.listeners = None         # runtime.Running once started: down/up/move a host's address
+        self.jobs = set()             # background work of hosts (boots, updates): cancelled on close
+        self.yum = {}                 # host uuid -> its packages (methods/updater.py)
+        self.applied_syslog = {}      # host -> the syslog destination it last applied
+        self.updates_unreachable = set()   # hosts ("*": all) without XCP-ng's repositories
         self.db.listeners.append(self.notify)
         self.sessions.on_invalidated.append(self._session_ended)
 
     def close(self):
         for callback in self.on_close:
             callback()
+        for job in list(self.jobs):
+            job.cancel()
         for job in list(self.tasks.running):
             job.cancel()
         self.content.close()
@@ -139,8 +147,24 @@ class Simulator:
     def master_address(self):
         return self.db.get("host", self.master_ref())["address"]
 
+    def background(self, coro):
+        """Run `coro` after the current call (a host rebooting, an update installing); it is
+        cancelled if the simulator closes first."""
+        job = asyncio.ensure_future(coro)
+        self.jobs.add(job)
+        job.add_done_callback(self.jobs.discard)
+        return job
+
+    def remember_listen_addresses(self):
+        """Each host keeps the address it was first served on, even if its management address
+        later moves somewhere the simulator cannot listen (only loopback addresses are served)."""
+        self.served = {self.db.get("host", h)["address"]: h for h in self.db.all("host")}
+
     def host_by_address(self, address):
         """The host serving `address` (every call asks: remembered, checked, looked up on a miss)."""
+        if address is not None and address in self.served and self.db.exists(
+                "host", self.served[address]):
+            return self.served[address]
         if address is not None:
             ref = self._host_at.get(address)
             rec = self.db.get("host", ref) if ref else None

@@ -187,6 +187,10 @@ def _set_attached(db, vm, attached):
                 device = devnames.linux_device(rec["userdevice"]) or rec["device"]
                 if rec["device"] != device:
                     changes["device"] = device
+            if cls == "VIF" and want:
+                mtu = vif_mtu(db, ref)
+                if rec["MTU"] != mtu:
+                    changes["MTU"] = mtu
             if changes:
                 db.update(cls, ref, changes)
             if getattr(db, "building", False):
@@ -195,6 +199,18 @@ def _set_attached(db, vm, attached):
                 vif.update_vif(db, ref)
                 continue
             devices.update_vbd(db, ref)      # and its VDI's
+
+
+def vif_mtu(db, vif):
+    """The MTU a VIF gets when plugged: its network's, unless other_config:mtu says otherwise
+    (xapi_xenops.ml; XAPI then reads it back from the device)."""
+    rec = db.get("VIF", vif)
+    net = db.get("network", rec["network"])
+    mtu = net["MTU"] if net else rec["MTU"]
+    try:
+        return int(rec["other_config"].get("mtu", mtu))
+    except ValueError:
+        return mtu
 
 
 def _metrics(db, vm, state, start):

@@ -30,6 +30,9 @@ CODE_LIKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 NOT_IN_API_ERRORS = {
     "Fault": "server_helpers.ml do_dispatch: API.response_of_fault for Async of a sync-only call",
     "UNKNOWN_XENAPI_PLUGIN_FUNCTION": "python3/examples/XenAPIPlugin.py: a plugin's own failure",
+    "-1": "xcp-ng-xapi-plugins xcpngutils error_wrapped: raise_plugin_error('-1', …), which "
+          "xapi_plugins.ml passes on as the Failure's code",
+    "1": "xcp-ng-xapi-plugins xcpngutils error_wrapped: a failed command's exit code (yum's 1)",
 }
 # SM back ends report SR_BACKEND_FAILURE_<n> (storage_smapiv1_wrapper.ml, pvs_proxy_control.ml).
 BACKEND = re.compile(r"^SR_BACKEND_FAILURE_\d+$")

@@ -1,13 +1,9 @@
-"""host and pool operations of the simulator: maintenance, evacuation, power, time, plugins, stats."""
-import json
+"""host maintenance of the simulator: disable/enable, evacuation, free memory, time, stats (power:
+test_host_power.py; plugins: test_updater.py)."""
 import time
 
-from support.waiting import until as wait_until
 from infrafixtures import GiB, changes, error, token
 from xapi_sim.xtypes import parse_datetime
-
-PACKAGE_KEYS = {"name", "version", "release", "description", "changelog", "url", "size",
-                "license"}
 
 
 def hosts(sim):
@@ -95,37 +91,6 @@ async def test_free_memory_counts_resident_vms(sim, call):
     assert await call("host.compute_free_memory", master) == total - rec["memory_overhead"] - used
 
 
-# ---- power ----------------------------------------------------------------------------------
-async def test_reboot_stops_guests_and_comes_back_enabled(sim, call):
-    db = sim.db
-    _, member = hosts(sim)
-    vms = guests_on(db, member)
-    await call("host.disable", member)
-    await call("host.reboot", member)
-    assert not is_live(db, member)
-    assert list(db.get("host", member)["current_operations"].values()) == ["reboot"]
-    assert all(db.get("VM", vm)["power_state"] == "Halted" for vm in vms)
-    assert await error(call, "host.enable", member) == ["HOST_OFFLINE", member]
-    assert await error(call, "host.shutdown", member) == ["HOST_OFFLINE", member]
-    await wait_until(lambda: is_live(db, member))
-    rec = db.get("host", member)
-    assert rec["enabled"] is True and rec["current_operations"] == {}
-    assert "evacuate" in rec["allowed_operations"]
-
-
-async def test_shutdown_stays_down_until_power_on(sim, call):
-    db = sim.db
-    _, member = hosts(sim)
-    assert await error(call, "host.power_on", member) == ["HOST_IS_LIVE", member]
-    await call("host.disable", member)
-    await call("host.shutdown", member)
-    assert not is_live(db, member) and guests_on(db, member) == []
-    assert db.get("host", member)["allowed_operations"] and \
-        "power_on" in db.get("host", member)["allowed_operations"]
-    await call("host.power_on", member)
-    assert is_live(db, member) and db.get("host", member)["enabled"]
-
-
 # ---- time, plugins, data sources ------------------------------------------------------------
 async def test_server_time(sim, call):
     master, _ = hosts(sim)
@@ -136,22 +101,6 @@ async def test_server_time(sim, call):
     assert abs(stamp - time.time()) < 5
     local = await call("host.get_server_localtime", master)
     assert not local.endswith("Z") and len(local) == len("20250101T00:00:00")
-
-
-async def test_updater_plugin_lists_updates(sim, call, rpc):
-    master, member = hosts(sim)
-    text = await rpc("host.call_plugin", member, "updater.py", "check_update", {})
-    updates = json.loads(text)
-    assert isinstance(updates, list) and updates
-    for package in updates:
-        assert set(package) == PACKAGE_KEYS
-        assert set(package["changelog"]) == {"date", "author", "description"}
-        assert isinstance(package["size"], int)
-    assert "xen-hypervisor" in [p["name"] for p in updates]
-    assert await error(call, "host.call_plugin", master, "nope.py", "x", {}) == [
-        "XENAPI_MISSING_PLUGIN", "nope.py"]
-    assert await error(call, "host.call_plugin", master, "updater.py", "bogus", {}) == [
-        "UNKNOWN_XENAPI_PLUGIN_FUNCTION", "bogus"]
 
 
 async def test_data_sources(sim, call):

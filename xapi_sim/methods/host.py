@@ -1,17 +1,18 @@
-"""host and pool operations: disable/enable, evacuate, reboot/shutdown/power_on, free memory.
+"""host maintenance: disable/enable, the evacuation plan, evacuate, free memory
+(xapi_host.ml, xapi_host_helpers.ml; power is in host_power.py).
 
-`host_table` is the `valid_operations` of XAPI's host code (reboot and shutdown need a disabled
-host); calls that must reach a host that is down fail with `HOST_OFFLINE`, as message forwarding
-does.
-Going down halts the resident guests (vmstate.enter_halted) and sets host_metrics.live false; a
-reboot comes back on its own after op_time("reboot") * BOOT_FACTOR, enabled. Evacuation plans
-like compute_evacuation_plan_no_wlb, then moves each VM with VM.pool_migrate, as XAPI does.
+`host_table` is xapi_host_helpers.valid_operations (reboot and shutdown need a disabled host,
+power_on a host that is down and has a power-on mode); calls that must reach a host that is down
+fail with `HOST_OFFLINE`, as message forwarding's check_live does. The evacuation plan is
+compute_evacuation_plan_no_wlb's: targets are the other enabled hosts; a VM that cannot boot on
+every one of them gets that reason, a VM whose pool_migrate is not allowed gets that one instead,
+memory is binpacked; evacuate then moves the VMs with VM.pool_migrate, `evacuate_batch_size` at a
+time (default 10), the task's progress counting the VMs moved.
 """
 import asyncio
 
-from .. import vmrules, vmstate
+from .. import vmrules
 from ..errors import XapiFailure
-from ..xtypes import now
 from . import HANDLERS, api
 
 HOST_OPS = ("provision", "evacuate", "shutdown", "reboot", "power_on", "vm_start", "vm_resume",
@@ -20,8 +21,8 @@ CREATING, REMOVING = {"provision", "vm_resume", "vm_migrate"}, {"evacuate", "reb
 # While the key operation runs, these fail with OTHER_OPERATION_IN_PROGRESS.
 EXCLUSIVE = {"reboot": ("shutdown", "apply_updates"), "shutdown": ("reboot", "apply_updates"),
              "apply_updates": ("reboot", "shutdown", "enable"), "provision": ("provision",)}
-BOOT_FACTOR = 2.0
 LIVE_MIGRATE = {"live": "true"}
+NULL = "OpaqueRef:NULL"
 
 
 def live(db, host):
@@ -30,24 +31,33 @@ def live(db, host):
 
 
 def host_table(db, host):
-    """{op: XapiFailure} for the host operations not allowed now."""
+    """{op: XapiFailure} for the host operations not allowed now (valid_operations' order: the
+    first reason found for an operation stays)."""
     rec, table = db.get("host", host), {}
-    current = sorted(rec["current_operations"].values())
+    current = sorted(rec["current_operations"].items())
+    creating = next(((k, v) for k, v in current if v in CREATING), None)
+    removing = next(((k, v) for k, v in current if v in REMOVING), None)
+
+    def refuse(code, params, ops):
+        for op in ops:
+            table.setdefault(op, XapiFailure(code, *params))
     for op in HOST_OPS:
-        clash = (op in CREATING and REMOVING & set(current)) or \
-                (op in REMOVING and CREATING & set(current))
-        if clash and op != "power_on":
-            table[op] = XapiFailure("OTHER_OPERATION_IN_PROGRESS", "host", host, current[0])
-    for running, blocked in sorted(EXCLUSIVE.items()):
-        if running in current:
-            for op in blocked:
-                table.setdefault(op, XapiFailure("OTHER_OPERATION_IN_PROGRESS", "host", host,
-                                                 running))
+        if op == "power_on":
+            continue
+        clash = (op in CREATING and removing) or (op in REMOVING and creating)
+        if clash:
+            refuse("OTHER_OPERATION_IN_PROGRESS", ["host", host, clash[1], clash[0]], [op])
+    for running in ("reboot", "shutdown", "apply_updates", "provision"):
+        found = next((k for k, v in current if v == running), None)
+        if found:
+            refuse("OTHER_OPERATION_IN_PROGRESS", ["host", host, running, found],
+                   EXCLUSIVE[running])
     if rec["enabled"]:
-        for op in ("reboot", "shutdown", "apply_updates"):
-            table.setdefault(op, XapiFailure("HOST_NOT_DISABLED"))
+        refuse("HOST_NOT_DISABLED", [], ["reboot", "shutdown", "apply_updates"])
     if live(db, host):
-        table.setdefault("power_on", XapiFailure("HOST_IS_LIVE", host))
+        refuse("HOST_IS_LIVE", [host], ["power_on"])
+    if rec["power_on_mode"] == "":
+        refuse("HOST_POWER_ON_MODE_DISABLED", [], ["power_on"])
     return table
 
 
@@ -74,6 +84,8 @@ def require_op(db, host, op):
 
 @api("host.disable")
 def disable(ctx, host):
+    """The host takes no new VMs; it stays disabled until host.enable or its next boot (this
+    datamodel's host.disable has no auto_enable parameter, so a boot always re-enables it)."""
     if reachable(ctx.db, host)["enabled"]:
         ctx.db.set("host", host, "enabled", False)
         update_host(ctx.db, host)
@@ -81,10 +93,17 @@ def disable(ctx, host):
 
 @api("host.enable")
 def enable(ctx, host):
-    require_op(ctx.db, host, "enable")
-    if not ctx.db.get("host", host)["enabled"]:
-        ctx.db.set("host", host, "enabled", True)
-        update_host(ctx.db, host)
+    """with_host_operation `enable` (OTHER_OPERATION_IN_PROGRESS while updates are applied),
+    forwarded to the host (HOST_OFFLINE)."""
+    db = ctx.db
+    db.require("host", host)
+    err = host_table(db, host).get("enable")
+    if err is not None:
+        raise err
+    reachable(db, host)
+    if not db.get("host", host)["enabled"]:
+        db.set("host", host, "enabled", True)
+        update_host(db, host)
 
 
 # ---- memory and evacuation ------------------------------------------------------------------
@@ -112,17 +131,21 @@ def guests(db, host):
 def evacuation_plan(ctx, host):
     """{vm: target host ref or XapiFailure} for the guests resident on `host`."""
     db = ctx.db
-    targets = [h for h in sorted(db.all("host"))
-               if h != host and db.get("host", h)["enabled"] and live(db, h)]
+    targets = [h for h in sorted(db.all("host")) if h != host and db.get("host", h)["enabled"]]
     vms = guests(db, host)
     if not targets:
         return {vm: XapiFailure("NO_HOSTS_AVAILABLE", vm) for vm in vms}
     plan = {}
     for vm in vms:
-        err = _boot_error(ctx, vm, targets) or vmrules.check(db, vm, "pool_migrate")
+        err = _boot_error(ctx, vm, targets)
         if err is not None:
             plan[vm] = err
-    _binpack(db, [vm for vm in vms if vm not in plan], targets, plan)
+    movable = [vm for vm in vms if vm not in plan]
+    for vm in vms:
+        err = vmrules.check(db, vm, "pool_migrate")
+        if err is not None:
+            plan[vm] = err                  # replaces a boot error, as the Hashtbl.replace does
+    _binpack(db, movable, targets, plan)
     return plan
 
 
@@ -141,15 +164,16 @@ def _boot_error(ctx, vm, targets):
 
 
 def _binpack(db, vms, targets, plan):
-    """Biggest VM first, onto the target with the most free memory (at dynamic_min)."""
+    """Biggest VM first, onto the target with the most free memory (at dynamic_min); a VM with
+    an error already keeps it when it is placed (only a missing placement replaces it)."""
     free = {h: free_memory(db, h, "memory_dynamic_min") for h in targets}
     need = {vm: db.get("VM", vm)["memory_dynamic_min"] + db.get("VM", vm)["memory_overhead"]
             for vm in vms}
     for vm in sorted(vms, key=lambda v: (-need[v], v)):
         best = max(targets, key=lambda h: (free[h], h))
         if free[best] >= need[vm]:
-            plan[vm] = best
             free[best] -= need[vm]
+            plan.setdefault(vm, best)
         else:
             plan[vm] = XapiFailure("HOST_NOT_ENOUGH_FREE_MEMORY", vm)
 
@@ -173,28 +197,59 @@ def get_vms_which_prevent_evacuation(ctx, host):
     return {vm: err.description for vm, err in _errors(evacuation_plan(ctx, host))}
 
 
+BATCH = 10       # xapi_globs.evacuation_batch_size
+
+
 @api("host.evacuate")
 async def evacuate(ctx, host, network, batch_size):
+    """Refused with the plan's first error; with a network, every destination must have a
+    plugged PIF with an address on it (PIF_NOT_PRESENT, REQUIRED_PIF_IS_UNPLUGGED,
+    INTERFACE_HAS_NO_IP). VMs move `batch_size` at a time; a VM stopped meanwhile is skipped."""
     db = ctx.db
-    require_op(db, host, "evacuate")
-    plan = evacuation_plan(ctx, host)
-    errors = _errors(plan)
-    if errors:
-        raise errors[0][1]
+    db.require("host", host)
+    err = host_table(db, host).get("evacuate")
+    if err is not None:
+        raise err
     with Operation(db, host, ctx.task, "evacuate"):
-        for i, vm in enumerate(sorted(plan)):
-            await _migrate(ctx, vm, plan[vm])
+        plan = evacuation_plan(ctx, host)
+        errors = _errors(plan)
+        if errors:
+            raise errors[0][1]
+        options = dict(LIVE_MIGRATE)
+        if network != NULL:
+            db.require("network", network)
+            for target in sorted(set(plan.values())):
+                _assert_ip_on_network(db, network, target)
+            options = {"network": network, "live": "true"}
+        size = max(1, abs(batch_size)) if batch_size else BATCH
+        vms = sorted(plan)
+        done = 0
+        for start in range(0, len(vms), size):
+            batch = vms[start:start + size]
+            await asyncio.gather(*(_migrate(ctx, vm, plan[vm], options) for vm in batch))
+            done += len(batch)
             if ctx.task:
-                ctx.sim.tasks.set_progress(ctx.task, round((i + 1) / (len(plan) + 1), 3))
+                ctx.sim.tasks.set_progress(ctx.task, round(done / len(vms), 3))
     left = guests(db, host)
     if left:
         raise XapiFailure("INTERNAL_ERROR", "evacuate: %d VMs are still resident on %s"
                           % (len(left), host))
 
 
-async def _migrate(ctx, vm, target):
+def _assert_ip_on_network(db, network, host):
+    pifs = [p for p in db.referrers("network", "PIFs", network) if db.get("PIF", p)["host"] == host]
+    if not pifs:
+        raise XapiFailure("PIF_NOT_PRESENT", host, network)
+    rec = db.get("PIF", pifs[0])
+    if not rec["currently_attached"]:
+        raise XapiFailure("REQUIRED_PIF_IS_UNPLUGGED", pifs[0])
+    if not rec["IP"]:
+        raise XapiFailure("INTERFACE_HAS_NO_IP", pifs[0])
+
+
+async def _migrate(ctx, vm, target, options=LIVE_MIGRATE):
     try:
-        await ctx.sim.call("VM.pool_migrate", [ctx.session, vm, target, LIVE_MIGRATE])
+        await ctx.sim.call("VM.pool_migrate", [ctx.session, vm, target, options])
     except XapiFailure as err:
         if err.code != "VM_BAD_POWER_STATE":  # it stopped meanwhile: nothing to move
             raise
@@ -217,62 +272,3 @@ class Operation:
             self.db.remove_from("host", self.host, "current_operations", self.key)
             update_host(self.db, self.host)
         return False
-
-
-# ---- power ----------------------------------------------------------------------------------
-async def _go_down(ctx, host, op):
-    """Stop the guests, then the host: live false, a 'Host is …' task held in current_operations
-    until the host is up again (XAPI keeps that subtask's operation until the host restarts)."""
-    db, sim = ctx.db, ctx.sim
-    require_op(db, host, op)
-    marker = sim.tasks.create("Host is %s" % ("rebooting" if op == "reboot" else "shutting down"))
-    sim.tasks.succeed(marker)
-    db.add_to("host", host, "current_operations", marker, op)
-    for vm in guests(db, host):
-        vmstate.enter_halted(db, vm)
-    await ctx.work(ctx.op_seconds("shutdown"), 2)
-    _set_live(db, host, False)
-
-
-def _set_live(db, host, value):
-    db.update("host_metrics", db.get("host", host)["metrics"], {"live": value,
-                                                                "last_updated": now()})
-    update_host(db, host)
-
-
-def boot(db, host):
-    """The host is up again: live, enabled, no operation left over from before."""
-    if db.exists("host", host):
-        db.update("host", host, {"enabled": True, "current_operations": {}})
-        _set_live(db, host, True)
-
-
-def _boot_later(sim, host, delay):
-    async def later():
-        await asyncio.sleep(delay)
-        boot(sim.db, host)
-    job = asyncio.ensure_future(later())
-    sim.on_close.append(job.cancel)
-    job.add_done_callback(lambda _: sim.on_close.remove(job.cancel))
-
-
-@api("host.reboot")
-async def reboot(ctx, host):
-    await _go_down(ctx, host, "reboot")
-    _boot_later(ctx.sim, host, ctx.op_seconds("reboot") * BOOT_FACTOR)
-
-
-@api("host.shutdown")
-async def shutdown(ctx, host):
-    await _go_down(ctx, host, "shutdown")
-
-
-@api("host.power_on")
-async def power_on(ctx, host):
-    """Power a host that is down back on (the simulator needs no power-on mode or plugin)."""
-    ctx.db.require("host", host)
-    err = host_table(ctx.db, host).get("power_on")
-    if err is not None:
-        raise err
-    await ctx.work(ctx.op_seconds("start") * BOOT_FACTOR, 4)
-    boot(ctx.db, host)

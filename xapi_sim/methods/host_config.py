@@ -1,4 +1,5 @@
-"""host.set_iscsi_iqn and host.set_multipathing, kept in step with host.other_config both ways.
+"""host.set_iscsi_iqn and host.set_multipathing, kept in step with host.other_config both ways;
+host.syslog_reconfigure.
 
 XAPI keeps the legacy `other_config:iscsi_iqn` / `other_config:multipathing` and the fields in sync
 (xapi_host.ml set_iscsi_iqn, set_multipathing): the setters write the field and the key; a watcher
@@ -46,3 +47,13 @@ def other_config_written(db, host):
     multipathing = {"true": True, "false": False}.get(other.get("multipathing"))
     if multipathing is not None and multipathing != rec["multipathing"]:
         write_multipathing(db, host, multipathing)
+
+
+@api("host.syslog_reconfigure")
+def syslog_reconfigure(ctx, host):
+    """xapi_host.syslog_reconfigure: the host applies host.logging:syslog_destination (a remote
+    syslog server; none when empty). XAPI checks nothing, so nothing fails but HOST_OFFLINE; the
+    destination applied is kept in `applied_syslog` (for tests: the real host writes its syslog
+    configuration, which the API does not show)."""
+    rec = reachable(ctx.db, host)
+    ctx.sim.applied_syslog[host] = rec["logging"].get("syslog_destination", "")

@@ -1,11 +1,11 @@
-"""What a host reports: server time, plugins (XCP-ng's updater.py), data sources.
+"""What a host reports: server time, plugins (XCP-ng's updater.py is in updater.py), data sources.
 
 Data sources are the host's `/rrd_updates` series (xapi_sim.rrd), so `query_data_source` and the
 stats handler agree. `call_plugin` runs plugins from the PLUGINS table; like XAPI, an unknown
 plugin fails with XENAPI_MISSING_PLUGIN and an unknown function with the plugin's own
 UNKNOWN_XENAPI_PLUGIN_FUNCTION.
 """
-import json
+import inspect
 import math
 import time
 
@@ -16,21 +16,6 @@ from ..xtypes import DateTime, datetime_of_epoch
 from . import api
 from .host import reachable
 
-# What `yum` would offer an XCP-ng 8.3 host: updater.py's display_package() fields.
-UPDATES = [
-    ("xapi-core", "24.39.1", "1.6.xcpng8.3", "xapi - xen toolstack for XCP",
-     "Fix a race between VM.pool_migrate and host.evacuate", 2941, "LGPL+linking exception"),
-    ("xen-hypervisor", "4.17.5", "5.xcpng8.3", "Xen is a virtual machine monitor",
-     "Security update for XSA-466", 1207, "GPLv2 and LGPLv2+ and BSD"),
-    ("kernel", "4.19.19", "8.0.38.2.xcpng8.3", "The Linux kernel",
-     "Backport NIC driver fixes for Intel X710", 30124, "GPLv2"),
-    ("sm", "3.2.12", "3.3.xcpng8.3", "sm - XCP storage managers",
-     "Fix coalesce of VHD chains on NFS SRs", 812, "LGPL"),
-    ("xcp-ng-release", "8.3.0", "31", "XCP-ng release file", "Update repository keys", 44,
-     "GPLv2"),
-]
-UPDATE_AUTHOR = "Release team <security@xcp-ng.org>"
-UPDATE_DATE = 1735689600   # 2025-01-01: yum changelog dates are epoch seconds
 # units and range of a data source, by name prefix (longest first)
 DS_KINDS = [("memory_total_kib", "KiB", None), ("memory_free_kib", "KiB", None),
             ("cpu_avg", "(fraction)", 1.0), ("loadavg", "", 0.0), ("cpu", "(fraction)", 1.0),
@@ -50,32 +35,23 @@ def get_server_localtime(ctx, host):
     return DateTime(time.strftime("%Y%m%dT%H:%M:%S", time.localtime(int(ctx.sim.clock()))))
 
 
-def check_update(ctx, host, args):
-    return json.dumps([
-        {"name": name, "version": version, "release": release, "description": summary,
-         "changelog": {"date": UPDATE_DATE, "author": UPDATE_AUTHOR,
-                       "description": "- " + change},
-         "url": "https://xcp-ng.org", "size": kib * 1024, "license": lic}
-        for name, version, release, summary, change, kib, lic in UPDATES])
-
-
-def get_proxies(ctx, host, args):
-    return json.dumps({"xcp-ng-base": "_none_", "xcp-ng-updates": "_none_",
-                       "xcp-ng-testing": "_none_"})
-
-
-PLUGINS = {"updater.py": {"check_update": check_update, "get_proxies": get_proxies}}
+# plugin file -> {function: handler(ctx, host, args)}; updater.py adds XCP-ng's updater.
+PLUGINS = {}
 
 
 @api("host.call_plugin")
-def call_plugin(ctx, host, plugin, fn, args):
+async def call_plugin(ctx, host, plugin, fn, args):
+    """Forwarded to the host (HOST_OFFLINE when it is down); a plugin may take time."""
     reachable(ctx.db, host)
     functions = PLUGINS.get(plugin)
     if functions is None:
         raise XapiFailure("XENAPI_MISSING_PLUGIN", plugin)
     if fn not in functions:
         raise XapiFailure("UNKNOWN_XENAPI_PLUGIN_FUNCTION", fn)
-    return functions[fn](ctx, host, args)
+    result = functions[fn](ctx, host, args)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
 
 
 # ---- data sources ---------------------------------------------------------------------------

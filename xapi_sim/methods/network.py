@@ -1,11 +1,13 @@
-"""network, PIF and VLAN messages (xapi_network, xapi_pif, xapi_vlan, xapi_pool.create_VLAN_from_PIF).
+"""network and VLAN messages (xapi_network.ml, xapi_vlan.ml, xapi_pool.ml create_VLAN_from_PIF).
 
-Bonds are in bond.py. No real interfaces: plugging a PIF or creating a VLAN only changes records.
+PIFs are in pif.py, bonds in bond.py, the management interface in management.py. No real
+interfaces: plugging a PIF or creating a VLAN only changes records. A network's MTU is a plain
+field (network.set_MTU): its PIFs and VIFs take it when they are next plugged (pif.bring_up, a VIF
+attached by vmstate), as nm.ml and xapi_xenops.ml do.
 """
-import ipaddress
-
 from ..errors import XapiFailure
 from . import api
+from .pif import assert_managed, bring_up, host_of
 
 NULL = "OpaqueRef:NULL"
 # Bridge names the host reserves for itself (xapi_network.bridge_blacklist).
@@ -32,12 +34,17 @@ def create(ctx, record):
 
 @api("network.destroy")
 def destroy(ctx, network):
+    """xapi_network.destroy: refused while a VIF is attached or reserved (NETWORK_CONTAINS_VIF with
+    every such VIF), while it has PIFs (NETWORK_CONTAINS_PIF with every PIF: VLAN and bond
+    networks go with VLAN.destroy / Bond.destroy), or for the host internal management network
+    (CANNOT_DESTROY_SYSTEM_NETWORK); its other VIFs are destroyed with it."""
     db = ctx.db
     rec = db.require("network", network)
     vifs = sorted(db.referrers("network", "VIFs", network))
-    attached = [v for v in vifs if db.get("VIF", v)["currently_attached"]]
-    if attached:
-        raise XapiFailure("NETWORK_CONTAINS_VIF", *attached)
+    connected = [v for v in vifs if db.get("VIF", v)["currently_attached"]
+                 or db.get("VIF", v).get("reserved")]
+    if connected:
+        raise XapiFailure("NETWORK_CONTAINS_VIF", *connected)
     pifs = sorted(db.referrers("network", "PIFs", network))
     if pifs:
         raise XapiFailure("NETWORK_CONTAINS_PIF", *pifs)
@@ -48,70 +55,20 @@ def destroy(ctx, network):
     db.destroy("network", network)
 
 
-# ---- PIF ------------------------------------------------------------------------------------
-@api("PIF.scan")
-def scan(ctx, host):
-    """Rescan the host's NICs: the simulated hardware never changes, so nothing is new."""
-    ctx.db.require("host", host)
-
-
-@api("PIF.plug")
-def plug(ctx, pif):
-    rec = ctx.db.require("PIF", pif)
-    if rec["bond_slave_of"] != NULL and ctx.db.exists("Bond", rec["bond_slave_of"]):
-        raise XapiFailure("CANNOT_PLUG_BOND_SLAVE", pif)
-    if not rec["currently_attached"]:
-        ctx.db.set("PIF", pif, "currently_attached", True)
-
-
-@api("PIF.unplug")
-def unplug(ctx, pif):
-    rec = ctx.db.require("PIF", pif)
-    if rec["management"]:
-        raise XapiFailure("PIF_IS_MANAGEMENT_INTERFACE", pif)
-    if rec["disallow_unplug"]:
-        raise XapiFailure("PIF_DOES_NOT_ALLOW_UNPLUG", pif)
-    if rec["currently_attached"]:
-        ctx.db.set("PIF", pif, "currently_attached", False)
-
-
-@api("PIF.reconfigure_ip")
-def reconfigure_ip(ctx, pif, mode, ip, netmask, gateway, dns):
-    rec = ctx.db.require("PIF", pif)
-    if rec["management"] and mode == "None":
-        raise XapiFailure("PIF_IS_MANAGEMENT_INTERFACE", pif)
-    if mode == "Static":
-        _check_ip("IP", ip)
-        _check_ip("netmask", netmask)
-        if gateway:
-            _check_ip("gateway", gateway)
-    if mode == "None":
-        ip = netmask = gateway = dns = ""
-    elif mode == "DHCP":
-        ip, netmask, gateway, dns = rec["IP"], rec["netmask"], rec["gateway"], rec["DNS"]
-    ctx.db.update("PIF", pif, {"ip_configuration_mode": mode, "IP": ip, "netmask": netmask,
-                               "gateway": gateway, "DNS": dns})
-
-
-def _check_ip(param, value):
-    try:
-        ipaddress.IPv4Address(value)
-    except ValueError:
-        raise XapiFailure("INVALID_IP_ADDRESS_SPECIFIED", param) from None
-
-
 # ---- VLAN -----------------------------------------------------------------------------------
 def _vlan_checks(db, tagged, tag, network):
+    """xapi_vlan.create's checks, in its order."""
     rec = db.require("PIF", tagged)
-    db.require("network", network)
-    if not rec["managed"]:
-        raise XapiFailure("PIF_UNMANAGED", tagged)
-    for other in db.referrers("network", "PIFs", network):
+    net = db.require("network", network)
+    if not net["managed"]:
+        raise XapiFailure("NETWORK_UNMANAGED", network)
+    for other in sorted(db.referrers("network", "PIFs", network)):
         if db.get("PIF", other)["host"] == rec["host"]:
             raise XapiFailure("NETWORK_ALREADY_CONNECTED", rec["host"], other)
-    if rec["bond_slave_of"] != NULL and db.exists("Bond", rec["bond_slave_of"]):
+    assert_managed(db, tagged)
+    if rec["bond_slave_of"] != NULL and rec["physical"]:
         raise XapiFailure("CANNOT_ADD_VLAN_TO_BOND_SLAVE", tagged)
-    if rec["VLAN"] >= 0:
+    if rec["VLAN_master_of"] != NULL or rec["VLAN"] >= 0:
         raise XapiFailure("PIF_IS_VLAN", tagged)
     if tag < 0 or tag > 4094:
         raise XapiFailure("VLAN_TAG_INVALID", tag)
@@ -119,50 +76,90 @@ def _vlan_checks(db, tagged, tag, network):
         raise XapiFailure("PIF_VLAN_EXISTS", rec["device"])
 
 
-def make_vlan(db, tagged, tag, network):
-    """The VLAN object and its untagged (logical) PIF on the tagged PIF's host, plugged."""
-    _vlan_checks(db, tagged, tag, network)
+def new_vlan(db, tagged, tag, network, device=None):
+    """xapi_vlan.create_internal: the VLAN and its untagged PIF (unplugged), which shares the
+    tagged PIF's MTU and PIF_metrics."""
     base = db.get("PIF", tagged)
+    device = device or base["device"]
     untagged = db.create("PIF", {
-        "device": base["device"], "network": network, "host": base["host"], "MAC": VLAN_MAC,
+        "device": device, "network": network, "host": base["host"], "MAC": VLAN_MAC,
         "MTU": base["MTU"], "VLAN": tag, "metrics": base["metrics"], "physical": False,
-        "currently_attached": True, "ip_configuration_mode": "None", "managed": True,
-        "primary_address_type": "IPv4"})
+        "currently_attached": False, "ip_configuration_mode": "None", "managed": True,
+        "primary_address_type": base["primary_address_type"]})
     vlan = db.create("VLAN", {"tagged_PIF": tagged, "untagged_PIF": untagged, "tag": tag})
     db.set("PIF", untagged, "VLAN_master_of", vlan)
     return vlan, untagged
 
 
+def make_vlan(db, tagged, tag, network):
+    """VLAN.create: checked, made and plugged."""
+    _vlan_checks(db, tagged, tag, network)
+    vlan, untagged = new_vlan(db, tagged, tag, network)
+    bring_up(db, untagged)
+    return vlan, untagged
+
+
 @api("VLAN.create")
-def vlan_create(ctx, tagged, tag, network):
+async def vlan_create(ctx, tagged, tag, network):
+    host_of(ctx.db, tagged)
+    _vlan_checks(ctx.db, tagged, tag, network)
+    await ctx.work(ctx.op_seconds("quick"), 2)
     return make_vlan(ctx.db, tagged, tag, network)[0]
 
 
 @api("VLAN.destroy")
-def vlan_destroy(ctx, vlan):
+async def vlan_destroy(ctx, vlan):
+    """xapi_vlan.destroy: its untagged PIF must not be bonded (PIF_ALREADY_BONDED), a member's
+    plugged management PIF (PIF_IS_MANAGEMENT_INTERFACE), physical (PIF_IS_PHYSICAL, no
+    parameter); it is unplugged as PIF.unplug does (PIF_IS_MANAGEMENT_INTERFACE, VIF_IN_USE…), then
+    the VLAN and the PIF go."""
+    from .pif import unplug
     db = ctx.db
     rec = db.require("VLAN", vlan)
-    untagged = db.get("PIF", rec["untagged_PIF"])
-    if untagged is not None:
-        if untagged["management"]:
-            raise XapiFailure("PIF_IS_MANAGEMENT_INTERFACE", rec["untagged_PIF"])
-        if untagged["VLAN"] < 0:
-            raise XapiFailure("PIF_IS_PHYSICAL", rec["untagged_PIF"])
+    untagged = rec["untagged_PIF"]
+    if not db.exists("PIF", untagged):
+        db.destroy("VLAN", vlan)
+        return
+    pif = db.get("PIF", untagged)
+    host_of(db, untagged)
+    if (pif["bond_slave_of"] != NULL and db.exists("Bond", pif["bond_slave_of"])) or \
+            db.referrers("PIF", "bond_master_of", untagged):
+        raise XapiFailure("PIF_ALREADY_BONDED", untagged)
+    if pif["host"] != ctx.sim.master_ref() and pif["currently_attached"] and pif["management"]:
+        raise XapiFailure("PIF_IS_MANAGEMENT_INTERFACE", untagged)
+    if pif["VLAN"] < 0:
+        raise XapiFailure("PIF_IS_PHYSICAL")
+    await unplug(ctx, untagged)
     db.destroy("VLAN", vlan)
-    if untagged is not None:
-        db.destroy("PIF", rec["untagged_PIF"])
+    db.destroy("PIF", untagged)
 
 
 @api("pool.create_VLAN_from_PIF")
-def create_vlan_from_pif(ctx, pif, network, tag):
-    """One VLAN per host, on the PIF of each host that shares `pif`'s network (all or none)."""
+async def create_vlan_from_pif(ctx, pif, network, tag):
+    """xapi_pool.create_VLAN_from_PIF: VLAN.create on every PIF of `pif`'s network whose host is
+    live (an error destroys those already made and is raised), then a best-effort plug of each
+    new PIF; returns the new PIFs."""
     db = ctx.db
     rec = db.require("PIF", pif)
     db.require("network", network)
-    if tag < 0 or tag > 4094:
-        raise XapiFailure("VLAN_TAG_INVALID", tag)
-    tagged = sorted(db.referrers("network", "PIFs", rec["network"]),
-                    key=lambda p: (p != pif, db.get("PIF", p)["host"]))
-    for base in tagged:
-        _vlan_checks(db, base, tag, network)
-    return [make_vlan(db, base, tag, network)[1] for base in tagged]
+    bases = [p for p in sorted(db.referrers("network", "PIFs", rec["network"]))
+             if _live(db, db.get("PIF", p)["host"])]
+    made = []
+    try:
+        for base in bases:
+            _vlan_checks(db, base, tag, network)
+            await ctx.work(ctx.op_seconds("quick") / max(1, len(bases)), 1)
+            made.append(new_vlan(db, base, tag, network))
+    except XapiFailure:
+        for vlan, untagged in made:
+            db.destroy("VLAN", vlan)
+            db.destroy("PIF", untagged)
+        raise
+    for _vlan, untagged in made:
+        bring_up(db, untagged)
+    return [untagged for _vlan, untagged in made]
+
+
+def _live(db, host):
+    metrics = db.get("host_metrics", db.get("host", host)["metrics"])
+    return bool(metrics and metrics["live"])

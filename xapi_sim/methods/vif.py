@@ -8,6 +8,7 @@ VM without a seed gets MAC_INVALID [""].
 """
 import hashlib
 
+from .. import vmstate
 from ..errors import XapiFailure
 from . import api
 from .devices import _fail, _hotplug, _power
@@ -113,7 +114,10 @@ async def _vif_op(ctx, vif, op, attached):
     require(vif_table(db, vif).get(op))
     with Marked(db, "VIF", vif, ctx.task, op, update_vif):
         await ctx.work(ctx.op_seconds("quick"), 2)
-    db.set("VIF", vif, "currently_attached", attached)
+    changes = {"currently_attached": attached}
+    if attached:
+        changes["MTU"] = vmstate.vif_mtu(db, vif)
+    db.update("VIF", vif, changes)
     update_vif(db, vif)
 
 
