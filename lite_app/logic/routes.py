@@ -15,6 +15,7 @@ ROUTES = (
     ("sr", "sr/:uuid"),
     ("networks", "networks"),
     ("network", "network/:uuid"),
+    ("pool", "pool"),
     ("console", "console/:uuid"),
     ("tasks", "tasks"),
     ("alarms", "alarms"),
@@ -26,7 +27,7 @@ DEFAULT = ("dashboard", {})
 TITLE_KEYS = {
     "dashboard": "page.dashboard", "vms": "page.vms", "vm": "page.vm", "host": "page.host",
     "storage": "page.storage", "sr": "page.sr", "networks": "page.networks",
-    "network": "page.network", "console": "page.console", "tasks": "page.tasks", "alarms": "page.alarms", NOT_FOUND: "page.notfound",
+    "network": "page.network", "pool": "page.pool", "console": "page.console", "tasks": "page.tasks", "alarms": "page.alarms", NOT_FOUND: "page.notfound",
 }
 
 HEX = "0123456789abcdefABCDEF"

@@ -160,11 +160,18 @@ def navigate(controller, hash_text):
 
 
 def load_page_classes(controller, page):
-    """Load the classes a page declares in CLASSES that are not loaded yet (watched from then on)."""
+    """The page is shown: load the classes it declares in CLASSES that are not loaded yet (watched from
+    then on), and call its `visit(state)` (a coroutine it returns runs like an action's)."""
+    if controller.shown != "app":
+        return
     wanted = [cls for cls in (getattr(page, "CLASSES", None) or ()) if cls not in controller.classes]
-    if wanted and controller.shown == "app":
+    if wanted:
         controller.classes.extend(wanted)
         controller.env.spawn(load_more(controller, wanted))
+    visit = getattr(page, "visit", None)
+    result = visit(controller.state) if callable(visit) else None
+    if hasattr(result, "send"):  # a coroutine (a generator under MicroPython)
+        controller.env.spawn(await_action(controller, result))
 
 
 async def load_more(controller, classes):

@@ -17,6 +17,9 @@ main content area. A page module exposes:
   parts merges their tables with `widgets.merged`; a dialog's own controls are registered with the
   dialog (lite_app/ui/dialogs.py), not merged into pages. Escape closes the open dialog (the shell's).
 - optional `CLASSES`: XAPI classes the page needs beyond `LOADED_CLASSES` (loaded on first visit).
+- optional `visit(state)`: called whenever the page is shown (navigation, sign-in, its code arriving);
+  may return a coroutine (the shell awaits it). It must be cheap and idempotent: the pool page checks
+  the hosts' updates once per visit with it.
 
 `state` (lite_app.shell.state.State) offers:
 - `state.cache`   lite_app.xapi.cache.Cache, live (get_all_records + event.from)
@@ -35,7 +38,7 @@ main content area. A page module exposes:
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/logic/routes.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`;
+`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/pool`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`;
 `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
@@ -58,6 +61,7 @@ PAGES = {
     "console": "lite_app.ui.console",
     "tasks": "lite_app.ui.tasks",
     "alarms": "lite_app.ui.alarms",
+    "pool": "lite_app.ui.pool",
 }
 
 # Page groups: each is one file of the bundle, fetched on the first visit to one of its pages (and
@@ -66,7 +70,9 @@ PAGES = {
 GROUPS = (
     ("home", ("dashboard", "alarms", "tasks")),
     ("vms", ("vms", "vm", "console")),
-    ("infra", ("host", "storage", "sr", "networks", "network")),
+    ("infra", ("storage", "sr")),
+    # network, host and pool administration: the pages and their dialogs
+    ("admin", ("pool", "host", "networks", "network")),
 )
 
 # Classes loaded at login and watched through event.from; lite_app.logic.model.FIELDS names the fields

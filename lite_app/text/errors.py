@@ -54,6 +54,20 @@ PARAMS = {
     "MESSAGE_METHOD_UNKNOWN": (("method", "text"),),
     "INTERNAL_ERROR": (("detail", "text"),),
     "APP_ERROR": (("detail", "text"),),          # not from XAPI: an exception in the app itself
+    "NETWORK_CONTAINS_VIF": (),
+    "NETWORK_CONTAINS_PIF": (),
+    "PIF_IS_MANAGEMENT_INTERFACE": (("pif", "ref"),),
+    "PIF_VLAN_EXISTS": (("pif", "ref"),),
+    "VLAN_TAG_INVALID": (("tag", "text"),),
+    "PIF_ALREADY_BONDED": (("pif", "ref"),),
+    "PIF_BOND_MORE_THAN_ONE_IP": (),
+    "CANNOT_DESTROY_SYSTEM_NETWORK": (("network", "ref"),),
+    "CANNOT_EVACUATE_HOST": (("reason", "text"),),
+    "HOST_NOT_DISABLED": (),
+    "HOST_POWER_ON_MODE_DISABLED": (),
+    "HOST_IS_LIVE": (("host", "ref"),),
+    "XENAPI_PLUGIN_FAILURE": (("function", "text"), ("detail", "text")),
+    "UPDATE_FAILED": (("detail", "text"),),      # not from XAPI: the updater's command failed (logic/updates.py)
 }
 # Codes whose short form (fewer params) has its own sentence "err.<CODE>.short".
 SHORT_FORMS = ("HOST_NOT_ENOUGH_FREE_MEMORY", "OTHER_OPERATION_IN_PROGRESS")
@@ -113,10 +127,16 @@ def _key(code, params):
         return http_key(params[0] if params else ""), ()
     if code.startswith("TRANSPORT_"):
         return "err.transport." + code[len("TRANSPORT_"):].lower(), (("status", "text"), ("detail", "text"))
+    if _is_number(code):  # a host plugin's own failure (XCP-ng's plugins): [code, message, details, trace]
+        return "err.PLUGIN_ERROR", (("message", "text"),)
     for prefix, key in PREFIXES:
         if code.startswith(prefix):
             return key, ()
     return "err.unknown", ()
+
+
+def _is_number(code):
+    return code.lstrip("-").isdigit()
 
 
 # HTTP statuses a host answers instead of an API reply -> the sentence's key (never the bare number).

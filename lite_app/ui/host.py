@@ -1,8 +1,10 @@
-"""The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and PIFs."""
-from lite_app.logic import infra, model
+"""The host page (route `#/host/<uuid>`): identity, CPU, memory, software, uptime, state, VMs and
+interfaces, with the host's actions (maintenance, reboot, shutdown, power on, edit: lite_app/ui/host_actions.py)
+and its interfaces' IP configuration (lite_app/ui/host_pifs.py)."""
+from lite_app.logic import hoststate, infra, model, updates
 from lite_app.logic.dashboard import host_memory
 from lite_app.text import fmt
-from lite_app.ui import console, tabs
+from lite_app.ui import console, host_actions, host_pifs, tabs
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -28,13 +30,15 @@ def render(state):
     return [h("div", {"class": "xl-page xl-page-host", "key": "host-" + ref},
               w.page_header("host", host.get("name_label"), host.get("name_description"),
                             badges(state, ref, host)),
+              w.tag_list(host.get("tags"), t("col.tags")),
+              host_actions.toolbar(state, ref, host),
               tabs.tabbed(state, "host", host.get("uuid") or "", host_tabs(ref, host), t("tab.list")))]
 
 
 def overview_tab(state, ref, host):
     return h("div", {"class": "xl-grid"},
              overview_card(state, ref, host), vms_card(state, ref, host),
-             pifs_card(state, host))
+             host_pifs.card(state, host))
 
 
 def host_tabs(ref, host):
@@ -56,13 +60,17 @@ def badges(state, ref, host):
     out = []
     if pool.get("master") == ref:
         out.append(w.flag(t("host.master"), "accent"))
-    if not infra.host_live(state.cache, host):
-        out.append(w.flag(t("host.offline"), "danger"))
-    elif not host.get("enabled"):
-        out.append(w.flag(t("host.maintenance"), "warn"))
-    else:
-        out.append(w.flag(t("host.enabled"), "ok"))
+    key, colour = STATUS[hoststate.status(state.cache, host)]
+    out.append(w.flag(t(key), colour))
+    if updates.reboot_required(host):
+        out.append(w.flag(t("adm.host.reboot_needed"), "warn", t("adm.host.reboot_needed_why")))
     return out
+
+
+# hoststate.status -> (catalog key, flag colour)
+STATUS = {"up": ("host.enabled", "ok"), "maintenance": ("host.maintenance", "warn"),
+          "evacuating": ("adm.host.evacuating", "warn"), "rebooting": ("adm.host.rebooting", "warn"),
+          "shutting_down": ("adm.host.shutting_down", "warn"), "down": ("host.offline", "danger")}
 
 
 def software(host):
@@ -95,7 +103,9 @@ def overview_card(state, ref, host):
         (t("host.software"), software(host)),
         (t("host.xapi"), version.get("xapi")),
         (t("host.uptime"), fmt.duration(uptime, t) if uptime is not None else None),
-        (t("host.state"), t("host.enabled") if host.get("enabled") else t("host.maintenance")),
+        (t("host.state"), t(STATUS[hoststate.status(state.cache, host)][0])),
+        (t("adm.host.power_on_mode"), host.get("power_on_mode") or t("adm.host.no_power_on")),
+        (t("adm.edit.syslog"), (host.get("logging") or {}).get("syslog_destination") or t("adm.host.syslog_local")),
         (t("col.uuid"), h("code", None, host.get("uuid") or "")),
     ]
     return w.card("host-overview", t("card.overview"), w.kv(pairs), icon="host")
@@ -127,34 +137,4 @@ def vms_card(state, ref, host):
                   more, icon="vm", aside=str(len(refs)))
 
 
-def pif_row(state, ref, pif):
-    t = state.t
-    network = model.deref(state.cache, "network", pif.get("network"))
-    metrics = model.deref(state.cache, "PIF_metrics", pif.get("metrics"))
-    vlan = pif.get("VLAN")
-    ip = pif.get("IP") or ""
-    if ip and pif.get("netmask"):
-        ip += " / " + pif["netmask"]
-    link = t("yes") if pif.get("currently_attached") else t("no")
-    if metrics is not None and not metrics.get("carrier"):
-        link = t("pif.no_carrier")
-    return ({"key": ref}, [h("strong", None, pif.get("device") or ""),
-                           w.object_link(state, "network", network),
-                           str(vlan) if vlan is not None and int(vlan) >= 0 else "",
-                           pif.get("MAC"), ip, str(pif.get("MTU") or ""),
-                           t("yes") if pif.get("management") else "", link])
-
-
-def pifs_card(state, host):
-    t = state.t
-    pifs = infra.host_pifs(state.cache, host)
-    if not pifs:
-        body = w.empty(t("host.no_pifs"))
-    else:
-        body = w.table(t("card.pifs"), [t("col.device"), t("col.network"), t("col.vlan"),
-                                        t("col.mac"), t("col.ip"), t("col.mtu"),
-                                        t("col.management"), t("col.attached")],
-                       [pif_row(state, ref, pif) for ref, pif in pifs])
-    return w.card("host-pifs", t("card.pifs"), body, icon="network", aside=str(len(pifs)),
-                  cls="xl-wide")
-
+actions = w.merged(host_actions.actions, host_pifs.actions)

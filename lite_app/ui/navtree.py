@@ -10,7 +10,8 @@ from lite_app.ui.vdom import h
 
 GROUP_LIMIT = 50
 AUTO_EXPAND_LIMIT = 200
-SECTIONS = (("dashboard", "nav.dashboard", ("dashboard",)), ("vms", "nav.vms", ("vms",)),
+SECTIONS = (("dashboard", "nav.dashboard", ("dashboard",)), ("pool", "nav.pool_settings", ("pool",)),
+            ("vms", "nav.vms", ("vms",)),
             ("storage", "nav.storage", ("storage", "sr")), ("networks", "nav.networks", ("networks", "network")),
             ("tasks", "nav.tasks", ("tasks",)), ("alarms", "nav.alarms", ("alarms",)))
 

@@ -1,14 +1,16 @@
 """Network pages: the list (route `#/networks`) and one network with its PIFs and VIFs (`#/network/<uuid>`).
 
 A network's VLAN is its PIFs' tag (-1 means untagged). The pool network of a 10,000-VM pool carries
-over 10,000 VIFs: they are listed by pages of PAGE_SIZE.
+over 10,000 VIFs: they are listed by pages of PAGE_SIZE. The list offers New network and each network
+Edit and Delete (lite_app/ui/network_actions.py); Bond records name a bond's mode.
 """
-from lite_app.logic import memo, model
+from lite_app.logic import admin_edit, memo, model, netadmin
+from lite_app.ui import network_actions
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 PAGE_SIZE = 100
-CLASSES = ("VIF",)
+CLASSES = ("VIF", "Bond")
 
 
 def vifs_by_network(state):
@@ -62,14 +64,16 @@ def render_list(state):
     rows = []
     for ref in refs:
         net = nets[ref]
-        rows.append(({"key": ref}, [w.object_link(state, "network", net), vlan_text(cache, net, t),
+        rows.append(({"key": ref}, [w.object_link(state, "network", net),
+                                    t("adm.net.kind." + netadmin.kind(cache, net)), vlan_text(cache, net, t),
                                     str(net.get("MTU") or ""), net.get("bridge"),
                                     str(len(net.get("PIFs") or ())), vif_count(state, ref)]))
-    body = (w.table(t("nav.networks"), [t("col.name"), t("col.vlan"), t("col.mtu"), t("col.bridge"),
-                                        t("col.pifs"), t("col.vifs")], rows)
+    body = (w.table(t("nav.networks"), [t("col.name"), t("adm.col.kind"), t("col.vlan"), t("col.mtu"),
+                                        t("col.bridge"), t("col.pifs"), t("col.vifs")], rows)
             if rows else w.empty(t("net.none")))
     return [h("div", {"class": "xl-page xl-page-networks", "key": "networks"},
               w.page_header("network", t("nav.networks"), t("net.count", count=str(len(rows)))),
+              network_actions.list_toolbar(state),
               w.card("net-list", t("card.networks"), body, icon="network", aside=str(len(rows)),
                      cls="xl-wide"))]
 
@@ -79,13 +83,48 @@ def render_network(state):
     t = state.t
     if net is None:
         return w.not_found(t, t("page.network"))
-    pairs = [(t("col.vlan"), vlan_text(state.cache, net, t)), (t("col.mtu"), str(net.get("MTU") or "")),
-             (t("col.bridge"), net.get("bridge")), (t("col.uuid"), h("code", None, net.get("uuid") or ""))]
+    pairs = [(t("adm.col.kind"), kind_text(state, net)), (t("col.vlan"), vlan_text(state.cache, net, t)),
+             (t("col.mtu"), mtu_text(state, ref, net)), (t("col.bridge"), net.get("bridge")),
+             (t("col.uuid"), h("code", None, net.get("uuid") or ""))]
     return [h("div", {"class": "xl-page xl-page-network", "key": "network-" + ref},
               w.page_header("network", net.get("name_label"), net.get("name_description")),
+              w.tag_list(net.get("tags"), t("col.tags")),
+              network_actions.toolbar(state, ref, net),
               h("div", {"class": "xl-grid"},
                 w.card("net-overview", t("card.overview"), w.kv(pairs), icon="network"),
                 pifs_card(state, net), vifs_card(state, ref, net)))]
+
+
+def kind_text(state, net):
+    """The network's kind, and a bond's mode ("Bond (active-backup)")."""
+    t = state.t
+    what = netadmin.kind(state.cache, net)
+    text = t("adm.net.kind." + what)
+    if what == "bond":
+        modes = sorted(set([(bond.get("mode") or "") for bond in bonds_of(state, net)]))
+        if modes:
+            text += " (" + ", ".join([t("adm.bond." + mode) for mode in modes]) + ")"
+    return text
+
+
+def bonds_of(state, net):
+    out = []
+    for _ref, pif in netadmin.pifs_of(state.cache, net):
+        for bond_ref in pif.get("bond_master_of") or ():
+            bond = state.cache.get("Bond", bond_ref)
+            if bond is not None:
+                out.append(bond)
+    return out
+
+
+def mtu_text(state, ref, net):
+    """The MTU, and how many plugged interfaces still run at another one (they take it when replugged)."""
+    text = str(net.get("MTU") or "")
+    if model.loaded(state.cache, "VIF"):
+        pending = admin_edit.mtu_pending(state.cache, net, vifs_by_network(state).get(ref) or ())
+        if pending:
+            text += " \u2013 " + state.t("adm.net.mtu_pending", count=pending)
+    return text
 
 
 def pifs_card(state, net):
@@ -96,11 +135,11 @@ def pifs_card(state, net):
         vlan = pif.get("VLAN")
         rows.append(({"key": ref}, [w.object_link(state, "host", host), pif.get("device"),
                                     str(vlan) if vlan is not None and int(vlan) >= 0 else "",
-                                    pif.get("MAC"), pif.get("IP"),
+                                    pif.get("MAC"), pif.get("IP"), str(pif.get("MTU") or ""),
                                     t("yes") if pif.get("currently_attached") else t("no")]))
     rows.sort(key=lambda row: (w.text_key(row[1][0]), row[1][1] or ""))
     body = (w.table(t("card.pifs"), [t("col.host"), t("col.device"), t("col.vlan"), t("col.mac"),
-                                     t("col.ip"), t("col.attached")], rows)
+                                     t("col.ip"), t("col.mtu"), t("col.attached")], rows)
             if rows else w.empty(t("net.no_pifs")))
     return w.card("net-pifs", t("card.pifs"), body, icon="host", aside=str(len(rows)), cls="xl-wide")
 
@@ -134,4 +173,4 @@ def show_more(state, payload):
     state.ui[key] = int(state.ui.get(key) or PAGE_SIZE) + PAGE_SIZE
 
 
-actions = {"network.more": show_more}
+actions = w.merged({"network.more": show_more}, network_actions.actions)

@@ -25,7 +25,7 @@ def root(nodes):
     return ["div", {}, nodes]
 
 
-SECTION_LINKS = [("#/", "Dashboard"), ("#/vms", "VMs"), ("#/storage", "Storage"),
+SECTION_LINKS = [("#/", "Dashboard"), ("#/pool", "Pool settings"), ("#/vms", "VMs"), ("#/storage", "Storage"),
                  ("#/networks", "Networks"), ("#/tasks", "Tasks"), ("#/alarms", "Alarms")]
 
 
