@@ -30,6 +30,9 @@ from lite_app.xapi.errors import TransportError, XapiError
 from lite_app.xapi.jsonrpc import dumps_compact
 from lite_app.xapi.sync import Live, load_all
 
+# After the pool master's reboot (state.resume): how long to keep trying to sign in again, how often.
+RESUME_SECONDS = 900
+RESUME_EVERY = 3
 THEME_KEY = "xcplite.theme"
 USER_KEY = "xcplite.user"
 APP_ROOT = "xl-app"
@@ -163,8 +166,39 @@ class Controller:
         """The session became invalid (any call): back to the form with the reason."""
         if generation != self.generation:
             return
+        resume = self.state.resume
         self.stop_session()
-        self.login_status(False, "login.expired", True)
+        if resume is not None and resume.get("password") is not None:
+            self.env.spawn(self.resume_after_reboot(resume))
+        else:
+            self.login_status(False, "adm.master.back" if resume is not None else "login.expired", True)
+
+    async def resume_after_reboot(self, resume):
+        """The master rebooted from this console ended the session: sign in again with what the user
+        typed in the reboot dialog once it answers; the password is dropped when this ends."""
+        generation = self.generation
+        self.login_status(True, "adm.master.waiting")
+        deadline = self.env.now() + RESUME_SECONDS
+        while self.env.now() < deadline:
+            await self.env.sleep(RESUME_EVERY)
+            if generation != self.generation:
+                return  # the user signed in meanwhile
+            client = self.new_client()
+            try:
+                session = await client.login(resume["user"], resume["password"])
+            except TransportError:
+                continue  # still down
+            except XapiError as error:
+                if error.code == "SESSION_AUTHENTICATION_FAILED":
+                    self.login_failed(error)
+                    return
+                continue  # starting up (HOST_IS_SLAVE while its role is read, INTERNAL_ERROR...)
+            if generation != self.generation:
+                return
+            self.env.set_cookie(sessions.cookie_string(session, sessions.is_secure(self.env.origin()), False))
+            await self.enter(client, resume["user"])
+            return
+        self.login_status(False, "adm.master.back", True)
 
     async def logout(self):
         client = self.state.client

@@ -43,6 +43,9 @@ class State:
         self.recent = Changes()
         self.recent_base = {}
         self.loader = None  # which pages' code is installed (lite_app/shell/loading.py); None: all
+        # The pool master is being rebooted from this console: {"host": name, "user", "password" (or
+        # None)}, so the controller signs in again once it is back (memory only; gone with reset()).
+        self.resume = None
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""
@@ -126,6 +129,7 @@ class State:
         self.connection = "loading"
         self.notices = []
         self.requested = []
+        self.resume = None
         # Counters only grow, so a memo from the previous session can never look current.
         for cls in self.versions:
             self.versions[cls] += 1

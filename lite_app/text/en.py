@@ -803,7 +803,7 @@ STRINGS = {
     "adm.job.install": "Install updates on {count} hosts",
     "adm.job.undone": "What was done before this step was taken back.",
     "adm.job.undo_failed": "Taking back the steps done before failed too: {reason}",
-    "adm.master.reboot": "The pool master {host} is rebooting. This console reconnects when it is back.",
+    "adm.master.reboot": "The pool master {host} is rebooting: consoles lose their connection until it is back.",
     "adm.master.shutdown": "The pool master {host} is shutting down.",
     "adm.master.waiting": "The pool master is rebooting; signing in again when it is back\u2026",
     "adm.master.back": "The pool master was rebooted. Sign in again.",

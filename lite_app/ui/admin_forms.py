@@ -66,7 +66,7 @@ def choices(state, spec, name, legend, options, action):
     items = [h("label", {"class": "xl-choice" + (" xl-choice-off" if off else ""), "key": value},
                h("input", {"type": "radio", "name": name, "value": value, "checked": spec.get(name) == value,
                            "disabled": off, "data-action": action, "data-field": name}),
-               h("span", None, text), h("span", {"class": "xu-muted"}, note) if note else None)
+               h("span", None, text), h("span", {"class": "xl-choice-note xu-muted"}, note) if note else None)
              for value, text, note, off in options]
     return h("fieldset", {"class": "xl-choices", "aria-describedby": "err-" + name if error else None},
              h("legend", None, legend), items, notes(name, error, None))
@@ -77,7 +77,7 @@ def checkbox(label, checked, action, data=None, note=None):
     for key in data or {}:
         attrs["data-" + key] = data[key]
     return h("label", {"class": "xl-check", "key": (data or {}).get("value")}, h("input", attrs), h("span", None, label),
-             h("span", {"class": "xu-muted"}, note) if note else None)
+             h("span", {"class": "xl-choice-note xu-muted"}, note) if note else None)
 
 
 def on_choice(kind):

@@ -4,7 +4,7 @@ Pure vdom (lite_app/ui/vdom.py). `regions(state, page)` returns the nodes of eac
 the skeleton (`skeleton`), so the shell can skip the regions whose output did not change. The
 navigation tree lives in lite_app/ui/navtree.py.
 """
-from lite_app.logic import routes, tasks
+from lite_app.logic import hoststate, routes, tasks
 from lite_app.ui import dialogs, navtree
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -102,7 +102,12 @@ def theme_switch(state):
 def banner(state):
     t = state.t
     nodes = []
-    if state.connection == "reconnecting":
+    going = hoststate.master_going_down(state.cache)
+    if going is not None:  # every console hears it: the master's reboot or shutdown ends all sessions
+        nodes.append(h("div", {"class": "xl-banner xl-warn", "role": "status", "key": "master-down"},
+                       h("span", {"class": "xl-spinner", "aria-hidden": "true"}),
+                       t("adm.master." + going[0], host=going[1])))
+    elif state.connection == "reconnecting":
         nodes.append(h("div", {"class": "xl-banner xl-warn", "role": "status"},
                        h("span", {"class": "xl-spinner", "aria-hidden": "true"}), t("shell.reconnecting")))
     for notice_id, kind, text, _scope in state.shown_notices():

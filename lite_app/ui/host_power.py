@@ -117,7 +117,20 @@ def notes_before(state, spec):
     nodes = [dialogs.description(t("adm.power.text." + spec["op"], host=spec["name"]))]
     if spec["master"] and spec["op"] != "maintenance":
         nodes.append(h("p", {"class": "xl-note", "role": "note"}, t("adm.power.master." + spec["op"], host=spec["name"])))
+    if spec["master"] and spec["op"] == "reboot":
+        nodes.append(password_field(state))
     return nodes
+
+
+def password_field(state):
+    """The user's password, to sign in again after the master's reboot: never kept in the spec (nor in
+    the page's markup), read from the submitted form only."""
+    t = state.t
+    return h("div", {"class": "xl-field"},
+             h("label", {"class": "xl-field-label", "for": "f-password"}, t("adm.power.password")),
+             h("input", {"type": "password", "id": "f-password", "name": "password", "autocomplete": "current-password",
+                         "aria-describedby": "hint-password"}),
+             h("span", {"id": "hint-password", "class": "xl-field-hint"}, t("adm.power.password_hint")))
 
 
 def power_render(state, spec):
@@ -148,9 +161,13 @@ def power_submit(state, spec, typed):
     if stuck and not spec["stop"]:
         return form.refuse(state, spec, {"stop": ("adm.power.must_stop", {"count": len(stuck)})})
     spec["errors"], spec["rows"], spec["ran"] = {}, plan, True
+    if spec["master"] and spec["op"] == "reboot":  # the session ends with the reboot: the shell signs in again
+        state.resume = {"host": spec["name"], "user": state.user, "password": typed.get("password") or None}
 
     def after(ok):
         spec["rows"] = None if not ok else spec["rows"]
+        if not ok:
+            state.resume = None
         if ok:
             state.notify(state.t("adm.power.done." + spec["op"], host=spec["name"]))
     return form.run_job(state, spec, job_for(state, spec, plan), after)

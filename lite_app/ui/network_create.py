@@ -56,7 +56,7 @@ def bond_part(state, spec):
         boxes.append(h("label", {"class": "xl-check" + (" xl-choice-off" if off and not chosen else ""), "key": entry["device"]},
                        h("input", {"type": "checkbox", "checked": chosen, "disabled": off and not chosen,
                                    "data-action": "netnew.member", "data-device": entry["device"]}),
-                       h("span", None, entry["device"]), h("span", {"class": "xu-muted"}, note) if note else None))
+                       h("span", None, entry["device"]), h("span", {"class": "xl-choice-note xu-muted"}, note) if note else None))
     error = (spec.get("errors") or {}).get("members")
     modes = [(mode, t("adm.bond." + mode), t("adm.bond.about." + mode), False) for mode in netadmin.MODES]
     parts = [h("fieldset", {"class": "xl-choices", "aria-describedby": "err-members" if error else None},
