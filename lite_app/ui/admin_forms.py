@@ -65,19 +65,21 @@ def choices(state, spec, name, legend, options, action):
     error = (spec.get("errors") or {}).get(name)
     items = [h("label", {"class": "xl-choice" + (" xl-choice-off" if off else ""), "key": value},
                h("input", {"type": "radio", "name": name, "value": value, "checked": spec.get(name) == value,
-                           "disabled": off, "data-action": action, "data-field": name}),
-               h("span", None, text), h("span", {"class": "xl-choice-note xu-muted"}, note) if note else None)
+                           "disabled": off, "data-action": action, "data-field": name, "aria-label": text,
+                           "aria-describedby": note_id(name, value) if note else None}),
+               h("span", None, text), choice_note(name, value, note))
              for value, text, note, off in options]
     return h("fieldset", {"class": "xl-choices", "aria-describedby": "err-" + name if error else None},
              h("legend", None, legend), items, notes(name, error, None))
 
 
-def checkbox(label, checked, action, data=None, note=None):
-    attrs = {"type": "checkbox", "checked": checked, "data-action": action}
-    for key in data or {}:
-        attrs["data-" + key] = data[key]
-    return h("label", {"class": "xl-check", "key": (data or {}).get("value")}, h("input", attrs), h("span", None, label),
-             h("span", {"class": "xl-choice-note xu-muted"}, note) if note else None)
+def note_id(name, value):
+    return "note-" + name + "-" + value
+
+
+def choice_note(name, value, note):
+    """An option's note, under it: its description (aria-describedby), not part of its name."""
+    return h("span", {"id": note_id(name, value), "class": "xl-choice-note xu-muted"}, note) if note else None
 
 
 def on_choice(kind):

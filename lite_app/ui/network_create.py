@@ -55,8 +55,10 @@ def bond_part(state, spec):
         chosen = entry["device"] in spec["members"]
         boxes.append(h("label", {"class": "xl-check" + (" xl-choice-off" if off and not chosen else ""), "key": entry["device"]},
                        h("input", {"type": "checkbox", "checked": chosen, "disabled": off and not chosen,
-                                   "data-action": "netnew.member", "data-device": entry["device"]}),
-                       h("span", None, entry["device"]), h("span", {"class": "xl-choice-note xu-muted"}, note) if note else None))
+                                   "data-action": "netnew.member", "data-device": entry["device"],
+                                   "aria-label": entry["device"],
+                                   "aria-describedby": form.note_id("member", entry["device"]) if note else None}),
+                       h("span", None, entry["device"]), form.choice_note("member", entry["device"], note)))
     error = (spec.get("errors") or {}).get("members")
     modes = [(mode, t("adm.bond." + mode), t("adm.bond.about." + mode), False) for mode in netadmin.MODES]
     parts = [h("fieldset", {"class": "xl-choices", "aria-describedby": "err-members" if error else None},
