@@ -33,7 +33,9 @@ def objects(pool):
         return {"running": movable["uuid"], "halted": guests["app-01"]["uuid"],
                 "host": list(x.host.get_all_records().values())[0]["uuid"],
                 "sr": next(s["uuid"] for s in srs if s["type"] == "nfs"),
-                "network": list(x.network.get_all_records().values())[0]["uuid"]}
+                "network": list(x.network.get_all_records().values())[0]["uuid"],
+                "vlan": x.network.get_uuid(x.network.get_by_name_label("Storage VLAN 20")[0]),
+                "host_name": x.host.get_name_label(x.host.get_by_uuid(list(x.host.get_all_records().values())[0]["uuid"]))}
     finally:
         session.xenapi.session.logout()
 
@@ -45,7 +47,8 @@ def routes(o):
             ("vm-halted", "#/vm/%s" % o["halted"]), ("host", "#/host/%s" % o["host"]),
             ("host-console", "#/host/%s?tab=console" % o["host"]), ("host-stats", "#/host/%s?tab=stats" % o["host"]),
             ("storage", "#/storage"), ("sr", "#/sr/%s" % o["sr"]), ("networks", "#/networks"),
-            ("network", "#/network/%s" % o["network"]), ("tasks", "#/tasks"), ("alarms", "#/alarms"),
+            ("network", "#/network/%s" % o["network"]), ("network-vlan", "#/network/%s" % o["vlan"]),
+            ("pool", "#/pool"), ("tasks", "#/tasks"), ("alarms", "#/alarms"),
             ("console-window", "#/console/%s" % o["running"])]
 
 
@@ -59,7 +62,39 @@ def dialogs(o):
             ("dialog-delete", vm_halted, toolbar("Delete")), ("dialog-start-on", vm_halted, toolbar("Start on host")),
             ("dialog-revert", vm_running, lambda page: page.get_by_role("button", name=re.compile("^Revert to ")).first.click()),
             ("dialog-bulk", "#/vms", open_bulk), ("dialog-dismiss-all", "#/alarms",
-                                                  lambda page: page.get_by_role("button", name="Dismiss all shown").click())]
+                                                  lambda page: page.get_by_role("button", name="Dismiss all shown").click())
+            ] + admin_dialogs(o)
+
+
+def admin_dialogs(o):
+    """The network, host and pool administration dialogs."""
+    host, vlan = "#/host/%s" % o["host"], "#/network/%s" % o["vlan"]
+    bar = lambda name, label: lambda page: page.get_by_role("toolbar", name=name).get_by_role(
+        "button", name=label, exact=True).click()
+
+    def new_network(kind):
+        def opener(page):
+            bar("Network actions", "New network")(page)
+            page.get_by_role("radio", name=kind, exact=True).check()
+        return opener
+
+    def install(page):
+        page.get_by_role("table", name=re.compile("^Pending updates of ")).first.wait_for(timeout=WAIT)
+        bar("Update actions", "Install updates")(page)
+
+    return [("dialog-net-new", "#/networks", bar("Network actions", "New network")),
+            ("dialog-net-vlan", "#/networks", new_network("VLAN")),
+            ("dialog-net-bond", "#/networks", new_network("Bond")),
+            ("dialog-net-edit", vlan, bar("Network actions", "Edit")),
+            ("dialog-net-delete", vlan, bar("Network actions", "Delete")),
+            ("dialog-host-maintenance", host, bar("Host actions", "Maintenance mode")),
+            ("dialog-host-reboot", host, bar("Host actions", "Reboot")),
+            ("dialog-host-shutdown", host, bar("Host actions", "Shut down")),
+            ("dialog-host-edit", host, bar("Host actions", "Edit")),
+            ("dialog-host-ip", host, lambda page: page.get_by_role(
+                "button", name="Configure the IP of eth0 on " + o["host_name"]).click()),
+            ("dialog-pool-edit", "#/pool", bar("Pool actions", "Edit")),
+            ("dialog-pool-install", "#/pool", install)]
 
 
 def open_bulk(page):
