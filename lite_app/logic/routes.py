@@ -10,6 +10,7 @@ ROUTES = (
     ("dashboard", ""),
     ("vms", "vms"),
     ("vm", "vm/:uuid"),
+    ("new-vm", "new-vm"),
     ("host", "host/:uuid"),
     ("storage", "storage"),
     ("sr", "sr/:uuid"),
@@ -24,7 +25,7 @@ DEFAULT = ("dashboard", {})
 
 # The catalog key of each page's default title (a page module's title(state) can do better).
 TITLE_KEYS = {
-    "dashboard": "page.dashboard", "vms": "page.vms", "vm": "page.vm", "host": "page.host",
+    "dashboard": "page.dashboard", "vms": "page.vms", "vm": "page.vm", "new-vm": "page.new_vm", "host": "page.host",
     "storage": "page.storage", "sr": "page.sr", "networks": "page.networks",
     "network": "page.network", "console": "page.console", "tasks": "page.tasks", "alarms": "page.alarms", NOT_FOUND: "page.notfound",
 }

@@ -18,7 +18,7 @@ implements for the browser and tests fake. What `env` offers:
 import json
 
 from lite_app.logic import routes
-from lite_app.shell import console_driver, dispatch, pages, stats_poller
+from lite_app.shell import console_driver, dispatch, pages, stats_poller, task_runner
 from lite_app.shell import session as sessions
 from lite_app.shell.loading import Loader
 from lite_app.shell.state import State
@@ -47,6 +47,7 @@ class Controller:
         self.renders = 0
         self.classes = pages.classes()
         self.loader = self.state.loader = Loader(env, self.code_loaded)
+        self.state.uploader = lambda state, vdi, data: task_runner.upload(state, env.upload, vdi, data)
         # What lives outside the page's markup follows the state: each driver's sync() runs after every
         # render and when the session ends (the console's websocket, the stats polling).
         self.console_driver = console_driver.Driver(self)

@@ -17,6 +17,8 @@ main content area. A page module exposes:
   parts merges their tables with `widgets.merged`; a dialog's own controls are registered with the
   dialog (lite_app/ui/dialogs.py), not merged into pages. Escape closes the open dialog (the shell's).
 - optional `CLASSES`: XAPI classes the page needs beyond `LOADED_CLASSES` (loaded on first visit).
+- optional `leave(state)`: called when the route moves to another page (to drop what a later visit
+  should not find, such as a finished form).
 
 `state` (lite_app.shell.state.State) offers:
 - `state.cache`   lite_app.xapi.cache.Cache, live (get_all_records + event.from)
@@ -35,7 +37,7 @@ main content area. A page module exposes:
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/logic/routes.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`;
+`#/new-vm`, `#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`;
 `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
@@ -50,6 +52,7 @@ PAGES = {
     "dashboard": "lite_app.ui.dashboard",
     "vms": "lite_app.ui.vmlist",
     "vm": "lite_app.ui.vm",
+    "new-vm": "lite_app.ui.new_vm",
     "host": "lite_app.ui.host",
     "storage": "lite_app.ui.storage",
     "sr": "lite_app.ui.storage",
@@ -67,6 +70,7 @@ GROUPS = (
     ("home", ("dashboard", "alarms", "tasks")),
     ("vms", ("vms", "vm", "console")),
     ("infra", ("host", "storage", "sr", "networks", "network")),
+    ("create", ("new-vm",)),
 )
 
 # Classes loaded at login and watched through event.from; lite_app.logic.model.FIELDS names the fields

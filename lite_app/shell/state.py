@@ -43,6 +43,7 @@ class State:
         self.recent = Changes()
         self.recent_base = {}
         self.loader = None  # which pages' code is installed (lite_app/shell/loading.py); None: all
+        self.uploader = None  # (state, vdi, data) -> awaitable: set by the shell (it owns the page)
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""
@@ -67,6 +68,11 @@ class State:
         """Run an XAPI call; an `Async.*` one is followed to the end of its task (shell/task_runner.py).
         `spec` (a dialog's) gets the task ref, for its progress bar."""
         return task_runner.run_call(self, method, params, spec)
+
+    def upload(self, vdi, data):
+        """Put `data` (bytes) into a VDI through XAPI's PUT /import_raw_vdi, followed to the end of
+        its task (the shell's uploader; the session travels in the cookie, never in the URL)."""
+        return self.uploader(self, vdi, data)
 
     def request_record(self, cls, ref):
         """Ask the shell for the full `<cls>.get_record(ref)`; it lands in the cache."""

@@ -15,7 +15,7 @@
   var ALLOWED = {};
   ("id class href title role type name value placeholder for tabindex disabled checked selected " +
    "hidden min max step colspan rowspan scope autocomplete spellcheck key style width height open " +
-   "target rel multiple required viewBox d fill stroke cx cy r x y points").split(" ")
+   "target rel multiple required viewBox d fill stroke cx cy r x y points rows").split(" ")
     .forEach(function (a) { ALLOWED[a] = 1; });
   var PROPS = { value: 1, checked: 1, selected: 1, disabled: 1 };
 
@@ -144,7 +144,7 @@
     return out;
   }
   var WANT = { click: { BUTTON: 1, A: 1, TR: 1, LI: 1, DIV: 1, SPAN: 1, TD: 1 },
-               submit: { FORM: 1 }, change: { INPUT: 1, SELECT: 1 }, input: { INPUT: 1 },
+               submit: { FORM: 1 }, change: { INPUT: 1, SELECT: 1, TEXTAREA: 1 }, input: { INPUT: 1, TEXTAREA: 1 },
                keydown: { INPUT: 1 } };
   /* Scroll events do not bubble, but a capturing listener on the document sees every element's: an element
      with data-action reports [scrollTop, clientHeight] at most once per animation frame. */
@@ -223,6 +223,29 @@
       return "0" + JSON.stringify(err);
     });
   };
+
+  /* PUT a body (hex from Python) to a path of this origin, the session in the cookie as XAPI's handlers
+     read it: resolves "1" when the host took it, else "0" + JSON {kind, status, detail} (never rejects). */
+  X.putBytes = function (path, hex, timeoutMs) {
+    var ctl = new AbortController(), timer = setTimeout(function () { ctl.abort(); }, timeoutMs);
+    var body = Uint8Array.fromHex ? Uint8Array.fromHex(hex) : fromHex(hex);
+    return fetch(path, { method: "PUT", body: body, signal: ctl.signal, credentials: "same-origin",
+                         headers: { "Content-Type": "application/octet-stream" } })
+      .then(function (r) {
+        return r.text().then(function () {
+          return r.ok ? "1" : "0" + JSON.stringify({ kind: "http", status: r.status, detail: "" });
+        });
+      }, function (e) {
+        return "0" + JSON.stringify({ kind: ctl.signal.aborted ? "timeout" : "unreachable", status: 0, detail: String(e) });
+      })
+      .finally(function () { clearTimeout(timer); });
+  };
+
+  function fromHex(hex) {
+    var out = new Uint8Array(hex.length / 2), i;
+    for (i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
+    return out;
+  }
 
   /* A promise resolved by the next macrotask: awaiting it really hands the thread back to the browser
      (MicroPython's asyncio.sleep(0) runs the next Python task at once, so nothing would paint meanwhile). */

@@ -26,7 +26,8 @@ def render(state):
     master = model.deref(cache, "host", pool.get("master"))
     subtitle = pool.get("name_description") or None
     return [h("div", {"class": "xl-page xl-page-dashboard", "key": "dashboard"},
-              w.page_header("pool", pool.get("name_label") or t("nav.pool"), subtitle),
+              w.page_header("pool", pool.get("name_label") or t("nav.pool"), subtitle,
+                            actions=w.new_vm_link(state)),
               h("div", {"class": "xl-grid"},
                 status_card(state, numbers, master), cpu_card(numbers, t),
                 ram_card(state, numbers), storage_card(state),

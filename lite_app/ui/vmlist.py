@@ -83,7 +83,7 @@ def render(state):
     refs, total = selected(state)
     count_text = t("vmlist.count", shown=str(len(refs)), total=str(total))
     return [h("div", {"class": "xl-page xl-page-vmlist", "key": "vmlist"},
-              w.page_header("vm", t("nav.vms"), None),
+              w.page_header("vm", t("nav.vms"), None, actions=w.new_vm_link(state)),
               toolbar(state, count_text), vm_bulk.bar(state),
               table(state, refs))]
 

@@ -46,7 +46,7 @@ def routes(o):
             ("host-console", "#/host/%s?tab=console" % o["host"]), ("host-stats", "#/host/%s?tab=stats" % o["host"]),
             ("storage", "#/storage"), ("sr", "#/sr/%s" % o["sr"]), ("networks", "#/networks"),
             ("network", "#/network/%s" % o["network"]), ("tasks", "#/tasks"), ("alarms", "#/alarms"),
-            ("console-window", "#/console/%s" % o["running"])]
+            ("new-vm", "#/new-vm"), ("console-window", "#/console/%s" % o["running"])]
 
 
 def dialogs(o):

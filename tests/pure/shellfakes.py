@@ -121,6 +121,7 @@ class FakeEnv:
         self.scrolled = []
         self.stats_asked = []
         self.groups = {}
+        self.uploads = []
         self.group_loads = []
         self.group_failures = {}  # group -> exception raised by its next load
 
@@ -134,6 +135,9 @@ class FakeEnv:
 
     def methods(self):
         return [call[0] for call in self.calls]
+
+    async def upload(self, path, data, timeout=300):
+        self.uploads.append((path, data))
 
     def page_groups(self):
         return self.groups  # {} unless a test splits the pages: every source is installed
