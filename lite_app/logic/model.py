@@ -31,7 +31,7 @@ FIELDS = {
     "VBD": ("uuid", "VM", "VDI", "device", "userdevice", "type", "mode", "bootable",
             "currently_attached", "empty"),
     "VDI": ("uuid", "name_label", "SR", "virtual_size", "physical_utilisation", "type",
-            "read_only", "VBDs", "is_a_snapshot", "is_tools_iso"),
+            "read_only", "VBDs", "is_a_snapshot", "is_tools_iso", "managed"),
     "SR": ("uuid", "name_label", "name_description", "type", "content_type", "shared",
            "physical_size", "physical_utilisation", "virtual_allocation", "PBDs",
            "allowed_operations", "other_config", "tags"),
