@@ -217,6 +217,14 @@ class Env:
         """A performance mark (benchmarks read them with performance.getEntriesByName)."""
         js.performance.mark(name)
 
+    def clock_ms(self):
+        """The page's monotonic clock in ms (performance.now()), for measures."""
+        return float(js.performance.now())
+
+    def measure(self, name, start_ms):
+        """A performance measure from `start_ms` (clock_ms()) to now, for benchmarks."""
+        js.xcplite.measure(name, start_ms)
+
     def page_groups(self):
         """{page: [group, ...]}: the bundle files of Python sources each page needs beyond the
         first one (boot.js); {} when everything was installed at start."""

@@ -44,6 +44,9 @@ class State:
         self.recent_base = {}
         self.loader = None  # which pages' code is installed (lite_app/shell/loading.py); None: all
         self.uploader = None  # (state, vdi, data) -> awaitable: set by the shell (it owns the page)
+        # name -> fn(state): work a view put off so its first render comes sooner (an index, a grouping);
+        # the shell runs them one by one when the browser is idle after a render (see later())
+        self.deferred = {}
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""
@@ -55,6 +58,11 @@ class State:
         """A render took everything in: start collecting changes afresh."""
         self.recent = Changes()
         self.recent_base = dict(self.versions)
+
+    def later(self, name, work):
+        """Run `work(state)` once the browser is idle after this render (named: asked twice, run once).
+        It must not change what is shown: it prepares what the next renders will read."""
+        self.deferred[name] = work
 
     def href(self, page, params=None):
         """The hash link to a page (never carries a session)."""
@@ -132,6 +140,7 @@ class State:
         self.connection = "loading"
         self.notices = []
         self.requested = []
+        self.deferred = {}
         # Counters only grow, so a memo from the previous session can never look current.
         for cls in self.versions:
             self.versions[cls] += 1

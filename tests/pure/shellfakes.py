@@ -221,6 +221,12 @@ class FakeEnv:
     def mark(self, name):
         self.marks.append(name)
 
+    def clock_ms(self):
+        return 0.0
+
+    def measure(self, name, start_ms):
+        self.marks.append(name)
+
     def reload(self):
         self.reloaded = True
 

@@ -54,6 +54,18 @@ def test_search_filter_and_sort_actions():
     assert by_attr(nodes[0], "aria-sort")[0][1]["aria-sort"] == "ascending"
 
 
+def test_the_search_text_is_made_when_idle_or_by_the_first_search():
+    state = page_state("vms")
+    vmlist.render(state)
+    index = vmlist.index(state)
+    assert index.unindexed() and "vmlist.text" in state.deferred  # the first render did not make it
+    state.deferred.pop("vmlist.text")(state)
+    assert not index.unindexed()
+    state = page_state("vms")
+    vmlist.render(state)
+    assert rows(act(state, "vmlist.search", type="input", value="prod")) == ["db-01", "web-01"]  # made on demand
+
+
 def test_route_params_preset_the_filters_once():
     state = page_state("vms", {"host": "host-2", "power": "Paused"})
     assert rows(vmlist.render(state)) == ["db-01"]
