@@ -24,9 +24,10 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import chartassets, lazyassets, precompress, project, pystrip, splitting
+from devserver import chartassets, lazyassets, precompress, project, pystrip, splitting, textsplit
 from lite_app.shell import pages
 from lite_app.text import catalog
+from lite_app.text import en as english
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
 STATIC = project.ROOT / "lite_app" / "static"
@@ -111,6 +112,7 @@ def app_files(sources):
     """({bundle path: bytes} of the start-up file and the page groups' files,
     {group: [path, sha384]}, {page: [group, ...]})."""
     core, members, page_groups = splitting.split(sources, pages.PAGES, pages.GROUPS)
+    sources, members = split_strings(sources, core, members)
     app = source_json(sources, core)
     files = {hashed("app", ".json", app): app}
     groups = {}
@@ -120,6 +122,20 @@ def app_files(sources):
         files[path] = data
         groups[name] = [path, sha384(data)]
     return files, groups, page_groups
+
+
+def split_strings(sources, core, members):
+    """(sources, members) with the catalog split by page group (devserver/textsplit.py): the start-up
+    en.py keeps the start-up strings, each group gets its en_<group>.py."""
+    start, grouped = textsplit.split(english.STRINGS, sources, core, members)
+    sources = dict(sources)
+    members = {name: set(members[name]) for name in members}
+    sources[textsplit.CATALOG] = textsplit.module_text(start)
+    for name in grouped:
+        path = textsplit.group_module(name)
+        sources[path] = textsplit.module_text(grouped[name])
+        members[name].add(path)
+    return sources, members
 
 
 def render(name, **context):

@@ -720,7 +720,7 @@ STRINGS = {
     "page.new_vm": "New VM",
     "newvm.title": "New VM",
     "newvm.subtitle": "From a template: install media, CPUs, memory, disks, network cards, firmware and cloud-init.",
-    "newvm.link": "New VM",
+    "nav.new_vm": "New VM",
     "newvm.sec.template": "Template",
     "newvm.sec.identity": "Name and placement",
     "newvm.sec.media": "Install media",
