@@ -44,6 +44,15 @@ class State:
         self.recent_base = {}
         self.loader = None  # which pages' code is installed (lite_app/shell/loading.py); None: all
         self.uploader = None  # (state, vdi, data) -> awaitable: set by the shell (it owns the page)
+        # The page (lite_app/browser.py Env) and a render request, set by the shell for page modules
+        # of the shell that act on the page outside renders (the Python console); views never use them.
+        self.env = None
+        self.on_redraw = None
+
+    def redraw(self):
+        """Ask the shell for a render (coalesced per frame): for changes no XAPI event announces."""
+        if self.on_redraw is not None:
+            self.on_redraw()
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""
