@@ -9,7 +9,7 @@ PyCF_ALLOW_TOP_LEVEL_AWAIT, so a small scanner reads the source (strings, commen
   shown, and, when the input uses `await`, wraps it in an async function whose `global` line names
   every identifier the input mentions, so assignments land in the console's namespace exactly as at
   top level. Lines inside multi-line strings are not re-indented, so their text is unchanged.
-`compiles(source, mode)` is the caller's compile() (the shell passes Python's own).
+`compiles(source, filename, mode)` is the caller's compile() (the shell passes Python's own).
 """
 
 KEYWORDS = ("False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
@@ -20,6 +20,7 @@ STRING_PREFIXES = ("r", "b", "f", "u", "rb", "br", "fr", "rf")
 OPENERS, CLOSERS = "([{", ")]}"
 CONTINUES = ("else", "elif", "except", "finally")
 ENTRY = "__xl_main__"
+FILE = "<console>"
 INDENT = "    "
 WRAP_LINES = 2  # lines the async wrapper adds before the input's first line
 
@@ -168,12 +169,12 @@ def split_expression(text, found, compiles):
     lines = text.split("\n")
     tail = "\n".join(lines[index:]).rstrip()
     try:
-        compiles(tail, "eval")
+        compiles(tail, FILE, "eval")
     except SyntaxError:
         if "await" not in tail:
             return text, None
         try:  # `await x` is an expression only inside a coroutine
-            compiles("async def _x():\n return (\n" + tail + "\n)", "exec")
+            compiles("async def _x():\n return (\n" + tail + "\n)", FILE, "exec")
         except SyntaxError:
             return text, None
     return "\n".join(lines[:index]), tail
