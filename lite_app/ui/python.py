@@ -92,7 +92,7 @@ def input_area(state, view):
     t = state.t
     hint = view["hint"]
     return h("div", {"class": "xl-py-input-wrap", "key": "py-input"},
-             h("label", {"for": INPUT_ID, "class": "xl-label"}, t("python.input")),
+             h("label", {"for": INPUT_ID, "class": "xl-py-label"}, t("python.input")),
              h("textarea", {"id": INPUT_ID, "class": "xl-py-input", "rows": "5", "spellcheck": "false",
                             "autocomplete": "off", "aria-describedby": "xl-py-keys", "data-action": "python.draft",
                             "value": view["draft"]}),
@@ -106,12 +106,12 @@ def snippets_card(state, view):
     error = view["snip_error"]
     return w.card("py-snippets", t("python.snippets"),
                   h("div", {"class": "xl-py-snips"},
-                    h("label", {"for": "xl-py-snippet", "class": "xl-label"}, t("python.snippet")),
+                    h("label", {"for": "xl-py-snippet", "class": "xl-py-label"}, t("python.snippet")),
                     h("select", {"id": "xl-py-snippet", "data-action": "python.snippet"}, options),
                     button(t("python.load"), "python.load"),
                     button(t("python.delete"), "python.delete", disabled=not view["deletable"])),
                   h("div", {"class": "xl-py-snips"},
-                    h("label", {"for": "xl-py-name", "class": "xl-label"}, t("python.snip_name")),
+                    h("label", {"for": "xl-py-name", "class": "xl-py-label"}, t("python.snip_name")),
                     h("input", {"id": "xl-py-name", "type": "text", "value": view["snip_name"],
                                 "data-action": "python.snip_name", "autocomplete": "off",
                                 "aria-invalid": "true" if error else None,
