@@ -3,7 +3,8 @@
 Pure (CPython and MicroPython). Everything here returns plain text; the page shows it as text nodes,
 so a VM named `<img src=x onerror=...>` is printed as those characters and nothing else.
 
-- A record (a dict with a `uuid`) shows a few key fields of its class and how many others it has.
+- A record (a dict with a `uuid`) shows a few key fields of its class (flags only when set) and how
+  many others it has; the class is guessed from a field only its records have.
 - A mapping of refs to records (`get_all_records`, `pool.VM`) shows one line per record: the ref and
   the key fields, at most LIST_LIMIT lines.
 - Any other value is its repr, cut at VALUE_LIMIT characters.
@@ -25,6 +26,9 @@ KEY_FIELDS = {
     "pool": ("master",),
 }
 GENERIC = ("power_state", "status", "type")
+# A field only records of one class have: the class of a record printed without one.
+MARKERS = (("is_a_template", "VM"), ("hostname", "host"), ("virtual_size", "VDI"), ("physical_size", "SR"),
+           ("bridge", "network"), ("progress", "task"), ("userdevice", "VBD"), ("obj_uuid", "message"))
 LIST_LIMIT = 50
 VALUE_LIMIT = 4000
 REF_PREFIX = "OpaqueRef:"
@@ -61,10 +65,18 @@ def is_record_map(value):
 
 def key_fields(record, cls=None):
     """The fields worth a glance for a record of `cls` (guessed from its fields when None)."""
+    cls = cls or guess_class(record)
     fields = KEY_FIELDS.get(cls) if cls else None
     if fields is None:
         fields = tuple(f for f in GENERIC if f in record)
     return ("name_label",) + fields if "name_label" in record else fields
+
+
+def guess_class(record):
+    for field, cls in MARKERS:
+        if field in record:
+            return cls
+    return None
 
 
 def record_line(record, cls=None, ref=None):
@@ -76,6 +88,9 @@ def record_line(record, cls=None, ref=None):
         value = record[field]
         if field == "name_label":
             parts.append(short_repr(value, 60))
+        elif isinstance(value, bool):  # a flag shows only when it is set
+            if value:
+                parts.append(field)
         else:
             parts.append("%s=%s" % (field, short_repr(short_ref(value) if isinstance(value, str) else value, 40)))
     if not ref or "name_label" not in record:

@@ -61,7 +61,7 @@ def output(state, view):
     lines = [h("div", {"class": "xl-py-" + kind, "key": "e%d" % serial}, text) for serial, kind, text in entries]
     if not lines:
         lines = [h("div", {"class": "xl-py-info", "key": "welcome"}, t("python.welcome"))]
-    return h("div", {"id": OUTPUT_ID, "class": "xl-py-out", "role": "log", "aria-label": t("python.output"),
+    return h("div", {"id": OUTPUT_ID, "class": "xl-py-log", "role": "log", "aria-label": t("python.output"),
                      "tabindex": "0", "data-scroll-end": "1", "aria-busy": "true" if view["busy"] else None}, lines)
 
 

@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from actions_harness import FAST, module_fixtures, wait_for
+from harness import RESULTS, axe_violations
 
 pool, sdk, app = module_fixtures(hosts=2, vms=6, seed=1, extra=FAST)
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
@@ -17,6 +18,12 @@ def console(app):
     page.get_by_role("textbox", name="Python input").wait_for()
     page.wait_for_function("window.xcplite && window.xcplite.pyconsole")
     return page
+
+
+def shoot(page, name):
+    """A screenshot to look at (test-results/python-console/)."""
+    (RESULTS / "python-console").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(RESULTS / "python-console" / (name + ".png")), full_page=True)
 
 
 def log(page):
@@ -50,6 +57,8 @@ def test_a_rename_asks_first_then_shows_in_the_vm_list(app, sdk):
     expect(question).to_contain_text("VM.set_name_label('OpaqueRef:")
     expect(question).to_contain_text("'app-renamed')")
     assert sdk.x.VM.get_name_label(ref) == "app-01"  # nothing is made before the answer
+    shoot(page, "confirm")
+    assert axe_violations(page, "#xl-main") == []  # the log with input echoed, the question, the input
     question.get_by_role("button", name="Allow", exact=True).click()
     finished(page)
     wait_for(lambda: sdk.x.VM.get_name_label(ref) == "app-renamed", what="the rename")
@@ -78,6 +87,10 @@ def test_an_xapi_error_prints_xapierror_with_its_code(app, sdk):
     run(page, "await xapi.VM.get_record('OpaqueRef:no-such-vm')")
     finished(page)
     expect(log(page)).to_contain_text("XapiError(%r, %r): " % (code, params))
+    run(page, "await xapi.VM.get_all_records()")
+    finished(page)
+    shoot(page, "records")
+    assert axe_violations(page, "#xl-main") == []  # output, values and an error in the log
 
 
 def test_stop_interrupts_a_loop(app, sdk):
@@ -118,6 +131,7 @@ def test_a_snippet_run_on_two_selected_vms_tags_exactly_those(app, sdk):
     expect(calls).to_contain_text("VM.add_tags('OpaqueRef:")
     tagged = lambda: sorted(v["name_label"] for v in sdk.x.VM.get_all_records().values() if "py-picked" in v["tags"])
     assert tagged() == []  # the preview changed nothing
+    shoot(page, "preview")
     card.get_by_role("button", name="Run on the selection").click()
     wait_for(lambda: tagged() == ["db-01", "web-01"], what="the tags on the two selected VMs")
     expect(log(page)).to_contain_text("tagged db-01")

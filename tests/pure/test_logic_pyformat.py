@@ -27,6 +27,12 @@ def test_long_maps_are_cut_and_say_how_many_are_left():
     assert lines[-1] == "\u2026 10 more (60 records)"
 
 
+def test_flags_show_only_when_set_and_the_class_is_guessed():
+    template = dict(VM, is_a_template=True, power_state="Halted")
+    assert pyformat.record_line(template, ref="OpaqueRef:t") == "OpaqueRef:t  'web-01'  power_state='Halted'  is_a_template"
+    assert pyformat.guess_class({"uuid": "x", "hostname": "h"}) == "host"
+
+
 def test_markup_in_a_name_stays_characters():
     hostile = dict(VM, name_label="<img src=x onerror=alert(1)>")
     assert "'<img src=x onerror=alert(1)>'" in pyformat.show(hostile)
