@@ -34,12 +34,15 @@ for ref, vm in records.items():
     if not taken or max(taken) < limit:
         print(vm["name_label"], "newest snapshot:", "none" if not taken else time.localtime(max(taken))[:3])
 ''',
-    EXAMPLE_MARK + "Orphaned disks": '''# Disks no VM uses (no VBD), leaving out ISOs, snapshots and the tools ISO.
+    EXAMPLE_MARK + "Orphaned disks": '''# Disks no VM uses (no VBD), leaving out ISOs, snapshots, the tools ISO and suspend images.
 vdis = await xapi.VDI.get_all_records()
 srs = await xapi.SR.get_all_records()
+suspended = [vm["suspend_VDI"] for vm in (await xapi.VM.get_all_records()).values()]
 for ref, vdi in vdis.items():
     sr = srs.get(vdi["SR"], {})
     if vdi["VBDs"] or vdi["is_a_snapshot"] or vdi["is_tools_iso"] or sr.get("content_type") == "iso":
+        continue
+    if ref in suspended:
         continue
     if not vdi["managed"]:
         continue

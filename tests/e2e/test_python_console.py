@@ -164,3 +164,24 @@ def test_help_lists_messages_and_tab_completes(app, sdk):
     box.fill("")
     box.press("ArrowUp")
     expect(box).to_have_value("help(xapi.VM)")
+
+
+def test_the_shipped_read_only_examples_run_without_errors(app, sdk):
+    page = console(app)
+    page.get_by_role("button", name="Clear").click()
+    examples = ("Example: VMs without a recent snapshot", "Example: Orphaned disks",
+                "Example: Memory over-commitment per host")
+    for name in examples:
+        page.get_by_role("combobox", name="Snippet").select_option(name)
+        page.get_by_role("button", name="Load into the input").click()
+        box = page.get_by_role("textbox", name="Python input")
+        expect(box).to_have_value(re.compile("^# "))
+        box.press("Shift+Enter")
+        expect(box).to_have_value("")
+        finished(page)
+    hosts = [h["name_label"] for h in sdk.x.host.get_all_records().values()]
+    for host in hosts:  # the memory example prints a line per host
+        expect(log(page)).to_contain_text(host)
+    expect(log(page)).not_to_contain_text("Traceback")
+    expect(log(page)).not_to_contain_text("Error")
+    shoot(page, "examples")
