@@ -18,7 +18,7 @@ POWER_STATES = ("Running", "Paused", "Suspended", "Halted")
 # dashboard and the rules' first checks need; a page showing one object asks for its full record
 # (state.request_record), and events always bring full records.
 FIELDS = {
-    "pool": ("uuid", "name_label", "name_description", "master", "default_SR", "tags"),
+    "pool": ("uuid", "name_label", "name_description", "master", "default_SR", "tags", "restrictions"),
     "host": ("uuid", "name_label", "name_description", "hostname", "address", "enabled", "metrics",
              "cpu_info", "software_version", "other_config", "memory_overhead", "resident_VMs",
              "PIFs", "PBDs", "control_domain", "current_operations", "allowed_operations", "tags"),
@@ -31,7 +31,7 @@ FIELDS = {
     "VBD": ("uuid", "VM", "VDI", "device", "userdevice", "type", "mode", "bootable",
             "currently_attached", "empty"),
     "VDI": ("uuid", "name_label", "SR", "virtual_size", "physical_utilisation", "type",
-            "read_only", "VBDs", "is_a_snapshot", "is_tools_iso"),
+            "read_only", "VBDs", "is_a_snapshot", "is_tools_iso", "managed"),
     "SR": ("uuid", "name_label", "name_description", "type", "content_type", "shared",
            "physical_size", "physical_utilisation", "virtual_allocation", "PBDs",
            "allowed_operations", "other_config", "tags"),
