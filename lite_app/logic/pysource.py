@@ -160,6 +160,12 @@ class Plan:
         self.source, self.expression, self.is_async = source, expression, is_async
         self.line_offset = WRAP_LINES if is_async else 0
 
+    def expression_source(self):
+        """The expression to compile in 'eval' mode, placed on its own line of the input (MicroPython's
+        'eval' refuses leading blank lines, so the padding goes inside parentheses)."""
+        first = len(self.source.split("\n")) if self.source else 0
+        return "(" + "\n" * first + self.expression + "\n)"
+
 
 def split_expression(text, found, compiles):
     """(statements, expression or None): the last statement when it is an expression of its own."""

@@ -178,7 +178,7 @@ class Runner:
         exec(code, namespace)
         if plan.expression is None:
             return None
-        return eval(compile(plan.expression, FILE, "eval"), namespace)
+        return eval(compile(plan.expression_source(), FILE, "eval"), namespace)
 
     def traceback_text(self, error, line_offset):
         buffer = io.StringIO()

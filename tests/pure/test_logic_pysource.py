@@ -33,7 +33,7 @@ def run(text):
     exec(compile(plan.source, "<console>", "exec"), namespace)
     if plan.is_async:
         return namespace, namespace.pop(pysource.ENTRY)
-    value = eval(compile(plan.expression, "<console>", "eval"), namespace) if plan.expression else None
+    value = eval(compile(plan.expression_source(), "<console>", "eval"), namespace) if plan.expression else None
     return namespace, value
 
 

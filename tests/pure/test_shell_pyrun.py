@@ -147,6 +147,12 @@ async def test_a_traceback_shows_the_users_frames_only():
     assert text.split("\n")[-1].startswith("ZeroDivisionError")
 
 
+async def test_line_numbers_of_a_shown_expression_are_the_users():
+    run, _client = runner()
+    await run.run("x = 1\n\nx / 0")
+    assert '"<console>", line 3' in texts(run, "err")[0]
+
+
 async def test_line_numbers_are_the_users_inside_the_await_wrapper():
     run, _client = runner()
     await run.run("x = await xapi.VM.get_all()\n\nraise ValueError('bad')")
