@@ -10,6 +10,7 @@ Output layout (all paths relative to the bundle root):
     vendor/<pkg>-<hash>/...          vendored npm files; the folder hash keeps rollup's relative imports valid
     console-<hash>.js, vendor/novnc-<hash>/...   loaded on first console open (devserver/lazyassets.py)
     charts-<hash>.js, vendor/uplot-<hash>/...    loaded on the first chart (devserver/chartassets.py)
+    pyconsole-<hash>.js, pyschema-<hash>.json    loaded on the Python console's first visit (devserver/pyassets.py)
     *.br, *.gz                       precompressed siblings of the text and wasm files (not in the manifest)
 
 Module files are always named .js (never .mjs): XAPI's file server maps only .js to a JavaScript MIME
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import chartassets, lazyassets, precompress, project, pystrip, splitting, textsplit
+from devserver import chartassets, lazyassets, precompress, project, pyassets, pystrip, splitting, textsplit
 from lite_app.shell import pages
 from lite_app.text import catalog
 from lite_app.text import en as english
@@ -199,6 +200,9 @@ def assemble(info):
     chart_files, chart_lazy = chartassets.lazy_files(STATIC, short_hash, sha384)
     lazy_files.update(chart_files)
     lazy.update(chart_lazy)
+    python_files, python_lazy = pyassets.lazy_files(STATIC, short_hash, sha384)
+    lazy_files.update(python_files)
+    lazy.update(python_lazy)
     micropython = find(files, "vendor/micropython-", "/micropython.js")
     interp = render("interpreter.js.j2", micropython=micropython).encode()
     files[hashed("interp", ".js", interp)] = interp

@@ -246,6 +246,10 @@ class Env:
         """The stats' JS side (lite_app/static/charts.js), loaded on first use."""
         return StatsPort()
 
+    def python_port(self):
+        """The Python console's JS side (lite_app/static/pyconsole.js), loaded on first use."""
+        return PythonPort()
+
 
 class ConsolePort:
     """Drives window.xcplite.console for lite_app/shell/console_driver.py (which documents the calls).
@@ -338,6 +342,7 @@ class LazyScript:
 
 CONSOLE_SCRIPT = LazyScript("console", module=True)
 CHARTS_SCRIPT = LazyScript("charts")
+PYCONSOLE_SCRIPT = LazyScript("pyconsole")
 
 
 class StatsPort:
@@ -356,3 +361,35 @@ class StatsPort:
         top = json.dumps(job["top"]) if job.get("top") else ""
         return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),
                                                          keep, int(job.get("rows") or 0), top))
+
+
+class PythonPort:
+    """The Python console's keyboard and datamodel file, for lite_app/shell/python_page.py.
+
+    pyconsole.js is not part of the start-up: the console's first visit adds it as a script checked
+    against the sha384 boot.js carries (xcplite.lazy.pyconsole). It asks Python before the browser acts
+    on Enter, Tab, Up/Down and Ctrl+C in the console's input, and fetches the datamodel summary
+    (pyschema.json) checked against the sha384 it carries."""
+
+    async def ready(self):
+        return js.Reflect.has(js.window.xcplite, "pyconsole") or await PYCONSOLE_SCRIPT.load()
+
+    def attach(self, handler):
+        """handler(kind, value, start, end) -> JSON {value, cursor} to put in the input, or ""."""
+        def call(kind, value, start, end):
+            try:
+                return handler(str(kind), str(value), int(start), int(end)) or ""
+            except Exception as error:  # the key then does what the browser does by default
+                js.console.error("xcplite: python key failed: " + repr(error))
+                return ""
+        proxy = create_proxy(call)
+        _proxies.append(proxy)
+        js.window.xcplite.pyconsole.attach(proxy)
+
+    def set_input(self, value, cursor):
+        if js.Reflect.has(js.window.xcplite, "pyconsole"):
+            js.window.xcplite.pyconsole.setInput(value, int(cursor))
+
+    async def schema(self):
+        """The datamodel summary's text (rejects when it is refused or missing)."""
+        return str(await js.window.xcplite.pyconsole.schema())

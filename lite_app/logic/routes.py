@@ -19,6 +19,7 @@ ROUTES = (
     ("console", "console/:uuid"),
     ("tasks", "tasks"),
     ("alarms", "alarms"),
+    ("python", "python"),
 )
 NOT_FOUND = "notfound"
 DEFAULT = ("dashboard", {})
@@ -27,7 +28,7 @@ DEFAULT = ("dashboard", {})
 TITLE_KEYS = {
     "dashboard": "page.dashboard", "vms": "page.vms", "vm": "page.vm", "new-vm": "page.new_vm", "host": "page.host",
     "storage": "page.storage", "sr": "page.sr", "networks": "page.networks",
-    "network": "page.network", "console": "page.console", "tasks": "page.tasks", "alarms": "page.alarms", NOT_FOUND: "page.notfound",
+    "network": "page.network", "console": "page.console", "tasks": "page.tasks", "alarms": "page.alarms", "python": "page.python", NOT_FOUND: "page.notfound",
 }
 
 HEX = "0123456789abcdefABCDEF"

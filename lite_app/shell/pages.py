@@ -37,7 +37,7 @@ main content area. A page module exposes:
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/logic/routes.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/new-vm`, `#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`;
+`#/new-vm`, `#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`, `#/python`;
 `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
@@ -61,6 +61,9 @@ PAGES = {
     "console": "lite_app.ui.console",
     "tasks": "lite_app.ui.tasks",
     "alarms": "lite_app.ui.alarms",
+    # The Python console acts on the page (runs code, reads keys), so its page module is the shell's;
+    # it draws through lite_app.ui.python.
+    "python": "lite_app.shell.python_page",
 }
 
 # Page groups: each is one file of the bundle, fetched on the first visit to one of its pages (and
@@ -71,6 +74,7 @@ GROUPS = (
     ("vms", ("vms", "vm", "console")),
     ("infra", ("host", "storage", "sr", "networks", "network")),
     ("create", ("new-vm",)),
+    ("python", ("python",)),
 )
 
 # Classes loaded at login and watched through event.from; lite_app.logic.model.FIELDS names the fields

@@ -47,6 +47,15 @@ class State:
         # name -> fn(state): work a view put off so its first render comes sooner (an index, a grouping);
         # the shell runs them one by one when the browser is idle after a render (see later())
         self.deferred = {}
+        # The page (lite_app/browser.py Env) and a render request, set by the shell for page modules
+        # of the shell that act on the page outside renders (the Python console); views never use them.
+        self.env = None
+        self.on_redraw = None
+
+    def redraw(self):
+        """Ask the shell for a render (coalesced per frame): for changes no XAPI event announces."""
+        if self.on_redraw is not None:
+            self.on_redraw()
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""

@@ -12,7 +12,8 @@ GROUP_LIMIT = 50
 AUTO_EXPAND_LIMIT = 200
 SECTIONS = (("dashboard", "nav.dashboard", ("dashboard",)), ("vms", "nav.vms", ("vms",)),
             ("storage", "nav.storage", ("storage", "sr")), ("networks", "nav.networks", ("networks", "network")),
-            ("tasks", "nav.tasks", ("tasks",)), ("alarms", "nav.alarms", ("alarms",)))
+            ("tasks", "nav.tasks", ("tasks",)), ("alarms", "nav.alarms", ("alarms",)),
+            ("python", "nav.python", ("python",)))
 
 
 def label_of(record):

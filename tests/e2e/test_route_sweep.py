@@ -45,7 +45,7 @@ def routes(o):
             ("vm-halted", "#/vm/%s" % o["halted"]), ("host", "#/host/%s" % o["host"]),
             ("host-console", "#/host/%s?tab=console" % o["host"]), ("host-stats", "#/host/%s?tab=stats" % o["host"]),
             ("storage", "#/storage"), ("sr", "#/sr/%s" % o["sr"]), ("networks", "#/networks"),
-            ("network", "#/network/%s" % o["network"]), ("tasks", "#/tasks"), ("alarms", "#/alarms"),
+            ("network", "#/network/%s" % o["network"]), ("tasks", "#/tasks"), ("alarms", "#/alarms"), ("python", "#/python"),
             ("new-vm", "#/new-vm"), ("console-window", "#/console/%s" % o["running"])]
 
 

@@ -249,6 +249,9 @@ class FakeEnv:
     def stats_port(self):
         return FakeStatsPort(self)
 
+    def python_port(self):
+        return FakePythonPort(self)
+
 
 class FakeStatsPort:
     """charts.js as the stats poller sees it: every request is recorded and answered as unreachable."""
@@ -265,3 +268,23 @@ def text_in(nodes, wanted):
     """True when `wanted` appears in the text of the vdom `nodes`."""
     from lite_app.ui.vdom import text_of
     return any(wanted in text_of(node) for node in nodes)
+
+
+class FakePythonPort:
+    """The Python console's JS side: ready at once, keys handed to `handler`, inputs recorded."""
+
+    def __init__(self, env):
+        self.env = env
+
+    async def ready(self):
+        return True
+
+    def attach(self, handler):
+        self.env.python_keys = handler
+
+    def set_input(self, value, cursor):
+        self.env.python_input = (value, cursor)
+
+    async def schema(self):
+        import json
+        return json.dumps(getattr(self.env, "python_schema", {}))

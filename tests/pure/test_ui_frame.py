@@ -26,7 +26,8 @@ def root(nodes):
 
 
 SECTION_LINKS = [("#/", "Dashboard"), ("#/vms", "VMs"), ("#/storage", "Storage"),
-                 ("#/networks", "Networks"), ("#/tasks", "Tasks"), ("#/alarms", "Alarms")]
+                 ("#/networks", "Networks"), ("#/tasks", "Tasks"), ("#/alarms", "Alarms"),
+                 ("#/python", "Python")]
 
 
 def links(node):
