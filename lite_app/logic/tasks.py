@@ -72,11 +72,15 @@ class TaskPanel:
         self.live = {}
         self.history = {}
         self.objects = {}
+        self.hidden = {}  # steps of the app's own jobs (lite_app/logic/jobs.py): the job is the task shown
         self.limit = limit
 
     def note(self, task_ref, cls, obj_ref):
         """Remember which object `task_ref` acts on (the app knows when it makes the call)."""
         self.objects[task_ref] = (cls, obj_ref)
+
+    def hide(self, task_ref):
+        self.hidden[task_ref] = True
 
     def note_operations(self, cls, obj_ref, record):
         """Map the tasks in a record's current_operations to that record."""
@@ -109,7 +113,7 @@ class TaskPanel:
         for table in (self.history, self.live):
             for ref in table:
                 task = table[ref]
-                if _shown(task):
+                if _shown(task) and ref not in self.hidden:
                     row = self.row(ref, task, now, name_of, t)
                     (pending if row["pending"] else done).append(row)
         pending.sort(key=lambda r: (-(r["created"] or 0), r["ref"]))
@@ -141,7 +145,7 @@ class TaskPanel:
 
     def pending_count(self):
         return len([r for r in self.live if self.live[r].get("status") == "pending"
-                    and _shown(self.live[r])])
+                    and _shown(self.live[r]) and r not in self.hidden])
 
 
 def _shown(task):
