@@ -238,6 +238,10 @@ class Env:
         """The stats' JS side (lite_app/static/charts.js), loaded on first use."""
         return StatsPort()
 
+    def upload_port(self):
+        """One file upload's JS side (lite_app/static/upload.js), loaded on first use."""
+        return UploadPort()
+
 
 class ConsolePort:
     """Drives window.xcplite.console for lite_app/shell/console_driver.py (which documents the calls).
@@ -330,6 +334,7 @@ class LazyScript:
 
 CONSOLE_SCRIPT = LazyScript("console", module=True)
 CHARTS_SCRIPT = LazyScript("charts")
+UPLOAD_SCRIPT = LazyScript("upload")
 
 
 class StatsPort:
@@ -348,3 +353,28 @@ class StatsPort:
         top = json.dumps(job["top"]) if job.get("top") else ""
         return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),
                                                          keep, int(job.get("rows") or 0), top))
+
+
+class UploadPort:
+    """Sends the file chosen in a file input through lite_app/static/upload.js (which says how: the
+    browser streams the File itself, so no byte of it crosses into Python). upload.js is not part of
+    the start-up: the first upload adds it as a script checked against boot.js's sha384."""
+
+    serial = 0
+
+    def __init__(self):
+        UploadPort.serial += 1
+        self.id = "u%d" % UploadPort.serial
+
+    async def send(self, input_id, url, on_progress):
+        """PUT the file to `url` (same origin); `on_progress(JSON text)` hears each progress event.
+        Resolves to JSON {outcome, status} (see upload.js)."""
+        if not (js.Reflect.has(js.window.xcplite, "upload") or await UPLOAD_SCRIPT.load()):
+            return '{"outcome": "refused", "status": 0}'
+        proxy = create_proxy(lambda text: on_progress(str(text)))
+        _proxies.append(proxy)
+        return str(await js.window.xcplite.upload.send(self.id, input_id, url, proxy))
+
+    def abort(self):
+        if js.Reflect.has(js.window.xcplite, "upload"):
+            js.window.xcplite.upload.abort(self.id)

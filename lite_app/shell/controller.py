@@ -14,6 +14,7 @@ implements for the browser and tests fake. What `env` offers:
   now() (epoch seconds), random(), sleep(seconds) (awaitable), spawn(coroutine), mark(name)
   console_port()                       the console's JS side (see lite_app/shell/console_driver.py)
   stats_port()                         the stats' JS side (see lite_app/shell/stats_poller.py)
+  upload_port()                        one file upload's JS side (views reach it as state.upload_port())
 """
 import json
 
@@ -48,6 +49,7 @@ class Controller:
         self.classes = pages.classes()
         self.loader = self.state.loader = Loader(env, self.code_loaded)
         self.state.uploader = lambda state, vdi, data: task_runner.upload(state, env.upload, vdi, data)
+        self.state.ports, self.state.refresh = env, self.invalidate
         # What lives outside the page's markup follows the state: each driver's sync() runs after every
         # render and when the session ends (the console's websocket, the stats polling).
         self.console_driver = console_driver.Driver(self)

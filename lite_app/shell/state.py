@@ -44,6 +44,8 @@ class State:
         self.recent_base = {}
         self.loader = None  # which pages' code is installed (lite_app/shell/loading.py); None: all
         self.uploader = None  # (state, vdi, data) -> awaitable: set by the shell (it owns the page)
+        self.ports = None  # the page (the controller's env), for the JS ports views may open
+        self.refresh = lambda: None  # asks for a render after a change the shell does not see
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""
@@ -73,6 +75,11 @@ class State:
         """Put `data` (bytes) into a VDI through XAPI's PUT /import_raw_vdi, followed to the end of
         its task (the shell's uploader; the session travels in the cookie, never in the URL)."""
         return self.uploader(self, vdi, data)
+
+    def upload_port(self):
+        """A file upload's JS side (lite_app/browser.py UploadPort: send(input_id, url, on_progress),
+        abort()); its progress reaches the view, which calls `refresh()` to be drawn again."""
+        return self.ports.upload_port()
 
     def request_record(self, cls, ref):
         """Ask the shell for the full `<cls>.get_record(ref)`; it lands in the cache."""
