@@ -57,8 +57,10 @@ def chosen(state, spec):
 
 
 def picker(state, spec):
+    """The file input. It stays in the page (hidden) while the file is sent: upload.js reads the File
+    from it when the transfer starts."""
     t = state.t
-    return h("div", {"class": "xl-field", "key": "picker"},
+    return h("div", {"class": "xl-field", "key": "picker", "hidden": spec["phase"] != "choose"},
              h("label", {"class": "xl-field-label", "for": INPUT_ID}, t("upload.pick")),
              h("input", {"type": "file", "id": INPUT_ID, "accept": ".iso,.img", "data-action": "upload.pick",
                          "data-autofocus": "1", "aria-describedby": "upload-hint"}),
@@ -89,9 +91,9 @@ def progress(state, spec):
 
 def upload_render(state, spec):
     t = state.t
-    body = [dialogs.description(t("upload.text", sr=spec["name"]))]
+    body = [dialogs.description(t("upload.text", sr=spec["name"])), picker(state, spec)]
     if spec["phase"] == "choose":
-        body.extend([picker(state, spec), chosen(state, spec)])
+        body.append(chosen(state, spec))
         ready = spec.get("file") is not None and file_refusal(state, spec) is None
         buttons = [dialogs.submit_button(state, spec, t("upload.submit")) if ready else None,
                    dialogs.cancel_button(state)]
@@ -160,9 +162,12 @@ async def settle(state, spec, task, text):
     record = await wait_task(state, task, None if outcome.get("outcome") == "done" else GIVE_UP_POLLS)
     if record is not None and record.get("status") == "success":
         return await finished(state, spec, None)
+    if spec["phase"] == "cancelling":
+        # The person cancelled: the host saw the body end early (VDI_IO_ERROR) or the task cancelled.
+        return await finished(state, spec, XapiError("TASK_CANCELLED", [task]))
     if record is not None and record.get("status") in ("failure", "cancelled"):
         return await finished(state, spec, list(record.get("error_info") or ["INTERNAL_ERROR"]))
-    if outcome.get("outcome") == "aborted" or spec["phase"] == "cancelling":
+    if outcome.get("outcome") == "aborted":
         return await finished(state, spec, XapiError("TASK_CANCELLED", [task]))
     return await finished(state, spec, TransportError("http" if outcome.get("status") else "unreachable",
                                                       outcome.get("status") or None, "upload"))
@@ -264,8 +269,8 @@ def on_pick(state, payload):
 
 
 def on_cancel(state, payload):
-    """Cancel the upload: XAPI cancels its task (the host stops reading), the browser stops sending;
-    the transfer's coroutine then removes the partial image."""
+    """Cancel the upload: the browser stops sending, XAPI cancels its task; the transfer's coroutine
+    then removes the partial image."""
     spec = dialogs.current(state, "sr.upload")
     if spec is None or spec["phase"] != "sending":
         return None
@@ -274,15 +279,17 @@ def on_cancel(state, payload):
 
 
 async def stop(state, spec):
+    """Abort the request first (the browser ends it quietly), then cancel the task if XAPI has not
+    ended it meanwhile (a task the handler never started is ours to cancel)."""
+    if spec.get("port") is not None:
+        spec["port"].abort()
     task = spec.get("upload_task")
     record = state.cache.get("task", task or "") or {}
-    if task and "cancel" in (record.get("allowed_operations") or ()):
+    if task and record.get("status", "pending") == "pending":
         try:
             await state.client.call("task.cancel", task)
         except (XapiError, TransportError):
-            pass  # the abort below ends the transfer all the same
-    if spec.get("port") is not None:
-        spec["port"].abort()
+            pass  # the task ended on its own: the transfer's outcome says how
 
 
 dialogs.register("sr.upload", upload_render, upload_submit, {"upload.pick": on_pick, "upload.cancel": on_cancel})
