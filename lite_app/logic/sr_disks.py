@@ -103,6 +103,8 @@ def delete_refusal(cache, vdi):
     found = users(cache, vdi)
     if vdi.get("is_tools_iso"):
         return ("disk.refuse.tools", {})
+    if (vdi.get("type") or "user") not in PLAIN_TYPES:
+        return ("disk.refuse.system", {"type": vdi.get("type") or ""})
     if user_names(found, False):
         return ("disk.refuse.used", {"vms": ", ".join(sorted(user_names(found, False)))})
     if user_names(found, True):

@@ -44,6 +44,7 @@ def test_delete_is_refused_for_disks_in_use_with_the_reason():
         "disk.refuse.snapshot", {"snapshots": "web before upgrade"})
     assert sr_disks.delete_refusal(cache, vdi("busy")) == ("disk.refuse.busy", {})
     assert sr_disks.delete_refusal(cache, vdi("tools.iso")) == ("disk.refuse.tools", {})
+    assert sr_disks.delete_refusal(cache, vdi("suspend")) == ("disk.refuse.system", {"type": "suspend"})
     assert sr_disks.delete_refusal(cache, vdi("debian.iso"))[0] == "disk.refuse.used"
     assert sr_disks.delete_refusal(cache, vdi("old")) is None
     assert sr_disks.destroy_call(ref("old")) == ("Async.VDI.destroy", [ref("old")])
