@@ -18,7 +18,7 @@ POWER_STATES = ("Running", "Paused", "Suspended", "Halted")
 # dashboard and the rules' first checks need; a page showing one object asks for its full record
 # (state.request_record), and events always bring full records.
 FIELDS = {
-    "pool": ("uuid", "name_label", "name_description", "master", "default_SR", "tags"),
+    "pool": ("uuid", "name_label", "name_description", "master", "default_SR", "tags", "restrictions"),
     "host": ("uuid", "name_label", "name_description", "hostname", "address", "enabled", "metrics",
              "cpu_info", "software_version", "other_config", "memory_overhead", "resident_VMs",
              "PIFs", "PBDs", "control_domain", "current_operations", "allowed_operations", "tags"),

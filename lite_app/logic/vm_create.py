@@ -21,7 +21,7 @@ MIN_DISK = MiB
 MAX_VHD = 2040 * GiB       # the largest VHD SM creates (vhdutil MAX_VHD_SIZE)
 MIN_MEMORY = 64 * MiB
 MAX_NICS = 7               # the templates' number-of-vifs restriction
-THICK_TYPES = ("lvm", "lvmoiscsi", "lvmohba", "lvmofcoe")
+THICK_TYPES = space.THICK_TYPES  # one list: lite_app.logic.space says which SRs are thick
 MEDIA = ("iso", "pxe", "template", "none")
 HEX = "0123456789abcdef"
 
@@ -131,6 +131,7 @@ def defaults(cache, ref, template):
                 [{"network": default_network(cache), "mac": ""}],
         "firmware": firmware if firmware in options else options[0],
         "secure_boot": vm_templates.secure_boot(template) and firmware == "uefi",
+        "vtpm": vm_templates.wants_vtpm(template) and firmware == "uefi" and vtpm_supported(cache),
         "cloud": False, "user_data": cloudinit.USER_DATA, "network_config": "", "hostname": "",
         "ssh_keys": "", "password": "", "start": True,
     }
@@ -163,6 +164,8 @@ def check(cache, form, template):
     _disks(cache, form, errors, warnings)
     _nics(cache, form, errors)
     _firmware(form, template, errors)
+    if form.get("vtpm") and (form.get("firmware") != "uefi" or not vtpm_supported(cache)):
+        errors["vtpm"] = ("newvm.err.vtpm", {})
     if form.get("cloud"):
         errors.update(cloudinit.check(form))
         if not config_drive_sr(cache, form):
@@ -325,6 +328,14 @@ def _firmware(form, template, errors):
         errors["secure_boot"] = ("newvm.err.secure_boot", {})
 
 
+def vtpm_supported(cache):
+    """The pool lets VMs have a vTPM (XAPI refuses VTPM.create while pool.restrictions keeps
+    restrict_vtpm, xapi_vtpm.ml assert_not_restricted)."""
+    for ref in cache.all("pool"):
+        return ((cache.get("pool", ref) or {}).get("restrictions") or {}).get("restrict_vtpm") == "false"
+    return False
+
+
 def config_drive_sr(cache, form):
     """Where the cloud-init drive goes: the first disk's SR if shared, else the pool's default SR if
     shared, else any shared SR taking disks ("" when none: the upload goes to the pool master, which
@@ -345,6 +356,8 @@ def plan(cache, form, template):
     if vm_templates.provision_disks(template):
         steps.append(("provision", {"spec": provision_spec(cache, form, template)}))
     steps.append(("settings", settings(form, template)))
+    if form.get("vtpm"):
+        steps.append(("vtpm", {}))
     for i, disk in enumerate(form.get("disks") or []):
         if not disk.get("template"):
             steps.append(("disk", {"name": disk_name(form, disk, i), "sr": disk["sr"],
@@ -417,4 +430,4 @@ def summary(cache, form, template):
             ("newvm.sum.memory", fmt.size(values[2]) if values else "?"),
             ("newvm.sum.disks", disks or "\u2014"), ("newvm.sum.nics", nets or "\u2014"),
             ("newvm.sum.firmware_secure" if form.get("secure_boot") else "newvm.sum.firmware",
-             (form.get("firmware") or "").upper())]
+             (form.get("firmware") or "").upper())] + ([("newvm.sum.vtpm", "TPM 2.0")] if form.get("vtpm") else [])

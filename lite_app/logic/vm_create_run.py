@@ -14,7 +14,7 @@ from lite_app.xapi.cache import NULL_REF
 MiB = 1024 ** 2
 STEP_KEYS = {"clone": "newvm.step.clone", "provision": "newvm.step.provision", "settings": "newvm.step.settings",
              "disk": "newvm.step.disk", "cd": "newvm.step.cd", "nics": "newvm.step.nics",
-             "cloud": "newvm.step.cloud", "start": "newvm.step.start"}
+             "cloud": "newvm.step.cloud", "start": "newvm.step.start", "vtpm": "newvm.step.vtpm"}
 
 
 class Creation:
@@ -121,6 +121,11 @@ async def settings(creation, io, data):
     await io.call("VM.set_platform", [vm, data["platform"]])
 
 
+async def vtpm(creation, io, data):
+    """A virtual TPM (the VM is still halted; destroying the VM on a later failure removes it)."""
+    await io.call("VTPM.create", [creation.vm, False])
+
+
 async def set_vcpus(io, vm, count):
     """VCPUs_at_startup <= VCPUs_max after each call (XAPI checks every step)."""
     current = int(await io.call("VM.get_VCPUs_at_startup", [vm]))
@@ -202,5 +207,5 @@ async def start(creation, io, data):
     await io.call("Async.VM.start", [creation.vm, False, False])
 
 
-STEPS = {"clone": clone, "provision": provision, "settings": settings, "disk": disk, "cd": cd,
+STEPS = {"clone": clone, "provision": provision, "settings": settings, "vtpm": vtpm, "disk": disk, "cd": cd,
          "nics": nics, "cloud": cloud, "start": start}

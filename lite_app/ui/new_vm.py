@@ -332,12 +332,18 @@ def firmware_section(state, form, template, errors):
     options, secure = vm_templates.firmware_options(template)
     choices = [(v, t("newvm.fw." + v), v not in options) for v in ("bios", "uefi")]
     uefi = form.get("firmware") == "uefi"
+    vtpm_ok = vm_create.vtpm_supported(state.cache)
     return section("firmware", t("newvm.sec.firmware"),
                    radios(state, "firmware", t("newvm.firmware"), form.get("firmware"), choices, errors),
                    check(state, "secure_boot", t("newvm.secure_boot"), form.get("secure_boot") and uefi,
                          disabled=not (uefi and secure),
                          hint=None if uefi and secure else t("newvm.secure_boot_off")),
-                   note(state, "newvm-secure_boot", errors.get("secure_boot"), None))
+                   note(state, "newvm-secure_boot", errors.get("secure_boot"), None),
+                   check(state, "vtpm", t("newvm.vtpm"), form.get("vtpm") and uefi and vtpm_ok,
+                         disabled=not (uefi and vtpm_ok),
+                         hint=t("newvm.vtpm_hint") if uefi and vtpm_ok else t(
+                             "newvm.vtpm_off" if vtpm_ok else "newvm.vtpm_pool")),
+                   note(state, "newvm-vtpm", errors.get("vtpm"), None))
 
 
 def cloud_section(state, form, errors):

@@ -55,7 +55,9 @@ def test_a_template_with_an_iso_and_two_disks_created_and_started(app, sdk):
     page.locator("#newvm-disk-1-size").fill("20 GiB")
     local = [r for r, sr in sdk.x.SR.get_all_records().items() if sr["type"] == "ext"][0]
     page.locator("#newvm-disk-1-sr").select_option(local)
+    page.get_by_role("checkbox", name="Virtual TPM (vTPM)").check()
     summary = page.get_by_role("group", name="Summary")
+    expect(summary).to_contain_text("TPM 2.0")
     expect(summary).to_contain_text("web-e2e")
     expect(summary).to_contain_text("3 GiB")
     page.get_by_role("button", name="Create", exact=True).click()
@@ -66,6 +68,7 @@ def test_a_template_with_an_iso_and_two_disks_created_and_started(app, sdk):
     assert record["power_state"] == "Running"
     assert (record["VCPUs_max"], record["platform"]["cores-per-socket"]) == ("4", "2")
     assert record["memory_static_max"] == str(3 * GIB) and sorted(record["tags"]) == ["e2e", "web"]
+    assert [sdk.x.VTPM.get_VM(v) for v in record["VTPMs"]] == [ref]
     vbds, disks = vm_devices(sdk, ref)
     default = sdk.x.pool.get_default_SR(sdk.x.pool.get_all()[0])
     assert disks == sorted([(10 * GIB, default), (20 * GIB, local)])

@@ -65,6 +65,12 @@ def dialogs(o):
             ("dialog-migrate", vm_running, toolbar("Migrate")), ("dialog-edit", vm_running, toolbar("Edit")),
             ("dialog-delete", vm_halted, toolbar("Delete")), ("dialog-start-on", vm_halted, toolbar("Start on host")),
             ("dialog-revert", vm_running, lambda page: page.get_by_role("button", name=re.compile("^Revert to ")).first.click()),
+            ("dialog-disk-add", vm_halted, card_tool("Disk actions", "Add a disk")),
+            ("dialog-disk-attach", vm_halted, card_tool("Disk actions", "Attach a disk")),
+            ("dialog-disk-delete", vm_halted, row_action("vm-disks", re.compile("^Delete disk "))),
+            ("dialog-disk-resize", vm_halted, row_action("vm-disks", re.compile("^Resize disk "))),
+            ("dialog-nic-add", vm_running, card_tool("Network card actions", "Add a network card")),
+            ("dialog-nic-remove", vm_running, row_action("vm-nics", re.compile("^Remove network card "))),
             ("dialog-bulk", "#/vms", open_bulk), ("dialog-dismiss-all", "#/alarms",
                                                   lambda page: page.get_by_role("button", name="Dismiss all shown").click())
             ] + storage_dialogs(o)
@@ -105,6 +111,14 @@ def open_new_sr_review(page):
     page.get_by_label("Server").fill("nfs.lab.local")
     page.get_by_label("Export path").fill("/export/new")
     page.get_by_role("button", name="Review").click()
+
+
+def card_tool(toolbar, label):
+    return lambda page: page.get_by_role("toolbar", name=toolbar).get_by_role("button", name=label).click()
+
+
+def row_action(card, name):
+    return lambda page: page.locator("section[key='%s']" % card).get_by_role("button", name=name).first.click()
 
 
 def open_bulk(page):

@@ -229,3 +229,18 @@ def test_a_template_without_provision_spec_has_no_provision_step():
     assert vm_create.check(cache, values, cache.get("VM", "OpaqueRef:other"))[0] == {}
     steps = vm_create.plan(cache, values, cache.get("VM", "OpaqueRef:other"))
     assert [s[0] for s in steps] == ["clone", "settings", "cd", "nics", "start"]
+
+
+def test_a_vtpm_needs_uefi_and_a_pool_that_offers_it():
+    cache, values = form(vtpm=True)
+    template = cache.get("VM", values["template"])
+    assert vm_create.check(cache, values, template)[0] == {"vtpm": ("newvm.err.vtpm", {})}  # restricted pool
+    cache.load("pool", {"OpaqueRef:pool": dict(cache.get("pool", "OpaqueRef:pool"),
+                                               restrictions={"restrict_vtpm": "false"})})
+    assert vm_create.check(cache, values, template)[0] == {}
+    assert [s[0] for s in vm_create.plan(cache, values, template)][:4] == ["clone", "provision", "settings", "vtpm"]
+    values.update(firmware="bios", secure_boot=False)
+    assert vm_create.check(cache, values, template)[0] == {"vtpm": ("newvm.err.vtpm", {})}
+    wanting = dict(template, platform=dict(template["platform"], vtpm="true"))
+    assert vm_create.defaults(cache, values["template"], wanting)["vtpm"] is True
+    assert vm_create.defaults(cache, values["template"], template)["vtpm"] is False

@@ -129,6 +129,31 @@ async def test_a_vm_from_a_template_with_an_iso_and_two_disks(app, running, http
     assert app_io.progress_values[-1] == 1.0 and len(app_io.progress_values) == len(creation.steps)
 
 
+async def test_a_uefi_vm_with_a_vtpm(app, running, http):
+    """VTPM.create on the halted clone (xapi_vtpm.ml); the VM then starts with it."""
+    db = running.sim.db
+    ok, creation, _io = await run_form(app, running, http, {"name": "tpm-vm", "iso": first_iso(app[1]),
+                                                            "firmware": "uefi", "vtpm": True})
+    assert ok, creation.error
+    vm = vm_named(db, "tpm-vm")
+    rec = db.get("VM", vm)
+    assert rec["power_state"] == "Running" and len(rec["VTPMs"]) == 1
+    assert db.get("VTPM", rec["VTPMs"][0])["VM"] == vm
+    client = app[0]
+    with pytest.raises(XapiError) as refused:  # one vTPM per VM
+        await client.call("VTPM.create", vm, False)
+    assert refused.value.code == "VTPM_MAX_AMOUNT_REACHED"
+    other = next(r for r in db.all("VM") if db.get("VM", r)["power_state"] == "Running"
+                 and not db.get("VM", r)["VTPMs"] and not db.get("VM", r)["is_control_domain"])
+    with pytest.raises(XapiError) as refused:
+        await client.call("VTPM.create", other, False)
+    assert refused.value.code == "VM_BAD_POWER_STATE"
+    vtpm = rec["VTPMs"][0]
+    await client.call("VM.hard_shutdown", vm)
+    await client.call("VM.destroy", vm)
+    assert not db.exists("VTPM", vtpm)
+
+
 async def test_network_boot_bios_without_start(app, running, http):
     _client, cache, _session = app
     db = running.sim.db
