@@ -11,6 +11,7 @@ Output layout (all paths relative to the bundle root):
     console-<hash>.js, vendor/novnc-<hash>/...   loaded on first console open (devserver/lazyassets.py)
     charts-<hash>.js, vendor/uplot-<hash>/...    loaded on the first chart (devserver/chartassets.py)
     pyconsole-<hash>.js, pyschema-<hash>.json    loaded on the Python console's first visit (devserver/pyassets.py)
+    upload-<hash>.js                  loaded on the first file upload (lite_app/static/upload.js)
     *.br, *.gz                       precompressed siblings of the text and wasm files (not in the manifest)
 
 Module files are always named .js (never .mjs): XAPI's file server maps only .js to a JavaScript MIME
@@ -203,6 +204,9 @@ def assemble(info):
     python_files, python_lazy = pyassets.lazy_files(STATIC, short_hash, sha384)
     lazy_files.update(python_files)
     lazy.update(python_lazy)
+    upload_files, upload_lazy = lazyassets.entry("upload", (STATIC / "upload.js").read_bytes(), {}, short_hash, sha384)
+    lazy_files.update(upload_files)
+    lazy.update(upload_lazy)
     micropython = find(files, "vendor/micropython-", "/micropython.js")
     interp = render("interpreter.js.j2", micropython=micropython).encode()
     files[hashed("interp", ".js", interp)] = interp

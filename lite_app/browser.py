@@ -250,6 +250,10 @@ class Env:
         """The Python console's JS side (lite_app/static/pyconsole.js), loaded on first use."""
         return PythonPort()
 
+    def upload_port(self):
+        """One file upload's JS side (lite_app/static/upload.js), loaded on first use."""
+        return UploadPort()
+
 
 class ConsolePort:
     """Drives window.xcplite.console for lite_app/shell/console_driver.py (which documents the calls).
@@ -343,6 +347,7 @@ class LazyScript:
 CONSOLE_SCRIPT = LazyScript("console", module=True)
 CHARTS_SCRIPT = LazyScript("charts")
 PYCONSOLE_SCRIPT = LazyScript("pyconsole")
+UPLOAD_SCRIPT = LazyScript("upload")
 
 
 class StatsPort:
@@ -393,3 +398,28 @@ class PythonPort:
     async def schema(self):
         """The datamodel summary's text (rejects when it is refused or missing)."""
         return str(await js.window.xcplite.pyconsole.schema())
+
+
+class UploadPort:
+    """Sends the file chosen in a file input through lite_app/static/upload.js (which says how: the
+    browser streams the File itself, so no byte of it crosses into Python). upload.js is not part of
+    the start-up: the first upload adds it as a script checked against boot.js's sha384."""
+
+    serial = 0
+
+    def __init__(self):
+        UploadPort.serial += 1
+        self.id = "u%d" % UploadPort.serial
+
+    async def send(self, input_id, url, on_progress):
+        """PUT the file to `url` (same origin); `on_progress(JSON text)` hears each progress event.
+        Resolves to JSON {outcome, status} (see upload.js)."""
+        if not (js.Reflect.has(js.window.xcplite, "upload") or await UPLOAD_SCRIPT.load()):
+            return '{"outcome": "refused", "status": 0}'
+        proxy = create_proxy(lambda text: on_progress(str(text)))
+        _proxies.append(proxy)
+        return str(await js.window.xcplite.upload.send(self.id, input_id, url, proxy))
+
+    def abort(self):
+        if js.Reflect.has(js.window.xcplite, "upload"):
+            js.window.xcplite.upload.abort(self.id)

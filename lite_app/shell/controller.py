@@ -15,6 +15,7 @@ implements for the browser and tests fake. What `env` offers:
   console_port()                       the console's JS side (see lite_app/shell/console_driver.py)
   stats_port()                         the stats' JS side (see lite_app/shell/stats_poller.py)
   python_port()                        the Python console's JS side (see lite_app/shell/python_page.py)
+  upload_port()                        one file upload's JS side (views reach it as state.upload_port())
 """
 import json
 

@@ -37,7 +37,7 @@ main content area. A page module exposes:
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/logic/routes.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/new-vm`, `#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`, `#/python`;
+`#/new-vm`, `#/sr/<uuid>`, `#/new-sr`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`, `#/python`;
 `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
@@ -55,7 +55,8 @@ PAGES = {
     "new-vm": "lite_app.ui.new_vm",
     "host": "lite_app.ui.host",
     "storage": "lite_app.ui.storage",
-    "sr": "lite_app.ui.storage",
+    "sr": "lite_app.ui.sr",
+    "new-sr": "lite_app.ui.new_sr",
     "networks": "lite_app.ui.network",
     "network": "lite_app.ui.network",
     "console": "lite_app.ui.console",
@@ -72,7 +73,8 @@ PAGES = {
 GROUPS = (
     ("home", ("dashboard", "alarms", "tasks")),
     ("vms", ("vms", "vm", "console")),
-    ("infra", ("host", "storage", "sr", "networks", "network")),
+    ("storage", ("storage", "sr", "new-sr")),
+    ("infra", ("host", "networks", "network")),
     ("create", ("new-vm",)),
     ("python", ("python",)),
 )

@@ -47,8 +47,9 @@ class State:
         # name -> fn(state): work a view put off so its first render comes sooner (an index, a grouping);
         # the shell runs them one by one when the browser is idle after a render (see later())
         self.deferred = {}
-        # The page (lite_app/browser.py Env) and a render request, set by the shell for page modules
-        # of the shell that act on the page outside renders (the Python console); views never use them.
+        # The page (lite_app/browser.py Env) and a render request, set by the shell: for page modules
+        # of the shell that act on the page outside renders (the Python console), and the JS ports
+        # views may open through the state (upload_port).
         self.env = None
         self.on_redraw = None
 
@@ -90,6 +91,11 @@ class State:
         """Put `data` (bytes) into a VDI through XAPI's PUT /import_raw_vdi, followed to the end of
         its task (the shell's uploader; the session travels in the cookie, never in the URL)."""
         return self.uploader(self, vdi, data)
+
+    def upload_port(self):
+        """A file upload's JS side (lite_app/browser.py UploadPort: send(input_id, url, on_progress),
+        abort()); its progress reaches the view, which calls `redraw()` to be drawn again."""
+        return self.env.upload_port()
 
     def request_record(self, cls, ref):
         """Ask the shell for the full `<cls>.get_record(ref)`; it lands in the cache."""

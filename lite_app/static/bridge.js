@@ -13,7 +13,7 @@
   var SVG = "http://www.w3.org/2000/svg";
   var SVG_TAGS = { svg: 1, path: 1, circle: 1, rect: 1, g: 1, polyline: 1, line: 1, text: 1 };
   var ALLOWED = {};
-  ("id class href title role type name value placeholder for tabindex disabled checked selected " +
+  ("id class href title role type name value placeholder accept for tabindex disabled checked selected " +
    "hidden min max step colspan rowspan scope autocomplete spellcheck key style width height open " +
    "target rel multiple required viewBox d fill stroke cx cy r x y points rows").split(" ")
     .forEach(function (a) { ALLOWED[a] = 1; });
@@ -133,6 +133,8 @@
     for (k in el.dataset) data[k] = el.dataset[k];
     if ("value" in el) out.value = el.value;
     if (el.type === "checkbox" || el.type === "radio") out.checked = el.checked;
+    /* A file input: the chosen files' names and sizes (the bytes stay in the browser: upload.js sends them). */
+    if (el.type === "file") out.files = Array.prototype.map.call(el.files || [], function (f) { return { name: f.name, size: f.size }; });
     if (ev.shiftKey) out.shift = true;
     if (el.tagName === "FORM") {
       out.form = {};

@@ -124,6 +124,8 @@ class FakeEnv:
         self.uploads = []
         self.group_loads = []
         self.group_failures = {}  # group -> exception raised by its next load
+        self.upload_ports = []  # FakeUploadPort of each file upload the app started
+        self.upload_script = []  # what the next upload does: progress texts, then its outcome text
 
     async def rpc(self, text, timeout, fields):
         method = method_of(text)
@@ -252,6 +254,11 @@ class FakeEnv:
     def python_port(self):
         return FakePythonPort(self)
 
+    def upload_port(self):
+        port = FakeUploadPort(self)
+        self.upload_ports.append(port)
+        return port
+
 
 class FakeStatsPort:
     """charts.js as the stats poller sees it: every request is recorded and answered as unreachable."""
@@ -262,6 +269,26 @@ class FakeStatsPort:
     async def fetch(self, job, timeout):
         self.env.stats_asked.append(job["url"])
         return '0{"kind": "unreachable", "status": 0, "detail": "no charts.js in tests"}'
+
+
+class FakeUploadPort:
+    """upload.js as a view sees it: `send` reports the env's scripted progress events, then answers the
+    scripted outcome; `abort` is recorded."""
+
+    def __init__(self, env):
+        self.env = env
+        self.sent = None
+        self.aborted = False
+
+    async def send(self, input_id, url, on_progress):
+        self.sent = (input_id, url)
+        script = self.env.upload_script or ['{"outcome": "done", "status": 200}']
+        for text in script[:-1]:
+            on_progress(text)
+        return script[-1]
+
+    def abort(self):
+        self.aborted = True
 
 
 def text_in(nodes, wanted):
