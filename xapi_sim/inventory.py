@@ -65,7 +65,9 @@ def build(sim):
     b = Builder(sim)
     cfg = sim.config
     pool = b.db.create("pool", {"name_label": "Demo pool", "name_description": "Simulated XCP-ng pool",
-                                "other_config": {"auto_poweron": "false"}})
+                                "other_config": {"auto_poweron": "false"},
+                                # XCP-ng 8.3 lifts the vTPM restriction (xapi_vtpm.ml assert_not_restricted)
+                                "restrictions": {"restrict_vtpm": "false"}})
     make_sms(b)
     make_networks(b)
     for i in range(cfg.hosts):

@@ -18,7 +18,7 @@ POWER_STATES = ("Running", "Paused", "Suspended", "Halted")
 # dashboard and the rules' first checks need; a page showing one object asks for its full record
 # (state.request_record), and events always bring full records.
 FIELDS = {
-    "pool": ("uuid", "name_label", "name_description", "master", "default_SR", "tags"),
+    "pool": ("uuid", "name_label", "name_description", "master", "default_SR", "tags", "restrictions"),
     "host": ("uuid", "name_label", "name_description", "hostname", "address", "enabled", "metrics",
              "cpu_info", "software_version", "other_config", "memory_overhead", "resident_VMs",
              "PIFs", "PBDs", "control_domain", "current_operations", "allowed_operations", "tags",
@@ -31,12 +31,14 @@ FIELDS = {
     "VM_guest_metrics": ("uuid", "networks"),
     "VBD": ("uuid", "VM", "VDI", "device", "userdevice", "type", "mode", "bootable",
             "currently_attached", "empty"),
-    "VDI": ("uuid", "name_label", "SR", "virtual_size", "physical_utilisation", "type",
-            "read_only", "VBDs", "is_a_snapshot", "is_tools_iso"),
+    "VDI": ("uuid", "name_label", "name_description", "SR", "virtual_size", "physical_utilisation", "type",
+            "read_only", "VBDs", "is_a_snapshot", "snapshot_of", "snapshot_time", "is_tools_iso", "managed",
+            "allowed_operations", "current_operations"),
     "SR": ("uuid", "name_label", "name_description", "type", "content_type", "shared",
-           "physical_size", "physical_utilisation", "virtual_allocation", "PBDs",
-           "allowed_operations", "other_config", "tags"),
-    "PBD": ("uuid", "host", "SR", "currently_attached"),
+           "physical_size", "physical_utilisation", "virtual_allocation", "PBDs", "sm_config",
+           "is_tools_sr", "allowed_operations", "current_operations", "other_config", "tags"),
+    "PBD": ("uuid", "host", "SR", "currently_attached", "device_config"),
+    "SM": ("uuid", "type", "name_label"),
     "network": ("uuid", "name_label", "name_description", "bridge", "MTU", "PIFs",
                 "other_config", "tags"),
     "PIF": ("uuid", "device", "host", "network", "MAC", "MTU", "VLAN", "IP", "netmask", "gateway",
@@ -52,7 +54,7 @@ FIELDS = {
 
 # Classes with one record per VM device (or console): not loaded at login (at 10,000 VMs they are 17 MB
 # of JSON) but by the pages that show them (their CLASSES), the first time one is visited.
-LAZY = ("VBD", "VDI", "VIF", "VM_metrics", "console")
+LAZY = ("VBD", "VDI", "VIF", "VM_metrics", "console", "SM")
 
 
 # Classes searched (in this order) to name a ref found in an error's params.

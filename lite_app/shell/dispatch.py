@@ -147,6 +147,10 @@ def navigate(controller, hash_text):
     if route == state.route:
         return False
     new_page = route[0] != state.route[0] or route[1].get("uuid") != state.route[1].get("uuid")
+    if route[0] != state.route[0]:
+        leaving = pages.module_for(state.route[0], controller.loader)
+        if hasattr(leaving, "leave"):
+            leaving.leave(state)
     state.route = route
     state.leave_page()
     state.ui["nav.open"] = False

@@ -20,6 +20,8 @@ main content area. A page module exposes:
 - optional `visit(state)`: called whenever the page is shown (navigation, sign-in, its code arriving);
   may return a coroutine (the shell awaits it). It must be cheap and idempotent: the pool page checks
   the hosts' updates once per visit with it.
+- optional `leave(state)`: called when the route moves to another page (to drop what a later visit
+  should not find, such as a finished form).
 
 `state` (lite_app.shell.state.State) offers:
 - `state.cache`   lite_app.xapi.cache.Cache, live (get_all_records + event.from)
@@ -38,7 +40,7 @@ main content area. A page module exposes:
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/logic/routes.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/pool`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`;
+`#/new-vm`, `#/sr/<uuid>`, `#/new-sr`, `#/networks`, `#/network/<uuid>`, `#/pool`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`, `#/python`;
 `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
@@ -53,15 +55,20 @@ PAGES = {
     "dashboard": "lite_app.ui.dashboard",
     "vms": "lite_app.ui.vmlist",
     "vm": "lite_app.ui.vm",
+    "new-vm": "lite_app.ui.new_vm",
     "host": "lite_app.ui.host",
     "storage": "lite_app.ui.storage",
-    "sr": "lite_app.ui.storage",
+    "sr": "lite_app.ui.sr",
+    "new-sr": "lite_app.ui.new_sr",
     "networks": "lite_app.ui.network",
     "network": "lite_app.ui.network",
     "console": "lite_app.ui.console",
     "tasks": "lite_app.ui.tasks",
     "alarms": "lite_app.ui.alarms",
     "pool": "lite_app.ui.pool",
+    # The Python console acts on the page (runs code, reads keys), so its page module is the shell's;
+    # it draws through lite_app.ui.python.
+    "python": "lite_app.shell.python_page",
 }
 
 # Page groups: each is one file of the bundle, fetched on the first visit to one of its pages (and
@@ -70,9 +77,11 @@ PAGES = {
 GROUPS = (
     ("home", ("dashboard", "alarms", "tasks")),
     ("vms", ("vms", "vm", "console")),
-    ("infra", ("storage", "sr")),
+    ("storage", ("storage", "sr", "new-sr")),
     # network, host and pool administration: the pages and their dialogs
     ("admin", ("pool", "host", "networks", "network")),
+    ("create", ("new-vm",)),
+    ("python", ("python",)),
 )
 
 # Classes loaded at login and watched through event.from; lite_app.logic.model.FIELDS names the fields

@@ -46,6 +46,20 @@ class State:
         # The pool master is being rebooted from this console: {"host": name, "user", "password" (or
         # None)}, so the controller signs in again once it is back (memory only; gone with reset()).
         self.resume = None
+        self.uploader = None  # (state, vdi, data) -> awaitable: set by the shell (it owns the page)
+        # name -> fn(state): work a view put off so its first render comes sooner (an index, a grouping);
+        # the shell runs them one by one when the browser is idle after a render (see later())
+        self.deferred = {}
+        # The page (lite_app/browser.py Env) and a render request, set by the shell: for page modules
+        # of the shell that act on the page outside renders (the Python console), and the JS ports
+        # views may open through the state (upload_port).
+        self.env = None
+        self.on_redraw = None
+
+    def redraw(self):
+        """Ask the shell for a render (coalesced per frame): for changes no XAPI event announces."""
+        if self.on_redraw is not None:
+            self.on_redraw()
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""
@@ -57,6 +71,11 @@ class State:
         """A render took everything in: start collecting changes afresh."""
         self.recent = Changes()
         self.recent_base = dict(self.versions)
+
+    def later(self, name, work):
+        """Run `work(state)` once the browser is idle after this render (named: asked twice, run once).
+        It must not change what is shown: it prepares what the next renders will read."""
+        self.deferred[name] = work
 
     def href(self, page, params=None):
         """The hash link to a page (never carries a session)."""
@@ -70,6 +89,16 @@ class State:
         """Run an XAPI call; an `Async.*` one is followed to the end of its task (shell/task_runner.py).
         `spec` (a dialog's) gets the task ref, for its progress bar."""
         return task_runner.run_call(self, method, params, spec)
+
+    def upload(self, vdi, data):
+        """Put `data` (bytes) into a VDI through XAPI's PUT /import_raw_vdi, followed to the end of
+        its task (the shell's uploader; the session travels in the cookie, never in the URL)."""
+        return self.uploader(self, vdi, data)
+
+    def upload_port(self):
+        """A file upload's JS side (lite_app/browser.py UploadPort: send(input_id, url, on_progress),
+        abort()); its progress reaches the view, which calls `redraw()` to be drawn again."""
+        return self.env.upload_port()
 
     def request_record(self, cls, ref):
         """Ask the shell for the full `<cls>.get_record(ref)`; it lands in the cache."""
@@ -130,6 +159,7 @@ class State:
         self.notices = []
         self.requested = []
         self.resume = None
+        self.deferred = {}
         # Counters only grow, so a memo from the previous session can never look current.
         for cls in self.versions:
             self.versions[cls] += 1

@@ -11,6 +11,7 @@ from lite_app.logic import tasks
 from lite_app.logic.model import namer
 from lite_app.xapi.errors import XapiError
 from lite_app.xapi.tasks import task_outcome
+from lite_app.xapi.urls import percent_encode
 
 POLL_SECONDS = 0.2
 # Polls between direct task.get_record checks (the event loop may be reconnecting).
@@ -62,3 +63,21 @@ async def wait(state, task_ref):
             return task_outcome(record)
         polls += 1
         await state.sleep(POLL_SECONDS)
+
+
+async def upload(state, put, vdi, data, label="Import disk content"):
+    """Put `data` into `vdi` through PUT /import_raw_vdi (XAPI's raw import) as a task of ours,
+    followed to its end; `put(path, data)` is the page's (same origin: the session is the cookie).
+    Raises the task's error; the task is destroyed afterwards."""
+    task = await state.client.call("task.create", label, "")
+    try:
+        query = "vdi=%s&format=raw&task_id=%s" % (percent_encode(vdi), percent_encode(task))
+        await put("/import_raw_vdi?" + query, data)
+        status, value = await wait(state, task)
+        if status != "success":
+            raise value
+    finally:
+        try:
+            await state.client.call("task.destroy", task)
+        except Exception:  # the upload's outcome is what matters
+            pass

@@ -6,7 +6,6 @@ Pure vdom. A dialog's spec (lite_app/ui/dialogs.py) keeps what the user typed (`
 `run_job` runs a lite_app.logic.jobs job from a dialog: busy with the job's progress while it runs,
 closed on success, else the step's failure as a sentence plus what was undone (or could not be).
 """
-from lite_app.logic import jobs
 from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
 
@@ -168,39 +167,13 @@ def plain_list(items, label=None):
 
 # ---- running ---------------------------------------------------------------------------------------
 def run_job(state, spec, job, after=None):
-    """Run `job` from the dialog `spec` (busy from now on); `after(ok)` runs when it ended."""
-    spec["busy"], spec["error"] = True, None
-    return _run(state, spec, job, after)
+    """Run `job` from the dialog `spec` through dialogs.run_job (busy, closed on success, else the step's
+    failure and what was taken back); `after(ok)` runs when it ended, either way."""
+    return _after(dialogs.run_job(state, spec, job), after)
 
 
-async def _run(state, spec, job, after):
-    try:
-        await jobs.run(state, job, spec)
-    except jobs.Failed as failed:
-        spec["busy"] = False
-        if failed.code != "SESSION_INVALID":
-            report(state, spec, failed)
-        if after is not None:
-            after(False)
-        return False
-    spec["busy"] = False
-    dialogs.close_if_open(state, spec)
+async def _after(running, after):
+    ok = await running
     if after is not None:
-        after(True)
-    return True
-
-
-def report(state, spec, failed):
-    info = dict(dialogs.failure(state, failed.error))
-    if failed.undo_errors:
-        info["text"] += " " + state.t("adm.job.undo_failed", reason=dialogs.failure(state, failed.undo_errors[0])["text"])
-    elif any([item.get("undo") for item in failed.done]):
-        info["text"] += " " + state.t("adm.job.undone")
-    if dialogs.is_open(state, spec):
-        spec["error"] = info
-    else:
-        state.notify(state.t("act.failed", action=job_title(spec), reason=info["text"]), "error")
-
-
-def job_title(spec):
-    return spec.get("title") or ""
+        after(ok)
+    return ok

@@ -14,8 +14,10 @@ button, the rest of the app is inert, and on close focus returns to the control 
 Long work runs through `run(state, spec, steps)`: each step goes through the shell's task runner
 (`state.run_call`, which follows an `Async.*` call to the end of its task); the dialog stays open with a
 progress bar while they run, closes on success, and shows a failure as a sentence with XAPI's code and
-params.
+params. `run_job(state, spec, job)` does the same for a job of several calls (lite_app/logic/jobs.py): one
+task of the app's own for the whole change, and a failure says whether what was done got undone.
 """
+from lite_app.logic import jobs
 from lite_app.logic.model import namer
 from lite_app.text.errors import describe
 from lite_app.ui.vdom import h
@@ -180,6 +182,44 @@ async def _run(state, spec, steps, perform):
     if is_open(state, spec):
         close(state)
     return True
+
+
+def run_job(state, spec, job, done=None):
+    """Run `job` (lite_app.logic.jobs.Job) from dialog `spec`, busy from now on (its task is the
+    progress bar); on success `done(results)` runs and the dialog closes, else it stays open with the
+    step's error and what became of the steps done before. Returns the coroutine, True on success."""
+    spec["busy"], spec["error"] = True, None
+    return _run_job(state, spec, job, done)
+
+
+async def _run_job(state, spec, job, done):
+    try:
+        results = await jobs.run(state, job, spec)
+    except jobs.Failed as failed:
+        spec["busy"] = False
+        if failed.code != "SESSION_INVALID":  # else the shell went back to its login form
+            job_failure(state, spec, job, failed)
+        return False
+    spec["busy"] = False
+    if done is not None:
+        done(results)
+    close_if_open(state, spec)
+    return True
+
+
+def job_failure(state, spec, job, failed):
+    """A failed job in the dialog (or as a notice once it is closed): the step's sentence, then whether
+    the steps done before were taken back, or which could not be."""
+    info = dict(failure(state, failed.error))
+    if failed.undo_errors:
+        left = "; ".join([failure(state, error)["text"] for error in failed.undo_errors])
+        info["text"] += " " + state.t("job.undo_failed", errors=left)
+    elif [item for item in failed.done if item.get("undo")]:
+        info["text"] += " " + state.t("job.undone")
+    if is_open(state, spec):
+        spec["error"] = info
+    else:
+        state.notify(state.t("act.failed", action=job.title, reason=info["text"]), "error")
 
 
 def checkbox(kind, field):

@@ -29,7 +29,7 @@ def render(state):
     t = state.t
     return [h("div", {"class": "xl-page xl-page-host", "key": "host-" + ref},
               w.page_header("host", host.get("name_label"), host.get("name_description"),
-                            badges(state, ref, host)),
+                            badges(state, ref, host), actions=w.new_vm_link(state, host.get("uuid"))),
               w.tag_list(host.get("tags"), t("col.tags")),
               host_actions.toolbar(state, ref, host),
               tabs.tabbed(state, "host", host.get("uuid") or "", host_tabs(ref, host), t("tab.list")))]

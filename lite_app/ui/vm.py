@@ -7,7 +7,7 @@ its first visit (CLASSES); until they arrive the cards say they are loading. The
 """
 from lite_app.logic import model
 from lite_app.text import fmt
-from lite_app.ui import snapshots, vm_actions
+from lite_app.ui import snapshots, vm_actions, vm_devices
 from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -97,7 +97,7 @@ def overview_card(state, vm):
     return w.card("vm-overview", t("card.overview"), w.kv(pairs), icon="vm")
 
 
-def disk_row(state, disk):
+def disk_row(state, ref, vm, disk):
     t = state.t
     vbd, vdi = disk["vbd"], disk["vdi"]
     is_cd = vbd.get("type") == "CD"
@@ -108,7 +108,8 @@ def disk_row(state, disk):
         w.object_link(state, "SR", disk["sr"], ""),
         t("vm.cd") if is_cd else t("vm.disk"),
         t("vm.read_only") if vbd.get("mode") == "RO" else t("vm.read_write"),
-        t("yes") if vbd.get("currently_attached") else t("no")])
+        t("yes") if vbd.get("currently_attached") else t("no"),
+        vm_devices.disk_buttons(state, ref, vm, disk)])
 
 
 def disks_card(state, ref, vm):
@@ -117,19 +118,29 @@ def disks_card(state, ref, vm):
 
     def body(disks):
         total = model.vm_disk_total(state.cache, vm, ref)
-        return [w.table(t("card.disks"), [t("col.device"), t("col.disk"), t("col.size"), t("col.sr"),
-                                          t("col.type"), t("col.mode"), t("col.attached")],
-                        [disk_row(state, disk) for disk in disks]),
+        return [vm_devices.disks_toolbar(state, ref, vm),
+                w.table(t("card.disks"), [t("col.device"), t("col.disk"), t("col.size"), t("col.sr"),
+                                          t("col.type"), t("col.mode"), t("col.attached"), t("col.actions")],
+                        [disk_row(state, ref, vm, disk) for disk in disks]),
                 h("p", {"class": "xl-note"}, t("vm.disk_total", size=fmt.size(total)))]
-    return w.collection_card(state, "vm-disks", t("card.disks"), disks, body, icon="storage", empty="vm.no_disks")
+    card = w.collection_card(state, "vm-disks", t("card.disks"), disks, body, icon="storage", empty="vm.no_disks")
+    return with_tools(card, disks, vm_devices.disks_toolbar(state, ref, vm))
 
 
-def nic_row(state, nic):
+def with_tools(card, items, tools):
+    """An empty devices card still offers to add one."""
+    if items == []:
+        card[2].append(tools)
+    return card
+
+
+def nic_row(state, ref, vm, nic):
     t = state.t
     return ({"key": nic["ref"]}, [h("strong", None, nic["vif"].get("device") or ""),
                                   w.object_link(state, "network", nic["network"]),
                                   nic["vif"].get("MAC"), ", ".join(nic["ips"]),
-                                  t("yes") if nic["vif"].get("currently_attached") else t("no")])
+                                  t("yes") if nic["vif"].get("currently_attached") else t("no"),
+                                  vm_devices.nic_buttons(state, ref, vm, nic)])
 
 
 def nics_card(state, ref, vm):
@@ -137,9 +148,12 @@ def nics_card(state, ref, vm):
     nics = model.vm_nics(state.cache, vm, ref) if model.loaded(state.cache, "VIF") else None
 
     def body(nics):
-        return w.table(t("card.nics"), [t("col.device"), t("col.network"), t("col.mac"), t("col.ip"),
-                                        t("col.attached")], [nic_row(state, nic) for nic in nics])
-    return w.collection_card(state, "vm-nics", t("card.nics"), nics, body, icon="network", empty="vm.no_nics")
+        return [vm_devices.nics_toolbar(state, ref, vm),
+                w.table(t("card.nics"), [t("col.device"), t("col.network"), t("col.mac"), t("col.ip"),
+                                         t("col.attached"), t("col.actions")],
+                        [nic_row(state, ref, vm, nic) for nic in nics])]
+    card = w.collection_card(state, "vm-nics", t("card.nics"), nics, body, icon="network", empty="vm.no_nics")
+    return with_tools(card, nics, vm_devices.nics_toolbar(state, ref, vm))
 
 
 def other_card(state, vm):
@@ -161,4 +175,4 @@ def toggle_other(state, payload):
     state.ui["vm.other_open"] = not state.ui.get("vm.other_open")
 
 
-actions = w.merged({"vm.toggle_other": toggle_other}, vm_actions.actions, snapshots.actions)
+actions = w.merged({"vm.toggle_other": toggle_other}, vm_actions.actions, snapshots.actions, vm_devices.actions)

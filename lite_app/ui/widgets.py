@@ -202,14 +202,23 @@ def empty(text):
     return h("p", {"class": "xl-empty"}, text)
 
 
-def page_header(icon_name, title, subtitle=None, badges=None):
-    """The page's h1 with its icon, a subtitle line and badges next to the title."""
+def page_header(icon_name, title, subtitle=None, badges=None, actions=None):
+    """The page's h1 with its icon, a subtitle line, badges next to the title and actions (links) at
+    the end."""
     return h("header", {"class": "xl-page-head"},
              h("div", {"class": "xl-page-icon"}, icon(icon_name)),
              h("div", {"class": "xl-page-titles"},
                h("div", {"class": "xl-page-line"}, h("h1", {"class": "xl-page-title"}, title if title else DASH),
                  h("span", {"class": "xl-page-badges"}, badges) if badges else None),
-               h("p", {"class": "xl-page-sub"}, subtitle) if subtitle else None))
+               h("p", {"class": "xl-page-sub"}, subtitle) if subtitle else None),
+             h("div", {"class": "xl-page-actions"}, actions) if actions else None)
+
+
+def new_vm_link(state, host_uuid=None):
+    """The way to the New VM page (with the host preselected from a host's page)."""
+    params = {"host": host_uuid} if host_uuid else None
+    return h("a", {"class": "xl-button xl-primary", "href": state.href("new-vm", params),
+                   "key": "new-vm-link"}, state.t("nav.new_vm"))
 
 
 def stat(label, value, detail=None, stat_id=None):

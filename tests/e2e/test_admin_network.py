@@ -88,7 +88,7 @@ def test_a_vlan_step_that_fails_leaves_no_network_behind(app, sdk, pool):
     error = dialog.get_by_role("alert")
     error.wait_for(timeout=WAIT * 2)
     assert "This VLAN already exists on eth1." in error.inner_text()
-    assert "What was done before this step was taken back." in error.inner_text()
+    assert "What was done before that step was undone." in error.inner_text()
     assert network_named(sdk, "Raced VLAN 31") is None
     tasks = [sdk.x.task.get_record(t) for t in sdk.x.task.get_by_name_label("Create network Raced VLAN 31")]
     assert [t["status"] for t in tasks] == ["failure"] and tasks[0]["error_info"][0] == "PIF_VLAN_EXISTS"
@@ -116,7 +116,7 @@ def test_a_bond_the_master_refuses_is_taken_back_on_the_member_too(app, sdk):
         error = dialog.get_by_role("alert")
         error.wait_for(timeout=WAIT * 2)
         assert "INCOMPATIBLE_PIF_PROPERTIES" in error.inner_text() or "XAPI reported" in error.inner_text()
-        assert "taken back" in error.inner_text()
+        assert "was undone" in error.inner_text()
     finally:
         sdk.x.PIF.set_property(eth1, "gro", "on")
     assert network_named(sdk, "Refused bond") is None

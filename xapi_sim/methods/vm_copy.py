@@ -168,6 +168,9 @@ def destroy(ctx, vm):
                        ("VGPU", "VGPUs"), ("VUSB", "VUSBs"), ("crashdump", "crash_dumps")):
         for ref in list(db.referrers("VM", field, vm)):
             db.destroy(cls, ref)
+    for ref in list(rec.get("VTPMs") or ()):    # a destroyed VM leaves no vTPM behind
+        if db.exists("VTPM", ref):
+            db.destroy("VTPM", ref)
     for cls, ref in (("VM_metrics", rec["metrics"]), ("VM_guest_metrics", rec["guest_metrics"])):
         if db.exists(cls, ref):
             db.destroy(cls, ref)
