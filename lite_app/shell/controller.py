@@ -177,13 +177,13 @@ class Controller:
         if resume is not None and resume.get("password") is not None:
             self.env.spawn(self.resume_after_reboot(resume))
         else:
-            self.login_status(False, "adm.master.back" if resume is not None else "login.expired", True)
+            self.login_status(False, "master.back" if resume is not None else "login.expired", True)
 
     async def resume_after_reboot(self, resume):
         """The master rebooted from this console ended the session: sign in again with what the user
         typed in the reboot dialog once it answers; the password is dropped when this ends."""
         generation = self.generation
-        self.login_status(True, "adm.master.waiting")
+        self.login_status(True, "master.waiting")
         deadline = self.env.now() + RESUME_SECONDS
         while self.env.now() < deadline:
             await self.env.sleep(RESUME_EVERY)
@@ -204,7 +204,7 @@ class Controller:
             self.env.set_cookie(sessions.cookie_string(session, sessions.is_secure(self.env.origin()), False))
             await self.enter(client, resume["user"])
             return
-        self.login_status(False, "adm.master.back", True)
+        self.login_status(False, "master.back", True)
 
     async def logout(self):
         client = self.state.client

@@ -106,7 +106,7 @@ def banner(state):
     if going is not None:  # every console hears it: the master's reboot or shutdown ends all sessions
         nodes.append(h("div", {"class": "xl-banner xl-warn", "role": "status", "key": "master-down"},
                        h("span", {"class": "xl-spinner", "aria-hidden": "true"}),
-                       t("adm.master." + going[0], host=going[1])))
+                       t("master." + going[0], host=going[1])))
     elif state.connection == "reconnecting":
         nodes.append(h("div", {"class": "xl-banner xl-warn", "role": "status"},
                        h("span", {"class": "xl-spinner", "aria-hidden": "true"}), t("shell.reconnecting")))
