@@ -268,7 +268,7 @@ def vifs_by_vm(cache, vifs):
 
 def delete_plan(cache, net_ref, vifs):
     """What deleting a network does: {"blocked": None or (key, params), "attached": [(VM, [NIC])],
-    "removed": [(VM, [NIC])] (NICs of halted VMs XAPI destroys with it), "vlans": [(host, device,
+    "removed": [(VM, [NIC])] (unplugged NICs, which XAPI destroys with it), "vlans": [(host, device,
     tag)], "bonds": [(host, device)], "steps": job steps}. `vifs`: [(ref, VIF)] of the network."""
     net = cache.get("network", net_ref) or {}
     what = kind(cache, net)

@@ -776,7 +776,7 @@ STRINGS = {
     "adm.netdel.goes": "This goes with it:",
     "adm.netdel.vlan": "VLAN {tag} on {device} of {host}",
     "adm.netdel.bond": "the bond {device} of {host}",
-    "adm.netdel.removed_nics": "the NICs {nics} of the halted VM {vm}",
+    "adm.netdel.removed_nics": "the unplugged NICs {nics} of {vm}",
     "adm.netdel.bond_back": "The bonded interfaces get back their own networks; a management interface on the bond moves back to its first member.",
     "adm.netdel.done": "Network \u201c{name}\u201d deleted.",
     "adm.why.system_network": "XAPI's host internal management network cannot be deleted",

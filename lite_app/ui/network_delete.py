@@ -2,9 +2,9 @@
 
 The plan is lite_app.logic.netadmin.delete_plan: a network VMs are connected to is refused with those VMs
 and their NICs listed (XAPI's NETWORK_CONTAINS_VIF); a VLAN or bond network is taken down host by host
-(VLAN.destroy / Bond.destroy, each undone if a later step fails), then the network goes; the NICs of
-halted VMs on it go with it, and are named. The plan needs the VIF and Bond records: until they are in
-the cache the dialog says it is loading.
+(VLAN.destroy / Bond.destroy, each undone if a later step fails), then the network goes; the NICs on it
+that are not plugged (halted VMs' and unplugged ones) go with it, and are named. The plan needs the VIF
+and Bond records: until they are in the cache the dialog says it is loading.
 """
 from lite_app.logic import memo, model, netadmin
 from lite_app.logic.jobs import Job

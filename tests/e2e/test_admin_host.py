@@ -59,7 +59,7 @@ def test_a_static_address_on_a_plain_interface_and_the_checks_before_it(app, sdk
     dialog.get_by_label("Netmask").fill("24")
     dialog.get_by_label("Gateway").fill("192.0.2.1")
     dialog.get_by_role("button", name="Save").click()
-    assert dialog.get_by_text("The gateway must be in the interface's subnet.").is_visible()
+    dialog.get_by_text("The gateway must be in the interface's subnet.").wait_for(timeout=WAIT)
     assert sdk.x.PIF.get_ip_configuration_mode(eth1) == "None"
     dialog.get_by_label("Gateway").fill("198.51.100.1")
     dialog.get_by_role("button", name="Save").click()
@@ -67,7 +67,7 @@ def test_a_static_address_on_a_plain_interface_and_the_checks_before_it(app, sdk
     record = sdk.x.PIF.get_record(eth1)
     assert (record["ip_configuration_mode"], record["IP"], record["netmask"], record["gateway"]) == (
         "Static", "198.51.100.7", "255.255.255.0", "198.51.100.1")
-    assert page.get_by_role("row").filter(has_text="Static: 198.51.100.7 / 255.255.255.0").first.is_visible()
+    page.get_by_role("row").filter(has_text="Static: 198.51.100.7 / 255.255.255.0").first.wait_for(timeout=WAIT)
 
 
 def test_the_management_interface_asks_for_the_host_name_typed(app, sdk):
@@ -77,12 +77,12 @@ def test_the_management_interface_asks_for_the_host_name_typed(app, sdk):
     page = open_host(app, sdk, member)
     page.get_by_role("button", name="Configure the IP of eth0 on " + name).click()
     dialog = page.get_by_role("dialog", name="IP configuration of eth0")
-    assert dialog.get_by_text(re.compile("This is the management interface of " + name)).is_visible()
+    dialog.get_by_text(re.compile("This is the management interface of " + name)).wait_for(timeout=WAIT)
     assert dialog.get_by_role("radio", name="None", exact=True).is_disabled()
     dialog.get_by_role("radio", name="DHCP", exact=True).check()
     dialog.get_by_label(re.compile("Type the host's name")).fill(name + "x")
     dialog.get_by_role("button", name="Save").click()
-    assert dialog.get_by_text("Type the host's name, %s, exactly." % name).is_visible()
+    dialog.get_by_text("Type the host's name, %s, exactly." % name).wait_for(timeout=WAIT)
     assert sdk.x.PIF.get_ip_configuration_mode(eth0) == "Static"
     dialog.get_by_label(re.compile("Type the host's name")).fill(name)
     dialog.get_by_role("button", name="Save").click()
@@ -106,12 +106,12 @@ def test_maintenance_shows_the_plan_moves_what_can_move_stops_what_cannot_then_e
     plan.wait_for(timeout=WAIT)
     stuck_name = sdk.x.VM.get_name_label(stuck)
     movers = [sdk.x.VM.get_name_label(v) for v in resident[1:]]
-    assert plan.get_by_text(re.compile(re.escape(stuck_name) + " cannot move: .*pinned to this host")).is_visible()
+    plan.get_by_text(re.compile(re.escape(stuck_name) + " cannot move: .*pinned to this host")).wait_for(timeout=WAIT)
     for vm in movers:
-        assert plan.get_by_text("%s \u2192 %s" % (vm, master_name)).is_visible()
+        plan.get_by_text("%s \u2192 %s" % (vm, master_name)).wait_for(timeout=WAIT)
     page.screenshot(path=str(RESULTS / "admin-host-maintenance-plan.png"))
     dialog.get_by_role("button", name="Enter maintenance mode").click()
-    assert dialog.get_by_text(re.compile("Some VMs cannot move .*: tick the box")).is_visible()
+    dialog.get_by_text(re.compile("Some VMs cannot move .*: tick the box")).wait_for(timeout=WAIT)
     assert sdk.x.host.get_enabled(member) is True
     dialog.get_by_role("checkbox", name=re.compile("Shut down the VMs that cannot move")).check()
     dialog.get_by_role("button", name="Enter maintenance mode").click()
@@ -135,7 +135,7 @@ def test_a_member_reboots_and_comes_back(app, sdk):
     host_button(page, "Reboot").click()
     dialog = page.get_by_role("dialog", name="Reboot host")
     dialog.get_by_role("button", name="Reboot", exact=True).wait_for(timeout=WAIT)
-    assert dialog.get_by_text(re.compile("it enters maintenance mode first")).is_visible()
+    dialog.get_by_text(re.compile("it enters maintenance mode first")).wait_for(timeout=WAIT)
     dialog.get_by_role("button", name="Reboot", exact=True).click()
     dialog.wait_for(state="detached", timeout=WAIT)
     tasks = [sdk.x.task.get_record(t) for t in sdk.x.task.get_by_name_label("Reboot " + name)]
@@ -153,12 +153,12 @@ def test_the_syslog_destination_is_set_and_applied(app, sdk):
     dialog = page.get_by_role("dialog", name="Edit host")
     dialog.get_by_label("Remote syslog server").fill("logs example")
     dialog.get_by_role("button", name="Save").click()
-    assert dialog.get_by_text("Type a host name or an IPv4 address, with an optional :port.").is_visible()
+    dialog.get_by_text("Type a host name or an IPv4 address, with an optional :port.").wait_for(timeout=WAIT)
     dialog.get_by_label("Remote syslog server").fill("logs.example.org:514")
     dialog.get_by_role("button", name="Save").click()
     dialog.wait_for(state="detached", timeout=WAIT)
     assert sdk.x.host.get_logging(member).get("syslog_destination") == "logs.example.org:514"
-    assert page.get_by_text("logs.example.org:514").is_visible()
+    page.get_by_text("logs.example.org:514").wait_for(timeout=WAIT)
 
 
 def test_the_masters_reboot_ends_the_session_and_the_console_signs_in_again(app, sdk, pool):
@@ -168,7 +168,7 @@ def test_the_masters_reboot_ends_the_session_and_the_console_signs_in_again(app,
     host_button(page, "Reboot").click()
     dialog = page.get_by_role("dialog", name="Reboot host")
     dialog.get_by_role("button", name="Reboot", exact=True).wait_for(timeout=WAIT)
-    assert dialog.get_by_text(re.compile("is the pool master: every console loses its connection")).is_visible()
+    dialog.get_by_text(re.compile("is the pool master: every console loses its connection")).wait_for(timeout=WAIT)
     assert page.locator("#f-password").get_attribute("value") is None   # never written into the page
     dialog.get_by_label("Your password, to sign in again when the master is back").fill(pool.password)
     stuck = dialog.get_by_role("checkbox", name=re.compile("Shut down the VMs that cannot move"))
@@ -181,7 +181,7 @@ def test_the_masters_reboot_ends_the_session_and_the_console_signs_in_again(app,
     fresh = Pool(pool)   # the SDK's session ended with the reboot too
     try:
         assert fresh.x.host_metrics.get_live(fresh.x.host.get_metrics(master))
-        assert page.get_by_role("heading", name=fresh.x.host.get_name_label(master)).is_visible()
+        page.get_by_role("heading", name=fresh.x.host.get_name_label(master)).wait_for(timeout=WAIT)
     finally:
         fresh.close()
     assert page.locator("#xl-password").is_hidden()

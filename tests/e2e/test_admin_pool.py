@@ -26,13 +26,13 @@ def test_the_pool_is_renamed_and_its_default_storage_changed(app, sdk):
     dialog = page.get_by_role("dialog", name="Edit pool")
     dialog.get_by_label("Name", exact=True).fill("")
     dialog.get_by_role("button", name="Save").click()
-    assert dialog.get_by_text("The name cannot be empty.").is_visible()
+    dialog.get_by_text("The name cannot be empty.").wait_for(timeout=WAIT)
     dialog.get_by_label("Name", exact=True).fill("Lab pool")
     dialog.get_by_label("Default storage repository").select_option(value=local[0])
     dialog.get_by_role("button", name="Save").click()
     dialog.wait_for(state="detached", timeout=WAIT)
     assert sdk.x.pool.get_name_label(ref) == "Lab pool" and sdk.x.pool.get_default_SR(ref) == local[0]
-    assert page.get_by_role("heading", name="Lab pool").is_visible()
+    page.get_by_role("heading", name="Lab pool").wait_for(timeout=WAIT)
 
 
 def test_updates_are_listed_per_host_installed_master_first_and_the_reboot_flag_shown(app, sdk):
@@ -49,7 +49,7 @@ def test_updates_are_listed_per_host_installed_master_first_and_the_reboot_flag_
         pending[ref] = json.loads(sdk.x.host.call_plugin(ref, "updater.py", "check_update", {}))
         table = updates.get_by_role("table", name="Pending updates of " + host["name_label"])
         for item in pending[ref]:
-            assert table.get_by_role("row").filter(has_text=item["name"]).first.is_visible()
+            table.get_by_role("row").filter(has_text=item["name"]).first.wait_for(timeout=WAIT)
     page.screenshot(path=str(RESULTS / "admin-pool-updates.png"), full_page=True)
     page.get_by_role("toolbar", name="Update actions").get_by_role("button", name="Install updates").click()
     dialog = page.get_by_role("dialog", name="Install updates")
@@ -66,7 +66,7 @@ def test_updates_are_listed_per_host_installed_master_first_and_the_reboot_flag_
     for ref, host in hosts.items():
         row = rows.filter(has_text=host["name_label"])
         row.get_by_text("Reboot needed").wait_for(timeout=WAIT)
-        assert row.get_by_text("Up to date").is_visible()
+        row.get_by_text("Up to date").wait_for(timeout=WAIT)
     app.goto("#/host/" + hosts[master]["uuid"])
     page.locator(".xl-page-host .xl-badge", has_text="Reboot needed").wait_for(timeout=WAIT)
 
@@ -86,7 +86,7 @@ def test_a_rebooted_host_is_no_longer_flagged(app, sdk):
     row.get_by_role("cell").last.filter(has_text=re.compile("^No$")).wait_for(timeout=WAIT * 2)
     master_row = page.locator("section[key='pool-hosts']").get_by_role("row").filter(
         has_text=sdk.x.host.get_name_label(master))
-    assert master_row.get_by_text("Reboot needed").is_visible()
+    master_row.get_by_text("Reboot needed").wait_for(timeout=WAIT)
 
 
 def test_an_unreachable_repository_is_said_per_host(app, sdk, pool):
