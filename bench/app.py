@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 from playwright.sync_api import sync_playwright
 
-from common import CHROMIUM, LAUNCH_ARGS, spread
+from common import CHROMIUM, LAUNCH_ARGS, signed_build, spread
 from devserver import bundle, procs, stub
 PASSWORD = "xcplite-bench"
 TARGETS = {"dashboard_ms": 350, "vm_list_10000_ms": 2000, "change_to_dom_p50_ms": 100}
@@ -124,9 +124,9 @@ def change_latencies(browser, url, count):
 def start_cdn(tmp):
     dist = Path(tmp) / "dist"
     cdn = procs.cdn(dist)
-    bundle.build(dist, cdn.url + "/", int(time.time()))
+    dist, keys = signed_build(tmp, cdn.url + "/")
     stub_file = Path(tmp) / "index.html"
-    stub_file.write_text(stub.render(cdn.url + "/"), encoding="utf-8")
+    stub_file.write_text(stub.render(cdn.url + "/", keys=keys), encoding="utf-8")
     return cdn, dist, stub_file
 
 
