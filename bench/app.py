@@ -66,7 +66,8 @@ def login_ms(page, url, filled):
     page.locator("form[data-ready='1']").wait_for(timeout=60000)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_function(filled, timeout=120000, polling="raf")
+    # a function, not an expression: Playwright eval()s expressions, which the stub's policy refuses
+    page.wait_for_function("() => " + filled, timeout=120000, polling="raf")
     done = page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))")
     return done - page.evaluate("window.__clicked_ms")
 

@@ -84,7 +84,7 @@ def one_run(browser, url):
     page.add_init_script(MARKERS)
     traffic = Traffic(context.new_cdp_session(page))
     page.goto(url, wait_until="commit")
-    page.wait_for_function("window.__interactive_ms > 0 && window.__visible_ms > 0", timeout=30000, polling=10)
+    page.wait_for_function("() => window.__interactive_ms > 0 && window.__visible_ms > 0", timeout=30000, polling=10)
     figures = traffic.figures()
     figures["visible_ms"], figures["interactive_ms"] = page.evaluate("[window.__visible_ms, window.__interactive_ms]")
     figures["urls"] = sorted(traffic.urls[i] for i in traffic.network_ids())

@@ -5,7 +5,7 @@ Fixtures for tests (and for later app tests in this folder):
 - `bundle`      the built bundle folder (built and signed once per session into a temp dir) and its manifest
 - `cdn`         the CDN origin (127.0.1.1, free port) serving the bundle, with its request log
 - `start_sim`   factory: start_sim(cdn="up"|"down"|"hang"|URL, local=True, hosts=..., vms=..., timeout_ms=...,
-                keys=[public key files], min_version=...) -> Sim
+                keys=[public key files], min_version=..., edit_stub=html -> html) -> Sim
 - `sim`         the session's default pool: stub pointing at `cdn`, local copy installed
 - `browser`     Debian's Chromium driven by Playwright (one per test module)
 - `guard`       a fresh browser context with every check armed (see harness.Guard)
@@ -63,15 +63,15 @@ def start_sim(request, tmp_path_factory, bundle, cdn, release_key):
     """Start another simulated pool; `cdn` is "up", "down" (connection refused), "hang" or a base URL. Its stub
     trusts `keys` (public key files; default: the session's release key)."""
     def start(cdn_mode="up", local=True, hosts=2, vms=6, seed=1, password="xcplite-test", extra=(),
-              timeout_ms=stub.CDN_TIMEOUT_MS, keys=None, min_version=""):
+              timeout_ms=stub.CDN_TIMEOUT_MS, keys=None, min_version="", edit_stub=None):
         base = {"up": lambda: cdn.url, "down": lambda: f"http://{CDN_HOST}:{cdn_server.free_port(CDN_HOST)}/",
                 "hang": lambda: request.getfixturevalue("hanging_cdn").url}
         base_url = base[cdn_mode]() if cdn_mode in base else cdn_mode
         stub_file = tmp_path_factory.mktemp("stub") / "index.html"
         trusted = [release.load_public(k) for k in (keys or [release.public_file(release_key)])]
         members = [f"127.0.0.{i}:*" for i in range(1, hosts + 1)]
-        stub_file.write_text(stub.render(base_url, timeout_ms, keys=trusted, min_version=min_version,
-                                         pool_hosts=members), encoding="utf-8")
+        html = stub.render(base_url, timeout_ms, keys=trusted, min_version=min_version, pool_hosts=members)
+        stub_file.write_text(edit_stub(html) if edit_stub else html, encoding="utf-8")
         child = procs.simulator(stub_file, bundle["dir"] if local else None, hosts=hosts, vms=vms, seed=seed,
                                 password=password, extra=extra)
         sim = Sim(_stop_later(request, child), password, hosts)

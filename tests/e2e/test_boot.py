@@ -8,7 +8,7 @@ FALLBACK_DEADLINE_MS = 3000
 
 
 def booted_from(page):
-    page.wait_for_function("window.xcplite && window.xcplite.booted", timeout=15000)
+    page.wait_for_function("() => window.xcplite && window.xcplite.booted", timeout=15000)
     return page.evaluate("[xcplite.booted, xcplite.shownAt]")
 
 

@@ -43,7 +43,8 @@ def test_cli_build_is_fast_and_deterministic_apart_from_the_build_time(tmp_path)
 
 def test_manifest_lists_every_file_with_size_and_sha384(bundle):
     folder, manifest = bundle["dir"], bundle["manifest"]
-    on_disk = {p: d for p, d in files_of(folder).items() if not p.endswith((".br", ".gz")) and p != "manifest.json"}
+    signed = {"manifest.json", "release.json", "release.sig"}  # written after it; the statement lists it
+    on_disk = {p: d for p, d in files_of(folder).items() if not p.endswith((".br", ".gz")) and p not in signed}
     assert set(manifest["files"]) == set(on_disk)
     for path, data in on_disk.items():
         assert manifest["files"][path] == {"size": len(data), "sha384": sri(data)}
@@ -100,6 +101,17 @@ def test_precompressed_siblings_decode_to_the_original(bundle):
     wasm = next(folder.rglob("*.wasm"))
     assert brotli.decompress(wasm.with_name(wasm.name + ".br").read_bytes()) == wasm.read_bytes()
     assert gzip.decompress(wasm.with_name(wasm.name + ".gz").read_bytes()) == wasm.read_bytes()
+
+
+def test_the_signed_statement_covers_every_file_of_the_bundle(bundle):
+    folder = bundle["dir"]
+    doc = json.loads((folder / "release.json").read_bytes())
+    on_disk = {p: d for p, d in files_of(folder).items()
+               if not p.endswith((".br", ".gz")) and p not in ("release.json", "release.sig")}
+    assert doc["files"] == {p: sri(d) for p, d in on_disk.items()}
+    assert any(p.startswith("app-home-") for p in doc["files"]) and any("/novnc-" in p for p in doc["files"])
+    assert doc["version"] == bundle["manifest"]["version"] and doc["revision"] == bundle["manifest"]["revision"]
+    assert doc["expires"] > doc["issued"] > 0
 
 
 def test_stub_is_one_line_pointing_at_the_cdn_with_local_fallback():
