@@ -77,9 +77,9 @@ def verify(dist, keys):
     except (OSError, release.ReleaseError) as error:
         raise click.ClickException(str(error))
     files = release.bundle_files(folder)
-    bad = sorted(p for p in doc["files"] if p not in files or release.sha384(files[p]) != doc["files"][p])
-    if bad or set(files) - set(doc["files"]):
-        raise click.ClickException("files differ from the statement: " + ", ".join(bad + sorted(set(files) - set(doc["files"]))))
+    bad = release.mismatches(doc, files)
+    if bad:
+        raise click.ClickException("files differ from the signed release: " + ", ".join(bad))
     click.echo(f"ok: version {doc['version']} ({doc['revision'][:12]}) signed by {key}, {len(files)} files match")
 
 

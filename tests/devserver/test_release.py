@@ -13,7 +13,8 @@ from devserver import release, stub
 
 ROOT = Path(__file__).resolve().parents[2]
 INFO = {"version": "1.2.3", "revision": "a" * 40}
-FILES = {"boot.js": b"boot", "app-0123456789.json": b"{}"}
+FILES = {"boot.js": b"boot", "manifest.json": json.dumps({"files": {"app-0123456789.json": {
+    "size": 2, "sha384": release.sha384(b"{}")}}}).encode(), "app-0123456789.json": b"{}"}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,12 @@ def test_a_statement_lists_every_file_and_verifies_with_its_key(key):
     body = release.statement(INFO, FILES, issued=1000, expires_days=1)
     doc = json.loads(body)
     assert doc == {"format": 1, "product": "xcplite", "version": "1.2.3", "revision": "a" * 40, "issued": 1000,
-                   "expires": 1000 + 86400, "files": {p: release.sha384(d) for p, d in FILES.items()}}
+                   "expires": 1000 + 86400,
+                   "files": {p: release.sha384(FILES[p]) for p in ("boot.js", "manifest.json")}}
+    assert release.mismatches(doc, FILES) == []
+    assert release.mismatches(doc, dict(FILES, **{"app-0123456789.json": b"[]"})) == ["app-0123456789.json"]
+    assert release.mismatches(doc, dict(FILES, extra=b"")) == ["extra"]
+    assert release.mismatches(doc, dict(FILES, **{"boot.js": b"changed"})) == ["boot.js"]
     sig = release.sign(body, release.load_private(key))
     public = release.load_public(release.public_file(key))
     assert release.verify(body, sig, [public]) == release.key_id(public)
@@ -92,7 +98,7 @@ def test_the_stub_is_one_line_with_its_keys_and_a_policy_pinning_its_own_script(
     html = stub.render("https://cdn.example/xcplite", keys=[public], min_version="1.2",
                        pool_hosts=["10.0.0.2", "10.0.0.3:8443"])
     assert html.count("\n") == 1
-    assert release.stub_key(public)["spki"] in html and 'MIN = "1.2"' in html
+    assert release.stub_key(public)["spki"] in html and 'MIN="1.2"' in html
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
     script = re.search(r"<script>(.*?)</script>", html).group(1)
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -110,7 +116,7 @@ def test_cli_signs_verifies_and_names_the_keys_a_stub_trusts(key, tmp_path):
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "boot.js").write_text("boot")
-    (dist / "manifest.json").write_text(json.dumps(INFO))
+    (dist / "manifest.json").write_text(json.dumps(dict(INFO, files={})))
 
     def run(*args):
         return subprocess.run([sys.executable, "build.py", *args], cwd=ROOT, capture_output=True, text=True,
@@ -129,3 +135,14 @@ def test_cli_signs_verifies_and_names_the_keys_a_stub_trusts(key, tmp_path):
     shown = run("fingerprint", str(tmp_path / "index.html"), str(release.public_file(key))).stdout
     fp = release.fingerprint(release.load_public(key))
     assert shown.count("sha256:" + fp) == 2
+
+
+def test_the_squeezed_stub_script_is_valid_javascript(key, tmp_path):
+    import shutil
+    if not shutil.which("node"):
+        pytest.skip("node is needed")
+    html = stub.render("https://cdn.example/", keys=[release.load_public(key)])
+    script = tmp_path / "stub.js"
+    script.write_text(re.search(r"<script>(.*?)</script>", html).group(1))
+    assert subprocess.run(["node", "--check", str(script)], capture_output=True, timeout=30).returncode == 0
+    assert '"could not be reached (connection refused or blocked)"' in html  # strings keep their spaces

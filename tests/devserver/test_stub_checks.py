@@ -55,5 +55,4 @@ def test_check_refuses_what_the_python_side_refuses():
     assert results[3].startswith("error: release 1.2.3 is older than release 1.2.3")
     assert results[4]["version"] == "1.2.3" and results[5]["version"] == "1.2.3"
     assert results[6] == "error: release 1.2.3 is older than the minimum 1.2.4"
-    assert results[7:] == ["error: the release statement is not JSON", "error: not an xcplite release statement",
-                           "error: the release statement lacks a field"]
+    assert results[7:] == ["error: not an xcplite release statement"] * 3

@@ -111,7 +111,7 @@ def test_a_changed_boot_js_never_runs_and_nothing_reaches_the_attacker(request, 
         other = tmp_path / "other-key"
         release.keygen(other)
         resign(folder, other)
-        warned = "signed by a key this host does not trust"
+        warned = "not signed by a key this host trusts"
     evil = serve(request, folder)
     pool = start_sim(evil.url)
     sent = []
