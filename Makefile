@@ -1,7 +1,7 @@
 # xcplite developer commands. Both main targets install what a fresh Debian machine lacks, then are fast.
 #   make demo    build, then run a simulated pool + the CDN origin; prints the URL and the root password
 #   make test    every test: pytest over tests/ (pure, sim, e2e, ...) and tests/pure under MicroPython
-#   make schema  regenerate the simulator's schema from the XAPI datamodel
+#   make schema  regenerate the simulator's schema (and the Python console's summary) from the XAPI datamodel
 #   make errors  regenerate the simulator's error codes from XAPI's api_errors.ml (API_ERRORS=path)
 #   make bench   cold-load figures of the login screen (JSON)
 SHELL := /bin/bash
@@ -29,6 +29,7 @@ test: setup debian-chromium debian-xvnc
 
 schema: $(RUNTIME_STAMP)
 	$(PYTHON) scripts/gen_schema.py
+	$(PYTHON) scripts/gen_pyschema.py
 
 errors: $(RUNTIME_STAMP)
 	$(PYTHON) scripts/gen_errors.py --src $(API_ERRORS)

@@ -12,6 +12,8 @@ Output layout (all paths relative to the bundle root):
     vendor/<pkg>-<hash>/...          vendored npm files; the folder hash keeps rollup's relative imports valid
     console-<hash>.js, vendor/novnc-<hash>/...   loaded on first console open (devserver/lazyassets.py)
     charts-<hash>.js, vendor/uplot-<hash>/...    loaded on the first chart (devserver/chartassets.py)
+    pyconsole-<hash>.js, pyschema-<hash>.json    loaded on the Python console's first visit (devserver/pyassets.py)
+    upload-<hash>.js                  loaded on the first file upload (lite_app/static/upload.js)
     *.br, *.gz                       precompressed siblings of the text and wasm files (not in the manifest)
 
 Module files are always named .js (never .mjs): XAPI's file server maps only .js to a JavaScript MIME
@@ -26,9 +28,10 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import chartassets, lazyassets, precompress, project, pystrip, release, splitting
+from devserver import chartassets, lazyassets, precompress, project, pyassets, pystrip, release, splitting, textsplit
 from lite_app.shell import pages
 from lite_app.text import catalog
+from lite_app.text import en as english
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
 STATIC = project.ROOT / "lite_app" / "static"
@@ -117,6 +120,7 @@ def app_files(sources):
     """({bundle path: bytes} of the start-up file and the page groups' files,
     {group: [path, sha384]}, {page: [group, ...]})."""
     core, members, page_groups = splitting.split(sources, pages.PAGES, pages.GROUPS)
+    sources, members = split_strings(sources, core, members)
     app = source_json(sources, core)
     files = {hashed("app", ".json", app): app}
     groups = {}
@@ -126,6 +130,20 @@ def app_files(sources):
         files[path] = data
         groups[name] = [path, sha384(data)]
     return files, groups, page_groups
+
+
+def split_strings(sources, core, members):
+    """(sources, members) with the catalog split by page group (devserver/textsplit.py): the start-up
+    en.py keeps the start-up strings, each group gets its en_<group>.py."""
+    start, grouped = textsplit.split(english.STRINGS, sources, core, members)
+    sources = dict(sources)
+    members = {name: set(members[name]) for name in members}
+    sources[textsplit.CATALOG] = textsplit.module_text(start)
+    for name in grouped:
+        path = textsplit.group_module(name)
+        sources[path] = textsplit.module_text(grouped[name])
+        members[name].add(path)
+    return sources, members
 
 
 def render(name, **context):
@@ -189,6 +207,12 @@ def assemble(info):
     chart_files, chart_lazy = chartassets.lazy_files(STATIC, short_hash, sha384)
     lazy_files.update(chart_files)
     lazy.update(chart_lazy)
+    python_files, python_lazy = pyassets.lazy_files(STATIC, short_hash, sha384)
+    lazy_files.update(python_files)
+    lazy.update(python_lazy)
+    upload_files, upload_lazy = lazyassets.entry("upload", (STATIC / "upload.js").read_bytes(), {}, short_hash, sha384)
+    lazy_files.update(upload_files)
+    lazy.update(upload_lazy)
     micropython = find(files, "vendor/micropython-", "/micropython.js")
     interp = render("interpreter.js.j2", micropython=micropython).encode()
     files[hashed("interp", ".js", interp)] = interp

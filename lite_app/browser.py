@@ -221,6 +221,14 @@ class Env:
         """A performance mark (benchmarks read them with performance.getEntriesByName)."""
         js.performance.mark(name)
 
+    def clock_ms(self):
+        """The page's monotonic clock in ms (performance.now()), for measures."""
+        return float(js.performance.now())
+
+    def measure(self, name, start_ms):
+        """A performance measure from `start_ms` (clock_ms()) to now, for benchmarks."""
+        js.xcplite.measure(name, start_ms)
+
     def page_groups(self):
         """{page: [group, ...]}: the bundle files of Python sources each page needs beyond the
         first one (boot.js); {} when everything was installed at start."""
@@ -241,6 +249,14 @@ class Env:
     def stats_port(self):
         """The stats' JS side (lite_app/static/charts.js), loaded on first use."""
         return StatsPort()
+
+    def python_port(self):
+        """The Python console's JS side (lite_app/static/pyconsole.js), loaded on first use."""
+        return PythonPort()
+
+    def upload_port(self):
+        """One file upload's JS side (lite_app/static/upload.js), loaded on first use."""
+        return UploadPort()
 
 
 class ConsolePort:
@@ -337,6 +353,8 @@ class LazyScript:
 
 CONSOLE_SCRIPT = LazyScript("console", module=True)
 CHARTS_SCRIPT = LazyScript("charts")
+PYCONSOLE_SCRIPT = LazyScript("pyconsole")
+UPLOAD_SCRIPT = LazyScript("upload")
 
 
 class StatsPort:
@@ -355,3 +373,60 @@ class StatsPort:
         top = json.dumps(job["top"]) if job.get("top") else ""
         return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),
                                                          keep, int(job.get("rows") or 0), top))
+
+
+class PythonPort:
+    """The Python console's keyboard and datamodel file, for lite_app/shell/python_page.py.
+
+    pyconsole.js is not part of the start-up: the console's first visit adds it as a script checked
+    against the sha384 boot.js carries (xcplite.lazy.pyconsole). It asks Python before the browser acts
+    on Enter, Tab, Up/Down and Ctrl+C in the console's input, and fetches the datamodel summary
+    (pyschema.json) checked against the sha384 it carries."""
+
+    async def ready(self):
+        return js.Reflect.has(js.window.xcplite, "pyconsole") or await PYCONSOLE_SCRIPT.load()
+
+    def attach(self, handler):
+        """handler(kind, value, start, end) -> JSON {value, cursor} to put in the input, or ""."""
+        def call(kind, value, start, end):
+            try:
+                return handler(str(kind), str(value), int(start), int(end)) or ""
+            except Exception as error:  # the key then does what the browser does by default
+                js.console.error("xcplite: python key failed: " + repr(error))
+                return ""
+        proxy = create_proxy(call)
+        _proxies.append(proxy)
+        js.window.xcplite.pyconsole.attach(proxy)
+
+    def set_input(self, value, cursor):
+        if js.Reflect.has(js.window.xcplite, "pyconsole"):
+            js.window.xcplite.pyconsole.setInput(value, int(cursor))
+
+    async def schema(self):
+        """The datamodel summary's text (rejects when it is refused or missing)."""
+        return str(await js.window.xcplite.pyconsole.schema())
+
+
+class UploadPort:
+    """Sends the file chosen in a file input through lite_app/static/upload.js (which says how: the
+    browser streams the File itself, so no byte of it crosses into Python). upload.js is not part of
+    the start-up: the first upload adds it as a script checked against boot.js's sha384."""
+
+    serial = 0
+
+    def __init__(self):
+        UploadPort.serial += 1
+        self.id = "u%d" % UploadPort.serial
+
+    async def send(self, input_id, url, on_progress):
+        """PUT the file to `url` (same origin); `on_progress(JSON text)` hears each progress event.
+        Resolves to JSON {outcome, status} (see upload.js)."""
+        if not (js.Reflect.has(js.window.xcplite, "upload") or await UPLOAD_SCRIPT.load()):
+            return '{"outcome": "refused", "status": 0}'
+        proxy = create_proxy(lambda text: on_progress(str(text)))
+        _proxies.append(proxy)
+        return str(await js.window.xcplite.upload.send(self.id, input_id, url, proxy))
+
+    def abort(self):
+        if js.Reflect.has(js.window.xcplite, "upload"):
+            js.window.xcplite.upload.abort(self.id)

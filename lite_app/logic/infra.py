@@ -1,12 +1,10 @@
 """Derived data about hosts and storage repositories for the views (pure: CPython and MicroPython).
 
-A host's CPUs, memory use, uptime and interfaces; an SR's usage, host and display name.
+A host's CPUs, memory use, uptime and interfaces; an SR's host and display name (its space is
+lite_app/logic/space.py).
 """
 from lite_app.logic import model
-
-# SR types that are not storage capacity (removable drives).
 from lite_app.text import fmt
-NO_CAPACITY_TYPES = ("udev",)
 
 
 def host_memory(cache, host, domains=None):
@@ -76,12 +74,3 @@ def sr_label(cache, sr):
     name = sr.get("name_label") or sr.get("uuid") or ""
     host = sr_host(cache, sr)
     return name + " (" + host.get("name_label") + ")" if host and host.get("name_label") else name
-
-
-def sr_usage(sr):
-    """(used, size) bytes of an SR."""
-    return int(sr.get("physical_utilisation") or 0), int(sr.get("physical_size") or 0)
-
-
-def has_capacity(sr):
-    return sr.get("type") not in NO_CAPACITY_TYPES and int(sr.get("physical_size") or 0) > 0

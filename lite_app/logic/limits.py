@@ -5,7 +5,7 @@ Pure (CPython and MicroPython). XAPI stores names as unbounded strings but refus
 those limits used to reach the host and come back as a raw HTTP status. Every form of the app checks
 its names, sizes and counts here, so one rule answers for all of them:
 - names: not empty after trimming, at most MAX_NAME characters (descriptions MAX_DESCRIPTION, tags MAX_TAG);
-- sizes: whole bytes between a minimum and INT64_MAX;
+- sizes: whole bytes between a minimum and INT64_MAX, typed with binary units (`parse_size`);
 - counts: whole numbers in a range.
 Errors are `(catalog key, params)` like the rest of the form checks. `memory_warning` is advice, not a
 refusal: a VM may be given more memory than any host has (it will not start until one has it).
@@ -18,6 +18,26 @@ MAX_DESCRIPTION = 1024
 MAX_TAG = 64
 MAX_VCPUS = 64
 INT64_MAX = 2 ** 63 - 1
+KIB, MIB, GIB, TIB = 1024, 1024 ** 2, 1024 ** 3, 1024 ** 4
+# Units people type, all binary (XAPI sizes are bytes; "4 GB" of RAM means 4 GiB); a bare number is MiB.
+UNITS = {"": MIB, "b": 1, "k": KIB, "kb": KIB, "kib": KIB, "m": MIB, "mb": MIB, "mib": MIB,
+         "g": GIB, "gb": GIB, "gib": GIB, "t": TIB, "tb": TIB, "tib": TIB}
+
+
+def parse_size(value):
+    """Bytes from "4 GiB", "4096 MiB", "512M", "1.5G" or a bare number of MiB; None if invalid."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().lower().replace(" ", "")
+    cut = 0
+    while cut < len(text) and (text[cut].isdigit() or text[cut] == "."):
+        cut += 1
+    digits, unit = text[:cut], text[cut:]
+    if not digits or digits.count(".") > 1 or digits == "." or unit not in UNITS:
+        return None
+    amount = float(digits) * UNITS[unit]
+    # Absurd sizes stay absurd, not an overflow: size_error refuses anything past int64.
+    return INT64_MAX + 1 if amount > INT64_MAX else int(amount + 0.5)
 
 
 def name_error(value, limit=MAX_NAME):

@@ -30,12 +30,14 @@ FIELDS = {
     "VM_guest_metrics": ("uuid", "networks"),
     "VBD": ("uuid", "VM", "VDI", "device", "userdevice", "type", "mode", "bootable",
             "currently_attached", "empty"),
-    "VDI": ("uuid", "name_label", "SR", "virtual_size", "physical_utilisation", "type",
-            "read_only", "VBDs", "is_a_snapshot", "is_tools_iso", "managed"),
+    "VDI": ("uuid", "name_label", "name_description", "SR", "virtual_size", "physical_utilisation", "type",
+            "read_only", "VBDs", "is_a_snapshot", "snapshot_of", "snapshot_time", "is_tools_iso", "managed",
+            "allowed_operations", "current_operations"),
     "SR": ("uuid", "name_label", "name_description", "type", "content_type", "shared",
-           "physical_size", "physical_utilisation", "virtual_allocation", "PBDs",
-           "allowed_operations", "other_config", "tags"),
-    "PBD": ("uuid", "host", "SR", "currently_attached"),
+           "physical_size", "physical_utilisation", "virtual_allocation", "PBDs", "sm_config",
+           "is_tools_sr", "allowed_operations", "current_operations", "other_config", "tags"),
+    "PBD": ("uuid", "host", "SR", "currently_attached", "device_config"),
+    "SM": ("uuid", "type", "name_label"),
     "network": ("uuid", "name_label", "name_description", "bridge", "MTU", "PIFs",
                 "other_config", "tags"),
     "PIF": ("uuid", "device", "host", "network", "MAC", "MTU", "VLAN", "IP", "netmask", "gateway",
@@ -50,7 +52,7 @@ FIELDS = {
 
 # Classes with one record per VM device (or console): not loaded at login (at 10,000 VMs they are 17 MB
 # of JSON) but by the pages that show them (their CLASSES), the first time one is visited.
-LAZY = ("VBD", "VDI", "VIF", "VM_metrics", "console")
+LAZY = ("VBD", "VDI", "VIF", "VM_metrics", "console", "SM")
 
 
 # Classes searched (in this order) to name a ref found in an error's params.

@@ -4,7 +4,9 @@ Pure (CPython and MicroPython). At 10,000 VMs the tree is re-rendered with every
 is one pass over the VMs kept between renders in `state.ui` (`groups_of`): the shell's change counters
 (State.versions) say when it is stale, and the VMs changed since the last render (State.recent) are moved
 one by one, so a rename at 10,000 VMs costs no pass. A group is sorted by name only when it is shown, once
-per change of it.
+per change of it. When every group is folded (more than the tree unfolds by itself) the first render
+needs only the counts: they come from a lighter pass, and the grouping itself is built when the browser
+is idle (state.later), before the next change needs it.
 """
 from lite_app.logic import model
 
@@ -20,26 +22,65 @@ def sort_key(pair):
 
 
 class Grouping:
-    """{host ref or OTHERS: {vm ref: vm}} and {vm ref: group key}, with the records they reflect."""
+    """{host ref or OTHERS: {vm ref: vm}} and {vm ref: group key}, with the records they reflect; or,
+    before they are built, only how many VMs each group has (`counts`)."""
 
     def __init__(self):
         self.host_key = None
         self.vm_version = None
         self.groups = None
         self.where = None
+        self.counts = {}
         self.ordered = {}
+
+    def ready(self):
+        """Whether the groups' members are known (not only their counts)."""
+        return self.where is not None
+
+    def count(self, key):
+        if self.groups is not None:
+            return len(self.groups.get(key) or ())
+        return self.counts.get(key, 0)
+
+    def count_only(self, cache):
+        """How many guest VMs each group has, without building the groups (no insert per VM)."""
+        counts = {OTHERS: 0}
+        for ref in cache.all("host"):
+            counts[ref] = 0
+        table = cache.all("VM")
+        for ref in table:
+            vm = table[ref]
+            if vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"):
+                continue
+            host = vm.get("resident_on")
+            key = host if host in counts and vm.get("power_state") in model.LIVE_STATES else OTHERS
+            counts[key] += 1
+        self.groups, self.where, self.ordered, self.counts = None, None, {}, counts
 
     def group_key(self, vm):
         host = model.live_host(vm)
         return host if host in self.groups else OTHERS
 
     def rebuild(self, cache):
-        self.groups, self.where, self.ordered = {OTHERS: {}}, {}, {}
+        """One pass over the VMs, written out (no call per VM: at 10,000 VMs MicroPython's calls are
+        most of the pass)."""
+        groups, where = {OTHERS: {}}, {}
         for ref in cache.all("host"):
-            self.groups[ref] = {}
+            groups[ref] = {}
+        others = groups[OTHERS]
         table = cache.all("VM")
         for ref in table:
-            self.place(ref, table[ref])
+            vm = table[ref]
+            if vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"):
+                continue
+            host = vm.get("resident_on")
+            if host in groups and vm.get("power_state") in model.LIVE_STATES:
+                groups[host][ref] = vm
+                where[ref] = host
+            else:
+                others[ref] = vm
+                where[ref] = OTHERS
+        self.groups, self.where, self.ordered, self.counts = groups, where, {}, {}
 
     def place(self, ref, vm):
         if vm is not None and model.is_guest(vm):
@@ -66,26 +107,41 @@ class Grouping:
         return found
 
     def total(self):
-        return len(self.where)
+        if self.where is not None:
+            return len(self.where)
+        total = 0
+        for key in self.counts:
+            total += self.counts[key]
+        return total
 
 
-def groups_of(state):
+def groups_of(state, members=False, wants=None):
     """The state's Grouping for this render: reused, updated with the VMs changed since the last render,
-    or rebuilt."""
+    or rebuilt; with `members` False and no grouping to update, only counted, unless `wants(total)`
+    says the groups' members are shown after all (the grouping is otherwise built when the browser is
+    idle)."""
     grouping = state.ui.get(KEY)
     if grouping is None:
         grouping = state.ui[KEY] = Grouping()
     versions = getattr(state, "versions", None) or {}
     host_key = (id(state.cache), versions.get("host", 0))
     vm_version = versions.get("VM", 0)
-    if versions and grouping.host_key == host_key and grouping.vm_version == vm_version:
+    current = versions and grouping.host_key == host_key and grouping.vm_version == vm_version
+    if current and (grouping.ready() or not members):
         return grouping
     recent = getattr(state, "recent", None)
-    if (versions and grouping.host_key == host_key and recent is not None
+    if (versions and grouping.ready() and grouping.host_key == host_key and recent is not None
             and state.recent_base.get("VM", 0) == grouping.vm_version
             and len(recent.refs("VM")) <= INCREMENTAL_LIMIT):
         grouping.move(state.cache, recent.refs("VM"))
-    else:
+    elif members or not versions:
         grouping.rebuild(state.cache)
+    else:
+        grouping.count_only(state.cache)
+        later = getattr(state, "later", None)
+        if wants is not None and wants(grouping.total()):
+            grouping.rebuild(state.cache)
+        elif later is not None:
+            later(KEY, lambda st: groups_of(st, True))
     grouping.host_key, grouping.vm_version = host_key, vm_version
     return grouping

@@ -14,11 +14,13 @@ ROUTES = (
     ("host", "host/:uuid"),
     ("storage", "storage"),
     ("sr", "sr/:uuid"),
+    ("new-sr", "new-sr"),
     ("networks", "networks"),
     ("network", "network/:uuid"),
     ("console", "console/:uuid"),
     ("tasks", "tasks"),
     ("alarms", "alarms"),
+    ("python", "python"),
 )
 NOT_FOUND = "notfound"
 DEFAULT = ("dashboard", {})
@@ -26,8 +28,8 @@ DEFAULT = ("dashboard", {})
 # The catalog key of each page's default title (a page module's title(state) can do better).
 TITLE_KEYS = {
     "dashboard": "page.dashboard", "vms": "page.vms", "vm": "page.vm", "new-vm": "page.new_vm", "host": "page.host",
-    "storage": "page.storage", "sr": "page.sr", "networks": "page.networks",
-    "network": "page.network", "console": "page.console", "tasks": "page.tasks", "alarms": "page.alarms", NOT_FOUND: "page.notfound",
+    "storage": "page.storage", "sr": "page.sr", "new-sr": "page.new_sr", "networks": "page.networks",
+    "network": "page.network", "console": "page.console", "tasks": "page.tasks", "alarms": "page.alarms", "python": "page.python", NOT_FOUND: "page.notfound",
 }
 
 HEX = "0123456789abcdefABCDEF"

@@ -6,7 +6,7 @@ Long operations use their `Async.` twin so the UI follows the returned task; set
 Also the choices a dialog offers: hosts a VM can move to (free memory each) and SRs a full copy can
 go to (free space each). Deleting a VM is planned in lite_app/logic/vm_delete.py.
 """
-from lite_app.logic import infra, model
+from lite_app.logic import infra, model, space
 from lite_app.text.catalog import translate
 from lite_app.xapi.cache import NULL_REF
 
@@ -141,7 +141,7 @@ def copy_targets(cache, vm_ref):
         if sr.get("content_type") == "iso" or sr.get("is_tools_sr") or sr.get("type") == "udev" \
                 or (ops is not None and "vdi_create" not in ops):
             continue
-        free = (sr.get("physical_size") or 0) - (sr.get("physical_utilisation") or 0)
+        free = space.sr_space(sr)["free"]
         out.append({"ref": ref, "name": infra.sr_label(cache, sr), "free": free, "fits": free >= needed})
     out.sort(key=lambda s: (-s["free"], s["name"], s["ref"]))
     return out

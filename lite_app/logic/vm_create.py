@@ -10,7 +10,7 @@ undoing everything when one fails):
     provision its disks -> settings (description, tags, affinity, vCPUs and topology, memory,
     firmware and boot order) -> added disks -> CD drive -> network cards -> cloud-init drive -> start
 """
-from lite_app.logic import cloudinit, infra, limits, vm_templates
+from lite_app.logic import cloudinit, infra, limits, space, vm_templates
 from lite_app.logic.vm_edit import parse_count, parse_size
 from lite_app.text import fmt
 from lite_app.xapi.cache import NULL_REF
@@ -21,7 +21,7 @@ MIN_DISK = MiB
 MAX_VHD = 2040 * GiB       # the largest VHD SM creates (vhdutil MAX_VHD_SIZE)
 MIN_MEMORY = 64 * MiB
 MAX_NICS = 7               # the templates' number-of-vifs restriction
-THICK_TYPES = ("lvm", "lvmoiscsi", "lvmohba", "lvmofcoe")
+THICK_TYPES = space.THICK_TYPES  # one list: lite_app.logic.space says which SRs are thick
 MEDIA = ("iso", "pxe", "template", "none")
 HEX = "0123456789abcdef"
 
@@ -39,7 +39,7 @@ def disk_srs(cache):
     out = []
     for ref in srs:
         sr = srs[ref]
-        if sr.get("content_type") == "iso" or not infra.has_capacity(sr):
+        if sr.get("content_type") == "iso" or not space.has_capacity(sr):
             continue
         if "vdi_create" not in (sr.get("allowed_operations") or ["vdi_create"]):
             continue
@@ -49,7 +49,7 @@ def disk_srs(cache):
 
 
 def sr_free(sr):
-    return max(0, int(sr.get("physical_size") or 0) - int(sr.get("physical_utilisation") or 0))
+    return space.sr_space(sr)["free"]
 
 
 def isos(cache):

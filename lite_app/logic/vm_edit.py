@@ -15,10 +15,6 @@ from lite_app.logic.limits import MAX_DESCRIPTION, MAX_TAG, MAX_VCPUS
 from lite_app.text import fmt
 
 MIN_MEMORY = 64 * 1024 * 1024
-KIB, MIB, GIB, TIB = 1024, 1024 ** 2, 1024 ** 3, 1024 ** 4
-# Units people type for memory, all binary (XAPI sizes are bytes; "4 GB" of RAM means 4 GiB).
-UNITS = {"": MIB, "b": 1, "k": KIB, "kb": KIB, "kib": KIB, "m": MIB, "mb": MIB, "mib": MIB,
-         "g": GIB, "gb": GIB, "gib": GIB, "t": TIB, "tb": TIB, "tib": TIB}
 MEMORY_FIELDS = ("memory_static_min", "memory_dynamic_min", "memory_dynamic_max", "memory_static_max")
 BOOT_DEVICES = "cdn"
 
@@ -138,18 +134,7 @@ def _halted_vcpus(vm_ref, start, top, old_start, old_top):
 # ---- memory -------------------------------------------------------------------------------
 def parse_size(value):
     """Bytes from "4 GiB", "4096 MiB", "512M", "1.5G" or a bare number of MiB; None if invalid."""
-    if isinstance(value, int):
-        return value
-    text = str(value).strip().lower().replace(" ", "")
-    cut = 0
-    while cut < len(text) and (text[cut].isdigit() or text[cut] == "."):
-        cut += 1
-    digits, unit = text[:cut], text[cut:]
-    if not digits or digits.count(".") > 1 or digits == "." or unit not in UNITS:
-        return None
-    amount = float(digits) * UNITS[unit]
-    # Absurd sizes stay absurd, not an overflow: limits.size_error refuses anything past int64.
-    return limits.INT64_MAX + 1 if amount > limits.INT64_MAX else int(amount + 0.5)
+    return limits.parse_size(value)
 
 
 def _memory_values(vm, given):

@@ -4,7 +4,9 @@ At 10,000 VMs a keystroke must update the list within 100 ms in MicroPython, whe
 the VMs already takes ~25 ms. So:
 - per-VM derived values (lower-cased name, search text, first IP) live in a SearchIndex entry that is
   kept until the VM or its guest metrics record is replaced by an event (records are replaced, never
-  mutated, so identity tells); the IP sort key is computed only when first needed;
+  mutated, so identity tells); the search text is made after the first render, when the browser is
+  idle (`index_text`, through state.later), or by the first search that needs it; the IP sort key is
+  computed only when first needed;
 - sorting decorates each row with its key and sorts plain tuples: MicroPython's list.sort calls a
   `key=` function at every comparison, which made a 10,000-row sort take a second;
 - tables are read once per call (`cache.all`), not through `cache.get` in the loop;
@@ -48,7 +50,6 @@ class SearchIndex:
         found = self.entries.get(ref)
         if found is None or found[0] is not vm or found[1] is not metrics:
             found = [vm, metrics, (vm.get("name_label") or "").lower(), None, None, ref]
-            self.text(found)  # now rather than on the first keystroke (~10 ms per 1,000 VMs)
             self.entries[ref] = found
         return found
 
@@ -65,6 +66,19 @@ class SearchIndex:
             guests.append(self.entry(ref, vm, metrics.get(vm.get("guest_metrics"))))
         self.version, self.guests, self.last = version, guests, None
         return guests
+
+    def unindexed(self):
+        """Whether some guests' search text is still to make."""
+        for found in self.guests:
+            if found[TEXT] is None:
+                return True
+        return False
+
+    def index_text(self):
+        """Make every guest's search text now (so the first keystroke only matches)."""
+        for found in self.guests:
+            if found[TEXT] is None:
+                self.text(found)
 
     def text(self, found):
         """Name, uuid, IPs and tags in lower case."""

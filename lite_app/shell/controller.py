@@ -14,6 +14,8 @@ implements for the browser and tests fake. What `env` offers:
   now() (epoch seconds), random(), sleep(seconds) (awaitable), spawn(coroutine), mark(name)
   console_port()                       the console's JS side (see lite_app/shell/console_driver.py)
   stats_port()                         the stats' JS side (see lite_app/shell/stats_poller.py)
+  python_port()                        the Python console's JS side (see lite_app/shell/python_page.py)
+  upload_port()                        one file upload's JS side (views reach it as state.upload_port())
 """
 import json
 
@@ -43,11 +45,13 @@ class Controller:
         self.live = None
         self.shown = "login"
         self.frame_pending = False
+        self.deferring = False  # the runner of state.later work is on its way
         self.last = {}
         self.renders = 0
         self.classes = pages.classes()
         self.loader = self.state.loader = Loader(env, self.code_loaded)
         self.state.uploader = lambda state, vdi, data: task_runner.upload(state, env.upload, vdi, data)
+        self.state.env, self.state.on_redraw = env, self.invalidate
         # What lives outside the page's markup follows the state: each driver's sync() runs after every
         # render and when the session ends (the console's websocket, the stats polling).
         self.console_driver = console_driver.Driver(self)
@@ -111,7 +115,8 @@ class Controller:
         client.on_session_invalid = lambda error: self.expire(generation)
         self.state.client, self.state.user = client, user
         try:
-            token, changes = await load_all(client, self.state.cache, self.classes)
+            token, changes = await load_all(client, self.state.cache, self.classes,
+                                            lambda: self.env.mark("xl-fetched"))
         except (XapiError, TransportError) as error:
             if generation == self.generation:  # SESSION_INVALID already went through expire()
                 self.stop_session()
@@ -230,7 +235,27 @@ class Controller:
         if state.goto is not None:
             target, state.goto = state.goto, None
             self.env.go(target)
+        if state.deferred and not self.deferring:
+            self.deferring = True
+            self.env.spawn(self.run_deferred())
         self.sync_outside()
+
+    async def run_deferred(self):
+        """The work views put off (state.later), one piece per idle turn of the browser."""
+        state = self.state
+        try:
+            while state.deferred and self.shown == "app":
+                await self.env.idle()
+                names = sorted(state.deferred)
+                if not names:
+                    break
+                work = state.deferred.pop(names[0])
+                try:
+                    work(state)
+                except Exception as error:  # prepared work is an optimisation: the view redoes it
+                    print("xcplite: deferred work failed:", names[0], repr(error))
+        finally:
+            self.deferring = False
 
     def code_loaded(self):
         """A page group's load ended: the current page may now render (and load its classes)."""

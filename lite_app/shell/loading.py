@@ -9,7 +9,9 @@ visit normally finds its code already there and only compiles it.
 
 Under CPython and in tests every source is on disk already: the env reports no groups, so every page
 is ready.
+Each group brings its strings too (lite_app/text/catalog.py add_group), added as it is installed.
 """
+from lite_app.text import catalog
 
 
 class Loader:
@@ -58,6 +60,7 @@ class Loader:
             self.failed.add(group)
             print("xcplite: page code did not load:", group, repr(error))
         else:
+            catalog.add_group(group)
             self.installed.add(group)
             self.failed.discard(group)
         finally:

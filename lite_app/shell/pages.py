@@ -37,7 +37,7 @@ main content area. A page module exposes:
 - `state.href(page, params)` the hash link to a page: `h("a", {"href": state.href("vm", {"uuid": u})})`
 
 Routes (lite_app/logic/routes.py): `#/` dashboard, `#/vms`, `#/vm/<uuid>`, `#/host/<uuid>`, `#/storage`,
-`#/new-vm`, `#/sr/<uuid>`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`;
+`#/new-vm`, `#/sr/<uuid>`, `#/new-sr`, `#/networks`, `#/network/<uuid>`, `#/console/<vm uuid>`, `#/tasks`, `#/alarms`, `#/python`;
 `?key=value` query parameters are merged into params.
 
 Page modules are imported on first use (startup compiles only what the first screen needs).
@@ -55,12 +55,16 @@ PAGES = {
     "new-vm": "lite_app.ui.new_vm",
     "host": "lite_app.ui.host",
     "storage": "lite_app.ui.storage",
-    "sr": "lite_app.ui.storage",
+    "sr": "lite_app.ui.sr",
+    "new-sr": "lite_app.ui.new_sr",
     "networks": "lite_app.ui.network",
     "network": "lite_app.ui.network",
     "console": "lite_app.ui.console",
     "tasks": "lite_app.ui.tasks",
     "alarms": "lite_app.ui.alarms",
+    # The Python console acts on the page (runs code, reads keys), so its page module is the shell's;
+    # it draws through lite_app.ui.python.
+    "python": "lite_app.shell.python_page",
 }
 
 # Page groups: each is one file of the bundle, fetched on the first visit to one of its pages (and
@@ -69,8 +73,10 @@ PAGES = {
 GROUPS = (
     ("home", ("dashboard", "alarms", "tasks")),
     ("vms", ("vms", "vm", "console")),
-    ("infra", ("host", "storage", "sr", "networks", "network")),
+    ("storage", ("storage", "sr", "new-sr")),
+    ("infra", ("host", "networks", "network")),
     ("create", ("new-vm",)),
+    ("python", ("python",)),
 )
 
 # Classes loaded at login and watched through event.from; lite_app.logic.model.FIELDS names the fields

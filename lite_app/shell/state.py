@@ -44,6 +44,19 @@ class State:
         self.recent_base = {}
         self.loader = None  # which pages' code is installed (lite_app/shell/loading.py); None: all
         self.uploader = None  # (state, vdi, data) -> awaitable: set by the shell (it owns the page)
+        # name -> fn(state): work a view put off so its first render comes sooner (an index, a grouping);
+        # the shell runs them one by one when the browser is idle after a render (see later())
+        self.deferred = {}
+        # The page (lite_app/browser.py Env) and a render request, set by the shell: for page modules
+        # of the shell that act on the page outside renders (the Python console), and the JS ports
+        # views may open through the state (upload_port).
+        self.env = None
+        self.on_redraw = None
+
+    def redraw(self):
+        """Ask the shell for a render (coalesced per frame): for changes no XAPI event announces."""
+        if self.on_redraw is not None:
+            self.on_redraw()
 
     def bump(self, changes):
         """Count a change for every class in a Changes (lite_app.xapi.changes) and remember it."""
@@ -55,6 +68,11 @@ class State:
         """A render took everything in: start collecting changes afresh."""
         self.recent = Changes()
         self.recent_base = dict(self.versions)
+
+    def later(self, name, work):
+        """Run `work(state)` once the browser is idle after this render (named: asked twice, run once).
+        It must not change what is shown: it prepares what the next renders will read."""
+        self.deferred[name] = work
 
     def href(self, page, params=None):
         """The hash link to a page (never carries a session)."""
@@ -73,6 +91,11 @@ class State:
         """Put `data` (bytes) into a VDI through XAPI's PUT /import_raw_vdi, followed to the end of
         its task (the shell's uploader; the session travels in the cookie, never in the URL)."""
         return self.uploader(self, vdi, data)
+
+    def upload_port(self):
+        """A file upload's JS side (lite_app/browser.py UploadPort: send(input_id, url, on_progress),
+        abort()); its progress reaches the view, which calls `redraw()` to be drawn again."""
+        return self.env.upload_port()
 
     def request_record(self, cls, ref):
         """Ask the shell for the full `<cls>.get_record(ref)`; it lands in the cache."""
@@ -132,6 +155,7 @@ class State:
         self.connection = "loading"
         self.notices = []
         self.requested = []
+        self.deferred = {}
         # Counters only grow, so a memo from the previous session can never look current.
         for cls in self.versions:
             self.versions[cls] += 1

@@ -13,7 +13,7 @@
   var SVG = "http://www.w3.org/2000/svg";
   var SVG_TAGS = { svg: 1, path: 1, circle: 1, rect: 1, g: 1, polyline: 1, line: 1, text: 1 };
   var ALLOWED = {};
-  ("id class href title role type name value placeholder for tabindex disabled checked selected " +
+  ("id class href title role type name value placeholder accept for tabindex disabled checked selected " +
    "hidden min max step colspan rowspan scope autocomplete spellcheck key style width height open " +
    "target rel multiple required viewBox d fill stroke cx cy r x y points rows").split(" ")
     .forEach(function (a) { ALLOWED[a] = 1; });
@@ -133,6 +133,8 @@
     for (k in el.dataset) data[k] = el.dataset[k];
     if ("value" in el) out.value = el.value;
     if (el.type === "checkbox" || el.type === "radio") out.checked = el.checked;
+    /* A file input: the chosen files' names and sizes (the bytes stay in the browser: upload.js sends them). */
+    if (el.type === "file") out.files = Array.prototype.map.call(el.files || [], function (f) { return { name: f.name, size: f.size }; });
     if (ev.shiftKey) out.shift = true;
     if (el.tagName === "FORM") {
       out.form = {};
@@ -194,20 +196,36 @@
     }
     return out;
   }
+  /* Where a big reply's time goes, as performance measures named "xl-rpc-<phase> <method>" that bench/app.py
+     reads: wait (the host composing it), transfer (its bytes arriving), trim (JSON.parse, projection, text). */
+  function timings(body, t0, t1, t2) {
+    var method = "";
+    try { method = JSON.parse(body).method || ""; } catch (e) { /* not JSON: no name */ }
+    var t3 = performance.now();
+    performance.measure("xl-rpc-wait " + method, { start: t0, end: t1 });
+    performance.measure("xl-rpc-transfer " + method, { start: t1, end: t2 });
+    performance.measure("xl-rpc-trim " + method, { start: t2, end: t3 });
+  }
+  X.measure = function (name, start) { performance.measure(name, { start: start, end: performance.now() }); };
   /* Resolves to the reply text; rejects with {kind: "timeout"|"unreachable"|"http", status}. */
   X.rpc = function (url, body, timeoutMs, fieldsJson) {
     var ctl = new AbortController();
     var timer = setTimeout(function () { ctl.abort(); }, timeoutMs);
+    var t0 = performance.now();
     return fetch(url, { method: "POST", body: body, signal: ctl.signal, credentials: "same-origin",
                         headers: { "Content-Type": "application/json" } })
       .then(function (r) {
         if (!r.ok) throw { kind: "http", status: r.status };
         if (!fieldsJson) return r.text();
-        return r.json().then(function (reply) {
+        var t1 = performance.now();
+        return r.text().then(function (text) {
+          var t2 = performance.now(), reply = JSON.parse(text), out;
           if (reply && reply.result && typeof reply.result === "object") {
             reply.result = project(reply.result, JSON.parse(fieldsJson));
           }
-          return JSON.stringify(reply);
+          out = JSON.stringify(reply);
+          timings(body, t0, t1, t2);
+          return out;
         });
       }, function (e) {
         throw { kind: ctl.signal.aborted ? "timeout" : "unreachable", status: 0, detail: String(e) };

@@ -5,6 +5,9 @@ placeholder replaced by `str(params[name])`: `translate("vm.disk_total", size="2
 `state.t(...)`; pure modules take a `t` argument that defaults to it. A missing key reads as the key
 itself (a test fails on any key used but not in the catalog). The build renders the first screen (static
 HTML shown before Python starts) from the same table, so a string is written once.
+In the bundle the table arrives in parts (devserver/textsplit.py): the start-up strings with the
+start-up code, each page group's strings with its code, added by `add_group` when the group is
+installed. From the repository the whole table is there and `add_group` finds nothing to add.
 Pure: runs under CPython and MicroPython.
 """
 from lite_app.text.en import STRINGS as ENGLISH
@@ -53,6 +56,20 @@ def translate(key, **params):
     """The string for `key`, filled with `params` (see the module docstring)."""
     text = template(key)
     return fill(text, params) if params else text
+
+
+def add_group(group):
+    """Add the strings of page group `group` (lite_app/text/en_<group>.py, written by the build) to the
+    table; nothing when the group brought none. True when strings were added."""
+    name = "lite_app.text.en_" + group
+    try:
+        module = __import__(name, None, None, ["STRINGS"])
+    except ImportError as error:
+        if name.split(".")[-1] not in str(error):
+            raise
+        return False
+    ENGLISH.update(module.STRINGS)
+    return True
 
 
 def has(key):

@@ -3,9 +3,10 @@
 It is the first page after login, so its figures come from one pass over the cache
 (lite_app.logic.dashboard) and each card reads only the few records it lists.
 """
-from lite_app.logic import alarms, infra, model
+from lite_app.logic import alarms, infra, model, space
 from lite_app.logic.dashboard import figures, host_memory
 from lite_app.text import fmt
+from lite_app.ui import space as space_view
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
@@ -83,21 +84,22 @@ def ram_card(state, numbers):
 
 
 def storage_card(state):
+    """Each SR with a size: its meter and free/allocated figures (lite_app.logic.space, as on the
+    storage pages)."""
     cache, t = state.cache, state.t
     srs = cache.all("SR")
-    refs = [ref for ref in srs if infra.has_capacity(srs[ref])]
+    refs = [ref for ref in srs if space.has_capacity(srs[ref])]
     refs.sort(key=lambda ref: (infra.sr_label(cache, srs[ref]).lower(), ref))
     rows = []
     for ref in refs:
         sr = srs[ref]
-        used, size = infra.sr_usage(sr)
-        name = infra.sr_label(cache, sr)
         host = infra.sr_host(cache, sr)
         rows.append(h("li", {"class": "xl-usage-item", "key": ref},
                       h("div", {"class": "xl-usage-name"}, w.object_link(state, "SR", sr),
                         h("span", {"class": "xu-muted"}, " \u00b7 " + (sr.get("type") or "")
                           + (" \u00b7 " + host.get("name_label", "") if host else ""))),
-                      w.usage_bar(used, size, t("dash.sr_of", sr=name), t)))
+                      space_view.meter(state, sr),
+                      h("div", {"class": "xl-usage-text"}, space_view.brief(state, sr))))
     body = h("ul", {"class": "xl-usage-list"}, rows) if rows else w.empty(t("dash.no_storage"))
     return w.card("dash-storage", t("dash.storage"), body, icon="storage")
 

@@ -184,35 +184,36 @@ async def _run(state, spec, steps, perform):
     return True
 
 
-def run_job(state, spec, job, after=None):
-    """Run `job` (lite_app.logic.jobs.Job) from dialog `spec`, busy from now on; close it on success,
-    else keep it open with the error and what was undone. `after(ok)` runs when it ended."""
+def run_job(state, spec, job, done=None):
+    """Run `job` (lite_app.logic.jobs.Job) from dialog `spec`, busy from now on (its task is the
+    progress bar); on success `done(results)` runs and the dialog closes, else it stays open with the
+    step's error and what became of the steps done before. Returns the coroutine, True on success."""
     spec["busy"], spec["error"] = True, None
-    return _run_job(state, spec, job, after)
+    return _run_job(state, spec, job, done)
 
 
-async def _run_job(state, spec, job, after):
+async def _run_job(state, spec, job, done):
     try:
-        await jobs.run(state, job, spec)
-        ok = True
+        results = await jobs.run(state, job, spec)
     except jobs.Failed as failed:
-        ok = False
         spec["busy"] = False
-        if failed.code != "SESSION_INVALID":
+        if failed.code != "SESSION_INVALID":  # else the shell went back to its login form
             job_failure(state, spec, job, failed)
+        return False
     spec["busy"] = False
-    if ok:
-        close_if_open(state, spec)
-    if after is not None:
-        after(ok)
-    return ok
+    if done is not None:
+        done(results)
+    close_if_open(state, spec)
+    return True
 
 
 def job_failure(state, spec, job, failed):
-    """A failed job in the dialog (or as a notice once it is closed), saying what became of the done steps."""
+    """A failed job in the dialog (or as a notice once it is closed): the step's sentence, then whether
+    the steps done before were taken back, or which could not be."""
     info = dict(failure(state, failed.error))
     if failed.undo_errors:
-        info["text"] += " " + state.t("job.undo_failed", reason=failure(state, failed.undo_errors[0])["text"])
+        left = "; ".join([failure(state, error)["text"] for error in failed.undo_errors])
+        info["text"] += " " + state.t("job.undo_failed", errors=left)
     elif [item for item in failed.done if item.get("undo")]:
         info["text"] += " " + state.t("job.undone")
     if is_open(state, spec):

@@ -12,7 +12,8 @@ GROUP_LIMIT = 50
 AUTO_EXPAND_LIMIT = 200
 SECTIONS = (("dashboard", "nav.dashboard", ("dashboard",)), ("vms", "nav.vms", ("vms",)),
             ("storage", "nav.storage", ("storage", "sr")), ("networks", "nav.networks", ("networks", "network")),
-            ("tasks", "nav.tasks", ("tasks",)), ("alarms", "nav.alarms", ("alarms",)))
+            ("tasks", "nav.tasks", ("tasks",)), ("alarms", "nav.alarms", ("alarms",)),
+            ("python", "nav.python", ("python",)))
 
 
 def label_of(record):
@@ -60,8 +61,10 @@ def count(number):
 
 
 def tree(state):
-    groups = groups_of(state)
+    groups = groups_of(state, wants=lambda total: any_open(state, total))
     total = groups.total()
+    if not groups.ready() and any_open(state, total):  # a group was unfolded since the counting
+        groups = groups_of(state, True)
     _ref, pool = state.cache.first("pool")
     name = label_of(pool or {}) or state.t("nav.pool")
     is_open = expanded(state, "pool", total)
@@ -77,6 +80,14 @@ def tree(state):
     return h("ul", {"class": "xl-tree"}, h("li", {"class": "xl-node"}, row, children))
 
 
+def any_open(state, total):
+    """Whether a host or the "Not running" group is unfolded (its VMs are listed)."""
+    if total <= AUTO_EXPAND_LIMIT:
+        return True
+    opened = state.ui.get("nav.expanded") or {}
+    return any(opened[key] for key in opened if key != "pool")
+
+
 def host_state(state, host):
     metrics = state.cache.get("host_metrics", host.get("metrics"))
     if metrics is not None and not metrics.get("live"):
@@ -87,7 +98,6 @@ def host_state(state, host):
 def host_node(state, groups, ref, host, total):
     name = label_of(host) or state.t("nav.unnamed")
     uuid = host.get("uuid") or ""
-    vms = groups.groups.get(ref) or {}
     is_open = expanded(state, uuid, total)
     current = current_uuid(state, "host") == uuid
     status = host_state(state, host)
@@ -96,19 +106,19 @@ def host_node(state, groups, ref, host, total):
             h("a", {"href": state.href("host", {"uuid": uuid}), "class": "xl-node-link",
                     "aria-current": "page" if current else None, "title": name + " \u2014 " + state.t("state.host_" + status)},
               h("span", {"class": "xl-dot xl-host-" + status}), h("span", {"class": "xl-label"}, name)),
-            count(len(vms)))
+            count(groups.count(ref)))
     children = vm_list(state, groups, ref, {"host": uuid}) if is_open else None
     return h("li", {"class": "xl-node"}, row, children)
 
 
 def others_node(state, groups, total):
-    vms = groups.groups[OTHERS]
+    vms = groups.count(OTHERS)
     if not vms:
         return None
     label = state.t("nav.other_vms")
     is_open = expanded(state, OTHERS, total)
     row = h("div", {"class": "xl-tree-row"}, twisty(state, OTHERS, label, is_open),
-            h("span", {"class": "xl-node-link xl-group-label"}, h("span", {"class": "xl-label"}, label)), count(len(vms)))
+            h("span", {"class": "xl-node-link xl-group-label"}, h("span", {"class": "xl-label"}, label)), count(vms))
     return h("li", {"class": "xl-node"}, row, vm_list(state, groups, OTHERS, {}) if is_open else None)
 
 

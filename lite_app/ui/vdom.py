@@ -11,7 +11,7 @@ the app's handler for that action when clicked (or submitted, for forms). `key` 
 renderer keep an element (and its focus or scroll position) across renders.
 """
 
-ATTRIBUTES = ("id", "class", "href", "title", "role", "type", "name", "value", "placeholder",
+ATTRIBUTES = ("id", "class", "href", "title", "role", "type", "name", "value", "placeholder", "accept",
               "for", "tabindex", "disabled", "checked", "selected", "hidden", "min", "max",
               "step", "colspan", "rowspan", "scope", "autocomplete", "spellcheck", "key",
               "style", "width", "height", "open", "target", "rel", "multiple", "required",

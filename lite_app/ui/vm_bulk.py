@@ -16,6 +16,7 @@ from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
 
 SELECTION = "vmlist.selection"
+PYTHON_TARGETS = "python.targets"  # read by lite_app/shell/python_page.py
 BAR = ("start", "clean_shutdown", "hard_shutdown", "clean_reboot", "snapshot", "delete")
 NAMES_SHOWN = 8
 STATES = {"none": "false", "some": "mixed", "all": "true"}
@@ -80,6 +81,8 @@ def bar(state):
     return h("div", {"class": "xl-bulkbar", "role": "toolbar", "aria-label": t("bulk.toolbar"), "key": "bulkbar"},
              h("span", {"class": "xl-bulk-count", "role": "status"}, t("bulk.selected", count=count)),
              buttons,
+             h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "vmlist.python"},
+               t("bulk.python")),
              h("button", {"type": "button", "class": "xl-link-button", "data-action": "vmlist.pick_none"},
                t("bulk.clear")))
 
@@ -187,5 +190,12 @@ def report_render(state, spec):
 
 dialogs.register("bulk.confirm", confirm_render, confirm_submit)
 dialogs.register("bulk.report", report_render, None)
+def on_python(state, payload):
+    """Run a Python snippet on the selection: the console (#/python) finds the refs under this key."""
+    state.ui[PYTHON_TARGETS] = selection(state).refs(visible(state))
+    state.ui.pop("python.preview", None)
+    state.go("python")
+
+
 actions = {"vmlist.pick": on_pick, "vmlist.pick_all": on_pick_all, "vmlist.pick_none": on_pick_none,
-           "vmlist.bulk": on_bulk}
+           "vmlist.bulk": on_bulk, "vmlist.python": on_python}

@@ -62,7 +62,10 @@ def selected(state):
     ui = state.ui
     inputs = (ui.get("vmlist.query") or "", ui.get("vmlist.power") or "", host_filter_ref(state),
               ui.get("vmlist.sort") or "name", bool(ui.get("vmlist.desc")), memo.versions(state, MEMO_CLASSES))
-    return memo.keyed(state, "vmlist.memo", inputs, lambda: select(state.cache, index(state), *inputs))
+    found = memo.keyed(state, "vmlist.memo", inputs, lambda: select(state.cache, index(state), *inputs))
+    if index(state).unindexed():  # the search text of each VM, made while the browser is idle
+        state.later("vmlist.text", lambda st: index(st).index_text())
+    return found
 
 
 def window(state, count):

@@ -218,7 +218,7 @@ def new_vm_link(state, host_uuid=None):
     """The way to the New VM page (with the host preselected from a host's page)."""
     params = {"host": host_uuid} if host_uuid else None
     return h("a", {"class": "xl-button xl-primary", "href": state.href("new-vm", params),
-                   "key": "new-vm-link"}, state.t("newvm.link"))
+                   "key": "new-vm-link"}, state.t("nav.new_vm"))
 
 
 def stat(label, value, detail=None, stat_id=None):

@@ -98,3 +98,10 @@ def console_ws_url(location, page_origin, session):
     if ws_scheme is None:
         raise ValueError("console location is not http(s): " + location)
     return ws_scheme + "://" + _netloc(ws_scheme, host, port) + rest
+
+
+def import_raw_vdi_path(vdi_ref, task_ref):
+    """The same-origin path of XAPI's PUT /import_raw_vdi into `vdi_ref`, run as `task_ref`. The
+    session is NOT in it: the browser sends the `session_id` cookie to the page's own origin."""
+    rest = add_query("/import_raw_vdi", "format", "raw")
+    return add_query(add_query(rest, "vdi", vdi_ref), "task_id", task_ref)

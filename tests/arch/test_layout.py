@@ -131,6 +131,7 @@ def test_the_fake_page_offers_exactly_the_browser_edges_calls():
     fake = public_methods(fakes, "FakeEnv") - helpers
     assert fake == edge, {"missing from the fake": sorted(edge - fake), "not in browser.Env": sorted(fake - edge)}
     assert public_methods(fakes, "FakeStatsPort") == public_methods(APP / "browser.py", "StatsPort")
+    assert public_methods(fakes, "FakeUploadPort") == public_methods(APP / "browser.py", "UploadPort")
 
 
 def test_the_renderers_attribute_allow_list_is_the_same_in_python_and_js():

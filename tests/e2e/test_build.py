@@ -70,6 +70,8 @@ def test_app_sources_include_every_lite_app_module_once(bundle):
         shipped += list(json.loads((folder / path).read_text()))
     expected = {p.relative_to(ROOT).as_posix() for p in (ROOT / "lite_app").rglob("*.py")
                 if "__pycache__" not in p.parts}
+    # each page group also brings its own strings (devserver/textsplit.py)
+    expected |= {"lite_app/text/en_%s.py" % name for name in boot["groups"]}
     assert sorted(shipped) == sorted(expected)
     assert "lite_app/main.py" in start and "lite_app/browser.py" in start
     assert "lite_app/ui/vm.py" not in start  # pages arrive on first use

@@ -30,9 +30,15 @@ def objects(pool):
                   if not (v["is_a_template"] or v["is_a_snapshot"] or v["is_control_domain"])}
         srs = x.SR.get_all_records().values()
         movable = next(v for v in guests.values() if "pool_migrate" in v["allowed_operations"])
+        nfs = next(ref for ref, s in x.SR.get_all_records().items() if s["type"] == "nfs")
+        # A disk no VM uses, so the SR page offers deleting orphans.
+        x.VDI.create({"SR": nfs, "virtual_size": str(1024 ** 3), "type": "user", "sharable": False, "read_only": False,
+                      "other_config": {}, "xenstore_data": {}, "sm_config": {}, "tags": [],
+                      "name_label": "forgotten scratch disk", "name_description": ""})
         return {"running": movable["uuid"], "halted": guests["app-01"]["uuid"],
                 "host": list(x.host.get_all_records().values())[0]["uuid"],
                 "sr": next(s["uuid"] for s in srs if s["type"] == "nfs"),
+                "iso_sr": next(s["uuid"] for s in srs if s["type"] == "iso" and not s["is_tools_sr"]),
                 "network": list(x.network.get_all_records().values())[0]["uuid"]}
     finally:
         session.xenapi.session.logout()
@@ -45,8 +51,9 @@ def routes(o):
             ("vm-halted", "#/vm/%s" % o["halted"]), ("host", "#/host/%s" % o["host"]),
             ("host-console", "#/host/%s?tab=console" % o["host"]), ("host-stats", "#/host/%s?tab=stats" % o["host"]),
             ("storage", "#/storage"), ("sr", "#/sr/%s" % o["sr"]), ("networks", "#/networks"),
-            ("network", "#/network/%s" % o["network"]), ("tasks", "#/tasks"), ("alarms", "#/alarms"),
-            ("new-vm", "#/new-vm"), ("console-window", "#/console/%s" % o["running"])]
+            ("network", "#/network/%s" % o["network"]), ("tasks", "#/tasks"), ("alarms", "#/alarms"), ("python", "#/python"),
+            ("new-vm", "#/new-vm"), ("console-window", "#/console/%s" % o["running"]),
+            ("new-sr", "#/new-sr"), ("sr-iso", "#/sr/%s" % o["iso_sr"])]
 
 
 def dialogs(o):
@@ -65,7 +72,45 @@ def dialogs(o):
             ("dialog-nic-add", vm_running, card_tool("Network card actions", "Add a network card")),
             ("dialog-nic-remove", vm_running, row_action("vm-nics", re.compile("^Remove network card "))),
             ("dialog-bulk", "#/vms", open_bulk), ("dialog-dismiss-all", "#/alarms",
-                                                  lambda page: page.get_by_role("button", name="Dismiss all shown").click())]
+                                                  lambda page: page.get_by_role("button", name="Dismiss all shown").click())
+            ] + storage_dialogs(o)
+
+
+def storage_dialogs(o):
+    """The storage pages' dialogs: the SR's toolbar, its disks, the ISO upload and New SR's review."""
+    sr, iso = "#/sr/%s" % o["sr"], "#/sr/%s" % o["iso_sr"]
+    toolbar = lambda label: lambda page: page.get_by_role("toolbar", name="Storage repository actions").get_by_role(
+        "button", name=label, exact=True).click()
+    disk = lambda label: lambda page: page.get_by_role("table", name="Virtual disks").get_by_role(
+        "button", name=re.compile("^%s " % label)).first.click()
+    return [("dialog-sr-edit", sr, toolbar("Edit")), ("dialog-sr-forget", sr, toolbar("Forget")),
+            ("dialog-sr-destroy", sr, toolbar("Destroy")), ("dialog-sr-upload", iso, toolbar("Upload ISO")),
+            ("dialog-disk-new", sr, lambda page: page.get_by_role("button", name="New disk").click()),
+            ("dialog-disk-rename", sr, disk("Rename")), ("dialog-disk-resize", sr, open_resize),
+            ("dialog-disk-delete", sr, open_delete), ("dialog-orphans", sr, open_orphans),
+            ("dialog-new-sr", "#/new-sr", open_new_sr_review)]
+
+
+def open_resize(page):
+    """Resize a disk no running VM has attached (the only ones it is offered for)."""
+    disks = page.get_by_role("table", name="Virtual disks")
+    disks.locator("button[data-op=resize]:not([aria-disabled])").first.click()
+
+
+def open_delete(page):
+    disks = page.get_by_role("table", name="Virtual disks")
+    disks.locator("button[data-op=delete]:not([aria-disabled])").first.click()
+
+
+def open_orphans(page):
+    page.get_by_role("button", name=re.compile("^Delete orphan disks")).click()
+
+
+def open_new_sr_review(page):
+    page.get_by_role("radio", name="NFS", exact=True).check()
+    page.get_by_label("Server").fill("nfs.lab.local")
+    page.get_by_label("Export path").fill("/export/new")
+    page.get_by_role("button", name="Review").click()
 
 
 def card_tool(toolbar, label):

@@ -124,6 +124,8 @@ class FakeEnv:
         self.uploads = []
         self.group_loads = []
         self.group_failures = {}  # group -> exception raised by its next load
+        self.upload_ports = []  # FakeUploadPort of each file upload the app started
+        self.upload_script = []  # what the next upload does: progress texts, then its outcome text
 
     async def rpc(self, text, timeout, fields):
         method = method_of(text)
@@ -221,6 +223,12 @@ class FakeEnv:
     def mark(self, name):
         self.marks.append(name)
 
+    def clock_ms(self):
+        return 0.0
+
+    def measure(self, name, start_ms):
+        self.marks.append(name)
+
     def reload(self):
         self.reloaded = True
 
@@ -243,6 +251,14 @@ class FakeEnv:
     def stats_port(self):
         return FakeStatsPort(self)
 
+    def python_port(self):
+        return FakePythonPort(self)
+
+    def upload_port(self):
+        port = FakeUploadPort(self)
+        self.upload_ports.append(port)
+        return port
+
 
 class FakeStatsPort:
     """charts.js as the stats poller sees it: every request is recorded and answered as unreachable."""
@@ -255,7 +271,47 @@ class FakeStatsPort:
         return '0{"kind": "unreachable", "status": 0, "detail": "no charts.js in tests"}'
 
 
+class FakeUploadPort:
+    """upload.js as a view sees it: `send` reports the env's scripted progress events, then answers the
+    scripted outcome; `abort` is recorded."""
+
+    def __init__(self, env):
+        self.env = env
+        self.sent = None
+        self.aborted = False
+
+    async def send(self, input_id, url, on_progress):
+        self.sent = (input_id, url)
+        script = self.env.upload_script or ['{"outcome": "done", "status": 200}']
+        for text in script[:-1]:
+            on_progress(text)
+        return script[-1]
+
+    def abort(self):
+        self.aborted = True
+
+
 def text_in(nodes, wanted):
     """True when `wanted` appears in the text of the vdom `nodes`."""
     from lite_app.ui.vdom import text_of
     return any(wanted in text_of(node) for node in nodes)
+
+
+class FakePythonPort:
+    """The Python console's JS side: ready at once, keys handed to `handler`, inputs recorded."""
+
+    def __init__(self, env):
+        self.env = env
+
+    async def ready(self):
+        return True
+
+    def attach(self, handler):
+        self.env.python_keys = handler
+
+    def set_input(self, value, cursor):
+        self.env.python_input = (value, cursor)
+
+    async def schema(self):
+        import json
+        return json.dumps(getattr(self.env, "python_schema", {}))

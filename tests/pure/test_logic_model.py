@@ -2,7 +2,7 @@
 from views_fixture import GiB, HOSTILE, NOW, make_cache, ref
 
 
-from lite_app.logic import alarms, infra, model
+from lite_app.logic import alarms, infra, model, space
 from lite_app.logic import vmlist as vmquery
 
 from lite_app.text import fmt
@@ -129,8 +129,9 @@ def test_host_figures():
 
 def test_sr_capacity_and_alarms():
     cache = make_cache()
-    assert infra.sr_usage(cache.get("SR", ref("nfs"))) == (7680 * GiB, 8192 * GiB)
-    assert not infra.has_capacity(cache.get("SR", ref("udev")))
+    nfs = space.sr_space(cache.get("SR", ref("nfs")))
+    assert (nfs["used"], nfs["size"], nfs["free"]) == (7680 * GiB, 8192 * GiB, 512 * GiB)
+    assert not space.has_capacity(cache.get("SR", ref("udev")))
     messages = cache.all("message")
     assert sorted(m["name"] for m in messages.values() if alarms.is_alarm(m)) == [
         "ALARM", "HOST_CLOCK_SKEW_DETECTED"]

@@ -187,3 +187,19 @@ async def test_a_call_the_sessions_end_refused_is_reported_after_signing_in_agai
     env.run_frames()
     assert text_in(env.regions["xl-banner"], "Not done because your session ended: Rename (web-01).")
     assert controller.state.unsaved == []
+
+
+async def test_work_put_off_by_a_view_runs_once_when_idle():
+    xapi, env, controller = setup(hash_text="#/")
+    await controller.login({"username": "root", "password": PASSWORD})
+    drop_spawned(env)
+    done = []
+    controller.state.later("warm", lambda state: done.append(state.route[0]))
+    controller.state.later("warm", lambda state: done.append("twice"))  # the same name: the last one only
+    before = len(env.spawned)
+    controller.render_now()
+    assert len(env.spawned) == before + 1 and controller.deferring  # one runner
+    runner = env.spawned.pop()
+    await runner
+    assert done == ["twice"] and controller.state.deferred == {} and not controller.deferring
+    drop_spawned(env)

@@ -21,3 +21,25 @@ def test_every_placeholder_of_the_english_catalog_is_named():
     for key in ENGLISH:
         text = ENGLISH[key]
         assert "{}" not in text and "{0}" not in text, key
+
+
+def test_a_page_group_without_strings_of_its_own_adds_nothing():
+    from lite_app.text import catalog
+    before = dict(catalog.ENGLISH)
+    assert catalog.add_group("nogroup") is False
+    assert catalog.ENGLISH == before
+
+
+def test_a_page_groups_strings_join_the_table():
+    import sys
+    from lite_app.text import catalog
+
+    class Strings:
+        STRINGS = {"zz.greeting": "Hello {name}"}
+    sys.modules["lite_app.text.en_zz"] = Strings
+    try:
+        assert catalog.add_group("zz") is True
+        assert catalog.translate("zz.greeting", name="you") == "Hello you"
+    finally:
+        del sys.modules["lite_app.text.en_zz"]
+        catalog.ENGLISH.pop("zz.greeting", None)

@@ -26,7 +26,8 @@ def root(nodes):
 
 
 SECTION_LINKS = [("#/", "Dashboard"), ("#/vms", "VMs"), ("#/storage", "Storage"),
-                 ("#/networks", "Networks"), ("#/tasks", "Tasks"), ("#/alarms", "Alarms")]
+                 ("#/networks", "Networks"), ("#/tasks", "Tasks"), ("#/alarms", "Alarms"),
+                 ("#/python", "Python")]
 
 
 def links(node):
@@ -136,6 +137,23 @@ def test_large_pools_start_collapsed_and_open_groups_are_capped():
     assert len(leaves) == navtree.GROUP_LIMIT and leaves[:2] == ["vm-00000", "vm-00001"]
     more = [l for l in links(nav) if l[0].startswith("#/vms?")]
     assert more == [("#/vms?host=h1-uuid", "Show all (%d)" % (navtree.AUTO_EXPAND_LIMIT + 11))]
+
+
+def test_a_large_pool_first_counts_then_groups_when_idle():
+    from lite_app.logic.navtree import KEY
+    state = state_with(big_pool(navtree.AUTO_EXPAND_LIMIT + 10))
+    counted = text_of(root(navtree.render(state)))
+    grouping = state.ui[KEY]
+    assert not grouping.ready() and list(state.deferred) == [KEY]  # counts only; the grouping waits
+    state.deferred.pop(KEY)(state)
+    assert grouping.ready() and grouping.count("OpaqueRef:h1") == navtree.AUTO_EXPAND_LIMIT + 11
+    assert text_of(root(navtree.render(state))) == counted  # the same tree from the full grouping
+    record = dict(state.cache.get("VM", "OpaqueRef:x0"), power_state="Halted")
+    state.rendered()
+    state.bump(state.cache.apply([{"class": "vm", "ref": "OpaqueRef:x0", "operation": "mod", "snapshot": record}]))
+    navtree.render(state)
+    assert grouping.ready() and grouping.count("OpaqueRef:h1") == navtree.AUTO_EXPAND_LIMIT + 10  # moved alone
+    assert not state.deferred
 
 
 def test_tree_is_recomputed_only_when_a_watched_class_changed():

@@ -1,7 +1,8 @@
 """The VM list (search, filters, sorting, virtual rows), storage and network pages."""
 from views_fixture import GiB, HOSTILE, page_state, ref
 
-from lite_app.ui import network, storage, vmlist
+from lite_app.ui import network, sr_disks, storage, vmlist
+from lite_app.ui import sr as sr_page
 from lite_app.ui.vdom import by_attr, find_all, text_of
 
 
@@ -52,6 +53,18 @@ def test_search_filter_and_sort_actions():
     assert by_attr(nodes[0], "aria-sort")[0][1]["aria-sort"] == "descending"
     nodes = act(state, "vmlist.sort", type="click", data={"column": "memory"})
     assert by_attr(nodes[0], "aria-sort")[0][1]["aria-sort"] == "ascending"
+
+
+def test_the_search_text_is_made_when_idle_or_by_the_first_search():
+    state = page_state("vms")
+    vmlist.render(state)
+    index = vmlist.index(state)
+    assert index.unindexed() and "vmlist.text" in state.deferred  # the first render did not make it
+    state.deferred.pop("vmlist.text")(state)
+    assert not index.unindexed()
+    state = page_state("vms")
+    vmlist.render(state)
+    assert rows(act(state, "vmlist.search", type="input", value="prod")) == ["db-01", "web-01"]  # made on demand
 
 
 def test_route_params_preset_the_filters_once():
@@ -105,18 +118,18 @@ def test_storage_list_and_sr_page():
     meters = find_all(nodes[0], lambda n: n[1].get("role") == "meter")
     assert len(meters) == 3, "SRs without capacity have no meter"
     state = page_state("sr", {"uuid": "sr-local1"})
-    nodes = storage.render(state)
+    nodes = sr_page.render(state)
     text = text_of(nodes[0])
     assert "web-01 system" in text and "20 GiB" in text and "xcp-ng-01" in text
     link = by_attr(nodes[0], "href", "#/vm/uuid-web-01")
     assert text_of(link[0]) == "web-01"
-    assert storage.title(state) == "Local storage" and storage.title(page_state("storage")) == "Storage"
+    assert sr_page.title(state) == "Local storage" and storage.title(page_state("storage")) == "Storage"
 
 
 def test_sr_page_lists_vdis_by_pages():
     state = page_state("sr", {"uuid": "sr-nfs"})
     vdis = []
-    for n in range(storage.PAGE_SIZE + 20):
+    for n in range(sr_disks.PAGE_SIZE + 20):
         vdis.append({"class": "vdi", "operation": "add", "ref": ref("v%d" % n),
                      "snapshot": {"uuid": "v%d" % n, "name_label": "disk-%04d" % n, "SR": ref("nfs"),
                                   "virtual_size": GiB, "VBDs": []}})
@@ -125,11 +138,11 @@ def test_sr_page_lists_vdis_by_pages():
     state.cache.apply([{"class": "sr", "operation": "mod", "ref": ref("nfs"), "snapshot": sr}])
     count = lambda nodes: len(find_all(nodes[0], lambda n: n[0] == "tr" and n[1].get("key", "").startswith(
         "OpaqueRef:v")))
-    nodes = storage.render(state)
-    assert count(nodes) == storage.PAGE_SIZE and "100 of 121 shown." in text_of(nodes[0])
-    button = by_attr(nodes[0], "data-action", "storage.more")[0]
-    storage.actions["storage.more"](state, {"data": {"uuid": button[1]["data-uuid"]}})
-    assert count(storage.render(state)) == 120  # and web-01's data disk
+    nodes = sr_page.render(state)
+    assert count(nodes) == sr_disks.PAGE_SIZE and "100 of 121 shown." in text_of(nodes[0])
+    button = by_attr(nodes[0], "data-action", "disk.more")[0]
+    sr_page.actions["disk.more"](state, {"data": {"ref": button[1]["data-ref"]}})
+    assert count(sr_page.render(state)) == 120  # and web-01's data disk
 
 
 def test_network_list_and_page():

@@ -1,0 +1,58 @@
+"""Splits the string catalog like the code: each page group's strings travel with the group.
+
+The repository keeps one catalog (lite_app/text/en.py). In the bundle, the start-up file gets an
+en.py holding only the strings the start-up code may show, and each page group gets
+lite_app/text/en_<group>.py with the strings only its pages show; lite_app/text/catalog.py adds them
+when the group is installed (lite_app/shell/loading.py), before any of its pages renders.
+
+Which strings a module may show is decided per key prefix (the part before the first dot: "newvm",
+"dev", "col"), because views build keys from a literal prefix and data ("state." + power): a prefix
+no start-up module mentions (as `"prefix.` or `'prefix.`) goes to every group whose modules mention
+it (a copy each); everything else, keys without a dot or mentioned nowhere included, stays in the
+start-up catalog, so a string can be missing nowhere.
+"""
+CATALOG = "lite_app/text/en.py"
+
+
+def prefix_of(key):
+    return key.split(".")[0] if "." in key else None
+
+
+def mentions(text, prefix):
+    return ('"%s.' % prefix) in text or ("'%s." % prefix) in text
+
+
+def owners(prefix, sources, core, members):
+    """The groups whose modules mention `prefix`; [] when a start-up module does, or none does (the
+    start-up catalog keeps it)."""
+    if prefix is None or any(mentions(sources[p], prefix) for p in core if p != CATALOG):
+        return []
+    return [name for name in sorted(members) if any(mentions(sources[p], prefix) for p in members[name])]
+
+
+def split(strings, sources, core, members):
+    """({key: text} of the start-up catalog, {group: {key: text}}) of the catalog `strings`."""
+    found = {}
+    start, grouped = {}, {}
+    for key in strings:
+        prefix = prefix_of(key)
+        if prefix not in found:
+            found[prefix] = owners(prefix, sources, core, members)
+        if not found[prefix]:
+            start[key] = strings[key]
+        for group in found[prefix]:
+            grouped.setdefault(group, {})[key] = strings[key]
+    return start, grouped
+
+
+def module_text(strings):
+    """The source of a catalog module holding `strings` (plain literals: MicroPython compiles it fast)."""
+    lines = ["STRINGS = {"]
+    for key in sorted(strings):
+        lines.append("    %r: %r," % (key, strings[key]))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def group_module(group):
+    return "lite_app/text/en_%s.py" % group
