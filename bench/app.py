@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 from playwright.sync_api import sync_playwright
 
-from common import CHROMIUM, LAUNCH_ARGS, spread
+from common import CHROMIUM, LAUNCH_ARGS, signed_build, spread
 from devserver import bundle, procs, stub
 PASSWORD = "xcplite-bench"
 TARGETS = {"dashboard_ms": 350, "vm_list_10000_ms": 1500, "change_to_dom_p50_ms": 50,
@@ -92,7 +92,8 @@ def login_ms(page, url, filled):
     page.locator("form[data-ready='1']").wait_for(timeout=60000)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_function(filled, timeout=120000, polling="raf")
+    # a function, not an expression: Playwright eval()s expressions, which the stub's policy refuses
+    page.wait_for_function("() => " + filled, timeout=120000, polling="raf")
     done = page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))")
     return done - page.evaluate("window.__clicked_ms"), page.evaluate(BREAKDOWN, done)
 
@@ -180,9 +181,9 @@ def change_latencies(browser, url, count):
 def start_cdn(tmp):
     dist = Path(tmp) / "dist"
     cdn = procs.cdn(dist)
-    bundle.build(dist, cdn.url + "/", int(time.time()))
+    dist, keys = signed_build(tmp, cdn.url + "/")
     stub_file = Path(tmp) / "index.html"
-    stub_file.write_text(stub.render(cdn.url + "/"), encoding="utf-8")
+    stub_file.write_text(stub.render(cdn.url + "/", keys=keys), encoding="utf-8")
     return cdn, dist, stub_file
 
 
