@@ -137,7 +137,7 @@ def first_navigations(browser, url):
             page.wait_for_function(PAGE_SHOWN, timeout=30000, polling="raf")
             out[group] = round(page.evaluate("() => performance.now()") - started, 1)
             page.evaluate("() => { location.hash = '#/'; }")
-            page.wait_for_function(DASHBOARD_FILLED, timeout=30000, polling="raf")
+            page.wait_for_function("() => " + DASHBOARD_FILLED, timeout=30000, polling="raf")
         return out
     finally:
         context.close()
