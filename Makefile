@@ -12,7 +12,7 @@ DEV_STAMP := .venv/.xcplite-dev
 NPM_RUNTIME := node_modules/.xcplite-runtime
 NPM_DEV := node_modules/.xcplite-dev
 DEMO_ARGS ?=
-BENCH_ARGS ?= --runs 5
+BENCH_ARGS ?=
 API_ERRORS ?= ../xen-api/ocaml/xapi-consts/api_errors.ml
 
 .PHONY: demo test schema errors bench setup setup-runtime debian-base debian-chromium debian-xvnc clean
@@ -35,7 +35,7 @@ errors: $(RUNTIME_STAMP)
 	$(PYTHON) scripts/gen_errors.py --src $(API_ERRORS)
 
 bench: setup debian-chromium
-	$(PYTHON) bench/load.py $(BENCH_ARGS)
+	$(PYTHON) bench/all.py $(BENCH_ARGS)
 
 setup: debian-base $(DEV_STAMP) $(NPM_DEV)
 

@@ -22,10 +22,17 @@ from pathlib import Path
 import click
 from playwright.sync_api import sync_playwright
 
-from common import CHROMIUM, LAUNCH_ARGS, spread
+from common import CHROMIUM, LAUNCH_ARGS, signed_build, spread
 from devserver import bundle, procs, stub
 PASSWORD = "xcplite-bench"
-TARGETS = {"dashboard_ms": 350, "vm_list_10000_ms": 2000, "change_to_dom_p50_ms": 100}
+TARGETS = {"dashboard_ms": 350, "vm_list_10000_ms": 1500, "change_to_dom_p50_ms": 50,
+           "change_to_dom_p95_ms": 150, "first_navigation_ms": 150}
+# The first visit of each page group after login (its code fetched meanwhile, when the browser was
+# idle): ms from the hash change to the page's heading shown with no "Loading" status left.
+GROUP_ROUTES = (("vms", "#/vms"), ("storage", "#/storage"), ("infra", "#/networks"), ("create", "#/new-vm"),
+                ("python", "#/python"))
+PAGE_SHOWN = """() => { const h = document.querySelector('#xl-main h1');
+  return !!h && !document.querySelector('#xl-main .xl-page-loading, #xl-main [aria-busy=true]'); }"""
 
 
 def list_filled(count):
@@ -85,7 +92,8 @@ def login_ms(page, url, filled):
     page.locator("form[data-ready='1']").wait_for(timeout=60000)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_function(filled, timeout=120000, polling="raf")
+    # a function, not an expression: Playwright eval()s expressions, which the stub's policy refuses
+    page.wait_for_function("() => " + filled, timeout=120000, polling="raf")
     done = page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))")
     return done - page.evaluate("window.__clicked_ms"), page.evaluate(BREAKDOWN, done)
 
@@ -113,6 +121,26 @@ def median_parts(parts):
     if not parts:
         return None
     return {key: round(spread([p[key] for p in parts])["median"], 1) for key in parts[0]}
+
+
+def first_navigations(browser, url):
+    """{group: ms} of the first visit of each page group, a few seconds after login (the idle prefetch)."""
+    context = browser.new_context()
+    context.add_init_script(CLICK_MARK)
+    page = context.new_page()
+    try:
+        login_ms(page, url, DASHBOARD_FILLED)
+        page.wait_for_timeout(3000)  # what a person takes to look at the dashboard: the idle prefetch runs
+        out = {}
+        for group, route in GROUP_ROUTES:
+            started = page.evaluate("r => { const t = performance.now(); location.hash = r; return t; }", route)
+            page.wait_for_function(PAGE_SHOWN, timeout=30000, polling="raf")
+            out[group] = round(page.evaluate("() => performance.now()") - started, 1)
+            page.evaluate("() => { location.hash = '#/'; }")
+            page.wait_for_function("() => " + DASHBOARD_FILLED, timeout=30000, polling="raf")
+        return out
+    finally:
+        context.close()
 
 
 def rpc(url, method, *params):
@@ -153,9 +181,9 @@ def change_latencies(browser, url, count):
 def start_cdn(tmp):
     dist = Path(tmp) / "dist"
     cdn = procs.cdn(dist)
-    bundle.build(dist, cdn.url + "/", int(time.time()))
+    dist, keys = signed_build(tmp, cdn.url + "/")
     stub_file = Path(tmp) / "index.html"
-    stub_file.write_text(stub.render(cdn.url + "/"), encoding="utf-8")
+    stub_file.write_text(stub.render(cdn.url + "/", keys=keys), encoding="utf-8")
     return cdn, dist, stub_file
 
 
@@ -167,6 +195,8 @@ def run_pool(browser, tmp, spec, runs, changes):
         cold, warm, parts = measure_logins(browser, sim.url + "/" + route, filled, runs)
         result = {"hosts": hosts, "vms": vms, "cold_ms": round(cold, 1), "warm_ms": stats(warm),
                   "warm_breakdown_ms": median_parts(parts)}
+        if name == "dashboard":
+            result["first_navigation_ms"] = first_navigations(browser, sim.url + "/")
         if name == "dashboard" and changes:
             latencies = change_latencies(browser, sim.url + "/", changes)
             result["change_to_dom_ms"] = {"p50": round(percentile(latencies, 0.5), 1),
@@ -179,9 +209,12 @@ def run_pool(browser, tmp, spec, runs, changes):
 
 def verdict(report):
     dashboard = report.get("dashboard", {})
+    firsts = list((dashboard.get("first_navigation_ms") or {}).values())
     figures = {"dashboard_ms": dashboard.get("warm_ms", {}).get("median"),
                "vm_list_10000_ms": report.get("vm_list_10000", {}).get("warm_ms", {}).get("median"),
-               "change_to_dom_p50_ms": dashboard.get("change_to_dom_ms", {}).get("p50")}
+               "change_to_dom_p50_ms": dashboard.get("change_to_dom_ms", {}).get("p50"),
+               "change_to_dom_p95_ms": dashboard.get("change_to_dom_ms", {}).get("p95"),
+               "first_navigation_ms": max(firsts) if firsts else None}
     return {key: (value is not None and value <= TARGETS[key]) for key, value in figures.items()}
 
 

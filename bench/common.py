@@ -16,3 +16,15 @@ def spread(values, digits=1):
     """{"median", "min", "max"} of a list of figures, rounded."""
     return {"median": round(statistics.median(values), digits), "min": round(min(values), digits),
             "max": round(max(values), digits)}
+
+
+def signed_build(tmp, base_url):
+    """Build the bundle into tmp/dist signed with a throwaway release key; (dist, [public key]) for the stub."""
+    import time
+    from devserver import bundle, release
+    key = Path(tmp) / "release-key"
+    if not key.exists():
+        release.keygen(key)
+    dist = Path(tmp) / "dist"
+    bundle.build(dist, base_url, int(time.time()), sign_key=key)
+    return dist, [release.load_public(release.public_file(key))]

@@ -4,6 +4,8 @@ Output layout (all paths relative to the bundle root):
 
     boot.js                          fixed name: the entry the host stub loads (short caching)
     manifest.json                    fixed name: version, git revision, size and sha384 of every file
+    release.json, release.sig        fixed names, with --sign-key: the signed release statement the stub
+                                     checks before it runs boot.js from a CDN (devserver/release.py)
     interp-<hash>.js                 PyScript's interpreter entry: MicroPython on the checked wasm
     app-<hash>.json                  the lite_app/**.py the login screen and the shell import, {path: source}
     app-<group>-<hash>.json          each page group's sources (devserver/splitting.py), loaded on first use
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import chartassets, lazyassets, precompress, project, pyassets, pystrip, splitting, textsplit
+from devserver import chartassets, lazyassets, precompress, project, pyassets, pystrip, release, splitting, textsplit
 from lite_app.shell import pages
 from lite_app.text import catalog
 from lite_app.text import en as english
@@ -47,6 +49,10 @@ PATCHES = (
     # PyScript imports its whole Python package (~130 KB of source, compiled on every start, ~150 ms of the
     # load) before the first script runs; the app imports only the parts it uses, when it uses them.
     ("core-*.js", 'ho.push("import pyscript as _pyscript")', 'ho.push("_pyscript = None")'),
+    # PyScript compiles the hooks it would hand to a worker from source with Function() whenever it reads
+    # them, even for a main-thread script: the stub's Content-Security-Policy has no 'unsafe-eval' and the
+    # app starts no worker, so there are no worker hooks.
+    ("core-*.js", 'return Function(`return(w,x)=>(${r})(w,x,...[${s}])`)()', 'return void 0'),
 )
 PLUGINS_OFF = ("codemirror", "deprecations-manager", "donkey", "error", "py-editor", "py-game", "py-terminal")
 LANGUAGE = "en"
@@ -240,10 +246,16 @@ def write(out, files):
     precompress.siblings(out, files)
 
 
-def build(out, base_url, build_time):
-    """Build the bundle into `out`; returns the manifest as a dict."""
+def build(out, base_url, build_time, sign_key=None, expires_days=release.EXPIRES_DAYS, version=None):
+    """Build the bundle into `out`; returns the manifest as a dict. With `sign_key` (a private key file)
+    the release statement and its signature are written too (devserver/release.py): a CDN copy needs
+    them, a host-local copy does not."""
     info = project.build_info(base_url)
+    if version:
+        info["version"] = version
     files = assemble(info)
     files["manifest.json"] = manifest(files, info, build_time)
     write(out, files)
+    if sign_key:
+        release.write_signed(out, info, files, sign_key, expires_days=expires_days)
     return json.loads(files["manifest.json"])

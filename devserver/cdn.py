@@ -10,7 +10,9 @@
   so tests can prove the XAPI session cookie never reaches the CDN.
 
 Modes: "serve" (normal) and "hang" (accepts connections and never answers). A CDN that is "down" is simply
-an address nothing listens on (see free_port).
+an address nothing listens on (see free_port). Tests make a serving CDN misbehave on chosen files with
+`--rule REGEX=hang|trickle|404` (the first rule whose regex matches the path applies): it never answers,
+sends the file a few bytes at a time, or says it is missing.
 """
 import asyncio
 import sys
@@ -71,13 +73,44 @@ class Recorder:
         })
 
 
+TRICKLE_BYTES, TRICKLE_PAUSE = 512, 0.2  # ~2.5 KB/s: a 60 KB boot.js would take ~25 s
+
+
+def parse_rules(rules):
+    """[(compiled regex, action)] from "REGEX=ACTION" strings."""
+    out = []
+    for rule in rules:
+        pattern, _, action = rule.rpartition("=")
+        if action not in ("hang", "trickle", "404") or not pattern:
+            raise click.BadParameter(f"{rule!r}: expected REGEX=hang|trickle|404")
+        out.append((re.compile(pattern), action))
+    return out
+
+
 class StaticBundle:
     """aiohttp handler serving one folder with the caching and encoding rules above."""
 
-    def __init__(self, root, recorder):
+    def __init__(self, root, recorder, rules=()):
         self.root = Path(root).resolve()
         self.recorder = recorder
         self.cache = {}
+        self.rules = list(rules)
+
+    def rule(self, path):
+        return next((action for pattern, action in self.rules if pattern.search(path)), None)
+
+    async def misbehave(self, request, action, data, headers):
+        if action == "hang":
+            await asyncio.Event().wait()
+        if action == "404":
+            raise web.HTTPNotFound(headers=COMMON)
+        headers.pop("ETag", None)
+        reply = web.StreamResponse(headers=dict(headers, **{"Content-Length": str(len(data))}))
+        await reply.prepare(request)
+        for i in range(0, len(data), TRICKLE_BYTES):
+            await reply.write(data[i:i + TRICKLE_BYTES])
+            await asyncio.sleep(TRICKLE_PAUSE)
+        return reply
 
     def resolve(self, path):
         target = (self.root / path.lstrip("/")).resolve()
@@ -106,21 +139,24 @@ class StaticBundle:
         })
         if encoding:
             headers["Content-Encoding"] = encoding
+        action = self.rule(request.path)
+        if action:
+            return await self.misbehave(request, action, data, headers)
         if request.headers.get("If-None-Match") == headers["ETag"]:
             return web.Response(status=304, headers=headers)
         return web.Response(body=b"" if request.method == "HEAD" else data, headers=headers)
 
 
-def make_app(root, recorder=None):
+def make_app(root, recorder=None, rules=()):
     app = web.Application()
-    handler = StaticBundle(root, recorder or Recorder())
+    handler = StaticBundle(root, recorder or Recorder(), rules)
     app.router.add_get("/{tail:.*}", handler.handle)  # GET and HEAD
     return app
 
 
-async def start_serving(root, host, port):
+async def start_serving(root, host, port, rules=()):
     """Start the CDN; returns (runner, port). Stop with `await runner.cleanup()`."""
-    runner = web.AppRunner(make_app(root), access_log=None)
+    runner = web.AppRunner(make_app(root, rules=rules), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
@@ -139,11 +175,11 @@ async def start_hanging(host, port):
     return server, server.sockets[0].getsockname()[1]
 
 
-async def run_forever(root, host, port, mode):
+async def run_forever(root, host, port, mode, rules=()):
     if mode == "hang":
         server, port = await start_hanging(host, port)
     else:
-        server, port = await start_serving(root, host, port)
+        server, port = await start_serving(root, host, port, rules)
     print(f"cdn listening on http://{host}:{port}", flush=True)
     try:
         await asyncio.Event().wait()
@@ -160,12 +196,13 @@ async def _close(server):
 @click.option("--bind", default="127.0.1.1", show_default=True)
 @click.option("--port", default=0, show_default=True, help="0 = any free port.")
 @click.option("--mode", type=click.Choice(["serve", "hang"]), default="serve", show_default=True)
-def main(root, bind, port, mode):
+@click.option("--rule", "rules", multiple=True, help="REGEX=hang|trickle|404: misbehave on matching paths (tests).")
+def main(root, bind, port, mode, rules):
     """Run the development CDN origin; prints `cdn listening on http://ADDR:PORT` when ready."""
     if mode == "serve" and not root:
         raise click.UsageError("--root is required to serve")
     try:
-        asyncio.run(run_forever(root, bind, port, mode))
+        asyncio.run(run_forever(root, bind, port, mode, parse_rules(rules)))
     except KeyboardInterrupt:
         sys.exit(0)
 

@@ -67,9 +67,11 @@ def spawn(name, args, timeout=60, echo=False):
     raise RuntimeError(f"{name} did not start ({' '.join(args)}):\n" + "\n".join(seen[-40:]))
 
 
-def cdn(root, host="127.0.1.1", port=0, mode="serve"):
-    """The CDN origin (devserver.cdn) serving `root`, or hanging."""
+def cdn(root, host="127.0.1.1", port=0, mode="serve", rules=()):
+    """The CDN origin (devserver.cdn) serving `root`, or hanging; `rules` ("REGEX=hang|trickle|404")
+    make it misbehave on some files."""
     args = ["-m", "devserver.cdn", "--bind", host, "--port", str(port), "--mode", mode]
+    args += [a for rule in rules for a in ("--rule", rule)]
     return spawn(f"cdn-{mode}", args + (["--root", str(root)] if mode == "serve" else []))
 
 

@@ -2,6 +2,9 @@
 
     host origin  http://127.0.0.1:PORT      xapi_sim: stub at /, local bundle at /xcplite/, XAPI at /jsonrpc
     CDN origin   http://127.0.1.1:CDN_PORT  devserver.cdn serving the bundle (or down, or hanging)
+
+The CDN copy is signed with a throwaway release key made at start (in a temporary folder removed on exit),
+and the stub trusts only that key: the demo runs the same checks as a real host.
 """
 import signal
 import socket
@@ -11,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from devserver import bundle, cdn, procs, stub
+from devserver import bundle, cdn, procs, release, stub
 
 HOST = "127.0.0.1"
 CDN_HOST = "127.0.1.1"
@@ -55,6 +58,11 @@ def check_ports(options):
             raise click.ClickException(BUSY.format(port=port, host=host, alt=alt, alt_cdn=alt + 1))
 
 
+def member_hosts(hosts):
+    """The simulated pool's addresses (members listen on 127.0.0.2, 127.0.0.3 … on the master's port)."""
+    return [f"127.0.0.{i}:*" for i in range(1, hosts + 1)]
+
+
 def stop_on_sigterm(_signum, _frame):
     """SIGTERM (timeout, a service manager) stops the children like Ctrl+C does."""
     raise KeyboardInterrupt
@@ -68,14 +76,17 @@ def run(options):
     try:
         cdn_child, base_url = start_cdn(options, out)
         children.append(cdn_child)
-        started = time.monotonic()
-        manifest = bundle.build(out, base_url, int(time.time()))
-        click.echo(f"built {out} (version {manifest['version']}) in {time.monotonic() - started:.1f} s; "
-                   f"CDN {base_url} ({'down' if options['cdn_down'] else 'hanging' if options['cdn_hang'] else 'up'})",
-                   err=True)
-        with tempfile.TemporaryDirectory(prefix="xcplite-stub-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="xcplite-demo-") as tmp:
+            key = release.keygen(Path(tmp) / "release-key")
+            started = time.monotonic()
+            manifest = bundle.build(out, base_url, int(time.time()), sign_key=Path(tmp) / "release-key")
+            click.echo(f"built {out} (version {manifest['version']}, signed by the throwaway key "
+                       f"{release.key_id(release.load_public(key))}) in {time.monotonic() - started:.1f} s; "
+                       f"CDN {base_url} ({'down' if options['cdn_down'] else 'hanging' if options['cdn_hang'] else 'up'})",
+                       err=True)
             stub_file = Path(tmp) / "index.html"
-            stub_file.write_text(stub.render(base_url), encoding="utf-8")
+            stub_file.write_text(stub.render(base_url, keys=[release.load_public(key)],
+                                             pool_hosts=member_hosts(options["hosts"])), encoding="utf-8")
             sim = procs.simulator(stub_file, None if options["no_local"] else out, HOST, options["port"],
                                   options["hosts"], options["vms"], options["seed"], options["password"])
             children.append(sim)

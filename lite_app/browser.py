@@ -39,9 +39,10 @@ def on(target, event, handler):
 
 
 def epoch_seconds():
-    """Seconds since the epoch. Divided in JS: MicroPython's FFI truncates Date.now()'s
-    milliseconds (beyond 32 bits) when they cross as an integer."""
-    return float(js.eval("Date.now() / 1000"))
+    """Seconds since the epoch. Divided in JS (bridge.js): MicroPython's FFI truncates Date.now()'s
+    milliseconds (beyond 32 bits) when they cross as an integer. Not js.eval: the stub's
+    Content-Security-Policy has no 'unsafe-eval'."""
+    return float(js.window.xcplite.epochSeconds())
 
 
 def transport_error(text):
@@ -170,8 +171,11 @@ class Env:
         js.location.hash = hash_text
 
     def reload(self):
-        """Load the page again (after files of the app were refused: only a reload fetches them anew)."""
-        js.location.reload()
+        """Load the page again (after files of the app were refused: only a reload fetches them anew);
+        when the app came from the CDN, the stub then starts it from the host's copy."""
+        fallback = getattr(self.x, "fallback", None)
+        if not (fallback and fallback("files of the app were refused")):
+            js.location.reload()
 
     def random(self):
         return random.random()
@@ -338,6 +342,9 @@ class LazyScript:
         def done(ok):
             if not ok:
                 script.remove()
+                fallback = getattr(js.window.xcplite, "fallback", None)
+                if fallback and fallback(self.name + ": " + pair[0] + " was refused"):
+                    return  # from the CDN: the stub starts again from the host's copy
             resolve(ok)
         on(script, "load", lambda event: done(True))
         on(script, "error", lambda event: done(False))

@@ -52,7 +52,7 @@ class Controller:
         self.last = {}
         self.renders = 0
         self.classes = pages.classes()
-        self.loader = self.state.loader = Loader(env, self.code_loaded)
+        self.loader = self.state.loader = Loader(env, self.code_loaded, self.warm_group)
         self.state.uploader = lambda state, vdi, data: task_runner.upload(state, env.upload, vdi, data)
         self.state.env, self.state.on_redraw = env, self.invalidate
         # What lives outside the page's markup follows the state: each driver's sync() runs after every
@@ -290,6 +290,15 @@ class Controller:
                     print("xcplite: deferred work failed:", names[0], repr(error))
         finally:
             self.deferring = False
+
+    def warm_group(self, group):
+        """Import (compile) the pages of a page group fetched ahead, so their first visit only renders."""
+        for page in self.loader.page_groups:
+            if group in self.loader.page_groups[page] and self.loader.ready(page):
+                try:
+                    pages.module_for(page, self.loader)
+                except Exception as error:  # the visit will show it
+                    print("xcplite: page code did not compile:", page, repr(error))
 
     def code_loaded(self):
         """A page group's load ended: the current page may now render (and load its classes)."""

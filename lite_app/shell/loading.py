@@ -15,11 +15,14 @@ from lite_app.text import catalog
 
 
 class Loader:
-    """`changed()` is called after each group's load ends, whether it worked or not."""
+    """`changed()` is called after each group's load ends, whether it worked or not; `warm(group)`,
+    when given, imports a prefetched group's pages (compiling them) in a later idle moment, so the
+    first visit finds them ready."""
 
-    def __init__(self, env, changed=None):
+    def __init__(self, env, changed=None, warm=None):
         self.env = env
         self.changed = changed
+        self.warm = warm
         self.page_groups = env.page_groups() or {}
         self.installed = set()
         self.loading = {}   # group -> True while its file is being fetched
@@ -77,3 +80,6 @@ class Loader:
                 if group not in self.loading and group not in self.failed:
                     await self.env.idle()
                     await self.install(group)
+                    if self.warm is not None and group in self.installed:
+                        await self.env.idle()
+                        self.warm(group)

@@ -267,6 +267,8 @@
 
   /* A promise resolved by the next macrotask: awaiting it really hands the thread back to the browser
      (MicroPython's asyncio.sleep(0) runs the next Python task at once, so nothing would paint meanwhile). */
+  /* Seconds since the epoch as a float (MicroPython's FFI would truncate Date.now()'s integer). */
+  X.epochSeconds = function () { return Date.now() / 1000; };
   X.idle = function () { return new Promise(function (resolve) { setTimeout(resolve, 0); }); };
 
   /* Modal dialogs (lite_app/ui/dialogs.py): after each render, a newly shown [aria-modal] dialog makes the

@@ -80,7 +80,11 @@
       sheets = [vendor, own];
       schedule();
     });
-    loading.catch(function (e) { console.error("xcplite: charts: " + e.message); });
+    if (X.deadlined) loading = X.deadlined(loading, X.deadline || 2500, "the chart files");
+    loading.catch(function (e) {
+      /* From the CDN the stub starts again from the host's copy; from the host's copy the app says so. */
+      if (!(X.fallback && X.fallback("charts: " + e.message))) console.error("xcplite: charts: " + e.message);
+    });
     return loading;
   }
 

@@ -6,8 +6,8 @@
    - attach(elementId): keep the screen inside that element (the page re-renders around it).
    - disconnect(), ctrlAltDel(), setScale(on), fullscreen(elementId), focus(), typeText(text) -> keys sent,
      state() -> "idle"|"loading"|"connecting"|"connected".
-   The build replaces NOVNC_TABLE with {"entry": rfb.js path, "integrity": {path: sha384}}: those paths are
-   declared in an import map of their own before rfb.js is imported, so each noVNC module is checked. */
+   The build replaces NOVNC_TABLE with {"entry": rfb.js path, "integrity": {path: sha384}}: each of those
+   modules is preloaded with its hash before rfb.js is imported, so each noVNC module is checked. */
 var NOVNC = /*NOVNC_TABLE*/null;
 var X = window.xcplite || (window.xcplite = {});
 var BASE = new URL(".", import.meta.url).href;
@@ -21,32 +21,41 @@ var host = null;      /* our element holding noVNC's screen; moved into the page
 
 function load() {
   if (loading) return loading;
-  var integrity = {}, path;
-  for (path in NOVNC.integrity) integrity[new URL(path, BASE).href] = NOVNC.integrity[path];
-  var map = document.createElement("script");
-  map.type = "importmap";
-  map.textContent = JSON.stringify({ imports: {}, integrity: integrity });
-  document.head.appendChild(map);
-  /* Fetch the whole module graph at once instead of one import depth after another. */
-  for (path in integrity) {
-    var link = document.createElement("link");
-    link.rel = "modulepreload";
-    link.href = path;
-    link.integrity = integrity[path];
-    link.crossOrigin = "anonymous";
-    document.head.appendChild(link);
-  }
+  /* Each noVNC module is preloaded with its hash and awaited before rfb.js is imported, so the browser's
+     module map holds the checked copies the imports get (no import map: the stub's Content-Security-Policy
+     allows no inline script). The whole graph is fetched at once, within the boot deadline. */
+  var waits = [], path;
+  for (path in NOVNC.integrity) waits.push(preload(new URL(path, BASE).href, NOVNC.integrity[path], path));
+  var all = Promise.all(waits);
+  if (X.deadlined) all = X.deadlined(all, X.deadline || 2500, "the console's files");
   var entry = new URL(NOVNC.entry, BASE).href;
   var core = new URL(".", entry).href;
-  loading = Promise.all([import(entry), import(core + "input/keysymdef.js"), import(core + "util/logging.js")])
-    .then(function (mods) {
+  loading = all.then(function () {
+    return Promise.all([import(entry), import(core + "input/keysymdef.js"), import(core + "util/logging.js")]);
+  }).then(function (mods) {
       /* Drops and refusals are reported through events and shown by the app; noVNC's own console
          errors for them would only be noise. */
       mods[2].initLogging("none");
       return { RFB: mods[0].default, keysyms: mods[1].default };
     });
-  loading.catch(function () { loading = null; });  /* a failed load may be retried */
+  loading.catch(function (e) {
+    loading = null;  /* a failed load may be retried */
+    if (X.fallback) X.fallback("console: " + e.message);  /* from the CDN: start again from the host's copy */
+  });
   return loading;
+}
+
+function preload(href, integrity, path) {
+  return new Promise(function (resolve, reject) {
+    var link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = href;
+    link.integrity = integrity;
+    link.crossOrigin = "anonymous";
+    link.onload = resolve;
+    link.onerror = function () { reject(new Error(path + " was refused (changed, missing or unreachable)")); };
+    document.head.appendChild(link);
+  });
 }
 
 function attach(elementId) {

@@ -1,9 +1,11 @@
 """Session fixtures for browser tests: one build, the CDN origin, simulated pools, Chromium.
 
 Fixtures for tests (and for later app tests in this folder):
-- `bundle`      the built bundle folder (built once per session into a temp dir) and its manifest
+- `release_key` a throwaway release signing key (private key file; its .pub next to it)
+- `bundle`      the built bundle folder (built and signed once per session into a temp dir) and its manifest
 - `cdn`         the CDN origin (127.0.1.1, free port) serving the bundle, with its request log
-- `start_sim`   factory: start_sim(cdn="up"|"down"|"hang"|URL, local=True, hosts=..., vms=..., ...) -> Sim
+- `start_sim`   factory: start_sim(cdn="up"|"down"|"hang"|URL, local=True, hosts=..., vms=..., timeout_ms=...,
+                keys=[public key files], min_version=..., edit_stub=html -> html) -> Sim
 - `sim`         the session's default pool: stub pointing at `cdn`, local copy installed
 - `browser`     Debian's Chromium driven by Playwright (one per test module)
 - `guard`       a fresh browser context with every check armed (see harness.Guard)
@@ -21,16 +23,23 @@ from playwright.sync_api import sync_playwright
 
 from devserver import bundle as bundler
 from devserver import cdn as cdn_server
-from devserver import procs, stub
+from devserver import procs, release, stub
 from harness import CHROMIUM, LAUNCH_ARGS, Cdn, Guard, Sim, sign_in
 
 CDN_HOST = "127.0.1.1"
 
 
 @pytest.fixture(scope="session")
-def bundle(tmp_path_factory):
+def release_key(tmp_path_factory):
+    key = tmp_path_factory.mktemp("keys") / "release-key"
+    release.keygen(key)
+    return key
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory, release_key):
     out = tmp_path_factory.mktemp("bundle") / "dist"
-    manifest = bundler.build(out, "", 0)
+    manifest = bundler.build(out, "", 0, sign_key=release_key)
     return {"dir": out, "manifest": manifest}
 
 
@@ -50,14 +59,19 @@ def hanging_cdn(request):
 
 
 @pytest.fixture(scope="session")
-def start_sim(request, tmp_path_factory, bundle, cdn):
-    """Start another simulated pool; `cdn` is "up", "down" (connection refused), "hang" or a base URL."""
-    def start(cdn_mode="up", local=True, hosts=2, vms=6, seed=1, password="xcplite-test", extra=()):
+def start_sim(request, tmp_path_factory, bundle, cdn, release_key):
+    """Start another simulated pool; `cdn` is "up", "down" (connection refused), "hang" or a base URL. Its stub
+    trusts `keys` (public key files; default: the session's release key)."""
+    def start(cdn_mode="up", local=True, hosts=2, vms=6, seed=1, password="xcplite-test", extra=(),
+              timeout_ms=stub.CDN_TIMEOUT_MS, keys=None, min_version="", edit_stub=None):
         base = {"up": lambda: cdn.url, "down": lambda: f"http://{CDN_HOST}:{cdn_server.free_port(CDN_HOST)}/",
                 "hang": lambda: request.getfixturevalue("hanging_cdn").url}
         base_url = base[cdn_mode]() if cdn_mode in base else cdn_mode
         stub_file = tmp_path_factory.mktemp("stub") / "index.html"
-        stub_file.write_text(stub.render(base_url), encoding="utf-8")
+        trusted = [release.load_public(k) for k in (keys or [release.public_file(release_key)])]
+        members = [f"127.0.0.{i}:*" for i in range(1, hosts + 1)]
+        html = stub.render(base_url, timeout_ms, keys=trusted, min_version=min_version, pool_hosts=members)
+        stub_file.write_text(edit_stub(html) if edit_stub else html, encoding="utf-8")
         child = procs.simulator(stub_file, bundle["dir"] if local else None, hosts=hosts, vms=vms, seed=seed,
                                 password=password, extra=extra)
         sim = Sim(_stop_later(request, child), password, hosts)

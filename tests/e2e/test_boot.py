@@ -1,17 +1,14 @@
-"""The stub loads the bundle from the CDN, falls back to the host-local copy, or says clearly what failed."""
+"""The stub loads the bundle from the CDN, falls back to the host-local copy, or says clearly what failed.
+(A CDN serving changed or late files: test_signed_release.py.)"""
 import re
-import shutil
 
-import pytest
-
-from devserver import procs
-from harness import Cdn, open_app
+from harness import open_app
 
 FALLBACK_DEADLINE_MS = 3000
 
 
 def booted_from(page):
-    page.wait_for_function("window.xcplite && window.xcplite.booted", timeout=15000)
+    page.wait_for_function("() => window.xcplite && window.xcplite.booted", timeout=15000)
     return page.evaluate("[xcplite.booted, xcplite.shownAt]")
 
 
@@ -69,35 +66,8 @@ def test_no_cdn_and_no_local_copy_shows_what_failed(guard, app_page, start_sim):
     alert.wait_for(timeout=10000)
     assert app_page.get_by_role("heading", name="xcplite could not start").is_visible()
     reasons = app_page.get_by_role("listitem").all_inner_texts()
-    assert pool.cdn_url + "boot.js could not be reached (connection refused or blocked)" in reasons
+    assert any(re.match(re.escape(pool.cdn_url) + r"(release\.json|release\.sig|boot\.js) could not be reached "
+                        r"\(connection refused or blocked\)$", r) for r in reasons), reasons
     assert any(re.match(r"/xcplite/boot\.js answered HTTP 4\d\d$", r) for r in reasons), reasons
     assert "/opt/xensource/www/xcplite/" in alert.inner_text()
     assert app_page.title() == "xcplite could not start"
-
-
-def tampered_copy(bundle_dir, tmp_path, pattern):
-    """A copy of the bundle with one byte of the matching file changed (and its compressed siblings gone)."""
-    copy = tmp_path / "tampered"
-    shutil.copytree(bundle_dir, copy)
-    target = next(p for p in copy.rglob("*") if re.search(pattern, p.name))
-    data = bytearray(target.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    target.write_bytes(bytes(data))
-    for suffix in (".br", ".gz"):
-        target.with_name(target.name + suffix).unlink(missing_ok=True)
-    return copy
-
-
-@pytest.mark.parametrize("pattern, what", [(r"^app-.*\.json$", "app"), (r"\.wasm$", "runtime"),
-                                           (r"^core-.*\.js$", "PyScript")])
-def test_a_tampered_file_is_refused(request, guard, app_page, start_sim, bundle, tmp_path, pattern, what):
-    child = procs.cdn(tampered_copy(bundle["dir"], tmp_path, pattern))
-    request.addfinalizer(child.stop)
-    evil = Cdn(child)
-    pool = start_sim(evil.url)
-    guard.expect_console_error("integrity|digest|xcplite: |" + re.escape(evil.url))
-    open_app(app_page, pool, guard)
-    alert = app_page.get_by_role("alert")
-    alert.wait_for(timeout=15000)
-    assert alert.inner_text().startswith("The console failed to start: " + what)
-    assert app_page.locator("form[data-ready='1']").count() == 0

@@ -11,7 +11,7 @@ import time
 import brotli
 
 from devserver import bundle as bundler
-from devserver import stub
+from devserver import release, stub
 from lite_app.shell import pages
 from harness import ROOT
 
@@ -43,7 +43,8 @@ def test_cli_build_is_fast_and_deterministic_apart_from_the_build_time(tmp_path)
 
 def test_manifest_lists_every_file_with_size_and_sha384(bundle):
     folder, manifest = bundle["dir"], bundle["manifest"]
-    on_disk = {p: d for p, d in files_of(folder).items() if not p.endswith((".br", ".gz")) and p != "manifest.json"}
+    signed = {"manifest.json", "release.json", "release.sig"}  # written after it; the statement lists it
+    on_disk = {p: d for p, d in files_of(folder).items() if not p.endswith((".br", ".gz")) and p not in signed}
     assert set(manifest["files"]) == set(on_disk)
     for path, data in on_disk.items():
         assert manifest["files"][path] == {"size": len(data), "sha384": sri(data)}
@@ -104,11 +105,24 @@ def test_precompressed_siblings_decode_to_the_original(bundle):
     assert gzip.decompress(wasm.with_name(wasm.name + ".gz").read_bytes()) == wasm.read_bytes()
 
 
+def test_the_signed_statement_covers_every_file_of_the_bundle(bundle, release_key):
+    folder = bundle["dir"]
+    body = (folder / "release.json").read_bytes()
+    release.verify(body, (folder / "release.sig").read_bytes(), [release.load_public(release_key)])
+    doc = release.parse(body)
+    files = release.bundle_files(folder)
+    assert set(doc["files"]) == {"boot.js", "manifest.json"} and release.mismatches(doc, files) == []
+    assert any(p.startswith("app-home-") for p in files) and any("/novnc-" in p for p in files)
+    assert doc["version"] == bundle["manifest"]["version"] and doc["revision"] == bundle["manifest"]["revision"]
+    assert doc["expires"] > doc["issued"] > 0
+    assert len(body) < 600
+
+
 def test_stub_is_one_line_pointing_at_the_cdn_with_local_fallback():
     html = stub.render("https://cdn.example/xcplite")
     assert html.count("\n") == 1 and html.endswith("\n")
     assert '"https://cdn.example/xcplite/"' in html and '"/xcplite/"' in html
-    assert "T = 2500" in html
+    assert "T=2500," in html
 
 
 def test_stub_without_cdn_uses_only_the_local_copy(tmp_path):
@@ -116,7 +130,7 @@ def test_stub_without_cdn_uses_only_the_local_copy(tmp_path):
     subprocess.run([sys.executable, "build.py", "stub", "--out", str(out)], cwd=ROOT, check=True,
                    capture_output=True, timeout=30)
     html = out.read_text()
-    assert 'CDN = ""' in html and html.count("\n") == 1
+    assert 'CDN=""' in html and html.count("\n") == 1
 
 
 def test_hashed_names_change_with_content():

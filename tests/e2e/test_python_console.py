@@ -16,7 +16,7 @@ def console(app):
     app.goto("#/python")
     page = app.page
     page.get_by_role("textbox", name="Python input").wait_for()
-    page.wait_for_function("window.xcplite && window.xcplite.pyconsole")
+    page.wait_for_function("() => window.xcplite && window.xcplite.pyconsole")
     return page
 
 

@@ -39,7 +39,7 @@ def test_serve_prints_one_ready_line_and_stops_everything_on_ctrl_c(tmp_path):
         url, password = found.groups()
         assert password == "s3cret"
         stub = urllib.request.urlopen(url, timeout=10).read().decode()
-        cdn_url = re.search(r'CDN = "(http://127\.0\.1\.1:\d+/)"', stub).group(1)
+        cdn_url = re.search(r'CDN="(http://127\.0\.1\.1:\d+/)"', stub).group(1)
         assert urllib.request.urlopen(cdn_url + "boot.js", timeout=10).status == 200
         assert urllib.request.urlopen(url + "xcplite/boot.js", timeout=10).status == 200
         assert login_sync(url, password).startswith("OpaqueRef:")
@@ -55,7 +55,7 @@ def test_serve_cdn_down_points_the_stub_at_a_closed_port(tmp_path):
     try:
         url = READY.match(line).group(1)
         stub = urllib.request.urlopen(url, timeout=10).read().decode()
-        assert refused(re.search(r'CDN = "([^"]+)"', stub).group(1))
+        assert refused(re.search(r'CDN="([^"]+)"', stub).group(1))
         assert urllib.request.urlopen(url + "xcplite/boot.js", timeout=10).status == 200
     finally:
         proc.send_signal(signal.SIGINT)

@@ -101,12 +101,12 @@ def test_history_titles_and_deep_links(guard, app_page, pool, sdk):
     assert app_page.title().startswith("Dashboard - ")
     ref, vm = guest(sdk, "Running")
     tree_link(app_page, vm["uuid"]).click()
-    app_page.wait_for_function("document.title.indexOf(%r) === 0" % vm["name_label"], timeout=WAIT_MS)
+    app_page.wait_for_function("() => document.title.indexOf(%r) === 0" % vm["name_label"], timeout=WAIT_MS)
     app_page.get_by_role("link", name="Storage", exact=True).click()
     app_page.wait_for_url("**#/storage")
     app_page.go_back()
     app_page.wait_for_url("**#/vm/" + vm["uuid"])
-    app_page.wait_for_function("document.title.indexOf(%r) === 0" % vm["name_label"], timeout=WAIT_MS)
+    app_page.wait_for_function("() => document.title.indexOf(%r) === 0" % vm["name_label"], timeout=WAIT_MS)
     assert tree_link(app_page, vm["uuid"]).get_attribute("aria-current") == "page"
     app_page.go_forward()
     app_page.wait_for_url("**#/storage")
@@ -119,14 +119,14 @@ def test_theme_switch_is_remembered(guard, app_page, pool):
     theme = app_page.get_by_role("combobox", name="Theme")
     assert theme.input_value() == "auto"
     theme.select_option("dark")
-    app_page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+    app_page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
     background = app_page.evaluate("getComputedStyle(document.querySelector('.xl-topbar')).backgroundColor")
     app_page.reload()
     app_page.locator("#xl-app:not([hidden]) #xl-main > *").first.wait_for(timeout=WAIT_MS)
     assert app_page.evaluate("document.documentElement.dataset.theme") == "dark"
     assert app_page.get_by_role("combobox", name="Theme").input_value() == "dark"
     app_page.get_by_role("combobox", name="Theme").select_option("light")
-    app_page.wait_for_function("document.documentElement.dataset.theme === 'light'")
+    app_page.wait_for_function("() => document.documentElement.dataset.theme === 'light'")
     assert app_page.evaluate("getComputedStyle(document.querySelector('.xl-topbar')).backgroundColor") != background
 
 

@@ -56,7 +56,7 @@ def test_hostile_strings_render_as_text_and_run_nothing(guard, app_page, hostile
     for route in ("#/vm/" + uuids["vm"], "#/host/" + uuids["host"], "#/sr/" + uuids["sr"],
                   "#/network/" + uuids["network"], "#/storage", "#/networks", "#/vms"):
         app_page.evaluate("location.hash = %r" % route)
-        app_page.wait_for_function("document.title.indexOf(%r) >= 0 || %r.indexOf('/') < 0"
+        app_page.wait_for_function("() => document.title.indexOf(%r) >= 0 || %r.indexOf('/') < 0"
                                    % (PAYLOAD[:20], route), timeout=WAIT_MS)
         app_page.locator("#xl-main").get_by_text(PAYLOAD, exact=True).filter(visible=True).first.wait_for(timeout=WAIT_MS)
         assert_inert(app_page, requests, dialogs)

@@ -177,7 +177,7 @@ def test_vm_list_search_sort_and_back_forward(guard, app_page, sim, xapi):
     page.locator("th[aria-sort=descending]").wait_for(timeout=WAIT)
     assert names.all_inner_texts() == list(reversed(guests))
     page.get_by_role("searchbox", name="Search VMs").fill(guests[0])
-    page.wait_for_function("document.querySelectorAll('tr.xl-row').length === 1", timeout=WAIT)
+    page.wait_for_function("() => document.querySelectorAll('tr.xl-row').length === 1", timeout=WAIT)
     assert names.all_inner_texts() == [guests[0]]
     page.get_by_role("table", name="VMs").get_by_role("link", name=guests[0]).click()
     page.get_by_role("heading", level=1, name=guests[0]).wait_for(timeout=WAIT)
@@ -196,7 +196,7 @@ def test_power_filter_and_a_rename_through_the_sdk(guard, app_page, sim, xapi):
     ref, vm = find_vm(xapi, lambda vm: vm["power_state"] == "Halted")
     page = sign_in(app_page, sim, guard, "#/vms")
     page.get_by_role("combobox", name="Filter by power state").select_option("Halted")
-    page.wait_for_function("[...document.querySelectorAll('tr.xl-row')].every(r => /Halted/.test(r.innerText))",
+    page.wait_for_function("() => [...document.querySelectorAll('tr.xl-row')].every(r => /Halted/.test(r.innerText))",
                            timeout=WAIT)
     table = page.get_by_role("table", name="VMs")
     new_name = vm["name_label"] + "-renamed"

@@ -46,7 +46,7 @@ async def test_the_login_form_prefetches_the_landing_pages_code_only():
     await controller.boot()
     await run_loads(env)
     assert env.group_loads == ["home", "vms"]
-    assert env.marks.count("idle") == 2  # one group per idle moment
+    assert env.marks.count("idle") == 4  # per group, one idle moment to fetch it, one to compile its pages
 
 
 async def test_a_page_shows_it_loads_then_renders_once_its_groups_are_in():
@@ -85,6 +85,17 @@ async def test_after_login_every_group_is_prefetched():
     await run_loads(env)
     assert sorted(env.group_loads) == ["home", "vms"]
     assert controller.loader.ready("vm")
+
+
+async def test_a_prefetched_groups_pages_are_compiled_ahead():
+    env, controller = setup("#/")
+    warmed = []
+    controller.loader.warm = warmed.append
+    assert await controller.login({"username": "root", "password": PASSWORD})
+    await run_loads(env)
+    assert warmed == ["vms"]  # the landing page loaded "home" for its visit; "vms" came ahead
+    controller.warm_group("vms")  # imports the group's pages; a second time costs nothing
+    assert pages.module_for("vm", controller.loader) is pages.module_for("vm")
 
 
 async def test_without_groups_every_page_is_ready_and_nothing_is_fetched():
