@@ -29,7 +29,7 @@ TARGETS = {"dashboard_ms": 350, "vm_list_10000_ms": 1500, "change_to_dom_p50_ms"
            "change_to_dom_p95_ms": 150, "first_navigation_ms": 150}
 # The first visit of each page group after login (its code fetched meanwhile, when the browser was
 # idle): ms from the hash change to the page's heading shown with no "Loading" status left.
-GROUP_ROUTES = (("vms", "#/vms"), ("storage", "#/storage"), ("infra", "#/networks"), ("create", "#/new-vm"),
+GROUP_ROUTES = (("vms", "#/vms"), ("storage", "#/storage"), ("admin", "#/networks"), ("create", "#/new-vm"),
                 ("python", "#/python"))
 PAGE_SHOWN = """() => { const h = document.querySelector('#xl-main h1');
   return !!h && !document.querySelector('#xl-main .xl-page-loading, #xl-main [aria-busy=true]'); }"""
