@@ -12,14 +12,13 @@ both from navigation start. Prints JSON: median, min and max of each figure over
 import json
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import click
 from playwright.sync_api import sync_playwright
 
 from common import CHROMIUM, LAUNCH_ARGS, signed_build, spread
-from devserver import bundle, procs, stub
+from devserver import procs, stub
 TARGETS = {"transferred_mb": 0.30, "visible_ms": 300, "interactive_ms": 400}
 
 # Paint time as the spike measured it: the first animation frame after the form exists, plus a task.
