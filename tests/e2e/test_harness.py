@@ -12,7 +12,11 @@ def test_guard_catches_foreign_requests_console_errors_and_page_errors(guard, ap
     open_app(app_page, sim, guard)
     app_page.locator("form[data-ready='1']").wait_for(timeout=20000)
     assert guard.violations() == []
-    app_page.evaluate(f"fetch({FOREIGN!r}).catch(() => 0)")
+    # The app's own page cannot even try (its Content-Security-Policy refuses the connection), so the
+    # request comes from another page of the same browser context, which the guard watches too.
+    other = guard.context.new_page()
+    other.evaluate(f"fetch({FOREIGN!r}).catch(() => 0)")
+    other.close()
     app_page.evaluate("console.error('boom from the page')")
     app_page.evaluate("setTimeout(() => { throw new Error('uncaught boom'); }, 0)")
     app_page.wait_for_timeout(300)

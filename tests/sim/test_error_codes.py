@@ -37,8 +37,10 @@ NOT_IN_API_ERRORS = {
 # SM back ends report SR_BACKEND_FAILURE_<n> (storage_smapiv1_wrapper.ml, pvs_proxy_control.ml).
 BACKEND = re.compile(r"^SR_BACKEND_FAILURE_\d+$")
 # lite_app/text/errors.py: an exception in the app, and transport failures (TRANSPORT_<kind>), not
-# from XAPI
-APP_OWN = {"APP_ERROR", "TRANSPORT_HTTP"}
+# from XAPI; UPDATE_FAILED: XCP-ng's updater plugin answered that its command failed (lite_app/logic/
+# updates.py reads the plugin's reply); PLUGIN_ERROR: the sentence of a plugin failure whose code is a
+# number (xcpngutils' "-1", a command's exit code)
+APP_OWN = {"APP_ERROR", "TRANSPORT_HTTP", "UPDATE_FAILED", "PLUGIN_ERROR"}
 
 
 def sent_by_xapi(code):
