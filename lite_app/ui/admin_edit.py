@@ -5,7 +5,6 @@ storage). Checked by lite_app.logic.admin_edit before any call; only changed fie
 from lite_app.logic import admin_edit as logic
 from lite_app.ui import admin_forms as form
 from lite_app.ui import dialogs
-from lite_app.ui.vdom import h
 
 KIND = "adm.edit"
 TITLES = {"host": "adm.edit.host", "network": "adm.edit.network", "pool": "adm.edit.pool"}

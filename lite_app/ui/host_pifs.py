@@ -49,7 +49,7 @@ def ip_text(t, pif):
 
 
 def row(state, item, host_name):
-    t, pif = state.t, item["pif"]
+    t = state.t
     label = t("adm.pif.configure_of", device=item["device"], host=host_name)
     configure = h("button", {"type": "button", "class": "xl-button xl-quiet xl-small", "data-action": "host.pif",
                              "data-ref": item["ref"], "aria-label": label}, t("adm.pif.configure"))

@@ -94,7 +94,7 @@ def test_the_management_interface_asks_for_the_host_name_typed(app, sdk):
 
 def test_maintenance_shows_the_plan_moves_what_can_move_stops_what_cannot_then_ends(app, sdk):
     member, master = member_of(sdk)
-    name, master_name = sdk.x.host.get_name_label(member), sdk.x.host.get_name_label(master)
+    master_name = sdk.x.host.get_name_label(master)
     resident = [v for v in sdk.x.host.get_resident_VMs(member) if not sdk.x.VM.get_is_control_domain(v)]
     assert len(resident) >= 2
     stuck = resident[0]
