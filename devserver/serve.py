@@ -70,6 +70,9 @@ def stop_on_sigterm(_signum, _frame):
 
 def run(options):
     signal.signal(signal.SIGTERM, stop_on_sigterm)
+    # Ctrl+C stops everything even when a script started us in the background (where the shell
+    # leaves SIGINT ignored, and Python would keep it so).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     check_ports(options)
     out = Path(options["out"]).resolve()
     children = []
