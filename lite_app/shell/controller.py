@@ -269,6 +269,9 @@ class Controller:
         if state.goto is not None:
             target, state.goto = state.goto, None
             self.env.go(target)
+        elif state.focus_next is not None and state.focus_next[0] in (None, state.route[0]):
+            target, state.focus_next = state.focus_next[1], None
+            self.env.focus(target)
         if state.deferred and not self.deferring:
             self.deferring = True
             self.env.spawn(self.run_deferred())

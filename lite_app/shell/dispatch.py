@@ -10,11 +10,11 @@ import asyncio
 import json
 import sys
 
-from lite_app.logic import routes
+from lite_app.logic import keys, routes
 from lite_app.logic.model import namer
 from lite_app.shell import pages
 from lite_app.text.errors import describe
-from lite_app.ui import dialogs
+from lite_app.ui import dialogs, help
 from lite_app.xapi.errors import TransportError, XapiError
 
 # Action name prefix -> the module whose `actions` handle it, for panels shown on several pages. Those
@@ -61,6 +61,29 @@ def skip_to_content(controller, payload):
     controller.env.focus("xl-main")
 
 
+def show_help(controller, payload):
+    help.open_help(controller.state)
+
+
+def shortcut(controller, payload):
+    """A key pressed outside any field, console or dialog: follow the shortcuts (lite_app/logic/keys.py)."""
+    ui, now = controller.state.ui, controller.env.now()
+    command, ui["keys.pending"], ui["keys.since"] = keys.press(
+        ui.get("keys.pending") or [], ui.get("keys.since") or 0.0, payload.get("key") or "", now)
+    if command is None:
+        return
+    name, argument = command
+    if name == "help":
+        help.open_help(controller.state)
+    elif name == "go" and argument != controller.state.route[0]:
+        controller.env.go(routes.build(argument))
+    elif name == "search":
+        search = "xl-vmlist-search"
+        controller.state.focus_after(search, "vms")
+        if controller.state.route[0] != "vms":
+            controller.env.go(routes.build("vms"))
+
+
 def reload_page(controller, payload):
     controller.env.reload()
 
@@ -75,6 +98,8 @@ SHELL_ACTIONS = {
     "shell.reload": reload_page,
     "shell.retry_page": retry_page,
     "shell.skip": skip_to_content,
+    "shell.help": show_help,
+    "shell.key": shortcut,
     "shell.menu": toggle_menu,
     "shell.escape": escape,
     "shell.theme": set_theme,

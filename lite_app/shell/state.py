@@ -28,6 +28,8 @@ class State:
         self.client = None
         self.sleep = sleep or asyncio.sleep  # the clock the task runner waits on (tests inject theirs)
         self.goto = None  # a navigation an action asked for (go); the shell carries it out
+        # (page or None, element id) an action wants focused once that page is rendered (focus_after)
+        self.focus_next = None
         self.user = ""
         self.viewport = (1280, 800)
         # "live" (event loop healthy), "loading" (first load), "reconnecting" (banner shown)
@@ -84,6 +86,10 @@ class State:
     def go(self, page, params=None):
         """Ask the shell to navigate (the location changes, then the route): after a deletion, say."""
         self.goto = routes.build(page, params)
+
+    def focus_after(self, element_id, page=None):
+        """Focus element `element_id` after the next render (of `page`, when given: after a navigation)."""
+        self.focus_next = (page, element_id)
 
     def run_call(self, method, params, spec=None):
         """Run an XAPI call; an `Async.*` one is followed to the end of its task (shell/task_runner.py).

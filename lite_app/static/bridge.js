@@ -166,6 +166,30 @@
       });
     }, { capture: true, passive: true });
   }
+  /* Keys for the app (lite_app/logic/keys.py): an element with data-action and data-keys ("ArrowUp Enter
+     Space"...) reports those keys itself, their default action prevented (the VM list's rows); any other
+     printable key outside a field, the console's screen and a dialog goes to the shell's shortcuts
+     ("shell.key"), its default prevented so "/" is not typed into the search it focuses. */
+  function typing(el) {
+    return !!el.closest && !!el.closest("input, textarea, select, [contenteditable=''], [contenteditable=true], [role=application]");
+  }
+  function delegateKeys(callback) {
+    document.addEventListener("keydown", function (ev) {
+      var t = ev.target, el, name = ev.key === " " ? "Space" : ev.key;
+      if (ev.defaultPrevented || ev.ctrlKey || ev.altKey || ev.metaKey || !t || !t.closest) return;
+      el = t.closest("[data-keys][data-action]");
+      if (el && !typing(t) && (" " + el.getAttribute("data-keys") + " ").indexOf(" " + name + " ") >= 0) {
+        ev.preventDefault();
+        var out = payload(el, ev);
+        out.type = "key"; out.key = name; delete out.value;
+        callback(JSON.stringify(out));
+        return;
+      }
+      if (ev.key.length !== 1 || ev.key === " " || ev.repeat || typing(t) || modal.el) return;
+      ev.preventDefault();
+      callback(JSON.stringify({ action: "shell.key", type: "key", key: ev.key, data: {} }));
+    });
+  }
   X.delegate = function (callback) {
     delegateScroll(callback);
     /* Escape outside an input of ours closes whatever the shell has open (the navigation drawer). */
@@ -175,6 +199,7 @@
         callback(JSON.stringify({ action: "shell.escape", type: "keydown", data: {} }));
       }
     });
+    delegateKeys(callback);
     Object.keys(WANT).forEach(function (type) {
       document.addEventListener(type, function (ev) {
         var el = ev.target && ev.target.closest ? ev.target.closest("[data-action]") : null;
@@ -275,7 +300,31 @@
      rest of the app inert and takes focus (its [data-autofocus] field, else its first control); Tab cycles
      inside it; Escape presses its [data-dialog-cancel] button; when it goes, focus returns to the control
      that opened it. */
-  var modal = { el: null, opener: null };
+  var modal = { el: null, opener: null, like: null };
+  /* What identifies a control across renders (a re-render may replace the very element). */
+  function likeness(el) {
+    if (!el || !el.getAttribute || el === document.body) return null;
+    var attrs = ["id", "data-action", "data-ref", "data-op", "data-id", "data-column", "key", "href", "aria-label"];
+    var out = [];
+    attrs.forEach(function (a) { var v = el.getAttribute(a); if (v !== null) out.push([a, v]); });
+    return out.length ? { tag: el.localName, attrs: out, text: el.textContent } : null;
+  }
+  function findLike(like) {
+    if (!like) return null;
+    var sel = like.tag + like.attrs.map(function (p) { return "[" + p[0] + "=\"" + CSS.escape(p[1]) + "\"]"; }).join("");
+    var found = Array.prototype.filter.call(document.querySelectorAll(sel), function (el) { return el.offsetParent !== null; });
+    return found.filter(function (el) { return el.textContent === like.text; })[0] || found[0] || null;
+  }
+  /* Focus back where the dialog was opened from: the opener, else the control that replaced it, else the
+     page's content. Done once every region of the frame is rendered (the page may redraw the opener). */
+  function giveBack(back, like) {
+    queueMicrotask(function () {
+      if (modal.el) return;
+      var target = (back && back.isConnected && back.offsetParent !== null) ? back : findLike(like);
+      if (!target) target = document.getElementById("xl-main");
+      if (target) target.focus();
+    });
+  }
   function focusables(root) {
     return Array.prototype.filter.call(root.querySelectorAll(
       "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, [tabindex='0']"),
@@ -293,12 +342,12 @@
     if (el === modal.el) return;
     if (modal.el && !el) {
       setInert(modal.el, false);
-      var back = modal.opener;
-      modal.el = modal.opener = null;
-      if (back && back.isConnected) back.focus(); else { var main = document.getElementById("xl-main"); if (main) main.focus(); }
+      var back = modal.opener, like = modal.like;
+      modal.el = modal.opener = modal.like = null;
+      giveBack(back, like);
       return;
     }
-    if (!modal.el) modal.opener = document.activeElement;
+    if (!modal.el) { modal.opener = document.activeElement; modal.like = likeness(modal.opener); }
     modal.el = el;
     setInert(el, true);
     var first = el.querySelector("[data-autofocus]") || focusables(el)[0] || el;

@@ -4,6 +4,7 @@
      socket offers the subprotocol "binary" (XAPI answers nothing else). callback(json) receives
      {"id", "event": "connect"|"disconnect"|"securityfailure"|"credentialsrequired"|"error", "clean", "detail"}.
    - attach(elementId): keep the screen inside that element (the page re-renders around it).
+   - Ctrl+Alt+Shift on the screen moves the keyboard focus out of it (release() below).
    - disconnect(), ctrlAltDel(), setScale(on), fullscreen(elementId), focus(), typeText(text) -> keys sent,
      state() -> "idle"|"loading"|"connecting"|"connected".
    The build replaces NOVNC_TABLE with {"entry": rfb.js path, "integrity": {path: sha384}}: each of those
@@ -156,6 +157,32 @@ function fullscreen(elementId) {
   el.requestFullscreen().then(function () { if (rfb) rfb.focus(); }, function () {});
   return true;
 }
+
+/* The screen keeps every key for the VM, Tab included. Ctrl+Alt+Shift pressed together (a chord a VM
+   rarely needs; lite_app/logic/keys.py CONSOLE_RELEASE) gives the keyboard back: the modifiers noVNC
+   already sent are released, and focus moves to the next control after the screen. Listening in the
+   capture phase on the document, the last key of the chord never reaches noVNC. */
+var MODIFIERS = { Control: 1, Alt: 1, Shift: 1 };
+var MODIFIER_KEYS = [[0xffe3, "ControlLeft"], [0xffe4, "ControlRight"], [0xffe9, "AltLeft"],
+                     [0xffea, "AltRight"], [0xffe1, "ShiftLeft"], [0xffe2, "ShiftRight"]];
+function release(ev) {
+  if (!host || !host.contains(ev.target) || !(ev.ctrlKey && ev.altKey && ev.shiftKey) || MODIFIERS[ev.key] !== 1) return;
+  ev.preventDefault();
+  ev.stopImmediatePropagation();
+  if (rfb && phase === "connected") {
+    MODIFIER_KEYS.forEach(function (k) { rfb.sendKey(k[0], k[1], false); });
+    rfb.viewOnly = true;  /* forgets the keys noVNC holds as down... */
+    rfb.viewOnly = false;  /* ...and listens again */
+  }
+  var next = Array.prototype.filter.call(document.querySelectorAll(
+    "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, [tabindex='0']"),
+    function (el) {
+      return !host.contains(el) && el.offsetParent !== null &&
+        (host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+    })[0];
+  if (next) next.focus(); else if (document.activeElement) document.activeElement.blur();
+}
+document.addEventListener("keydown", release, true);
 
 X.console = {
   connect: function (elementId, url, callback) {

@@ -10,11 +10,13 @@ screen). Start (or resume) is an XAPI call; the console connects as soon as the 
 from lite_app.logic.console import LIVE, PASTED, SCALE, SCREEN_ID, STATUS, request
 from lite_app.logic.console import target as console_target
 from lite_app.logic import model, vm_actions
+from lite_app.logic.keys import CONSOLE_RELEASE
 from lite_app.logic.vm_rules import vm_action_state
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 CLASSES = ("console",)
+KEYS_HINT = "xl-console-keys"  # the sentence naming the key that leaves the screen
 PASTES = "console.pastes"  # state.ui key: pastes sent so far (keys the paste box: a fresh, empty one each time)
 # Power state -> the action that makes a VM run again, shown next to "VM is not running".
 WAKE = {"Halted": "start", "Suspended": "resume"}
@@ -53,9 +55,11 @@ def panel(state, vm_ref, full=False):
     return h("section", {"class": "xl-console" + (" xl-console-full" if full else ""),
                          "key": "console-" + vm_ref, "aria-label": t("console.title")},
              toolbar(state, vm, snap, live, full),
+             h("p", {"class": "xl-note xl-console-keys", "id": KEYS_HINT, "key": "console-keys"},
+               t("console.release_hint", keys=CONSOLE_RELEASE)),
              message(state, vm_ref, vm, target, snap),
              h("div", {"id": SCREEN_ID, "class": "xl-console-screen", "key": "console-screen",
-                       "data-keep-children": "1", "role": "application",
+                       "data-keep-children": "1", "role": "application", "aria-describedby": KEYS_HINT,
                        "aria-label": t("console.screen", vm=vm.get("name_label") or ""),
                        "hidden": snap["status"] in ("off", "idle") or None}),
              paste_box(state, live, snap["status"] in ("off", "idle")))

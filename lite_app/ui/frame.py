@@ -4,7 +4,8 @@ Pure vdom (lite_app/ui/vdom.py). `regions(state, page)` returns the nodes of eac
 the skeleton (`skeleton`), so the shell can skip the regions whose output did not change. The
 navigation tree lives in lite_app/ui/navtree.py.
 """
-from lite_app.logic import hoststate, routes, tasks
+from lite_app.logic import hoststate, memo, routes, tasks
+from lite_app.logic.model import namer
 from lite_app.ui import dialogs, navtree
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -20,7 +21,7 @@ def skeleton(t):
     """The fixed layout the regions render into (rendered once per sign-in)."""
     return [
         h("div", {"id": TOP, "class": "xl-top"}),
-        h("div", {"id": BANNER, "class": "xl-banner-region"}),
+        h("div", {"id": BANNER, "class": "xl-banner-region", "aria-live": "polite"}),
         h("div", {"class": "xl-frame"},
           h("div", {"id": NAV, "class": "xl-nav-region"}),
           h("main", {"id": MAIN, "class": "xl-main", "tabindex": "-1"})),
@@ -32,7 +33,7 @@ def regions(state, page):
     """{region id: nodes} for the current state; `page` is the page module (or None)."""
     return {
         TOP: top_bar(state),
-        BANNER: banner(state),
+        BANNER: [announcement(state)] + banner(state),
         NAV: navtree.render(state),
         MAIN: main_area(state, page),
         DIALOG: dialogs.render(state),
@@ -68,7 +69,7 @@ def top_bar(state):
                 h("span", {"class": "xl-appname"}, t(APP_NAME_KEY))),
               h("span", {"class": "xl-poolname", "title": pool_name(state)}, pool_name(state)),
               h("div", {"class": "xl-topbar-end"},
-                tasks_indicator(state), theme_switch(state),
+                tasks_indicator(state), help_button(state), theme_switch(state),
                 h("span", {"class": "xl-user"}, h("span", {"class": "xu-sr-only"}, t("shell.user") + " "),
                   state.user),
                 h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "shell.logout"},
@@ -88,6 +89,13 @@ def tasks_indicator(state):
              h("span", {"class": "xl-spinner", "aria-hidden": "true"}), str(count))
 
 
+def help_button(state):
+    """Opens the keyboard shortcuts (so does "?")."""
+    label = state.t("keys.open_help")
+    return h("button", {"type": "button", "class": "xl-button xl-quiet xl-help-button", "data-action": "shell.help",
+                        "aria-label": label, "title": label, "aria-keyshortcuts": "?"}, w.icon("keyboard"))
+
+
 def theme_switch(state):
     t = state.t
     current = state.ui.get("shell.theme") or "auto"
@@ -97,6 +105,39 @@ def theme_switch(state):
              h("span", {"class": "xu-sr-only"}, t("shell.theme")),
              h("select", {"data-action": "shell.theme", "aria-label": t("shell.theme"), "value": current},
                options))
+
+
+def announcement(state):
+    """How the tasks of the visit ended ("Migrate (web-01) succeeded."), for screen readers: in the banner
+    region, which is a live region (so is the reconnecting banner), always present with the latest outcome
+    as its text. Tasks already finished when the visit began are not announced."""
+    panel = tasks.panel(state)
+    version = memo.versions(state, ("task",))
+    if state.ui.get("announce.version") != version:
+        state.ui["announce.version"] = version
+        seen = state.ui.get("announce.seen")
+        first = seen is None
+        seen = seen if seen is not None else {}
+        for row in panel.rows(state.now, namer(state.cache), state.t):
+            if row["pending"] or row["ref"] in seen:
+                continue
+            seen[row["ref"]] = True
+            if not first:
+                state.ui["announce.text"] = outcome_text(state, row)
+        state.ui["announce.seen"] = seen
+    return h("div", {"class": "xu-sr-only", "id": "xl-announce", "key": "announce"},
+             state.ui.get("announce.text") or "")
+
+
+def outcome_text(state, row):
+    t = state.t
+    what = t("task.on_object", task=row["title"], object=row["object"]) if row["object"] else row["title"]
+    if row["status"] == "success":
+        return t("announce.succeeded", task=what)
+    if row["status"] == "cancelled":
+        return t("announce.cancelled", task=what)
+    reason = (row["error"] or {}).get("text") or ""
+    return t("announce.failed", task=what, reason=reason)
 
 
 def banner(state):

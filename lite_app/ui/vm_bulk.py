@@ -61,11 +61,12 @@ def header_cell(state, refs):
                           "data-action": "vmlist.pick_all"}, box()))
 
 
-def row_cell(state, ref, vm):
+def row_cell(state, ref, vm, in_row=False):
+    """A row's checkbox; `in_row`: the row itself takes Tab and Space (the VM list), so it is out of the Tab order."""
     on = selection(state).is_selected(ref)
     label = state.t("bulk.select_vm", vm=vm.get("name_label") or vm.get("uuid") or ref)
     return h("td", {"class": "xl-col-pick"},
-             h("button", {"type": "button", "role": "checkbox", "class": "xl-pick",
+             h("button", {"type": "button", "role": "checkbox", "class": "xl-pick", "tabindex": "-1" if in_row else None,
                           "aria-checked": "true" if on else "false", "aria-label": label,
                           "data-action": "vmlist.pick", "data-ref": ref}, box()))
 

@@ -5,8 +5,13 @@ window plus MARGIN above and below are rendered, and two spacer rows stand for t
 holds ~60 rows whatever the pool size. Searching uses lite_app.logic.vmlist's per-VM index (lower-cased text built
 once per record). Filters may come from the route (`#/vms?host=<uuid>&power=Running&q=web`) and then
 live in state.ui. The first column holds the selection checkboxes of the bulk actions (vm_bulk.py).
+
+The rows are one stop of the Tab order (a roving focus): the focused row (CURSOR) is the one with
+tabindex 0, the arrow keys, Home/End and PageUp/PageDown move it (lite_app/logic/keys.py), scrolling the
+window so the row is rendered, then focusing it; Enter opens its VM and Space selects it. The row's
+own link and checkbox stay for the mouse and are left out of the Tab order.
 """
-from lite_app.logic import memo, model
+from lite_app.logic import keys, memo, model
 from lite_app.logic.vmlist import NO_HOST, SearchIndex, select
 from lite_app.text import fmt
 from lite_app.ui import vm_bulk
@@ -23,6 +28,8 @@ COLUMNS = (("name", "col.name", True), ("state", "col.state", True), ("host", "c
 # The classes the selection reads (VM list memo).
 MEMO_CLASSES = ("VM", "VM_guest_metrics", "host")
 PARAMS = (("q", "vmlist.query"), ("power", "vmlist.power"), ("host", "vmlist.host"))
+CURSOR = "vmlist.cursor"  # state.ui: the ref of the row keyboard focus is on
+ROW_KEYS = " ".join(keys.ROW_KEYS + ("Enter", "Space"))
 
 
 def title(state):
@@ -142,13 +149,14 @@ def table(state, refs):
              [header_cell(state, column, t(key), sortable) for column, key, sortable in COLUMNS])
     rows = [spacer("top", first * ROW_HEIGHT)]
     table_of = state.cache.all("VM")
+    stop = tab_stop(state, refs, first, last)
     for position in range(first, last):
-        rows.append(row(state, refs[position], table_of[refs[position]], position))
+        rows.append(row(state, refs[position], table_of[refs[position]], position, refs[position] == stop))
     rows.append(spacer("bottom", (len(refs) - last) * ROW_HEIGHT))
     body = h("table", {"class": "xl-table xl-vmtable", "aria-rowcount": str(len(refs) + 1),
                        "aria-label": t("nav.vms")},
              h("thead", None, head), h("tbody", None, rows))
-    return h("div", {"class": "xl-vmlist-scroll", "id": SCROLLER, "key": SCROLLER, "tabindex": "0",
+    return h("div", {"class": "xl-vmlist-scroll", "id": SCROLLER, "key": SCROLLER, "tabindex": None if refs else "0",
                      "role": "region", "aria-label": t("vmlist.rows"), "data-action": "vmlist.scroll"},
              body, None if refs else w.empty(t("vmlist.none")))
 
@@ -158,15 +166,33 @@ def spacer(which, height):
                     "style": "height:%dpx" % height}, h("td", {"colspan": str(len(COLUMNS) + 1)}))
 
 
-def row(state, ref, vm, position):
+def tab_stop(state, refs, first, last):
+    """The row Tab reaches: the focused row when it is rendered, else the first row in view."""
+    cursor = state.ui.get(CURSOR)
+    rendered = refs[first:last]
+    if cursor in rendered:
+        return cursor
+    top = int((state.ui.get("vmlist.scroll") or [0, 0])[0] or 0) // ROW_HEIGHT
+    return refs[min(max(top, first), last - 1)] if rendered else None
+
+
+def row_id(vm):
+    return "xl-vmrow-" + (vm.get("uuid") or "")
+
+
+def row(state, ref, vm, position, stop):
     cache, t = state.cache, state.t
     host = model.deref(cache, "host", model.live_host(vm))
     ips = model.vm_ips(cache, vm)
-    cells = [w.object_link(state, "VM", vm), w.state_badge(vm.get("power_state"), t),
+    link = w.object_link(state, "VM", vm)
+    link[1]["tabindex"] = "-1"
+    cells = [link, w.state_badge(vm.get("power_state"), t),
              host.get("name_label") if host else "", ips[0] if ips else "",
              str(model.vm_vcpus(cache, vm)), fmt.size(model.vm_memory(cache, vm)), tags_cell(t, vm.get("tags"))]
-    return h("tr", {"key": ref, "aria-rowindex": str(position + 2), "class": "xl-row"},
-             vm_bulk.row_cell(state, ref, vm),
+    return h("tr", {"key": ref, "aria-rowindex": str(position + 2), "class": "xl-row", "id": row_id(vm),
+                    "tabindex": "0" if stop else "-1", "data-action": "vmlist.row", "data-ref": ref,
+                    "data-keys": ROW_KEYS},
+             vm_bulk.row_cell(state, ref, vm, True),
              [h("td", {"class": "xl-col-" + COLUMNS[i][0]}, cells[i] if cells[i] not in ("", None) else w.DASH)
               for i in range(len(cells))])
 
@@ -205,6 +231,35 @@ def on_sort(state, payload):
         state.ui["vmlist.sort"], state.ui["vmlist.desc"] = column, False
 
 
+def on_row(state, payload):
+    """A row's key (see the module's docstring), or a click on it (the row becomes the focused one)."""
+    ref = (payload.get("data") or {}).get("ref") or ""
+    key = payload.get("key")
+    vm = state.cache.get("VM", ref)
+    if vm is None:
+        return None
+    state.ui[CURSOR] = ref
+    if key == "Enter":
+        state.go("vm", {"uuid": vm.get("uuid")})
+    elif key == "Space":
+        vm_bulk.on_pick(state, {"data": {"ref": ref}})
+    elif key in keys.ROW_KEYS:
+        move_to(state, ref, key)
+
+
+def move_to(state, ref, key):
+    """Move the focused row by `key`, scroll so it is rendered, and focus it after the render."""
+    refs = selected(state)[0]
+    scroll = state.ui.get("vmlist.scroll") or [0, 0]
+    height = int(scroll[1] or 0) or int((getattr(state, "viewport", None) or (0, 900))[1] or 900)
+    index = keys.move(refs.index(ref) if ref in refs else -1, key, len(refs), height // ROW_HEIGHT - 1)
+    if index is None:
+        return
+    state.ui[CURSOR] = refs[index]
+    state.ui["vmlist.scroll"] = [keys.scroll_for(index, int(scroll[0] or 0), height, ROW_HEIGHT), height]
+    state.focus_after(row_id(state.cache.get("VM", refs[index]) or {}))
+
+
 def on_scroll(state, payload):
     scroll = payload.get("scroll")
     if scroll:
@@ -212,5 +267,5 @@ def on_scroll(state, payload):
 
 
 actions = {"vmlist.search": on_search, "vmlist.power": on_power, "vmlist.host": on_host,
-           "vmlist.sort": on_sort, "vmlist.scroll": on_scroll}
+           "vmlist.sort": on_sort, "vmlist.scroll": on_scroll, "vmlist.row": on_row}
 actions = w.merged(actions, vm_bulk.actions)
