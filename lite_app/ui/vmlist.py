@@ -235,6 +235,8 @@ def on_row(state, payload):
     """A row's key (see the module's docstring), or a click on it (the row becomes the focused one)."""
     ref = (payload.get("data") or {}).get("ref") or ""
     key = payload.get("key")
+    if key in keys.ROW_KEYS and state.focus_next is not None and state.ui.get(CURSOR):
+        ref = state.ui[CURSOR]  # a key pressed before the last move reached the page goes on from there
     vm = state.cache.get("VM", ref)
     if vm is None:
         return None
