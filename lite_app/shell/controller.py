@@ -149,6 +149,7 @@ class Controller:
         self.env.render(APP_ROOT, json.dumps(frame.skeleton(self.state.t)))
         self.env.show("app")
         self.render_now()
+        self.env.focus(frame.MAIN)  # the form is gone: keyboard focus goes to the page, as after a page load
 
     def stop_session(self):
         """Stop the loop, forget the pool, remove every trace of it from the page."""
