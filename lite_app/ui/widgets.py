@@ -186,8 +186,9 @@ def table(label, headers, rows, cls=""):
         attrs, cells = row if isinstance(row, tuple) else (None, row)
         body.append(h("tr", attrs, [h("td", None, DASH if cell is None or cell == "" else cell)
                                     for cell in cells]))
-    # Focusable so a keyboard can scroll a wide table; the card around it is the named region.
-    return h("div", {"class": "xl-table-wrap", "tabindex": "0"},
+    # Focusable so a keyboard can scroll a wide table; named like the table, so focus on it says what it is.
+    return h("div", {"class": "xl-table-wrap", "tabindex": "0", "role": "group",
+                     "aria-label": label if isinstance(label, str) else text_of(label)},
              h("table", {"class": "xl-table " + cls}, h("caption", {"class": "xu-sr-only"}, label),
                h("thead", None, head), h("tbody", None, body)))
 

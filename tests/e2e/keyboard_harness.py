@@ -21,7 +21,8 @@ FOCUSED_JS = r"""() => {
   let name = el.getAttribute("aria-label") || (el.getAttribute("aria-labelledby") ? byIds(el.getAttribute("aria-labelledby")) : "");
   if (!name && el.labels && el.labels.length) name = el.labels[0].textContent;
   if (!name && el.closest("label")) name = el.closest("label").textContent;
-  if (!name && role !== "textbox" && role !== "combobox" && role !== "region") name = el.textContent;
+  const fromContent = ["button", "link", "row", "checkbox", "radio", "tab", "option", "menuitem", "switch", "treeitem"];
+  if (!name && fromContent.indexOf(role) >= 0) name = el.textContent;
   if (!name) name = el.getAttribute("title") || el.getAttribute("placeholder") || "";
   return role + " " + JSON.stringify(name.replace(/\s+/g, " ").trim().slice(0, 80));
 }"""
