@@ -499,6 +499,7 @@ STRINGS = {
     "act.busy": "Working\u2026",
     "act.failed": "{action}: {reason}",
     "vm.running_tasks": "Running tasks",
+    "form.required": "marks a required field.",
     "dialog.cancel": "Cancel",
     "dialog.close": "Close",
     "dialog.working": "Working",

@@ -233,7 +233,8 @@ def identity_section(state, form, errors):
     options = [("", t("newvm.affinity_none"))] + sorted(
         [(ref, hosts[ref].get("name_label") or ref) for ref in hosts], key=lambda pair: pair[1].lower())
     return section("identity", t("newvm.sec.identity"),
-                   field(state, "name", t("newvm.name"), form.get("name"), errors),
+                   w.required_note(state),
+                   w.required(field(state, "name", t("newvm.name"), form.get("name"), errors)),
                    field(state, "description", t("newvm.description"), form.get("description"), errors),
                    field(state, "tags", t("newvm.tags"), ", ".join(form.get("tags") or []), errors,
                          hint=t("newvm.tags_hint")),
@@ -271,11 +272,12 @@ def cpu_section(state, form, errors, warnings):
         options.append((current, current))
     return section("cpu", t("newvm.sec.cpu"),
                    h("div", {"class": "xl-field-row"},
-                     field(state, "vcpus", t("newvm.vcpus"), form.get("vcpus"), errors, kind="number", step="1"),
+                     w.required(field(state, "vcpus", t("newvm.vcpus"), form.get("vcpus"), errors, kind="number",
+                                      step="1")),
                      select(state, "cps", t("newvm.cps"), current, options, errors,
                             hint=t("newvm.cps_hint", most=most))),
-                   field(state, "memory", t("newvm.memory"), form.get("memory"), errors, warnings,
-                         hint=t("edit.memory_hint")))
+                   w.required(field(state, "memory", t("newvm.memory"), form.get("memory"), errors, warnings,
+                                    hint=t("edit.memory_hint"))))
 
 
 def sr_options(state):

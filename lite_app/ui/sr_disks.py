@@ -126,11 +126,11 @@ def said(state, spec, name):
 def new_render(state, spec):
     t = state.t
     sr = state.cache.get("SR", spec["sr"]) or {}
-    body = [dialogs.description(t("disk.new.text", sr=sr.get("name_label") or "")),
-            fields.text("disk-name", "name", t("edit.name"), spec.get("name"), said(state, spec, "name"),
-                        data_autofocus="1"),
-            fields.text("disk-size", "disk_size", t("disk.size"), spec.get("disk_size"),
-                        said(state, spec, "disk_size"), t("disk.size_hint")),
+    body = [dialogs.description(t("disk.new.text", sr=sr.get("name_label") or "")), w.required_note(state),
+            w.required(fields.text("disk-name", "name", t("edit.name"), spec.get("name"), said(state, spec, "name"),
+                                   data_autofocus="1")),
+            w.required(fields.text("disk-size", "disk_size", t("disk.size"), spec.get("disk_size"),
+                                   said(state, spec, "disk_size"), t("disk.size_hint"))),
             fields.text("disk-description", "description", t("edit.description"), spec.get("description"))]
     return t("disk.new"), body, [dialogs.submit_button(state, spec, t("disk.create")), dialogs.cancel_button(state)]
 

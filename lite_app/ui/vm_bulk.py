@@ -180,7 +180,7 @@ def report_render(state, spec):
                  dialogs.details(state, row) if row["code"] else None))
              for row in rows]
     table = h("div", {"class": "xl-table-wrap"},
-              h("table", {"class": "xl-table", "aria-label": t("bulk.report")},
+              h("table", {"class": "xl-table"}, h("caption", {"class": "xu-sr-only"}, t("bulk.report")),
                 h("thead", None, h("tr", None, [h("th", {"scope": "col"}, t(key))
                                                 for key in ("col.vm", "col.state", "col.detail")])),
                 h("tbody", None, items)))

@@ -12,6 +12,7 @@ from lite_app.logic import infra, jobs, vm_create, vm_devices
 from lite_app.logic.model import vm_disks, vm_nics
 from lite_app.text import fmt
 from lite_app.ui import dialogs
+from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 PICK_LIMIT = 200  # options shown in a picker at once; the search narrows them
@@ -191,8 +192,9 @@ def disk_add_render(state, spec):
     options = [(ref, t("newvm.sr_option", sr=infra.sr_label(state.cache, sr), free=fmt.size(vm_create.sr_free(sr))))
                for ref, sr in vm_create.disk_srs(state.cache)]
     body = [dialogs.description(t("dev.disk_add.text", vm=vm_name(vm))),
-            field(state, spec, "name", t("dev.disk_name"), autofocus=True),
-            field(state, spec, "size_text", t("dev.disk_size"), hint=t("dev.size_hint")),
+            w.required_note(state),
+            w.required(field(state, spec, "name", t("dev.disk_name"), autofocus=True)),
+            w.required(field(state, spec, "size_text", t("dev.disk_size"), hint=t("dev.size_hint"))),
             select(state, spec, "sr", t("dev.disk_sr"), options)]
     return t("dev.disk_add.title"), body, buttons(state, spec, t("dev.disk_add.submit"))
 

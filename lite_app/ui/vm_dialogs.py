@@ -12,6 +12,7 @@ from lite_app.logic import limits, vm_actions
 from lite_app.logic.vm_rules import vm_action_state
 from lite_app.text import fmt
 from lite_app.ui import dialogs
+from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 from lite_app.xapi.errors import TransportError, XapiError
 
@@ -24,10 +25,11 @@ def field_error(spec, key, message):
 
 def text_field(state, spec, name, label, value):
     invalid = spec.get("field_error") == name
-    return h("label", {"class": "xl-field"}, h("span", {"class": "xl-field-label"}, label),
-             h("input", {"type": "text", "name": name, "value": value, "autocomplete": "off",
-                         "spellcheck": "false", "data-autofocus": "1", "aria-invalid": "true" if invalid else None,
-                         "data-action": "dialog.input", "data-field": name}))
+    return w.required(h("label", {"class": "xl-field"}, h("span", {"class": "xl-field-label"}, label),
+                        h("input", {"type": "text", "name": name, "value": value, "autocomplete": "off",
+                                    "spellcheck": "false", "data-autofocus": "1",
+                                    "aria-invalid": "true" if invalid else None,
+                                    "data-action": "dialog.input", "data-field": name})))
 
 
 def radio(name, value, label, checked, disabled=False, note=None, action=None):
@@ -130,7 +132,7 @@ def snapshot_render(state, spec):
     vm = state.cache.get("VM", spec["vm"]) or {}
     return (t("dlg.snapshot"),
             [dialogs.description(t("dlg.snapshot.text", vm=vm.get("name_label") or "")),
-             text_field(state, spec, "name", t("action.snapshot.prompt"), spec["name"])],
+             w.required_note(state), text_field(state, spec, "name", t("action.snapshot.prompt"), spec["name"])],
             [dialogs.submit_button(state, spec, t("dlg.snapshot.submit")), dialogs.cancel_button(state)])
 
 
@@ -181,7 +183,7 @@ def copy_render(state, spec):
                     action="vmdlg.mode"),
               radio("mode", "full", t("action.copy.full"), spec["mode"] == "full", action="vmdlg.mode"))
     body = [dialogs.description(t("dlg.copy.text", vm=vm.get("name_label") or "")),
-            text_field(state, spec, "name", t("dlg.copy.name"), spec["name"]), modes,
+            w.required_note(state), text_field(state, spec, "name", t("dlg.copy.name"), spec["name"]), modes,
             sr_select(state, spec) if spec["mode"] == "full" else None]
     return (t("dlg.copy"), body, [dialogs.submit_button(state, spec, t("dlg.copy.submit")),
                                   dialogs.cancel_button(state)])

@@ -10,6 +10,7 @@ from lite_app.logic import limits
 from lite_app.logic import vm_edit as validate
 from lite_app.text import fmt
 from lite_app.ui import dialogs
+from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 # (field, label key, check) in the order the calls run.
@@ -93,7 +94,8 @@ def edit_render(state, spec):
         return t("dlg.edit"), [h("p", {"class": "xl-empty", "aria-busy": "true"}, t("view.loading"))], buttons
     halted = vm.get("power_state") == "Halted"
     body = [dialogs.description(t("dlg.edit.text", vm=vm.get("name_label") or "")),
-            field(state, spec, "name", "edit.name"), field(state, spec, "description", "edit.description"),
+            w.required_note(state),
+            w.required(field(state, spec, "name", "edit.name")), field(state, spec, "description", "edit.description"),
             tags_editor(state, spec),
             h("div", {"class": "xl-field-row"},
               field(state, spec, "vcpus", "edit.vcpus", "number"),

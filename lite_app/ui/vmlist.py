@@ -153,9 +153,8 @@ def table(state, refs):
     for position in range(first, last):
         rows.append(row(state, refs[position], table_of[refs[position]], position, refs[position] == stop))
     rows.append(spacer("bottom", (len(refs) - last) * ROW_HEIGHT))
-    body = h("table", {"class": "xl-table xl-vmtable", "aria-rowcount": str(len(refs) + 1),
-                       "aria-label": t("nav.vms")},
-             h("thead", None, head), h("tbody", None, rows))
+    body = h("table", {"class": "xl-table xl-vmtable", "aria-rowcount": str(len(refs) + 1)},
+             h("caption", {"class": "xu-sr-only"}, t("nav.vms")), h("thead", None, head), h("tbody", None, rows))
     return h("div", {"class": "xl-vmlist-scroll", "id": SCROLLER, "key": SCROLLER, "tabindex": None if refs else "0",
                      "role": "region", "aria-label": t("vmlist.rows"), "data-action": "vmlist.scroll"},
              body, None if refs else w.empty(t("vmlist.none")))

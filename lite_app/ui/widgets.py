@@ -193,6 +193,29 @@ def table(label, headers, rows, cls=""):
                h("thead", None, head), h("tbody", None, body)))
 
 
+REQUIRED = "*"
+
+
+def required(node):
+    """A field (label + input/select, as the form helpers make it) marked required: aria-required on its
+    control, a visible REQUIRED after its label (hidden from screen readers, which say "required")."""
+    for child in node[2]:
+        if isinstance(child, list) and child[0] in ("input", "select", "textarea"):
+            child[1]["aria-required"] = "true"
+        elif isinstance(child, list) and (child[0] == "label" or "xl-field-label" in (child[1].get("class") or "")):
+            if child[0] == "label" and "xl-field-label" not in (child[1].get("class") or ""):
+                required(child)  # a label wrapping its control: mark inside it
+            else:
+                child[2].append(h("span", {"class": "xl-required", "aria-hidden": "true"}, " " + REQUIRED))
+    return node
+
+
+def required_note(state):
+    """Says once, at the top of a form, what the mark means."""
+    return h("p", {"class": "xl-required-note"}, h("span", {"class": "xl-required"}, REQUIRED), " ",
+             state.t("form.required"))
+
+
 def reload_note(state, text):
     """An alert that files of the app were refused (integrity check, missing): only a reload can help."""
     return h("div", {"class": "xl-note", "role": "alert"}, h("p", None, text),

@@ -82,3 +82,55 @@ def problems(page, region, heading, name):
     violations = [v for v in axe_violations(page, keep=3) if v[1] in IMPACTS]
     found.extend("%s: axe %s (%s) at %s" % (name, rule, impact, targets) for rule, impact, targets in violations)
     return found
+
+
+# Any element whose transition or animation would run for some time (the durations are lists, "0s, 0.15s").
+MOVING_JS = r"""() => {
+  const long = (v) => v.split(",").some((d) => parseFloat(d) > 0);
+  const out = [];
+  for (const el of document.querySelectorAll("*")) {
+    const s = getComputedStyle(el);
+    const anim = s.animationName !== "none" && long(s.animationDuration);
+    const trans = s.transitionProperty !== "none" && long(s.transitionDuration);
+    if (anim || trans) out.push((el.id ? "#" + el.id : el.tagName.toLowerCase() + "." + (el.getAttribute("class") || "").split(" ")[0])
+                                + (anim ? " animation " + s.animationDuration : " transition " + s.transitionDuration));
+    if (out.length >= 5) break;
+  }
+  return out;
+}"""
+
+
+def moving(page, name):
+    """What would still move on the page (under prefers-reduced-motion: reduce nothing should)."""
+    return ["%s: %s" % (name, what) for what in page.evaluate(MOVING_JS)]
+
+
+# The kinds of controls whose colours change with their state, and the states to put them in.
+STATEFUL = ("#xl-main .xl-button:not(.xl-quiet)", "#xl-main .xl-quiet", "#xl-main a[href]", "#xl-main tbody tr",
+            "#xl-main .xl-tab", "#xl-main .xl-sort", "#xl-main [aria-disabled=true]", "#xl-nav .xl-tree-row",
+            "#xl-nav a", "#xl-top .xl-quiet", "#xl-main .xl-pick")
+CONTRAST_JS = r"""(el) => axe.run(el, {runOnly: ['color-contrast'], resultTypes: ['violations']})
+  .then((r) => r.violations.flatMap((v) => v.nodes.map((n) => n.target.join(" ") + ": " + (n.any[0] || {}).message)))"""
+
+
+def state_contrast(page, name):
+    """axe's color-contrast on the first visible control of each STATEFUL kind while hovered and while
+    focused (refused controls are among the kinds), each state checked alone."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        axe_violations(page, "body", 0)  # loads axe once per document
+    found = []
+    for selector in STATEFUL:
+        target = page.locator(selector).locator("visible=true").first
+        if not target.count():
+            continue
+        for how in ("hover", "focus"):
+            if how == "hover":
+                target.hover()
+            else:
+                page.mouse.move(0, 0)
+                target.focus()
+            page.wait_for_timeout(30)
+            for problem in target.evaluate(CONTRAST_JS):
+                found.append("%s: %s %s: %s" % (name, selector, how, problem))
+        page.mouse.move(0, 0)
+    return found

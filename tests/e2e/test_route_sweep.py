@@ -1,12 +1,14 @@
 """Every route and dialog of the app, as a person sees them: at 1440x900 and 375x812, in light and dark,
 each page state passes sweep.problems() (really visible, a heading, content, no sideways overflow, no
-clipped text, no axe violation of any impact). A screenshot of each lands in test-results/route-sweep/."""
+clipped text, no axe violation of any impact). A screenshot of each lands in test-results/route-sweep/.
+Controls keep their contrast when hovered, focused or refused (sweep.state_contrast), and under
+prefers-reduced-motion nothing moves (sweep.moving: no running transition or animation)."""
 import re
 
 import pytest
 
 from harness import RESULTS, sign_in
-from sweep import clipped, problems
+from sweep import clipped, moving, problems, state_contrast
 
 VIEWPORTS = (("desktop", 1440, 900), ("phone", 375, 812))
 SCHEMES = ("light", "dark")
@@ -74,6 +76,7 @@ def dialogs(o):
             ("dialog-disk-resize", vm_halted, row_action("vm-disks", re.compile("^Resize disk "))),
             ("dialog-nic-add", vm_running, card_tool("Network card actions", "Add a network card")),
             ("dialog-nic-remove", vm_running, row_action("vm-nics", re.compile("^Remove network card "))),
+            ("dialog-help", "#/", lambda page: page.get_by_role("button", name="Keyboard shortcuts").click()),
             ("dialog-bulk", "#/vms", open_bulk), ("dialog-dismiss-all", "#/alarms",
                                                   lambda page: page.get_by_role("button", name="Dismiss all shown").click())
             ] + storage_dialogs(o) + admin_dialogs(o)
@@ -209,4 +212,37 @@ def test_every_dialog_is_visible_and_readable(app_page, guard, pool, objects):
             shoot(page, name + "-" + look)
         page.keyboard.press("Escape")
         dialog.wait_for(state="detached", timeout=WAIT)
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.timeout(600)
+def test_controls_keep_their_contrast_when_hovered_focused_or_refused(app_page, guard, pool, objects):
+    page = sign_in(app_page, pool, guard)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    found = []
+    for name, route in routes(objects):
+        if name in ("python", "console-window", "vm-console", "host-console"):
+            continue
+        show(page, route)
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+            found.extend(state_contrast(page, "%s %s" % (name, scheme)))
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.timeout(600)
+def test_nothing_moves_under_reduced_motion(app_page, guard, pool, objects):
+    page = sign_in(app_page, pool, guard)
+    page.emulate_media(reduced_motion="reduce")
+    found = []
+    for name, route in routes(objects):
+        show(page, route)
+        found.extend(moving(page, name))
+    show(page, "#/vm/%s" % objects["halted"])
+    page.get_by_role("toolbar", name="VM actions").get_by_role("button", name="Copy", exact=True).click()
+    page.get_by_role("dialog").wait_for(timeout=WAIT)
+    found.extend(moving(page, "dialog-copy"))
+    assert page.evaluate("() => getComputedStyle(document.documentElement).scrollBehavior") != "smooth"
+    page.emulate_media(reduced_motion="no-preference")
+    assert moving(page, "dialog-copy (motion allowed)"), "the check cannot fail: nothing moves even with motion allowed"
     assert found == [], "\n".join(found)
