@@ -217,16 +217,26 @@ def test_every_dialog_is_visible_and_readable(app_page, guard, pool, objects):
 
 @pytest.mark.timeout(600)
 def test_controls_keep_their_contrast_when_hovered_focused_or_refused(app_page, guard, pool, objects):
-    page = sign_in(app_page, pool, guard)
-    page.set_viewport_size({"width": 1440, "height": 900})
-    found = []
-    for name, route in routes(objects):
-        if name in ("python", "console-window", "vm-console", "host-console"):
-            continue
-        show(page, route)
-        for scheme in SCHEMES:
-            page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
-            found.extend(state_contrast(page, "%s %s" % (name, scheme)))
+    session = pool.sdk()
+    # A task that stays pending, so the top bar shows its running-tasks indicator all along: task.create
+    # makes a task in the database (Context.make ~task_in_database:true, ocaml/xapi/xapi_task.ml) that
+    # stays pending until its creator ends or destroys it.
+    task = session.xenapi.task.create("Async.VM.clean_reboot", "a task left running")
+    try:
+        page = sign_in(app_page, pool, guard)
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.get_by_role("link", name="1 tasks running").wait_for(timeout=WAIT)
+        found = []
+        for name, route in routes(objects):
+            if name in ("python", "console-window", "vm-console", "host-console"):
+                continue
+            show(page, route)
+            for scheme in SCHEMES:
+                page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+                found.extend(state_contrast(page, "%s %s" % (name, scheme)))
+    finally:
+        session.xenapi.task.destroy(task)
+        session.xenapi.session.logout()
     assert found == [], "\n".join(found)
 
 
