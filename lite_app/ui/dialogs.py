@@ -25,6 +25,7 @@ from lite_app.ui.vdom import h
 REGION = "xl-dialog"
 TITLE_ID = "xl-dialog-title"
 DESC_ID = "xl-dialog-desc"
+ERROR_ID = "xl-dialog-error"  # the failure sentence; a field it is about names it in aria-describedby
 _KINDS = {}
 
 
@@ -121,7 +122,7 @@ def error_box(state, info):
     """A failure as a sentence, with XAPI's code and params one click away."""
     if not info:
         return None
-    return h("div", {"class": "xl-dialog-error", "role": "alert"},
+    return h("div", {"class": "xl-dialog-error", "role": "alert", "id": ERROR_ID},
              h("p", None, info["text"]), details(state, info))
 
 

@@ -29,6 +29,7 @@ def text_field(state, spec, name, label, value):
                         h("input", {"type": "text", "name": name, "value": value, "autocomplete": "off",
                                     "spellcheck": "false", "data-autofocus": "1",
                                     "aria-invalid": "true" if invalid else None,
+                                    "aria-describedby": dialogs.ERROR_ID if invalid else None,
                                     "data-action": "dialog.input", "data-field": name})))
 
 

@@ -122,3 +122,20 @@ def test_a_finished_task_is_announced_once():
     said = text_of(frame.announcement(state))
     assert said.endswith("succeeded.") and said.startswith("Reboot")
     assert frame.announcement(state)[1]["id"] == "xl-announce"
+
+
+def test_required_fields_are_marked_and_the_mark_explained():
+    from lite_app.ui import vm_dialogs  # noqa: F401  (registers the VM dialogs)
+    state = page_state("vm", {"uuid": "uuid-web-01"})
+    vm_ref = state.cache.ref_by_uuid("VM", "uuid-web-01")
+    dialogs.show(state, "vm.snapshot", vm=vm_ref, name="")
+    spec = dialogs.current(state)
+    spec["field_error"], spec["error"] = "name", {"text": "The name cannot be empty.", "code": None, "params": []}
+    root = ["div", {}, dialogs.render(state)]
+    field = find_all(root, lambda n: n[0] == "input" and n[1].get("name") == "name")[0]
+    assert field[1]["aria-required"] == "true" and field[1]["aria-invalid"] == "true"
+    assert field[1]["aria-describedby"] == dialogs.ERROR_ID
+    assert by_attr(root, "id", dialogs.ERROR_ID)[0][1]["role"] == "alert"
+    marks = find_all(root, lambda n: n[1].get("class") == "xl-required")
+    assert len(marks) == 2 and marks[1][1]["aria-hidden"] == "true"  # the note's star, then the field's
+    assert "marks a required field." in text_of(root)
