@@ -9,26 +9,22 @@ SHORTCUTS, so what is documented is what works.
 
 # A sequence's next key must come within this many seconds of the previous one.
 SEQUENCE_SECONDS = 1.5
-# (keys separated by spaces, command, argument, catalog key describing it), in the help dialog's order.
+# (keys separated by spaces, command, argument), in the help dialog's order (lite_app/ui/help.py).
 SHORTCUTS = (
-    ("g d", "go", "dashboard", "keys.go_dashboard"),
-    ("g v", "go", "vms", "keys.go_vms"),
-    ("g s", "go", "storage", "keys.go_storage"),
-    ("g n", "go", "networks", "keys.go_networks"),
-    ("g p", "go", "pool", "keys.go_pool"),
-    ("g t", "go", "tasks", "keys.go_tasks"),
-    ("n", "go", "new-vm", "keys.new_vm"),
-    ("/", "search", "", "keys.search"),
-    ("?", "help", "", "keys.help"),
+    ("g d", "go", "dashboard"),
+    ("g v", "go", "vms"),
+    ("g s", "go", "storage"),
+    ("g n", "go", "networks"),
+    ("g p", "go", "pool"),
+    ("g t", "go", "tasks"),
+    ("n", "go", "new-vm"),
+    ("/", "search", ""),
+    ("?", "help", ""),
 )
 # The console screen gives the keyboard back on this chord (static/console.js): a VM rarely needs it.
 CONSOLE_RELEASE = "Ctrl+Alt+Shift"
 # The VM list's navigation keys (Enter opens the row's VM, Space selects it).
 ROW_KEYS = ("ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown")
-# The keys that work in one place only, for the help dialog: (any of these keys, catalog key).
-PLACES = ((("\u2191", "\u2193", "Home", "End", "PageUp", "PageDown"), "keys.rows_move"), (("Enter",), "keys.rows_open"),
-          (("Space",), "keys.rows_select"), ((CONSOLE_RELEASE,), "keys.console_release"),
-          (("Escape",), "keys.escape"))
 
 
 def parse(text):
@@ -56,7 +52,7 @@ def press(pending, since, key, now, shortcuts=SHORTCUTS):
 def _match(keys, shortcuts):
     """(command completed by exactly `keys` or None, whether `keys` begins a longer shortcut)."""
     prefix = False
-    for text, name, argument, _label in shortcuts:
+    for text, name, argument in shortcuts:
         wanted = parse(text)
         if wanted == keys:
             return (name, argument), False

@@ -14,7 +14,7 @@ from lite_app.logic import keys, routes
 from lite_app.logic.model import namer
 from lite_app.shell import pages
 from lite_app.text.errors import describe
-from lite_app.ui import dialogs, help
+from lite_app.ui import dialogs
 from lite_app.xapi.errors import TransportError, XapiError
 
 # Action name prefix -> the module whose `actions` handle it, for panels shown on several pages. Those
@@ -61,8 +61,22 @@ def skip_to_content(controller, payload):
     controller.env.focus("xl-main")
 
 
+# The shortcuts dialog (lite_app/ui/help.py, kind HELP) travels with this page's group: importing the
+# page registers it, so its code is not in the start-up download.
+HELP_PAGE, HELP = "dashboard", "help"
+
+
 def show_help(controller, payload):
-    help.open_help(controller.state)
+    controller.env.spawn(open_help(controller))
+
+
+async def open_help(controller):
+    """Open the shortcuts dialog, its code loaded first if it has not arrived yet (just after sign-in)."""
+    if not await controller.loader.load(HELP_PAGE):
+        return
+    pages.module_for(HELP_PAGE, controller.loader)
+    dialogs.show(controller.state, HELP, size="wide")
+    controller.invalidate()
 
 
 def shortcut(controller, payload):
@@ -74,7 +88,7 @@ def shortcut(controller, payload):
         return
     name, argument = command
     if name == "help":
-        help.open_help(controller.state)
+        show_help(controller, payload)
     elif name == "go" and argument != controller.state.route[0]:
         controller.env.go(routes.build(argument))
     elif name == "search":

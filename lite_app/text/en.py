@@ -26,6 +26,7 @@ STRINGS = {
     "login.open_master": "Open the pool master",
     "shell.menu": "Menu",
     "shell.skip": "Skip to content",
+    "shell.shortcuts": "Keyboard shortcuts",
     "shell.nav": "Pool",
     "shell.user": "Signed in as",
     "shell.logout": "Log out",
@@ -43,7 +44,6 @@ STRINGS = {
     "shell.unsaved": "Not done because your session ended: {actions}. Check them, then do them again.",
     "shell.view_failed": "This page could not be shown",
     "keys.title": "Keyboard shortcuts",
-    "keys.open_help": "Keyboard shortcuts",
     "keys.intro": "Every action works from the keyboard: Tab moves between controls, Enter or Space presses "
                   "them. These keys work anywhere except while typing in a field or using a console.",
     "keys.everywhere": "Anywhere",

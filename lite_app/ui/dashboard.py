@@ -6,6 +6,7 @@ It is the first page after login, so its figures come from one pass over the cac
 from lite_app.logic import alarms, infra, model, space
 from lite_app.logic.dashboard import figures, host_memory
 from lite_app.text import fmt
+from lite_app.ui import help  # noqa: F401  (the shortcuts dialog travels with the home group)
 from lite_app.ui import space as space_view
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h

@@ -91,7 +91,7 @@ def tasks_indicator(state):
 
 def help_button(state):
     """Opens the keyboard shortcuts (so does "?")."""
-    label = state.t("keys.open_help")
+    label = state.t("shell.shortcuts")
     return h("button", {"type": "button", "class": "xl-button xl-quiet xl-help-button", "data-action": "shell.help",
                         "aria-label": label, "title": label, "aria-keyshortcuts": "?"}, w.icon("keyboard"))
 

@@ -1,14 +1,21 @@
 """The "Keyboard shortcuts" dialog, opened by "?" and by the top bar's button.
 
 Pure vdom. It lists lite_app/logic/keys.py's SHORTCUTS (the very table the shell follows), the VM list's
-row keys and the console's release chord, so what it documents is what works. Small on purpose: it is
-part of the start-up download, since "?" works on every page.
+row keys and the console's release chord, so what it documents is what works. It travels with the home pages'
+group (ui/dashboard.py imports it), which the shell loads first if "?" comes before it.
 """
 from lite_app.logic import keys
 from lite_app.ui import dialogs
 from lite_app.ui.vdom import h
 
 KIND = "help"
+# What each shortcut of keys.SHORTCUTS does, by its keys.
+SAYS = {"g d": "keys.go_dashboard", "g v": "keys.go_vms", "g s": "keys.go_storage", "g n": "keys.go_networks",
+        "g p": "keys.go_pool", "g t": "keys.go_tasks", "n": "keys.new_vm", "/": "keys.search", "?": "keys.help"}
+# The keys that work in one place only: (any of these keys, catalog key).
+PLACES = ((("\u2191", "\u2193", "Home", "End", "PageUp", "PageDown"), "keys.rows_move"), (("Enter",), "keys.rows_open"),
+          (("Space",), "keys.rows_select"), ((keys.CONSOLE_RELEASE,), "keys.console_release"),
+          (("Escape",), "keys.escape"))
 
 
 def open_help(state):
@@ -37,10 +44,10 @@ def table(state, caption, rows, between):
 
 def render(state, spec):
     t = state.t
-    everywhere = [(keys.parse(text), label) for text, _name, _arg, label in keys.SHORTCUTS]
+    everywhere = [(keys.parse(text), SAYS[text]) for text, _name, _arg in keys.SHORTCUTS]
     body = [dialogs.description(t("keys.intro")),
             table(state, t("keys.everywhere"), everywhere, " " + t("keys.then") + " "),
-            table(state, t("keys.places"), keys.PLACES, ", ")]
+            table(state, t("keys.places"), PLACES, ", ")]
     return t("keys.title"), body, [dialogs.cancel_button(state, t("dialog.close"))]
 
 

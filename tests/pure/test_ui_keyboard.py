@@ -31,6 +31,7 @@ async def test_shortcuts_navigate_and_open_the_help():
     dispatch.dispatch(controller, key("s"))
     assert env.hash_text == "#/storage"
     dispatch.dispatch(controller, key("?"))
+    await env.run_spawned()
     assert dialogs.current(controller.state, help.KIND) is not None
     dialogs.close(controller.state)
     dispatch.dispatch(controller, key("n"))
@@ -58,7 +59,8 @@ def test_the_help_dialog_lists_every_shortcut_and_the_console_key():
     captions = [text_of(c) for c in find_all(["div", {}, nodes], lambda n: n[0] == "caption")]
     assert captions == ["Anywhere", "In some places"]
     kbds = [text_of(k) for k in find_all(["div", {}, nodes], lambda n: n[0] == "kbd")]
-    for written, _name, _arg, _label in keys.SHORTCUTS:
+    assert sorted(help.SAYS) == sorted(text for text, _name, _arg in keys.SHORTCUTS)
+    for written, _name, _arg in keys.SHORTCUTS:
         for one in keys.parse(written):
             assert one in kbds
 
