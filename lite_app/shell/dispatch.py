@@ -82,7 +82,6 @@ SHELL_ACTIONS = {
     "shell.menu": toggle_menu,
     "shell.escape": escape,
     "shell.theme": set_theme,
-    "shell.language": set_language,
     "shell.dismiss": dismiss,
     "nav.toggle": toggle_node,
 }
@@ -110,6 +109,9 @@ def dispatch(controller, payload_text):
     if name == "login.submit":
         if controller.shown == "login":
             controller.env.spawn(controller.login(payload.get("form") or {}))
+        return True
+    if name == "shell.language":  # the login screen has the menu too
+        set_language(controller, payload)
         return True
     if controller.shown != "app":
         return False
