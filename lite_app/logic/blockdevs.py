@@ -12,7 +12,9 @@ SOURCES/etc/xapi.d/plugins/lsblk.py). It reports no model or serial.
 multipath devices; never optical drives or the volumes themselves) and says why a row cannot take
 a new SR: it holds an SR (a volume `XSLocalEXT-<uuid>` or `VG_XenStorage-<uuid>` sits on it, or a
 PBD of the host names it), it or something on it is mounted or swap, it has partitions (choose one
-of them), it is read-only, or something else holds it. SM refuses most of these too (SRInUse), but
+of them), it is read-only, something else holds it, or it is a partition of the system disk (the
+one whose partition is mounted at /: XCP-ng's backup root partition is unmounted, and SM refuses
+it, lvutil.createVG: Rootdev). SM refuses most of these too (SRInUse), but
 a disk whose partitions are merely unmounted would be wiped without a word.
 """
 import json
@@ -134,18 +136,25 @@ def devices(text, used=None):
     used = used or {}
     out = []
     for node in parse(text):
-        _add(node, 0, used, out)
+        _add(node, 0, used, out, False)
     return out
 
 
-def _add(node, depth, used, out):
+def _system(node):
+    """Whether the device holds the running system (a partition of it is mounted at /)."""
+    return node["mountpoint"] == "/" or len([n for n in _below(node) if n["mountpoint"] == "/"]) > 0
+
+
+def _add(node, depth, used, out, on_system):
     if node["type"] not in LISTED:
         return
     why = reason(node, used)
+    if why is None and on_system:
+        why = ("newsr.dev_system", {})
     out.append({"path": "/dev/" + node["name"], "name": node["name"], "type": node["type"], "size": node["size"],
                 "depth": depth, "reason": why, "sr": why[1]["sr"] if why and why[0] == "newsr.dev_sr" else None})
     for child in node["children"]:
-        _add(child, depth + 1, used, out)
+        _add(child, depth + 1, used, out, on_system or _system(node))
 
 
 def used_by_pbds(pbds, uuids):

@@ -1336,6 +1336,7 @@ STRINGS = {
     "newsr.dev_partitions": "has partitions: choose one of them",
     "newsr.dev_read_only": "read-only",
     "newsr.dev_held": "held by {by}",
+    "newsr.dev_system": "on the system disk",
     "newsr.erase_what": "{device} is a {size} {type}.",
     "newsr.devices_used": "Devices {host}'s SRs already use:",
     "newsr.check": "Check what is there",

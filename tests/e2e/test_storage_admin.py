@@ -113,6 +113,7 @@ def test_a_local_ext_sr_on_a_hosts_device(app, sdk):
     expect(page.locator("#xl-dev-sda")).to_contain_text("447 GiB disk: holds the SR Local storage")
     expect(disks.get_by_role("radio", name="/dev/sda1")).to_be_disabled()
     expect(page.locator("#xl-dev-sda1")).to_contain_text("mounted at /")
+    expect(page.locator("#xl-dev-sda2")).to_contain_text("18 GiB partition: on the system disk")
     expect(page.locator("#xl-dev-sdc")).to_contain_text("894 GiB disk, free")
     disks.get_by_role("radio", name="/dev/sdc").check()
     page.get_by_role("button", name="Check what is there").click()

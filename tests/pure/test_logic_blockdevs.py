@@ -53,13 +53,14 @@ def test_lists_disks_then_their_partitions_never_optical_drives_or_volumes():
 
 
 def test_free_devices_are_the_empty_disks_and_the_unused_partitions():
-    assert blockdevs.free(blockdevs.devices(answer())) == ["/dev/sda2", "/dev/sdb", "/dev/sdd1", "/dev/nvme0n1"]
+    assert blockdevs.free(blockdevs.devices(answer())) == ["/dev/sdb", "/dev/sdd1", "/dev/nvme0n1"]
 
 
 def test_why_the_others_cannot_take_an_sr():
     found = rows()
     assert found["/dev/sda"]["reason"] == ("newsr.dev_sr", {"sr": LOCAL})      # its partition holds one
     assert found["/dev/sda1"]["reason"] == ("newsr.dev_mounted", {"where": "/"})
+    assert found["/dev/sda2"]["reason"] == ("newsr.dev_system", {})          # the backup root partition
     assert found["/dev/sda3"]["reason"] == ("newsr.dev_sr", {"sr": LOCAL})
     assert found["/dev/sda3"]["sr"] == LOCAL
     assert found["/dev/sda6"]["reason"] == ("newsr.dev_swap", {})
@@ -76,7 +77,7 @@ def test_a_pbd_naming_the_device_marks_it_even_without_an_active_volume():
     assert used == {"/dev/sdb": OTHER, "/dev/nvme0n1": OTHER}
     listed = blockdevs.devices(answer(), used)
     assert [row["reason"] for row in listed if row["path"] == "/dev/sdb"] == [("newsr.dev_sr", {"sr": OTHER})]
-    assert blockdevs.free(listed) == ["/dev/sda2", "/dev/sdd1"]
+    assert blockdevs.free(listed) == ["/dev/sdd1"]
 
 
 def test_a_disk_whose_partition_is_mounted_and_something_else_holding_a_disk():
