@@ -83,12 +83,12 @@ def human(value, unit):
     if value is None:
         return "\u2014"
     if unit == "%":
-        return "%.1f %%" % value
+        return fmt.percent_text(float(value))
     if unit == "B":
         return fmt.size(value)
     if unit == "B/s":
         return fmt.size(value) + "/s"
-    return "%.2f" % value
+    return ("%.2f" % value).replace(".", fmt.translate("fmt.decimal"))
 
 
 def payload(updates, chart):

@@ -25,6 +25,7 @@ from lite_app.shell import session as sessions
 from lite_app.shell.loading import Loader
 from lite_app.shell.state import State
 from lite_app.shell.transport import make_transport
+from lite_app.text import catalog
 from lite_app.ui import frame
 from lite_app.ui import login as login_view
 from lite_app.xapi.client import Client
@@ -36,6 +37,7 @@ from lite_app.xapi.sync import Live, load_all
 RESUME_SECONDS = 900
 RESUME_EVERY = 3
 THEME_KEY = "xcplite.theme"
+LANGUAGE_KEY = "xcplite.lang"  # read by boot.js, which chooses the language before Python starts
 USER_KEY = "xcplite.user"
 APP_ROOT = "xl-app"
 
@@ -332,6 +334,16 @@ class Controller:
         if client is self.state.client:
             event = {"class": cls, "ref": ref, "operation": "mod", "snapshot": record}
             self.on_changes(self.state.cache.apply([event]))
+
+    # -- language --------------------------------------------------------------------------------------
+
+    def set_language(self, code):
+        """Keep the chosen language and load the page again in it (its strings arrive with the start-up
+        files); the route and the session stay. An unknown code or the current one changes nothing."""
+        if code not in catalog.LANGUAGES or code == catalog.language():
+            return
+        self.env.store_set(LANGUAGE_KEY, code)
+        self.env.restart()
 
     # -- theme -----------------------------------------------------------------------------------------
 

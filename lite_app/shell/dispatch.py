@@ -39,6 +39,10 @@ def set_theme(controller, payload):
     controller.set_theme(payload.get("value") or "auto")
 
 
+def set_language(controller, payload):
+    controller.set_language(payload.get("value") or "")
+
+
 def dismiss(controller, payload):
     data = payload.get("data") or {}
     try:
@@ -78,6 +82,7 @@ SHELL_ACTIONS = {
     "shell.menu": toggle_menu,
     "shell.escape": escape,
     "shell.theme": set_theme,
+    "shell.language": set_language,
     "shell.dismiss": dismiss,
     "nav.toggle": toggle_node,
 }

@@ -5,6 +5,7 @@ the skeleton (`skeleton`), so the shell can skip the regions whose output did no
 navigation tree lives in lite_app/ui/navtree.py.
 """
 from lite_app.logic import hoststate, routes, tasks
+from lite_app.text import catalog
 from lite_app.ui import dialogs, navtree
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -68,7 +69,7 @@ def top_bar(state):
                 h("span", {"class": "xl-appname"}, t(APP_NAME_KEY))),
               h("span", {"class": "xl-poolname", "title": pool_name(state)}, pool_name(state)),
               h("div", {"class": "xl-topbar-end"},
-                tasks_indicator(state), theme_switch(state),
+                tasks_indicator(state), language_switch(state), theme_switch(state),
                 h("span", {"class": "xl-user"}, h("span", {"class": "xu-sr-only"}, t("shell.user") + " "),
                   state.user),
                 h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "shell.logout"},
@@ -96,6 +97,18 @@ def theme_switch(state):
     return h("label", {"class": "xl-theme"},
              h("span", {"class": "xu-sr-only"}, t("shell.theme")),
              h("select", {"data-action": "shell.theme", "aria-label": t("shell.theme"), "value": current},
+               options))
+
+
+def language_switch(state):
+    """The language menu: each language named in itself; choosing one reloads the page in it."""
+    t = state.t
+    current = catalog.language()
+    options = [h("option", {"value": code, "lang": code, "selected": code == current}, catalog.AUTONYMS[code])
+               for code in catalog.LANGUAGES]
+    return h("label", {"class": "xl-theme xl-language"},
+             h("span", {"class": "xu-sr-only"}, t("shell.language")),
+             h("select", {"data-action": "shell.language", "aria-label": t("shell.language"), "value": current},
                options))
 
 
