@@ -29,6 +29,7 @@ PARAMS = {
     "MEMORY_CONSTRAINT_VIOLATION": (),
     "HOST_DISABLED": (("host", "ref"),),
     "HOST_OFFLINE": (("host", "ref"),),
+    "XENAPI_MISSING_PLUGIN": (("plugin", "text"),),
     "HOST_NOT_LIVE": (),
     "NO_HOSTS_AVAILABLE": (),
     "SESSION_INVALID": (),
