@@ -95,7 +95,7 @@ def payload(updates, chart):
     """What lite_app/static/charts.js draws: {"unit", "max", "labels", "data": [times, series...]}."""
     t = fmt.translate
     return {"unit": chart["unit"], "max": chart["max"],
-            "fmt": {"decimal": t("fmt.decimal"), "percent": t("fmt.percent"),
+            "fmt": {"decimal": t("fmt.decimal"), "percent": t("fmt.percent"), "time": t("fmt.time"),
                     "months": [t("fmt.month." + str(n)) for n in range(1, 13)]},
             "labels": [label for label, _ in chart["series"]],
             "data": stats.chart_data(updates, [values for _, values in chart["series"]])}

@@ -109,7 +109,7 @@
     var loc = spec.fmt || EN;
     var css = getComputedStyle(el), fmt = function (u, v) { return human(v, spec.unit, loc); };
     var text = color(css, "--xl-muted", "#5b6478"), grid = color(css, "--xl-border", "#d9dee8");
-    var series = [{ value: function (u, t) { return t == null ? "\u2014" : timeText(t, loc, 1); } }];
+    var series = [{ label: loc.time || "Time", value: function (u, t) { return t == null ? "\u2014" : timeText(t, loc, 1); } }];
     spec.labels.forEach(function (label, i) {
       series.push({ label: label, stroke: color(css, "--xl-chart-" + (i % 8 + 1), "#2f5bea"), width: 1.5,
                     value: fmt, points: { show: false } });

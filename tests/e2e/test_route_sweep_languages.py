@@ -82,23 +82,31 @@ def xapi_words(pool):
 
 
 def choose_language(page, sim, guard, code):
-    """Open the login screen, choose `code` in its language menu (the page reloads in it), sign in."""
+    """Open the login screen, choose `code` in its language menu (the page reloads in it), sign in.
+    Returns the strings files the reloaded page fetched."""
     open_app(page, sim, guard)
     page.locator("form[data-ready='1']").wait_for(timeout=WAIT)
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url.rsplit("/", 1)[-1]))
+    page.on("framenavigated", lambda frame: fetched.clear() if frame == page.main_frame else None)  # the reload
     page.locator("#xl-login-language").select_option(code)
     page.wait_for_function("(code) => document.documentElement.lang === code", arg=code, timeout=WAIT)
     page.locator("form[data-ready='1']").wait_for(timeout=WAIT)
+    assert page.locator("#xl-login-submit").text_content() == catalog.strings_of(code)["login.submit"]
+    texts = [name for name in fetched if name.startswith("text-")]
     page.locator("#xl-password").fill(sim.password)
     page.locator("#xl-login-submit").click()
     page.locator("#xl-app:not([hidden]) #xl-main > *").first.wait_for(timeout=WAIT)
-    return page
+    return page, texts
 
 
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_route_in_each_language(app_page, guard, pool, objects, xapi_words, code):  # noqa: F811
     english_only = (catalog_words("en") | COMMON) - catalog_words(code)
-    page = choose_language(app_page, pool, guard, code)
+    page, texts = choose_language(app_page, pool, guard, code)
+    # the login download holds the chosen language's strings only
+    assert texts and all(name.startswith("text-%s-" % code) for name in texts), texts
     assert page.locator("#xl-top select[data-action='shell.language']").input_value() == code
     assert page.get_by_role("button", name=catalog.strings_of(code)["shell.logout"]).is_visible()
     found = []

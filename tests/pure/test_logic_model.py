@@ -138,7 +138,7 @@ def test_sr_capacity_and_alarms():
     body = alarms.parse_alarm_body(messages[ref("m1")]["body"])
     assert (body["value"], body["source"]) == (0.954, "cpu_usage")
     assert alarms.parse_alarm_body(messages[ref("m3")].get("body") or "")["source"] is None
-    assert alarms.message_title({"name": "SR_BACKEND_FAILURE"}) == "SR backend failure"
+    assert alarms.message_title({"name": "SR_BACKEND_FAILURE"}) == "Storage back end failure"
     assert alarms.message_title({"name": "HOST_CLOCK_SKEW_DETECTED"}) == "Host clock skew detected"
     assert infra.sr_label(cache, cache.get("SR", ref("local1"))) == "Local storage (xcp-ng-01)"
     assert infra.sr_label(cache, cache.get("SR", ref("nfs"))) == "NFS storage"
