@@ -9,6 +9,8 @@ Output layout (all paths relative to the bundle root):
     interp-<hash>.js                 PyScript's interpreter entry: MicroPython on the checked wasm
     app-<hash>.json                  the lite_app/**.py the login screen and the shell import, {path: source}
     app-<group>-<hash>.json          each page group's sources (devserver/splitting.py), loaded on first use
+    text-<lang>-<hash>.json          a language's start-up strings (and its groups' pins): the chosen one only
+    text-<lang>-<group>-<hash>.json  a language's strings of one page group, loaded with the group
     vendor/<pkg>-<hash>/...          vendored npm files; the folder hash keeps rollup's relative imports valid
     console-<hash>.js, vendor/novnc-<hash>/...   loaded on first console open (devserver/lazyassets.py)
     charts-<hash>.js, vendor/uplot-<hash>/...    loaded on the first chart (devserver/chartassets.py)
@@ -31,7 +33,6 @@ import jinja2
 from devserver import chartassets, lazyassets, precompress, project, pyassets, pystrip, release, splitting, textsplit
 from lite_app.shell import pages
 from lite_app.text import catalog
-from lite_app.text import en as english
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
 STATIC = project.ROOT / "lite_app" / "static"
@@ -55,7 +56,6 @@ PATCHES = (
     ("core-*.js", 'return Function(`return(w,x)=>(${r})(w,x,...[${s}])`)()', 'return void 0'),
 )
 PLUGINS_OFF = ("codemirror", "deprecations-manager", "donkey", "error", "py-editor", "py-game", "py-terminal")
-LANGUAGE = "en"
 
 
 def sha384(data):
@@ -117,33 +117,47 @@ def source_json(sources, paths):
 
 
 def app_files(sources):
-    """({bundle path: bytes} of the start-up file and the page groups' files,
-    {group: [path, sha384]}, {page: [group, ...]})."""
-    core, members, page_groups = splitting.split(sources, pages.PAGES, pages.GROUPS)
-    sources, members = split_strings(sources, core, members)
-    app = source_json(sources, core)
+    """({bundle path: bytes} of the start-up file, the page groups' files and every language's text
+    files, {group: [path, sha384]}, {page: [group, ...]}, {language: [path, sha384]} of the languages'
+    start-up text files)."""
+    code_sources = {p: s for p, s in sources.items() if p not in textsplit.CATALOGS}
+    core, members, page_groups = splitting.split(code_sources, pages.PAGES, pages.GROUPS)
+    app = source_json(code_sources, core)
     files = {hashed("app", ".json", app): app}
     groups = {}
     for name in sorted(members):
-        data = source_json(sources, members[name])
+        data = source_json(code_sources, members[name])
         path = hashed("app-" + name, ".json", data)
         files[path] = data
         groups[name] = [path, sha384(data)]
-    return files, groups, page_groups
+    text, texts = text_files(code_sources, core, members)
+    files.update(text)
+    return files, groups, page_groups, texts
 
 
-def split_strings(sources, core, members):
-    """(sources, members) with the catalog split by page group (devserver/textsplit.py): the start-up
-    en.py keeps the start-up strings, each group gets its en_<group>.py."""
-    start, grouped = textsplit.split(english.STRINGS, sources, core, members)
-    sources = dict(sources)
-    members = {name: set(members[name]) for name in members}
-    sources[textsplit.CATALOG] = textsplit.module_text(start)
-    for name in grouped:
-        path = textsplit.group_module(name)
-        sources[path] = textsplit.module_text(grouped[name])
-        members[name].add(path)
-    return sources, members
+def text_files(sources, core, members):
+    """Every language's strings split like the code (devserver/textsplit.py): ({bundle path: bytes},
+    {language: [path, sha384]} of each start-up text file). A start-up text file is
+    {"files": {lite_app/text/<code>.py: source}, "groups": {group: [path, sha384]}}; a group's is
+    {lite_app/text/<code>_<group>.py: source}, like the code files."""
+    start, grouped = textsplit.split(catalog.strings_of(catalog.DEFAULT_LANGUAGE), sources, core, members)
+    files, texts = {}, {}
+    for code in catalog.LANGUAGES:
+        strings = catalog.strings_of(code)
+        pins = {}
+        for group in sorted(grouped):
+            module = textsplit.module_text({key: strings[key] for key in grouped[group]})
+            data = json.dumps({textsplit.group_module(group, code): module}, separators=(",", ":")).encode()
+            path = hashed("text-%s-%s" % (code, group), ".json", data)
+            files[path] = data
+            pins[group] = [path, sha384(data)]
+        module = textsplit.module_text({key: strings[key] for key in start})
+        doc = {"files": {textsplit.language_module(code): module}, "groups": pins}
+        data = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+        path = hashed("text-" + code, ".json", data)
+        files[path] = data
+        texts[code] = [path, sha384(data)]
+    return files, texts
 
 
 def render(name, **context):
@@ -164,27 +178,35 @@ def hashed(stem, ext, data):
     return f"{stem}-{short_hash([(stem, data)])}{ext}"
 
 
-def boot_data(files, info, lazy=None, groups=None, page_groups=None):
+def boot_data(files, info, lazy=None, groups=None, page_groups=None, texts=None):
     """Everything boot.js needs, baked in at build time; `lazy` ({name: [path, sha384]}) is loaded on
-    use, as are the Python page `groups` ({group: [path, sha384]}; `page_groups` {page: [group, ...]})."""
-    def t(key):
-        return catalog.template(key, LANGUAGE)
+    use, as are the Python page `groups` ({group: [path, sha384]}; `page_groups` {page: [group, ...]}).
+    `texts` ({language: [path, sha384]}) are the languages' start-up strings: boot.js fetches the chosen
+    one's, and shows the first screen in that language (rendered here in each)."""
     core = find(files, "vendor/pyscript-", "/core.js")
     interp = find(files, "interp-", ".js")
     modules = {p: sha384(d) for p, d in files.items() if p.endswith(".js")}
+    html, failed = {}, {}
+    for code in catalog.LANGUAGES:
+        strings = catalog.strings_of(code)
+        html[code] = render("login.html", t=strings.get, version=info["version"], revision=info["revision"][:12],
+                            lang=code, languages=[(c, catalog.AUTONYMS[c]) for c in catalog.LANGUAGES])
+        failed[code] = strings["boot.failed"]
     return {
-        "version": info["version"], "revision": info["revision"][:12], "lang": LANGUAGE,
-        "title": t("app.name"), "failed": t("boot.failed"),
+        "version": info["version"], "revision": info["revision"][:12],
+        "langs": list(catalog.LANGUAGES), "lang": catalog.DEFAULT_LANGUAGE,
+        "title": catalog.strings_of(catalog.DEFAULT_LANGUAGE)["app.name"], "failed": failed,
         "css": (STATIC / "app.css").read_text(encoding="utf-8"),
         "icon": "data:image/svg+xml;base64," + base64.b64encode((STATIC / "logo.svg").read_bytes()).decode(),
-        "html": render("login.html", t=t, version=info["version"], revision=info["revision"][:12]),
+        "html": html,
         "loader": render("loader.py.j2"),
         "modules": modules,
         # every module but core.js (loaded right away): PyScript imports them one after another otherwise
         "preload": sorted(p for p in modules if p != core),
         "core": core, "interpreter": interp,
         "wasm": find(files, "vendor/micropython-", ".wasm"), "app": app_path(files),
-        "sri": {p: sha384(d) for p, d in files.items() if p.endswith((".wasm", ".json"))},
+        "sri": {p: sha384(d) for p, d in files.items() if p.endswith((".wasm", ".json")) and not p.startswith("text-")},
+        "texts": texts or {},
         "plugins": ["!" + name for name in PLUGINS_OFF],
         "lazy": lazy or {},
         "groups": groups or {}, "pageGroups": page_groups or {},
@@ -216,10 +238,10 @@ def assemble(info):
     micropython = find(files, "vendor/micropython-", "/micropython.js")
     interp = render("interpreter.js.j2", micropython=micropython).encode()
     files[hashed("interp", ".js", interp)] = interp
-    start, groups, page_groups = app_files(app_sources())
+    start, groups, page_groups, texts = app_files(app_sources())
     files.update({p: d for p, d in start.items() if p == app_path(start)})
     bridge = (STATIC / "bridge.js").read_text(encoding="utf-8")
-    boot = boot_data(files, info, lazy, groups, page_groups)
+    boot = boot_data(files, info, lazy, groups, page_groups, texts)
     files["boot.js"] = render("boot.js.j2", boot=boot, bridge=bridge).encode()
     files.update(lazy_files)
     files.update(start)

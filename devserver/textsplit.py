@@ -1,17 +1,30 @@
-"""Splits the string catalog like the code: each page group's strings travel with the group.
+"""Splits the string catalogs like the code: only the chosen language arrives, each page group's strings
+with the group.
 
-The repository keeps one catalog (lite_app/text/en.py). In the bundle, the start-up file gets an
-en.py holding only the strings the start-up code may show, and each page group gets
-lite_app/text/en_<group>.py with the strings only its pages show; lite_app/text/catalog.py adds them
-when the group is installed (lite_app/shell/loading.py), before any of its pages renders.
+The repository keeps one catalog per language (lite_app/text/<code>.py, every key in each). The
+bundle keeps them out of the code files: for each language, a start-up file `text-<code>-<hash>.json`
+holding lite_app/text/<code>.py with only the strings the start-up code may show (and the pins of the
+language's group files), and per page group `text-<code>-<group>-<hash>.json` holding
+lite_app/text/<code>_<group>.py with the strings only that group's pages show. boot.js fetches the
+chosen language's start-up file beside the start-up code, and a group's strings file beside its
+code; lite_app/text/catalog.py adds a group's strings when the group is installed
+(lite_app/shell/loading.py), before any of its pages renders.
 
 Which strings a module may show is decided per key prefix (the part before the first dot: "newvm",
 "dev", "col"), because views build keys from a literal prefix and data ("state." + power): a prefix
 no start-up module mentions (as `"prefix.` or `'prefix.`) goes to every group whose modules mention
 it (a copy each); everything else, keys without a dot or mentioned nowhere included, stays in the
-start-up catalog, so a string can be missing nowhere.
+start-up catalog, so a string can be missing nowhere. Every language splits along the same keys.
 """
-CATALOG = "lite_app/text/en.py"
+from lite_app.text import catalog
+
+
+def language_module(code):
+    return "lite_app/text/%s.py" % code
+
+
+CATALOGS = tuple(language_module(code) for code in catalog.LANGUAGES)
+CATALOG = language_module(catalog.DEFAULT_LANGUAGE)
 
 
 def prefix_of(key):
@@ -25,7 +38,7 @@ def mentions(text, prefix):
 def owners(prefix, sources, core, members):
     """The groups whose modules mention `prefix`; [] when a start-up module does, or none does (the
     start-up catalog keeps it)."""
-    if prefix is None or any(mentions(sources[p], prefix) for p in core if p != CATALOG):
+    if prefix is None or any(mentions(sources[p], prefix) for p in core if p not in CATALOGS):
         return []
     return [name for name in sorted(members) if any(mentions(sources[p], prefix) for p in members[name])]
 
@@ -54,5 +67,5 @@ def module_text(strings):
     return "\n".join(lines) + "\n"
 
 
-def group_module(group):
-    return "lite_app/text/en_%s.py" % group
+def group_module(group, code=catalog.DEFAULT_LANGUAGE):
+    return "lite_app/text/%s_%s.py" % (code, group)

@@ -177,6 +177,16 @@ class Env:
         if not (fallback and fallback("files of the app were refused")):
             js.location.reload()
 
+    def restart(self):
+        """Load the page again as it is (the language changed: its strings come with the start-up
+        files); the route and the session cookie stay."""
+        js.location.reload()
+
+    def language(self):
+        """The language boot.js chose (stored choice, else the browser's), as a catalog code."""
+        code = getattr(self.x, "lang", None)
+        return str(code) if code else "en"
+
     def random(self):
         return random.random()
 

@@ -12,6 +12,7 @@ import asyncio
 import gc
 
 from lite_app.shell.session import read_cookie
+from lite_app.text import catalog
 
 # MicroPython's WebAssembly port collects after every 16 KiB allocated. Each collection scans the whole
 # heap, which holds the pool's records (16+ MB at 10,000 VMs): a single change then cost ~150 ms of
@@ -65,6 +66,7 @@ async def main():
 async def run(env):
     """Wire the page `env` to a controller, showing the login form as early as possible."""
     env.mark("xl-python")
+    catalog.use(env.language())
     if hasattr(gc, "threshold"):
         gc.threshold(GC_THRESHOLD)
     wiring = Wiring()

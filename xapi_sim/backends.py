@@ -33,8 +33,14 @@ class Server:
 
 
 class Device:
-    def __init__(self, path, size, model, root=False):
+    """A block device of a host: `path` (/dev/…), size in bytes, the model the disk reports,
+    `kind` as lsblk types it (disk, part, rom), the device it is a partition of, where it is
+    mounted, whether it is the system disk, and `alias` for a /dev/disk/by-id link to another."""
+
+    def __init__(self, path, size, model, root=False, kind="disk", parent=None, mountpoint="",
+                 alias=False):
         self.path, self.size, self.model, self.root = path, size, model, root
+        self.kind, self.parent, self.mountpoint, self.alias = kind, parent, mountpoint, alias
 
 
 def _servers():
@@ -56,15 +62,33 @@ def _servers():
     ]
 
 
+# XCP-ng 8's partitions of the system disk (the installer's GPT layout): root, backup root, the
+# local SR's partition (the rest of the disk), EFI boot, /var/log, swap.
+SYSTEM_PARTITIONS = (("1", 18 * GiB, "/"), ("2", 18 * GiB, ""), ("3", None, ""),
+                     ("4", 512 * 1024 ** 2, "/boot/efi"), ("5", 4 * GiB, "/var/log"),
+                     ("6", 1 * GiB, "[SWAP]"))
+
+
+def _system_disk(name):
+    size = 480103981056
+    rest = size - sum(p[1] for p in SYSTEM_PARTITIONS if p[1]) - 2 * 1024 ** 2
+    devices = [Device("/dev/sda", size, "SSD 480GB", root=True)]
+    for number, part_size, mountpoint in SYSTEM_PARTITIONS:
+        devices.append(Device("/dev/sda" + number, part_size or rest, "", kind="part",
+                              parent="/dev/sda", mountpoint=mountpoint))
+    devices.append(Device("/dev/disk/by-id/ata-SSD-%s-part3" % name, rest, "", kind="part",
+                          parent="/dev/sda", alias=True))
+    return devices
+
+
 def _devices(name):
-    """The block devices of the host at position `index` (sizes as disks report them)."""
-    devices = [Device("/dev/sda", 480103981056, "SSD 480GB", root=True),
-               Device("/dev/sda3", 440 * GiB, "SSD 480GB partition 3"),
-               Device("/dev/disk/by-id/ata-SSD-%s-part3" % name, 440 * GiB, "SSD 480GB part3"),
-               Device("/dev/sdb", 2000398934016, "HDD 2TB"),
-               Device("/dev/sdc", 960197124096, "SSD 960GB"),
-               Device("/dev/sdd", 64 * GiB, "USB SSD 64GB"),
-               Device("/dev/nvme0n1", 3840755982336, "NVMe 3.84TB")]
+    """The block devices of the host named `name` (sizes as disks report them)."""
+    devices = _system_disk(name) + [
+        Device("/dev/sdb", 2000398934016, "HDD 2TB"),
+        Device("/dev/sdc", 960197124096, "SSD 960GB"),
+        Device("/dev/sdd", 64 * GiB, "USB SSD 64GB"),
+        Device("/dev/nvme0n1", 3840755982336, "NVMe 3.84TB"),
+        Device("/dev/sr0", 1073741312, "Virtual CD/DVD", kind="rom")]
     return {d.path: d for d in devices}
 
 

@@ -16,6 +16,9 @@ Python API (on `Running.faults`), also reachable over HTTP through handlers/cont
   every session now open, fails with EVENTS_LOST, so a client's resync path can be exercised.
 - updates_unreachable(host=None, on=True): one host (or every host) cannot reach XCP-ng's yum
   repositories: the updater plugin's check_update and update fail as they do then.
+- plugin_missing(plugin, host=None, on=True): a host plugin (e.g. "lsblk.py") is not installed on
+  one host (or any): host.call_plugin fails with XENAPI_MISSING_PLUGIN [plugin], as on XenServer
+  or an XCP-ng release without it.
 """
 import asyncio
 import time
@@ -86,6 +89,10 @@ class Faults:
             self.sim.updates_unreachable.add(key)
         else:
             self.sim.updates_unreachable.discard(key)
+
+    def plugin_missing(self, plugin, host=None, on=True):
+        key = ("*" if host is None else resolve_host(self.sim.db, host), plugin)
+        (self.sim.missing_plugins.add if on else self.sim.missing_plugins.discard)(key)
 
     async def before_request(self, request):
         if request.path.startswith(CONTROL_PREFIX):

@@ -76,6 +76,7 @@ class Simulator:
         self.yum = {}                 # host uuid -> its packages (methods/updater.py)
         self.applied_syslog = {}      # host -> the syslog destination it last applied
         self.updates_unreachable = set()   # hosts ("*": all) without XCP-ng's repositories
+        self.missing_plugins = set()       # (host ref or "*", plugin file) not installed
         self.db.listeners.append(self.notify)
         self.sessions.on_invalidated.append(self._session_ended)
 

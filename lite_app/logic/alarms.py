@@ -105,7 +105,7 @@ def _reading(value, unit):
     if value is None:
         return "?"
     if unit == "percent":
-        return fmt.number(value * 100) + "%"
+        return fmt.percent_text(value * 100)
     if unit == "kib":
         return fmt.size(value * 1024)
     if unit == "rate":

@@ -83,16 +83,19 @@ def human(value, unit):
     if value is None:
         return "\u2014"
     if unit == "%":
-        return "%.1f %%" % value
+        return fmt.percent_text(float(value))
     if unit == "B":
         return fmt.size(value)
     if unit == "B/s":
         return fmt.size(value) + "/s"
-    return "%.2f" % value
+    return ("%.2f" % value).replace(".", fmt.translate("fmt.decimal"))
 
 
 def payload(updates, chart):
     """What lite_app/static/charts.js draws: {"unit", "max", "labels", "data": [times, series...]}."""
+    t = fmt.translate
     return {"unit": chart["unit"], "max": chart["max"],
+            "fmt": {"decimal": t("fmt.decimal"), "percent": t("fmt.percent"), "time": t("fmt.time"),
+                    "months": [t("fmt.month." + str(n)) for n in range(1, 13)]},
             "labels": [label for label, _ in chart["series"]],
             "data": stats.chart_data(updates, [values for _, values in chart["series"]])}

@@ -20,11 +20,12 @@ implements for the browser and tests fake. What `env` offers:
 import json
 
 from lite_app.logic import routes
-from lite_app.shell import console_driver, dispatch, pages, stats_poller, task_runner
+from lite_app.shell import dispatch, pages, task_runner
 from lite_app.shell import session as sessions
 from lite_app.shell.loading import Loader
 from lite_app.shell.state import State
 from lite_app.shell.transport import make_transport
+from lite_app.text import catalog
 from lite_app.ui import frame
 from lite_app.ui import login as login_view
 from lite_app.xapi.client import Client
@@ -36,6 +37,9 @@ from lite_app.xapi.sync import Live, load_all
 RESUME_SECONDS = 900
 RESUME_EVERY = 3
 THEME_KEY = "xcplite.theme"
+LANGUAGE_KEY = "xcplite.lang"
+# The drivers (name in pages.PAGES as "driver.<name>", class in that module), synced in this order.
+DRIVERS = (("console", "Driver"), ("stats", "Poller"))  # read by boot.js, which chooses the language before Python starts
 USER_KEY = "xcplite.user"
 APP_ROOT = "xl-app"
 
@@ -56,9 +60,9 @@ class Controller:
         self.state.uploader = lambda state, vdi, data: task_runner.upload(state, env.upload, vdi, data)
         self.state.env, self.state.on_redraw = env, self.invalidate
         # What lives outside the page's markup follows the state: each driver's sync() runs after every
-        # render and when the session ends (the console's websocket, the stats polling).
-        self.console_driver = console_driver.Driver(self)
-        self.stats_poller = stats_poller.Poller(self)
+        # render and when the session ends (the console's websocket, the stats polling). Their code comes
+        # with a page group (pages.PAGES "driver.<name>"), so each is made once that group is in.
+        self.drivers = {}
         fields = pages.fields()
         self.fields_json = {}
         for cls in fields:
@@ -312,11 +316,30 @@ class Controller:
 
     def sync_outside(self):
         """What lives outside the markup (the console's socket, the stats polling) follows the state."""
-        for driver in (self.console_driver, self.stats_poller):
+        for name, class_name in DRIVERS:
+            driver = self.drivers.get(name) or self.make_driver(name, class_name)
+            if driver is None:
+                continue
             try:
                 driver.sync()
             except Exception as error:  # it must not stop the shell from rendering
                 print("xcplite: sync failed:", repr(error))
+
+    def make_driver(self, name, class_name):
+        """The driver `name` once its code is installed; until then None, and its group is asked for
+        when the page needs it now (the stats as soon as the app shows, the console on a console)."""
+        page = "driver." + name
+        module = pages.module_for(page, self.loader)
+        if module is None or module is frame.LOADING or module is frame.REFUSED:
+            if self.shown == "app" and self.needs_driver(name) and self.loader.wanted(page):
+                self.env.spawn(self.loader.load(page))
+            return None
+        driver = self.drivers[name] = getattr(module, class_name)(self)
+        return driver
+
+    def needs_driver(self, name):
+        route = self.state.route
+        return name != "console" or route[0] == "console" or route[1].get("tab") == "console"
 
     def regions(self, page):
         try:
@@ -336,6 +359,16 @@ class Controller:
         if client is self.state.client:
             event = {"class": cls, "ref": ref, "operation": "mod", "snapshot": record}
             self.on_changes(self.state.cache.apply([event]))
+
+    # -- language --------------------------------------------------------------------------------------
+
+    def set_language(self, code):
+        """Keep the chosen language and load the page again in it (its strings arrive with the start-up
+        files); the route and the session stay. An unknown code or the current one changes nothing."""
+        if code not in catalog.LANGUAGES or code == catalog.language():
+            return
+        self.env.store_set(LANGUAGE_KEY, code)
+        self.env.restart()
 
     # -- theme -----------------------------------------------------------------------------------------
 

@@ -39,6 +39,10 @@ def set_theme(controller, payload):
     controller.set_theme(payload.get("value") or "auto")
 
 
+def set_language(controller, payload):
+    controller.set_language(payload.get("value") or "")
+
+
 def dismiss(controller, payload):
     data = payload.get("data") or {}
     try:
@@ -144,6 +148,9 @@ def dispatch(controller, payload_text):
     if name == "login.submit":
         if controller.shown == "login":
             controller.env.spawn(controller.login(payload.get("form") or {}))
+        return True
+    if name == "shell.language":  # the login screen has the menu too
+        set_language(controller, payload)
         return True
     if controller.shown != "app":
         return False

@@ -69,14 +69,19 @@ PAGES = {
     # The Python console acts on the page (runs code, reads keys), so its page module is the shell's;
     # it draws through lite_app.ui.python.
     "python": "lite_app.shell.python_page",
+    # Not pages: the drivers of what lives outside the markup (the console's socket, the stats polling),
+    # made by the controller once their code is in (controller.DRIVERS). Listed here so their code
+    # travels with the group of the pages that show them, not in the first download.
+    "driver.stats": "lite_app.shell.stats_poller",
+    "driver.console": "lite_app.shell.console_driver",
 }
 
 # Page groups: each is one file of the bundle, fetched on the first visit to one of its pages (and
 # ahead of it when the browser is idle after login). devserver/splitting.py puts a module in the first
 # group one of whose pages imports it; the start-up file keeps what the login screen and shell import.
 GROUPS = (
-    ("home", ("dashboard", "alarms", "tasks")),
-    ("vms", ("vms", "vm", "console")),
+    ("home", ("dashboard", "alarms", "tasks", "driver.stats")),
+    ("vms", ("vms", "vm", "console", "driver.console")),
     ("storage", ("storage", "sr", "new-sr")),
     # network, host and pool administration: the pages and their dialogs
     ("admin", ("pool", "host", "networks", "network")),

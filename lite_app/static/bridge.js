@@ -15,7 +15,7 @@
   var ALLOWED = {};
   ("id class href title role type name value placeholder accept for tabindex disabled checked selected " +
    "hidden min max step colspan rowspan scope autocomplete spellcheck key style width height open " +
-   "target rel multiple required viewBox d fill stroke cx cy r x y points rows").split(" ")
+   "target rel multiple required viewBox d fill stroke cx cy r x y points rows lang").split(" ")
     .forEach(function (a) { ALLOWED[a] = 1; });
   var PROPS = { value: 1, checked: 1, selected: 1, disabled: 1 };
 

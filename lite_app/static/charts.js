@@ -44,21 +44,32 @@
     ".u-legend th{font-weight:500}.u-value{font-variant-numeric:tabular-nums}" +
     ".u-hz .u-cursor-x{border-right:1px dashed var(--xl-muted)}";
 
-  function num(v) {
+  /* Numbers as lite_app/text/fmt.py writes them, in the language the chart's data names (spec.fmt:
+     decimal separator, percent pattern, month names): one decimal unless whole or large. */
+  var EN = { decimal: ".", percent: "{value}%", months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] };
+  function num(v, loc) {
     var a = Math.abs(v);
     if (v === Math.round(v) || a >= 100) return String(Math.round(v));
     var text = v.toFixed(1);
-    return text.slice(-2) === ".0" ? text.slice(0, -2) : text;
+    return text.slice(-2) === ".0" ? text.slice(0, -2) : text.replace(".", (loc || EN).decimal);
   }
-  function human(v, unit) {
+  function human(v, unit, loc) {
+    loc = loc || EN;
     if (v == null) return "\u2014";
-    if (unit === "%") return v.toFixed(1) + " %";
+    if (unit === "%") return loc.percent.replace("{value}", num(v, loc));
     if (unit === "B" || unit === "B/s") {
       var i = 0;
       while (Math.abs(v) >= 1024 && i < UNITS.length - 1) { v /= 1024; i++; }
-      return num(v) + " " + UNITS[i] + (unit === "B/s" ? "/s" : "");
+      return num(v, loc) + " " + UNITS[i] + (unit === "B/s" ? "/s" : "");
     }
-    return v.toFixed(2);
+    return v.toFixed(2).replace(".", loc.decimal);
+  }
+  function two(n) { return n < 10 ? "0" + n : String(n); }
+  /* A time axis in 24-hour clock, days as "5 Jun" in the language's month names (uPlot's default is
+     US English with am/pm). */
+  function timeText(t, loc, withDay) {
+    var d = new Date(t * 1000), clock = two(d.getHours()) + ":" + two(d.getMinutes());
+    return withDay ? d.getDate() + " " + loc.months[d.getMonth()] + (withDay === 2 ? "" : " " + clock) : clock;
   }
   X.humanValue = human;
 
@@ -95,16 +106,20 @@
     return null;
   }
   function options(spec, el) {
-    var css = getComputedStyle(el), fmt = function (u, v) { return human(v, spec.unit); };
+    var loc = spec.fmt || EN;
+    var css = getComputedStyle(el), fmt = function (u, v) { return human(v, spec.unit, loc); };
     var text = color(css, "--xl-muted", "#5b6478"), grid = color(css, "--xl-border", "#d9dee8");
-    var series = [{}];
+    var series = [{ label: loc.time || "Time", value: function (u, t) { return t == null ? "\u2014" : timeText(t, loc, 1); } }];
     spec.labels.forEach(function (label, i) {
       series.push({ label: label, stroke: color(css, "--xl-chart-" + (i % 8 + 1), "#2f5bea"), width: 1.5,
                     value: fmt, points: { show: false } });
     });
     var axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     var yAxis = Object.assign({}, axis, { size: 76, values: function (u, splits) {
-      return splits.map(function (v) { return human(v, spec.unit); });
+      return splits.map(function (v) { return human(v, spec.unit, loc); });
+    } });
+    var xAxis = Object.assign({}, axis, { values: function (u, splits, i, space, incr) {
+      return splits.map(function (t) { return timeText(t, loc, incr >= 86400 ? 2 : 0); });
     } });
     if (spec.unit === "B" || spec.unit === "B/s") yAxis.incrs = BINARY;
     return {
@@ -113,7 +128,7 @@
         var top = spec.max != null ? spec.max : (max > 0 ? max * 1.1 : 1);
         return [Math.min(0, min || 0), top];
       } } },
-      axes: [axis, yAxis],
+      axes: [xAxis, yAxis],
       legend: { live: true },
       hooks: { setCursor: [function (u) { if (u.cursor.idx == null) u.setLegend({ idx: lastIdx(u) }); }] }
     };

@@ -8,7 +8,7 @@ counts in binary units, operations and power states in words. Codes not in PARAM
 sentence naming the code.
 """
 from lite_app.text import fmt
-from lite_app.text.catalog import translate
+from lite_app.text.catalog import has, translate
 from lite_app.xapi.cache import NULL_REF
 from lite_app.xapi.errors import TransportError, XapiError
 
@@ -29,6 +29,7 @@ PARAMS = {
     "MEMORY_CONSTRAINT_VIOLATION": (),
     "HOST_DISABLED": (("host", "ref"),),
     "HOST_OFFLINE": (("host", "ref"),),
+    "XENAPI_MISSING_PLUGIN": (("plugin", "text"),),
     "HOST_NOT_LIVE": (),
     "NO_HOSTS_AVAILABLE": (),
     "SESSION_INVALID": (),
@@ -80,11 +81,21 @@ def words(value):
     return str(value).replace("_", " ")
 
 
-def states(value):
-    """XAPI's "paused, suspended, running" as "paused, suspended or running"."""
-    value = str(value)
-    cut = value.rfind(", ")
-    return value if cut < 0 else value[:cut] + " or " + value[cut + 2:]
+def states(value, t=translate):
+    """XAPI's "paused, suspended, running" in the language's words: "paused, suspended or running"."""
+    names = [_state(name.strip(), t) for name in str(value).split(",") if name.strip()]
+    if len(names) < 2:
+        return names[0] if names else ""
+    return t("list.or", a=", ".join(names[:-1]), b=names[-1])
+
+
+def _state(name, t):
+    """A power state as a word of the sentence ("running"); an unknown one as XAPI wrote it."""
+    key = "state." + name[:1].upper() + name[1:].lower()
+    if not has(key):
+        return name
+    text = t(key)
+    return text[:1].lower() + text[1:]
 
 
 def _param(kind, value, name_of, t):
@@ -101,7 +112,7 @@ def _param(kind, value, name_of, t):
     if kind == "op":
         return words(value)
     if kind == "states":
-        return states(value)
+        return states(value, t)
     return value
 
 

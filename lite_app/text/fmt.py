@@ -1,7 +1,11 @@
-"""Formatting for the views: sizes, percentages, durations, relative times, XAPI dates.
+"""Formatting for the views: numbers, sizes, percentages, durations, relative times, XAPI dates.
 
-Pure (CPython and MicroPython): no strftime or datetime formatting, just arithmetic. Words come from
-the translation catalog through `t` (a `translate`-like function), so the views stay translatable.
+Pure (CPython and MicroPython): no strftime, locale or datetime formatting, just arithmetic. The few
+rules that differ per language are catalog entries (`fmt.decimal`, `fmt.group`, `fmt.percent`,
+`fmt.date`, `fmt.datetime`, `fmt.month.N`), so a language is complete when its catalog is, and the
+formats follow the language the user chose (MicroPython has no `locale`; the browser's `Intl` would
+cost a call through the edge per figure, and the rules needed are these few). Words come from the
+catalog through `t` (a `translate`-like function), so the views stay translatable.
 """
 from lite_app.text.catalog import translate
 
@@ -24,12 +28,35 @@ def size(value):
     return number(amount) + " " + BYTE_UNITS[unit]
 
 
-def number(amount):
-    """A figure with at most one decimal, none when it is whole or large: 1.5, 16, 123."""
+def number(amount, t=translate):
+    """A figure with at most one decimal, none when it is whole or large, in the language's way:
+    1.5, 16, 123 (English), 1,5 (French, German, Spanish); thousands grouped (see `integer`)."""
     if unit_free_whole(amount) or abs(amount) >= 100:
-        return str(int(amount + 0.5) if amount >= 0 else -int(-amount + 0.5))
+        return integer(int(amount + 0.5) if amount >= 0 else -int(-amount + 0.5), t)
     text = "%.1f" % amount
-    return text[:-2] if text.endswith(".0") else text
+    if text.endswith(".0"):
+        return text[:-2]
+    return text.replace(".", t("fmt.decimal"))
+
+
+def integer(value, t=translate):
+    """A whole number with the language's thousands separator from 10,000 up: 9999, 10,000
+    (English), 10 000 (French), 10.000 (German, Spanish). Four digits stay ungrouped, as CLDR's
+    Spanish needs and the others allow, so a figure keeps one look in every language."""
+    text = str(abs(int(value)))
+    if len(text) > 4:
+        groups = []
+        while len(text) > 3:
+            groups.insert(0, text[-3:])
+            text = text[:-3]
+        groups.insert(0, text)
+        text = t("fmt.group").join(groups)
+    return ("-" + text) if int(value) < 0 else text
+
+
+def percent_text(value, t=translate):
+    """A percentage as the language writes it: "42%" (English), "42 %" (French, German, Spanish)."""
+    return t("fmt.percent", value=number(value, t) if not isinstance(value, int) else integer(value, t))
 
 
 def unit_free_whole(amount):
@@ -118,13 +145,23 @@ def parse_epoch(text):
         return None
 
 
-def date_text(epoch):
-    """An epoch as "2025-06-05 12:34 UTC" (no strftime under MicroPython)."""
+def date_text(epoch, t=translate):
+    """An epoch as the language writes a date and time, in UTC: "5 Jun 2025, 12:34 UTC" (English),
+    "5 juin 2025 à 12:34 UTC" (French)… (no strftime under MicroPython)."""
     if epoch is None:
         return "\u2014"
     days, rest = divmod(int(epoch), 86400)
     year, month, day = civil_from_days(days)
-    return "%04d-%02d-%02d %02d:%02d UTC" % (year, month, day, rest // 3600, rest % 3600 // 60)
+    date = t("fmt.date", day=day, month=t("fmt.month." + str(month)), year=year)
+    return t("fmt.datetime", date=date, time="%02d:%02d" % (rest // 3600, rest % 3600 // 60))
+
+
+def stamp(epoch):
+    """An epoch as "2025-06-05 12:34" in UTC, the same in every language (for names the app makes,
+    which should sort and read alike for everyone)."""
+    days, rest = divmod(int(epoch), 86400)
+    year, month, day = civil_from_days(days)
+    return "%04d-%02d-%02d %02d:%02d" % (year, month, day, rest // 3600, rest % 3600 // 60)
 
 
 def civil_from_days(days):

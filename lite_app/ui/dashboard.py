@@ -59,7 +59,7 @@ def cpu_card(figures, t):
     note = t("dash.cpu_over") if pct > 100 else t("dash.cpu_ok")
     return w.card("dash-cpu", t("dash.cpu"),
                   h("div", {"class": "xl-stats"},
-                    w.stat(t("dash.cpu_ratio"), str(pct) + "%", text, "cpu-provisioning")),
+                    w.stat(t("dash.cpu_ratio"), fmt.percent_text(pct), text, "cpu-provisioning")),
                   h("div", {"class": "xl-bar " + ("xl-level-high" if pct > 100 else w.level_class(pct)),
                             "role": "meter", "aria-label": t("dash.cpu"), "aria-valuemin": "0",
                             "aria-valuemax": str(max(100, pct)), "aria-valuenow": str(pct),

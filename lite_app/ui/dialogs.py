@@ -19,6 +19,7 @@ task of the app's own for the whole change, and a failure says whether what was 
 """
 from lite_app.logic import jobs
 from lite_app.logic.model import namer
+from lite_app.text import fmt
 from lite_app.text.errors import describe
 from lite_app.ui.vdom import h
 
@@ -115,7 +116,7 @@ def progress(state, spec):
              h("div", {"class": "xl-bar", "role": "progressbar", "aria-label": label, "aria-valuemin": "0",
                        "aria-valuemax": "100", "aria-valuenow": str(percent)},
                h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % percent})),
-             h("span", {"class": "xu-muted"}, "%s %d%%" % (label, percent)))
+             h("span", {"class": "xu-muted"}, "%s %s" % (label, fmt.percent_text(percent))))
 
 
 def error_box(state, info):

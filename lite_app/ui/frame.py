@@ -6,12 +6,12 @@ navigation tree lives in lite_app/ui/navtree.py.
 """
 from lite_app.logic import hoststate, memo, routes, tasks
 from lite_app.logic.model import namer
-from lite_app.ui import dialogs, navtree
+from lite_app.ui import dialogs, navtree, preferences
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 APP_NAME_KEY = "app.name"
-THEMES = ("auto", "light", "dark")
+THEMES = preferences.THEMES
 TOP, BANNER, NAV, MAIN = "xl-top", "xl-banner", "xl-nav", "xl-main"
 DIALOG = dialogs.REGION
 LOGO = ("M14 14l20 20M34 14L14 34")
@@ -69,7 +69,8 @@ def top_bar(state):
                 h("span", {"class": "xl-appname"}, t(APP_NAME_KEY))),
               h("span", {"class": "xl-poolname", "title": pool_name(state)}, pool_name(state)),
               h("div", {"class": "xl-topbar-end"},
-                tasks_indicator(state), help_button(state), theme_switch(state),
+                tasks_indicator(state), help_button(state), preferences.language_switch(state),
+                preferences.theme_switch(state),
                 h("span", {"class": "xl-user"}, h("span", {"class": "xu-sr-only"}, t("shell.user") + " "),
                   state.user),
                 h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "shell.logout"},
@@ -94,17 +95,6 @@ def help_button(state):
     label = state.t("shell.shortcuts")
     return h("button", {"type": "button", "class": "xl-button xl-quiet xl-help-button", "data-action": "shell.help",
                         "aria-label": label, "title": label, "aria-keyshortcuts": "?"}, w.icon("keyboard"))
-
-
-def theme_switch(state):
-    t = state.t
-    current = state.ui.get("shell.theme") or "auto"
-    options = [h("option", {"value": name, "selected": name == current}, t("shell.theme." + name))
-               for name in THEMES]
-    return h("label", {"class": "xl-theme"},
-             h("span", {"class": "xu-sr-only"}, t("shell.theme")),
-             h("select", {"data-action": "shell.theme", "aria-label": t("shell.theme"), "value": current},
-               options))
 
 
 def announcement(state):

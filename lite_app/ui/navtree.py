@@ -6,6 +6,7 @@ AUTO_EXPAND_LIMIT VMs, and an open group lists GROUP_LIMIT VMs then links to the
 that host. Pure vdom.
 """
 from lite_app.logic.navtree import OTHERS, groups_of
+from lite_app.ui import preferences
 from lite_app.ui.vdom import h
 
 GROUP_LIMIT = 50
@@ -33,7 +34,7 @@ def render(state):
     t = state.t
     classes = "xl-nav is-open" if state.ui.get("nav.open") else "xl-nav"
     return [h("nav", {"id": "xl-nav-panel", "class": classes, "aria-label": t("shell.nav")},
-              sections(state), tree(state))]
+              sections(state), tree(state), preferences.drawer(state))]
 
 
 def sections(state):

@@ -4,11 +4,11 @@ The kinds offered are those whose SM driver the pool lists (the SM class, loaded
 among lite_app.logic.sr_create's; the page says which ones it offers and why iSCSI and HBA are not.
 Where the storage is comes with help from SR.probe (lite_app/ui/new_sr_probe.py): an NFS server's
 exports, what an export, share or device already holds (an SR found there can be attached instead of
-creating a new one). "Review" checks the form and shows exactly the SR.create XAPI will be asked,
+creating a new one); a local SR's device is chosen from the host's disks (lite_app/ui/new_sr_devices.py). "Review" checks the form and shows exactly the SR.create XAPI will be asked,
 secrets hidden (lite_app/ui/new_sr_dialogs.py). What was typed stays in state.ui while the visit lasts.
 """
 from lite_app.logic import model, sr_create
-from lite_app.ui import fields, new_sr_dialogs, new_sr_probe
+from lite_app.ui import fields, new_sr_devices, new_sr_dialogs, new_sr_probe
 from lite_app.ui import widgets as w
 from lite_app.ui.new_sr_form import effective_name, form
 from lite_app.ui.vdom import h
@@ -112,11 +112,13 @@ def host_options(state):
 
 
 def local_fields(state, values):
+    """The host, then its devices to choose from (a path to type only when they cannot be listed)."""
     t = state.t
+    typed = lambda: text_field(state, values, "device", "newsr.device", t("newsr.device_hint"))
+    in_use = lambda: new_sr_probe.devices_in_use(state, values)
     return [fields.select("newsr-host", "host", t("col.host"), host_options(state), values.get("host") or "",
-                          error_of(state, values, "host"), None, "newsr.input"),
-            text_field(state, values, "device", "newsr.device", t("newsr.device_hint")),
-            new_sr_probe.devices_in_use(state, values)]
+                          error_of(state, values, "host"), None, "newsr.input")] + \
+        new_sr_devices.render(state, values, typed, in_use)
 
 
 def naming_card(state, values):
@@ -148,6 +150,9 @@ def on_input(state, payload):
     (values.get("errors") or {}).pop(name, None)
     if name in ("server", "path", "share", "username", "password", "device", "host", "nfs_version"):
         new_sr_probe.forget(state)
+    if name == "host" and sr_create.is_local(values["kind"]):
+        values["device"] = ""
+        return new_sr_devices.load(state)
 
 
 def on_kind(state, payload):
@@ -155,6 +160,8 @@ def on_kind(state, payload):
     if payload.get("value") in sr_create.KINDS and payload.get("value") != values["kind"]:
         values["kind"], values["errors"] = payload["value"], {}
         new_sr_probe.forget(state)
+        if sr_create.is_local(values["kind"]) and new_sr_devices.listing(state)["host"] != values.get("host"):
+            return new_sr_devices.load(state)
 
 
 def on_review(state, payload):
@@ -170,8 +177,8 @@ def on_review(state, payload):
         values["errors"][error[0]] = error[1]
         state.notify(state.t("newsr.refused"), "error", here=True)
         return None
-    new_sr_dialogs.open_create(state, values)
+    new_sr_dialogs.open_create(state, values, new_sr_devices.chosen_row(state, values))
 
 
 actions = w.merged({"newsr.input": on_input, "newsr.kind": on_kind, "newsr.review": on_review},
-                   new_sr_probe.actions)
+                   new_sr_probe.actions, new_sr_devices.actions)

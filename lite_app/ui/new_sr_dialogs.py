@@ -9,14 +9,16 @@ scan, undone in reverse should a step fail. When done the form is forgotten and 
 opens.
 """
 from lite_app.logic import jobs, model, sr_create, sr_plans
+from lite_app.text import fmt
 from lite_app.ui import dialogs
 from lite_app.ui import widgets as w
 from lite_app.ui.new_sr_form import clear
 from lite_app.ui.vdom import h
 
 
-def open_create(state, values):
-    dialogs.show(state, "newsr.create", values=dict(values), size="wide")
+def open_create(state, values, device_row=None):
+    """`device_row`: the listed device a local SR goes on (lite_app.logic.blockdevs), for its size."""
+    dialogs.show(state, "newsr.create", values=dict(values), device_row=device_row, size="wide")
 
 
 def open_attach(state, values, found, name):
@@ -52,8 +54,12 @@ def create_render(state, spec):
     body = [dialogs.description(t("newsr.create_text")), summary(state, values, method, params[0]),
             h("p", {"class": "xl-dialog-text"}, t("newsr.device_config")), config_list(state, params[1])]
     if sr_create.is_local(values["kind"]):
+        row = spec.get("device_row")
         body.append(h("p", {"class": "xl-dialog-error", "role": "note"},
-                      t("newsr.erase_device", device=(values.get("device") or "").strip())))
+                      t("newsr.erase_device", device=(values.get("device") or "").strip()), " ",
+                      t("newsr.erase_what", device=row["path"], size=fmt.size(row["size"]),
+                        type=t("newsr.dev_type." + row["type"]) if row["type"] in ("disk", "part") else row["type"])
+                      if row else None))
     return t("newsr.create_title"), body, [dialogs.submit_button(state, spec, t("newsr.create")),
                                            dialogs.cancel_button(state)]
 

@@ -15,7 +15,7 @@ ATTRIBUTES = ("id", "class", "href", "title", "role", "type", "name", "value", "
               "for", "tabindex", "disabled", "checked", "selected", "hidden", "min", "max",
               "step", "colspan", "rowspan", "scope", "autocomplete", "spellcheck", "key",
               "style", "width", "height", "open", "target", "rel", "multiple", "required",
-              "viewBox", "d", "fill", "stroke", "cx", "cy", "r", "x", "y", "points", "rows")
+              "viewBox", "d", "fill", "stroke", "cx", "cy", "r", "x", "y", "points", "rows", "lang")
 VOID = ("input", "br", "hr", "img", "meta", "link")
 
 

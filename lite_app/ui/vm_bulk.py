@@ -155,7 +155,7 @@ async def execute(state, spec):
         except Exception as error:  # shown in the dialog; nothing ran
             spec["busy"], spec["error"] = False, dialogs.failure(state, error)
             return
-    stamp = fmt.date_text(state.now).replace(" UTC", "")
+    stamp = fmt.stamp(state.now)
     plan = bulk.plan(source, spec["op"], spec["refs"], stamp)
     outcomes = bulk.Outcomes(spec["refs"])
     names = {}

@@ -124,7 +124,7 @@ def open_migrate(state, ref, vm):
 
 # ---- snapshot ------------------------------------------------------------------------------------
 def open_snapshot(state, ref, vm):
-    stamp = fmt.date_text(state.now).replace(" UTC", "")
+    stamp = fmt.stamp(state.now)
     dialogs.show(state, "vm.snapshot", vm=ref, name=vm_actions.snapshot_name(vm.get("name_label") or "", stamp))
 
 

@@ -90,7 +90,7 @@ def progress_bar(percent, label):
              h("div", {"class": "xl-bar", "role": "progressbar", "aria-label": label, "aria-valuemin": "0",
                        "aria-valuemax": "100", "aria-valuenow": str(percent)},
                h("div", {"class": "xl-bar-fill", "style": "width:%d%%" % percent})),
-             h("div", {"class": "xl-usage-text"}, "%d%%" % percent))
+             h("div", {"class": "xl-usage-text"}, fmt.percent_text(percent)))
 
 
 def card(card_id, title, *body, **options):

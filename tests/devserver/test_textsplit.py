@@ -2,14 +2,16 @@
 names — literally, or as a prefix it completes with data — is in the start-up catalog or in the
 catalog of the group the module ships in."""
 import ast
+import json
 
 import pytest
 
 from devserver import bundle, splitting, textsplit
 from lite_app.shell import pages
+from lite_app.text import catalog
 from lite_app.text.en import STRINGS
 
-SOURCES = bundle.app_sources()
+SOURCES = {p: s for p, s in bundle.app_sources().items() if p not in textsplit.CATALOGS}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,7 @@ def test_no_string_is_lost(parts):
 
 def test_start_up_code_finds_its_strings(parts):
     core, _members, start, _grouped = parts
-    missing = {(path, key) for path in core if path != textsplit.CATALOG for key in named(path) - set(start)}
+    missing = {(path, key) for path in core for key in named(path) - set(start)}
     assert missing == set()
 
 
@@ -65,8 +67,27 @@ def test_the_catalog_modules_hold_exactly_their_strings(parts):
         assert space["STRINGS"] == strings
 
 
-def test_the_bundle_ships_each_groups_strings_with_it():
-    sources, members = bundle.split_strings(SOURCES, *splitting.split(SOURCES, pages.PAGES, pages.GROUPS)[:2])
-    assert "newvm.sec.template" not in sources[textsplit.CATALOG]
-    assert textsplit.group_module("create") in members["create"]
-    assert "newvm.sec.template" in sources[textsplit.group_module("create")]
+def test_each_language_ships_its_start_up_strings_and_each_groups_with_the_group(parts):
+    core, members, _start, _grouped = parts
+    files, texts = bundle.text_files(SOURCES, core, members)
+    assert sorted(texts) == sorted(catalog.LANGUAGES)
+    for code, (path, sri) in texts.items():
+        doc = json.loads(files[path])
+        assert sri == bundle.sha384(files[path])
+        start = doc["files"][textsplit.language_module(code)]
+        assert "newvm.sec.template" not in start and "login.username" in start
+        group_path, group_sri = doc["groups"]["create"]
+        assert group_sri == bundle.sha384(files[group_path])
+        group = json.loads(files[group_path])[textsplit.group_module("create", code)]
+        space = {}
+        exec(compile(group, "catalog", "exec"), space)
+        assert space["STRINGS"]["newvm.sec.template"] == catalog.strings_of(code)["newvm.sec.template"]
+        assert all(textsplit.language_module(other) not in files[path].decode()
+                   for other in catalog.LANGUAGES if other != code)
+
+
+def test_the_code_files_carry_no_strings():
+    files, _groups, _pages, _texts = bundle.app_files(bundle.app_sources())
+    for path, data in files.items():
+        if path.startswith("app"):
+            assert not any(module in json.loads(data) for module in textsplit.CATALOGS), path

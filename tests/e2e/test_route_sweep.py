@@ -199,6 +199,24 @@ def test_every_route_is_visible_and_readable(app_page, guard, pool, objects):
 
 
 @pytest.mark.timeout(600)
+def test_new_sr_device_list_is_visible_and_readable(app_page, guard, pool, objects):
+    """New SR for a local SR lists the chosen host's disks (not a route or dialog of its own)."""
+    page = sign_in(app_page, pool, guard)
+    show(page, "#/new-sr")
+    page.get_by_role("radio", name="Local ext").check()
+    page.get_by_label("Host", exact=True).select_option(label=objects["host_name"])
+    page.get_by_role("group", name="Disks of " + objects["host_name"]).wait_for(timeout=WAIT)
+    page.get_by_role("radio", name="/dev/sdb").check()
+    page.get_by_role("radio", name="/dev/sdb").scroll_into_view_if_needed()
+    found = []
+    for look in each_look(page):
+        found.extend(problems(page, "#xl-main > :first-child", page.locator("#xl-main h1").first,
+                              "new-sr-devices " + look))
+        shoot(page, "new-sr-devices-" + look)
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.timeout(600)
 def test_every_dialog_is_visible_and_readable(app_page, guard, pool, objects):
     page = sign_in(app_page, pool, guard)
     found = []

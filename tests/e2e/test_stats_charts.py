@@ -9,6 +9,8 @@ import pytest
 
 from harness import WAIT_MS, sign_in
 
+from lite_app.text import fmt
+
 START = {"10min": (-595, 5), "2h": (-7140, 60), "week": (-601200, 3600), "year": (-31536000, 86400)}
 
 
@@ -65,7 +67,7 @@ def test_vm_charts_show_the_simulator_series(guard, app_page, sim, pool):
     doc = sim_reply(sim, pool["session"], f"start=-595&interval=5&cf=AVERAGE&json=true&vm_uuid={uuid}")
     expected = float(column(doc, f"AVERAGE:vm:{uuid}:cpu_usage")[at]) * 100
     assert abs(cpu - expected) < 1e-9 * max(1.0, expected)
-    assert shown == "%.1f %%" % expected
+    assert shown == fmt.percent_text(expected)
     memory = column(doc, f"AVERAGE:vm:{uuid}:memory")[used_at]
     free = column(doc, f"AVERAGE:vm:{uuid}:memory_internal_free")[used_at]
     assert abs(used - (float(memory) - float(free) * 1024)) < 1e-3
@@ -75,7 +77,7 @@ def test_vm_charts_show_the_simulator_series(guard, app_page, sim, pool):
     assert re.search(r"Average:?\s*" + re.escape(shown), legend.inner_text())
     box = chart.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 60)
-    page.wait_for_function("() => /\\d+\\.\\d %/.test(document.querySelector('.xl-chart').shadowRoot"
+    page.wait_for_function("() => /\\d+(\\.\\d)?%/.test(document.querySelector('.xl-chart').shadowRoot"
                            ".querySelector('.u-legend').innerText)", timeout=WAIT_MS)
     # series colours follow the theme: the charts are drawn again with the dark palette
     marker = page.locator(".xl-chart").first.locator(".u-series .u-marker").first
@@ -159,7 +161,7 @@ def test_host_stats_and_the_dashboard_top_5(guard, app_page, sim, pool):
     names = [n.strip() for n in table.get_by_role("link").all_inner_texts()]
     running = {name for name, (_, power, _) in pool["vms"].items() if power == "Running"}
     assert names and set(names) <= running and len(names) <= 5
-    values = [float(v.split()[0]) for v in table.locator("td:nth-child(2)").all_inner_texts()]
+    values = [float(v.rstrip("%").split()[0]) for v in table.locator("td:nth-child(2)").all_inner_texts()]
     assert values == sorted(values, reverse=True)
     hosts = top.get_by_role("table", name="Hosts by RAM").get_by_role("link").all_inner_texts()
     assert sorted(hosts) == ["xcp-ng-01", "xcp-ng-02"]

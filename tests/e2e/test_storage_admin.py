@@ -1,8 +1,10 @@
 """Storage administration in Chromium, every action read back through the XenAPI SDK: New SR after
-probing (NFS exports found, an ISO library, a local ext SR on a host's device), unplug and repair,
+probing (NFS exports found, an ISO library, a local ext SR on a device picked from the host's disks,
+a typed path when a host cannot list them), unplug and repair,
 the pool's default SR, disks created, resized and deleted, orphans deleted after one confirmation,
 forgetting an SR and attaching it again from what the probe finds, destroying an SR only once its
 name is typed, and the same free space on the dashboard and the SR page."""
+import json
 import re
 
 from playwright.sync_api import expect
@@ -104,18 +106,48 @@ def test_a_local_ext_sr_on_a_hosts_device(app, sdk):
     host = sdk.x.host.get_all_records()
     second = sorted(host, key=lambda r: host[r]["name_label"])[1]
     page.get_by_label("Host", exact=True).select_option(second)
-    page.get_by_label("Device").fill("/dev/sdc")
+    disks = page.get_by_role("group", name="Disks of " + host[second]["name_label"])
+    expect(disks).to_be_visible(timeout=WAIT)                   # listed by the host's lsblk plugin
+    expect(disks.get_by_role("radio", name="/dev/sda3")).to_be_disabled()
+    expect(page.locator("#xl-dev-sda3")).to_contain_text("holds the SR Local storage")
+    expect(page.locator("#xl-dev-sda")).to_contain_text("447 GiB disk: holds the SR Local storage")
+    expect(disks.get_by_role("radio", name="/dev/sda1")).to_be_disabled()
+    expect(page.locator("#xl-dev-sda1")).to_contain_text("mounted at /")
+    expect(page.locator("#xl-dev-sda2")).to_contain_text("18 GiB partition: on the system disk")
+    expect(page.locator("#xl-dev-sdc")).to_contain_text("894 GiB disk, free")
+    disks.get_by_role("radio", name="/dev/sdc").check()
     page.get_by_role("button", name="Check what is there").click()
     expect(page.get_by_text("No SR there yet: a new one can be created.")).to_be_visible(timeout=WAIT)
     page.get_by_role("textbox", name="Name", exact=True).fill("E2E local")
     dialog = create_from_review(page, "E2E local")
-    expect(dialog).to_contain_text("Everything on /dev/sdc is erased.")
+    expect(dialog).to_contain_text("Everything on /dev/sdc is erased. /dev/sdc is a 894 GiB disk.")
+    expect(dialog.get_by_role("list", name="Device configuration the driver gets:")).to_have_text("device = /dev/sdc")
     dialog.get_by_role("button", name="Create", exact=True).click()
     expect(page.get_by_role("heading", name="E2E local", level=1)).to_be_visible(timeout=WAIT)
     record = sdk.x.SR.get_record(sr_named(sdk, "E2E local"))
     assert (record["type"], record["shared"]) == ("ext", False)
     pbds = [sdk.x.PBD.get_record(p) for p in record["PBDs"]]
-    assert [(p["host"], p["device_config"]["device"]) for p in pbds] == [(second, "/dev/sdc")]
+    assert [(p["host"], p["device_config"]) for p in pbds] == [(second, {"device": "/dev/sdc"})]
+    listed = json.loads(sdk.x.host.call_plugin(second, "lsblk.py", "list_block_devices", {}))
+    sdc = [d for d in listed["blockdevices"] if d["name"] == "sdc"][0]
+    assert [v["mountpoint"] for v in sdc["children"]] == ["/run/sr-mount/" + record["uuid"]]
+
+
+def test_a_host_without_the_lsblk_plugin_falls_back_to_a_typed_path(app, sdk, pool):
+    hosts = sdk.x.host.get_all_records()
+    first = sorted(hosts, key=lambda r: hosts[r]["name_label"])[0]
+    pool.fault("plugin_missing", plugin="lsblk.py", host=first)
+    try:
+        page = new_sr_page(app)
+        page.get_by_role("radio", name="Local LVM").check()
+        page.get_by_label("Host", exact=True).select_option(first)
+        expect(page.get_by_role("alert").filter(has_text="could not be listed")).to_contain_text(
+            "The host has no plugin named lsblk.py. Type the device's path instead.", timeout=WAIT)
+        expect(page.get_by_label("Device")).to_be_visible()
+    finally:
+        pool.fault("plugin_missing", plugin="lsblk.py", host=first, on=False)
+    page.get_by_role("button", name="List the disks again").click()
+    expect(page.get_by_role("radio", name="/dev/nvme0n1")).to_be_enabled(timeout=WAIT)
 
 
 def test_unplug_one_host_then_repair(app, sdk):
@@ -213,7 +245,7 @@ def test_forget_then_attach_what_the_probe_finds(app, sdk):
     hosts = sdk.x.host.get_all_records()
     second = sorted(hosts, key=lambda r: hosts[r]["name_label"])[1]
     page.get_by_label("Host", exact=True).select_option(second)
-    page.get_by_label("Device").fill("/dev/sdc")
+    page.get_by_role("radio", name="/dev/sdc").check(timeout=WAIT)    # free again: nothing holds it now
     page.get_by_role("button", name="Check what is there").click()
     found = page.get_by_role("status").filter(has_text="SRs found there")
     expect(found).to_contain_text(uuid, timeout=WAIT)

@@ -232,6 +232,12 @@ class FakeEnv:
     def reload(self):
         self.reloaded = True
 
+    def restart(self):
+        self.restarted = True
+
+    def language(self):
+        return self.store.get("xcplite.lang") or "en"
+
     def go(self, hash_text):
         self.hash_text = hash_text
         self.gone = hash_text

@@ -99,7 +99,7 @@ def test_rows_newest_first_with_objects():
     alarm = by_name["OpaqueRef:4af0"]
     assert alarm["title"] == "CPU usage 95.4% (alarm level 90%)" and alarm["object"] == "web-01"
     assert alarm["alarm"]["level"] == 0.9
-    assert by_name["OpaqueRef:fa32"]["title"] == "SR backend failure"
+    assert by_name["OpaqueRef:fa32"]["title"] == "Storage back end failure"
     assert by_name["OpaqueRef:fa32"]["object"] == "NFS storage"
     orphan = by_name["OpaqueRef:0rph"]
     assert orphan["object_ref"] is None and orphan["object"] == "gone-uuid"
@@ -115,7 +115,8 @@ def test_alarms_only_and_limit():
 def test_catalog_titles_and_translation():
     french = {"alarm.cpu_usage": "Processeur", "alarm.reading_level": "{what} : {value} (seuil {level})"}
     t = lambda key, **params: fill(french.get(key, key), params)
-    assert alarmview.message_title({"name": "VM_STARTED"}, t) == "VM started"
+    assert alarmview.message_title({"name": "VM_STARTED"}, t) == "msg.VM_STARTED"  # a catalog title, through t
+    assert alarmview.message_title({"name": "NOT_A_KNOWN_MESSAGE"}, t) == "Not a known message"
     assert alarmview.message_title({"name": "ALARM", "body": SIM_ALARM}, t) == "Processeur : 95.4% (seuil 90%)"
 
 

@@ -25,7 +25,7 @@ def host_uuid():
 
 
 def test_values_are_written_with_their_units():
-    assert statscharts.human(12.345, "%") == "12.3 %"
+    assert statscharts.human(12.345, "%") == "12.3%"
     assert statscharts.human(1536.0, "B") == "1.5 KiB"
     assert statscharts.human(3 * 1024 ** 3, "B") == "3 GiB"
     assert statscharts.human(2048.0, "B/s") == "2 KiB/s"

@@ -52,8 +52,8 @@ def test_xapi_datetimes_parse_in_every_form_xapi_writes():
 
 
 def test_dates_print_without_strftime():
-    assert fmt.date_text(NOW) == "2025-06-15 15:06 UTC"
-    assert fmt.date_text(951868800) == "2000-03-01 00:00 UTC"
+    assert fmt.date_text(NOW) == "15 Jun 2025, 15:06 UTC"
+    assert fmt.date_text(951868800) == "1 Mar 2000, 00:00 UTC"
     assert fmt.civil_from_days(fmt.days_from_civil(1999, 12, 31)) == (1999, 12, 31)
     assert fmt.parse_epoch("1712345678.") == 1712345678.0 and fmt.parse_epoch("") is None
 
@@ -138,7 +138,7 @@ def test_sr_capacity_and_alarms():
     body = alarms.parse_alarm_body(messages[ref("m1")]["body"])
     assert (body["value"], body["source"]) == (0.954, "cpu_usage")
     assert alarms.parse_alarm_body(messages[ref("m3")].get("body") or "")["source"] is None
-    assert alarms.message_title({"name": "SR_BACKEND_FAILURE"}) == "SR backend failure"
+    assert alarms.message_title({"name": "SR_BACKEND_FAILURE"}) == "Storage back end failure"
     assert alarms.message_title({"name": "HOST_CLOCK_SKEW_DETECTED"}) == "Host clock skew detected"
     assert infra.sr_label(cache, cache.get("SR", ref("local1"))) == "Local storage (xcp-ng-01)"
     assert infra.sr_label(cache, cache.get("SR", ref("nfs"))) == "NFS storage"

@@ -152,3 +152,15 @@ async def test_a_page_declaring_classes_gets_them_loaded_and_watched():
     assert controller.classes[-1] == "VTPM" and len(controller.classes) == before + 1
     await env.run_spawned()
     assert "VTPM.get_all_records" in env.methods() and controller.state.cache.all("VTPM") == {}
+
+
+async def test_choosing_a_language_keeps_it_and_reloads_the_page_even_from_the_login_screen():
+    env = FakeEnv(PoolXapi())
+    controller = Controller(env)
+    assert controller.shown != "app"
+    assert dispatch.dispatch(controller, event("shell.language", type="change", value="de"))
+    assert env.store.get("xcplite.lang") == "de" and getattr(env, "restarted", False)
+    env.restarted = False
+    dispatch.dispatch(controller, event("shell.language", type="change", value="xx"))
+    dispatch.dispatch(controller, event("shell.language", type="change", value="en"))  # the current one
+    assert env.store.get("xcplite.lang") == "de" and not env.restarted

@@ -1,7 +1,8 @@
 """XAPI errors as sentences: the simulator's real error params, refs named from the cache."""
 from lite_app.text import errors as errors_text
 from lite_app.logic.model import namer
-from lite_app.text.catalog import ENGLISH as STRINGS, fill
+from lite_app.text.catalog import fill
+from lite_app.text.en import STRINGS
 from lite_app.text.errors import describe, sentence
 from lite_app.xapi.cache import Cache
 from lite_app.xapi.errors import TransportError, XapiError

@@ -168,7 +168,7 @@ async def test_bulk_run_reports_each_vm():
         state.cache.apply([{"class": "VM", "ref": ref(name), "operation": "mod", "snapshot": record}])
         vm_bulk.selection(state).click(ref(name), [ref(name)])
     vmlist.actions["vmlist.bulk"](state, {"data": {"op": "clean_shutdown"}})
-    assert "Shut down 1 VMs?" in text_of(dialogs.render(state)[0])
+    assert "Shut down 1 VM?" in text_of(dialogs.render(state)[0])
     await settle(act(state, "dialog.submit", {"form": {}}))
     report = dialogs.current(state, "bulk.report")
     assert report["outcomes"].counts() == {"ok": 0, "failed": 1, "skipped": 2, "pending": 0}

@@ -31,7 +31,7 @@ def test_panel_states_loading_charts_and_unreachable():
     assert spec["unit"] == "%" and spec["labels"] == ["Average"]
     assert spec["data"] == [[990, 995, 1000], [None, 50.0, 25.0]]
     cell = by_attr(nodes[1], "data-value")[0]
-    assert cell[1]["data-value"] == "25.0" and cell[1]["data-time"] == "1000" and text_of(cell) == "25.0 %"
+    assert cell[1]["data-value"] == "25.0" and cell[1]["data-time"] == "1000" and text_of(cell) == "25%"
     statsview.store(state, j, '0{"kind": "unreachable"}', 20.0)
     text = text_of(panel(state)[1])
     assert "did not answer at http://127.0.0.1:8080" in text and "Showing the figures read before" in text
@@ -63,9 +63,9 @@ def test_top_card_ranks_hosts_and_vms_without_dom0():
     assert [text_of(find_all(t, lambda n: n[0] == "th")[0]) for t in tables] == ["Hosts by CPU", "Hosts by RAM", "VMs by CPU",
                                                              "VMs by RAM"]
     vm_rows = find_all(tables[2], lambda n: n[0] == "tr")[1:]
-    assert [text_of(r) for r in vm_rows] == ["web-0150.0 %"]
+    assert [text_of(r) for r in vm_rows] == ["web-0150%"]
     host_rows = find_all(tables[0], lambda n: n[0] == "tr")[1:]
-    assert [text_of(r) for r in host_rows] == ["xcp-ng-0175.0 %"]
+    assert [text_of(r) for r in host_rows] == ["xcp-ng-0175%"]
     ram_rows = find_all(tables[1], lambda n: n[0] == "tr")[1:]
     # hosts by RAM: the dashboard's own figure for each live host, not the RRD's
     assert [text_of(r) for r in ram_rows] == ["xcp-ng-0216 GiB", "xcp-ng-018 GiB"]

@@ -137,7 +137,7 @@ def test_vm_page_overview_disks_nics_snapshots():
     nics = text_of(card(nodes, "vm-nics"))
     assert "be:ef:12:34:56:79" in nics and "Storage VLAN 20" in nics and "10.2.0.2" in nics
     snaps = card(nodes, "vm-snapshots")
-    assert "before-upgrade" in text_of(snaps) and "2025-06-14 10:00 UTC" in text_of(snaps)
+    assert "before-upgrade" in text_of(snaps) and "14 Jun 2025, 10:00 UTC" in text_of(snaps)
     assert "team-web" in page_text(nodes)
     assert vm.title(state) == "web-01"
 

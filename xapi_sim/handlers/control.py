@@ -3,7 +3,8 @@
 POST /_sim/fault/<name> with a JSON object of arguments and the header `X-Sim-Token: <token>` (the
 token printed at start). Only loopback clients are served. Names: latency {seconds}, hang {seconds},
 reset_connections {}, expire_sessions {session?}, restart {down?}, move_master {host},
-storage_unreachable {server, host?, on?}, events_lost {session?}, updates_unreachable {host?, on?}.
+storage_unreachable {server, host?, on?}, events_lost {session?}, updates_unreachable {host?, on?},
+plugin_missing {plugin, host?, on?}.
 GET /_sim/console/<vm uuid> (same token) tells what that VM's simulated console received.
 """
 import hmac
@@ -57,6 +58,8 @@ async def fault(request):
         "events_lost": lambda: faults.events_lost(args.get("session")),
         "updates_unreachable": lambda: faults.updates_unreachable(args.get("host"),
                                                                   args.get("on", True)),
+        "plugin_missing": lambda: faults.plugin_missing(args.get("plugin"), args.get("host"),
+                                                        args.get("on", True)),
     }
     if name == "restart":
         await faults.restart(args.get("down", 0.5), keep=request.transport)

@@ -2,8 +2,9 @@
 
 Data sources are the host's `/rrd_updates` series (xapi_sim.rrd), so `query_data_source` and the
 stats handler agree. `call_plugin` runs plugins from the PLUGINS table; like XAPI, an unknown
-plugin fails with XENAPI_MISSING_PLUGIN and an unknown function with the plugin's own
-UNKNOWN_XENAPI_PLUGIN_FUNCTION.
+plugin (or one the plugin_missing fault removed from a host) fails with XENAPI_MISSING_PLUGIN
+(xapi_plugins.ml find_plugin) and an unknown function with the plugin's own
+UNKNOWN_XENAPI_PLUGIN_FUNCTION. lsblk.py is XCP-ng's block device listing.
 """
 import inspect
 import math
@@ -44,7 +45,8 @@ async def call_plugin(ctx, host, plugin, fn, args):
     """Forwarded to the host (HOST_OFFLINE when it is down); a plugin may take time."""
     reachable(ctx.db, host)
     functions = PLUGINS.get(plugin)
-    if functions is None:
+    missing = {(host, plugin), ("*", plugin)} & ctx.sim.missing_plugins
+    if functions is None or missing:
         raise XapiFailure("XENAPI_MISSING_PLUGIN", plugin)
     if fn not in functions:
         raise XapiFailure("UNKNOWN_XENAPI_PLUGIN_FUNCTION", fn)

@@ -2,7 +2,9 @@
 
 `device` is required (SR.deviceCheck: ConfigDeviceMissing); a create refuses a device another
 SR of this host uses (util.test_hostPBD_devs: SRInUse, which XAPI reports as SR_DEVICE_IN_USE),
-the system disk (lvutil.createVG: Rootdev) and a path that does not exist (InvalidDev). A probe
+the system disk (lvutil.createVG: Rootdev), a path that does not exist (InvalidDev) and a device
+the kernel holds (mounted, swap, another volume group active on it: lvutil._openExclusive's
+SRInUse "Device … in use", which XAPI also reports as SR_DEVICE_IN_USE). A probe
 lists the volume groups of the type's prefix found on the given devices with their size.
 """
 from .. import sm
@@ -69,6 +71,9 @@ class Local:
             device = env.storage.device(env.address, path)
             if device is None:
                 raise sm.failure("InvalidDev", "Device %s does not exist" % path)
+            if _held(env, path):
+                raise sm.failure("SRInUse", "Device %s in use, please check your existing SRs "
+                                            "for an instance of this device" % path)
             size += vg_size(device.size)
         return cls.target(env.storage, dconf, env.address, size)
 
@@ -102,6 +107,12 @@ class Ext(Local):
 
 class Lvm(Local):
     sr_type = "lvm"
+
+
+def _held(env, path):
+    from . import blockdev
+    node = blockdev.find(env.db, env.storage, env.host, path)
+    return node is not None and blockdev.busy(node)
 
 
 def _in_use(env, paths, uuid):
