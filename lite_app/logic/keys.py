@@ -1,10 +1,9 @@
-"""Keyboard use as plain arithmetic: the page shortcuts and the VM list's roving row.
+"""The page shortcuts as plain data and arithmetic (the VM list's row keys are in lite_app/logic/rows.py).
 
-Pure (CPython and MicroPython). The bridge reports a key pressed outside any field and outside the
-console's screen ("shell.key"); `press` follows multi-key sequences ("g" then "d") and says which
-command a sequence completes. `move` is where the VM list's focused row goes for a navigation key, so
-the list (virtual: most rows are not in the page) scrolls to it and focuses it. The help dialog lists
-SHORTCUTS, so what is documented is what works.
+Pure (CPython and MicroPython), part of the start-up download (the shortcuts work on every page). The
+bridge reports a key pressed outside any field and outside the console's screen ("shell.key"); `press`
+follows multi-key sequences ("g" then "d") and says which command a sequence completes. The help
+dialog lists SHORTCUTS, so what is documented is what works.
 """
 
 # A sequence's next key must come within this many seconds of the previous one.
@@ -23,8 +22,6 @@ SHORTCUTS = (
 )
 # The console screen gives the keyboard back on this chord (static/console.js): a VM rarely needs it.
 CONSOLE_RELEASE = "Ctrl+Alt+Shift"
-# The VM list's navigation keys (Enter opens the row's VM, Space selects it).
-ROW_KEYS = ("ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown")
 
 
 def parse(text):
@@ -59,36 +56,3 @@ def _match(keys, shortcuts):
         if len(wanted) > len(keys) and wanted[:len(keys)] == keys:
             prefix = True
     return None, prefix
-
-
-def move(index, key, count, page):
-    """The row index after navigation `key` (one of ROW_KEYS) from `index` (-1: none yet) in a list of
-    `count` rows of which `page` fit in the window; None for any other key or an empty list."""
-    if count <= 0 or key not in ROW_KEYS:
-        return None
-    page = max(1, page)
-    if index < 0:
-        return count - 1 if key == "End" else 0
-    if key == "ArrowUp":
-        index -= 1
-    elif key == "ArrowDown":
-        index += 1
-    elif key == "Home":
-        index = 0
-    elif key == "End":
-        index = count - 1
-    elif key == "PageUp":
-        index -= page
-    else:
-        index += page
-    return max(0, min(count - 1, index))
-
-
-def scroll_for(index, top, height, row_height):
-    """The scroll offset that shows row `index` whole, moving as little as possible from `top`."""
-    row_top = index * row_height
-    if row_top < top:
-        return row_top
-    if row_top + row_height > top + height:
-        return max(0, row_top + row_height - height)
-    return top

@@ -166,10 +166,8 @@
       });
     }, { capture: true, passive: true });
   }
-  /* Keys for the app (lite_app/logic/keys.py): an element with data-action and data-keys ("ArrowUp Enter
-     Space"...) reports those keys itself, their default action prevented (the VM list's rows); any other
-     printable key outside a field, the console's screen and a dialog goes to the shell's shortcuts
-     ("shell.key"), its default prevented so "/" is not typed into the search it focuses. */
+  /* data-keys elements report those keys (default prevented); other printable keys outside fields, the
+     console and dialogs are shortcuts ("shell.key", lite_app/logic/keys.py). */
   function typing(el) {
     return !!el.closest && !!el.closest("input, textarea, select, [contenteditable=''], [contenteditable=true], [role=application]");
   }
@@ -301,7 +299,7 @@
      inside it; Escape presses its [data-dialog-cancel] button; when it goes, focus returns to the control
      that opened it. */
   var modal = { el: null, opener: null, like: null };
-  /* What identifies a control across renders (a re-render may replace the very element). */
+  /* What identifies a control a re-render may have replaced. */
   function likeness(el) {
     if (!el || !el.getAttribute || el === document.body) return null;
     var attrs = ["id", "data-action", "data-ref", "data-op", "data-id", "data-column", "key", "href", "aria-label"];
@@ -315,8 +313,7 @@
     var found = Array.prototype.filter.call(document.querySelectorAll(sel), function (el) { return el.offsetParent !== null; });
     return found.filter(function (el) { return el.textContent === like.text; })[0] || found[0] || null;
   }
-  /* Focus back where the dialog was opened from: the opener, else the control that replaced it, else the
-     page's content. Done once every region of the frame is rendered (the page may redraw the opener). */
+  /* Focus back to the opener (or its replacement, or the page) once every region is rendered. */
   function giveBack(back, like) {
     queueMicrotask(function () {
       if (modal.el) return;

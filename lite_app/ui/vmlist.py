@@ -7,11 +7,12 @@ once per record). Filters may come from the route (`#/vms?host=<uuid>&power=Runn
 live in state.ui. The first column holds the selection checkboxes of the bulk actions (vm_bulk.py).
 
 The rows are one stop of the Tab order (a roving focus): the focused row (CURSOR) is the one with
-tabindex 0, the arrow keys, Home/End and PageUp/PageDown move it (lite_app/logic/keys.py), scrolling the
+tabindex 0, the arrow keys, Home/End and PageUp/PageDown move it (lite_app/logic/rows.py), scrolling the
 window so the row is rendered, then focusing it; Enter opens its VM and Space selects it. The row's
 own link and checkbox stay for the mouse and are left out of the Tab order.
 """
-from lite_app.logic import keys, memo, model
+from lite_app.logic import memo, model
+from lite_app.logic import rows as roving
 from lite_app.logic.vmlist import NO_HOST, SearchIndex, select
 from lite_app.text import fmt
 from lite_app.ui import vm_bulk
@@ -29,7 +30,7 @@ COLUMNS = (("name", "col.name", True), ("state", "col.state", True), ("host", "c
 MEMO_CLASSES = ("VM", "VM_guest_metrics", "host")
 PARAMS = (("q", "vmlist.query"), ("power", "vmlist.power"), ("host", "vmlist.host"))
 CURSOR = "vmlist.cursor"  # state.ui: the ref of the row keyboard focus is on
-ROW_KEYS = " ".join(keys.ROW_KEYS + ("Enter", "Space"))
+ROW_KEYS = " ".join(roving.ROW_KEYS + ("Enter", "Space"))
 
 
 def title(state):
@@ -234,7 +235,7 @@ def on_row(state, payload):
     """A row's key (see the module's docstring), or a click on it (the row becomes the focused one)."""
     ref = (payload.get("data") or {}).get("ref") or ""
     key = payload.get("key")
-    if key in keys.ROW_KEYS and state.focus_next is not None and state.ui.get(CURSOR):
+    if key in roving.ROW_KEYS and state.focus_next is not None and state.ui.get(CURSOR):
         ref = state.ui[CURSOR]  # a key pressed before the last move reached the page goes on from there
     vm = state.cache.get("VM", ref)
     if vm is None:
@@ -244,7 +245,7 @@ def on_row(state, payload):
         state.go("vm", {"uuid": vm.get("uuid")})
     elif key == "Space":
         vm_bulk.on_pick(state, {"data": {"ref": ref}})
-    elif key in keys.ROW_KEYS:
+    elif key in roving.ROW_KEYS:
         move_to(state, ref, key)
 
 
@@ -253,11 +254,11 @@ def move_to(state, ref, key):
     refs = selected(state)[0]
     scroll = state.ui.get("vmlist.scroll") or [0, 0]
     height = int(scroll[1] or 0) or int((getattr(state, "viewport", None) or (0, 900))[1] or 900)
-    index = keys.move(refs.index(ref) if ref in refs else -1, key, len(refs), height // ROW_HEIGHT - 1)
+    index = roving.move(refs.index(ref) if ref in refs else -1, key, len(refs), height // ROW_HEIGHT - 1)
     if index is None:
         return
     state.ui[CURSOR] = refs[index]
-    state.ui["vmlist.scroll"] = [keys.scroll_for(index, int(scroll[0] or 0), height, ROW_HEIGHT), height]
+    state.ui["vmlist.scroll"] = [roving.scroll_for(index, int(scroll[0] or 0), height, ROW_HEIGHT), height]
     state.focus_after(row_id(state.cache.get("VM", refs[index]) or {}))
 
 

@@ -1,4 +1,4 @@
-"""keys: shortcut sequences (timing, prefixes, unknown keys) and the VM list's roving row arithmetic."""
+"""keys: shortcut sequences (timing, prefixes, unknown keys)."""
 from lite_app.logic import keys
 
 
@@ -47,37 +47,3 @@ def test_every_documented_shortcut_works():
         for key in keys.parse(text):
             command, pending, since = keys.press(pending, since, key, 5.0)
         assert command == (name, argument), text
-
-
-def test_rows_move_by_one_by_a_page_and_to_the_ends():
-    assert keys.move(3, "ArrowDown", 10, 4) == 4
-    assert keys.move(3, "ArrowUp", 10, 4) == 2
-    assert keys.move(3, "PageDown", 10, 4) == 7
-    assert keys.move(8, "PageDown", 10, 4) == 9
-    assert keys.move(2, "PageUp", 10, 4) == 0
-    assert keys.move(5, "Home", 10, 4) == 0
-    assert keys.move(5, "End", 10, 4) == 9
-
-
-def test_rows_stop_at_the_edges():
-    assert keys.move(0, "ArrowUp", 10, 4) == 0
-    assert keys.move(9, "ArrowDown", 10, 4) == 9
-
-
-def test_the_first_key_picks_the_first_or_last_row():
-    assert keys.move(-1, "ArrowDown", 10, 4) == 0
-    assert keys.move(-1, "ArrowUp", 10, 4) == 0
-    assert keys.move(-1, "End", 10, 4) == 9
-
-
-def test_other_keys_and_empty_lists_do_not_move():
-    assert keys.move(3, "Enter", 10, 4) is None
-    assert keys.move(0, "ArrowDown", 0, 4) is None
-    assert keys.move(3, "PageDown", 10, 0) == 4  # a window too small for a row still moves by one
-
-
-def test_the_scroll_follows_the_focused_row():
-    assert keys.scroll_for(0, 0, 440, 44) == 0
-    assert keys.scroll_for(12, 0, 440, 44) == 13 * 44 - 440
-    assert keys.scroll_for(2, 440, 440, 44) == 88
-    assert keys.scroll_for(12, 300, 440, 44) == 300
