@@ -16,13 +16,16 @@ FOCUSED_JS = r"""() => {
     role = {checkbox: "checkbox", radio: "radio", search: "searchbox", number: "spinbutton", file: "button"}[type] || "textbox";
   }
   role = role || implicit[el.tagName] || el.tagName.toLowerCase();
+  /* text as a name: what aria-hidden hides is not part of it (the required mark) */
+  const text = (n) => n.nodeType === 3 ? n.nodeValue : (n.nodeType !== 1 || n.getAttribute("aria-hidden") === "true") ? ""
+    : Array.from(n.childNodes).map(text).join("");
   const byIds = (ids) => ids.split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean)
-    .map((n) => n.textContent).join(" ");
+    .map(text).join(" ");
   let name = el.getAttribute("aria-label") || (el.getAttribute("aria-labelledby") ? byIds(el.getAttribute("aria-labelledby")) : "");
-  if (!name && el.labels && el.labels.length) name = el.labels[0].textContent;
-  if (!name && el.closest("label")) name = el.closest("label").textContent;
+  if (!name && el.labels && el.labels.length) name = text(el.labels[0]);
+  if (!name && el.closest("label")) name = text(el.closest("label"));
   const fromContent = ["button", "link", "row", "checkbox", "radio", "tab", "option", "menuitem", "switch", "treeitem"];
-  if (!name && fromContent.indexOf(role) >= 0) name = el.textContent;
+  if (!name && fromContent.indexOf(role) >= 0) name = text(el);
   if (!name) name = el.getAttribute("title") || el.getAttribute("placeholder") || "";
   return role + " " + JSON.stringify(name.replace(/\s+/g, " ").trim().slice(0, 80));
 }"""
