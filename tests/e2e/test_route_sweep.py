@@ -243,7 +243,7 @@ def test_controls_keep_their_contrast_when_hovered_focused_or_refused(app_page, 
     try:
         page = sign_in(app_page, pool, guard)
         page.set_viewport_size({"width": 1440, "height": 900})
-        page.get_by_role("link", name="1 tasks running").wait_for(timeout=WAIT)
+        page.get_by_role("link", name=re.compile("^1 tasks? running$")).wait_for(timeout=WAIT)
         found = []
         for name, route in routes(objects):
             if name in ("python", "console-window", "vm-console", "host-console"):
