@@ -80,7 +80,7 @@ def test_bulk_delete_destroys_the_disks_no_other_vm_uses(app, sdk):
     page.get_by_role("checkbox", name="Select api-01").click()  # running: skipped
     page.get_by_role("toolbar", name="Selected VMs").get_by_role("button", name="Delete", exact=True).click()
     dialog = page.get_by_role("dialog", name="Delete")
-    expect(dialog).to_contain_text("Delete 1 VMs")
+    expect(dialog).to_contain_text("Delete 1 VM with its snapshots")
     dialog.get_by_role("button", name="Confirm").click()
     report = page.get_by_role("dialog", name="Outcome per VM")
     expect(report).to_contain_text("1 succeeded, 0 failed, 1 skipped.")
