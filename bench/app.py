@@ -209,11 +209,33 @@ def change_latencies(browser, url, count):
     return out
 
 
+# Keeps the WebAssembly memories the page instantiates (exported or imported), to read their size.
+WASM_MEMORY = """(() => {
+  const keep = (found) => { window.__wasm_memories = (window.__wasm_memories || []).concat(found); };
+  const scan = (result, imports) => {
+    const instance = result && (result.instance || result);
+    const found = [];
+    for (const value of Object.values((instance && instance.exports) || {})) if (value instanceof WebAssembly.Memory) found.push(value);
+    for (const group of Object.values(imports || {})) for (const value of Object.values(group || {}))
+      if (value instanceof WebAssembly.Memory) found.push(value);
+    keep(found);
+    return result;
+  };
+  const plain = WebAssembly.instantiate, streaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiate = function (source, imports) { return plain.apply(this, arguments).then((r) => scan(r, imports)); };
+  if (streaming) WebAssembly.instantiateStreaming = function (source, imports) {
+    return streaming.apply(this, arguments).then((r) => scan(r, imports));
+  };
+})();"""
+WASM_BYTES = "() => [...new Set(window.__wasm_memories || [])].reduce((sum, m) => sum + m.buffer.byteLength, 0)"
+
+
 def memory_mb(browser, url, filled):
     """MB the page holds once the VM list is filled, after a garbage collection: the JS heap in use
     plus the interpreter's WebAssembly memory (outside the JS heap)."""
     context = browser.new_context()
     context.add_init_script(CLICK_MARK)
+    context.add_init_script(WASM_MEMORY)
     page = context.new_page()
     try:
         login_ms(page, url, filled)
@@ -222,7 +244,7 @@ def memory_mb(browser, url, filled):
         cdp.send("HeapProfiler.collectGarbage")
         cdp.send("Performance.enable")
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        wasm = page.evaluate("() => (window.Module && Module.HEAPU8) ? Module.HEAPU8.buffer.byteLength : 0")
+        wasm = page.evaluate(WASM_BYTES)
         return {"js_heap_mb": round(metrics["JSHeapUsedSize"] / 1e6, 1), "wasm_mb": round(wasm / 1e6, 1),
                 "total_mb": round((metrics["JSHeapUsedSize"] + wasm) / 1e6, 1)}
     finally:
@@ -230,27 +252,27 @@ def memory_mb(browser, url, filled):
 
 
 def live_latencies(browser, url, count):
-    """ms from sending VM.set_name_label to the new name in the VM page's heading, on a pool whose
-    simulator makes ACTIVITY other changes per second meanwhile."""
+    """ms from sending VM.set_name_label to the new name in the VM list (sorted by name, so the new
+    name "0-live-…" is in the first screenful), on a pool whose simulator makes ACTIVITY other changes
+    per second meanwhile."""
+    context = browser.new_context()
+    context.add_init_script(CLICK_MARK)
+    page = context.new_page()
+    login_ms(page, url + "#/vms", list_filled(10000))
     session = rpc(url, "session.login_with_password", "root", PASSWORD)
     vms = rpc(url, "VM.get_all_records", session)
     ref = sorted(r for r, vm in vms.items() if not (vm["is_a_template"] or vm["is_control_domain"]
                                                      or vm["is_a_snapshot"]))[0]
-    original, uuid = vms[ref]["name_label"], vms[ref]["uuid"]
-    context = browser.new_context()
-    context.add_init_script(CLICK_MARK)
-    page = context.new_page()
-    login_ms(page, url + "#/vm/" + uuid, "(document.querySelector('#xl-main h1') || {}).textContent === %s"
-             % json.dumps(original))
-    found = ("name => { const h = document.querySelector('#xl-main h1');"
-             " if (h && h.textContent === name) { window.__seen = Date.now(); return true; } return false; }")
+    original = vms[ref]["name_label"]
+    found = ("name => { const a = [...document.querySelectorAll('tr.xl-row a')].find(x => x.textContent === name);"
+             " if (a) { window.__seen = Date.now(); return true; } return false; }")
     out = []
     try:
         for i in range(count):
-            name = "live-%03d" % i
+            name = "0-live-%03d" % i
             sent = time.time() * 1000
             rpc(url, "VM.set_name_label", session, ref, name)
-            page.wait_for_function(found, arg=name, timeout=10000, polling="raf")
+            page.wait_for_function(found, arg=name, timeout=60000, polling="raf")
             out.append(page.evaluate("window.__seen") - sent)
     finally:
         rpc(url, "VM.set_name_label", session, ref, original)
