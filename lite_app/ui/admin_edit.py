@@ -5,6 +5,7 @@ storage). Checked by lite_app.logic.admin_edit before any call; only changed fie
 from lite_app.logic import admin_edit as logic
 from lite_app.ui import admin_forms as form
 from lite_app.ui import dialogs
+from lite_app.ui import widgets as w
 
 KIND = "adm.edit"
 TITLES = {"host": "adm.edit.host", "network": "adm.edit.network", "pool": "adm.edit.pool"}
@@ -47,7 +48,7 @@ def edit_render(state, spec):
     if record is None:
         return title, [dialogs.description(t("page.missing"))], [dialogs.cancel_button(state)]
     body = [dialogs.description(t("adm.edit.text", name=record.get("name_label") or "")),
-            form.field(state, spec, "name", t("edit.name"), focus=True),
+            w.required_note(state), w.required(form.field(state, spec, "name", t("edit.name"), focus=True)),
             form.field(state, spec, "description", t("edit.description")),
             form.tags_editor(state, spec), extra_field(state, spec, record)]
     return title, body, [dialogs.submit_button(state, spec, t("edit.save")), dialogs.cancel_button(state)]

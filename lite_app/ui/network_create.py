@@ -9,6 +9,7 @@ was made, and the dialog says so.
 from lite_app.logic import netadmin
 from lite_app.ui import admin_forms as form
 from lite_app.ui import dialogs
+from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 KIND = "adm.netnew"
@@ -33,7 +34,8 @@ def vlan_part(state, spec):
         used = t("adm.netnew.tags_used", tags=", ".join([str(x) for x in base["tags"]])) if base["tags"] else ""
         options.append((base["network"], " ".join([base["device"], "\u2013", base["name"], used]).strip(), False))
     return [form.select(state, spec, "base", t("adm.netnew.base"), options, t("adm.netnew.base_hint")),
-            form.field(state, spec, "tag", t("adm.netnew.tag"), "number", t("adm.netnew.tag_hint", high=netadmin.TAG_MAX))]
+            w.required(form.field(state, spec, "tag", t("adm.netnew.tag"), "number",
+                                  t("adm.netnew.tag_hint", high=netadmin.TAG_MAX)))]
 
 
 def member_note(state, entry):
@@ -88,7 +90,7 @@ def bond_consequences(state, spec):
 def create_render(state, spec):
     t = state.t
     body = [dialogs.description(t("adm.netnew.text")), kind_choices(state, spec),
-            form.field(state, spec, "name", t("edit.name"), focus=True),
+            w.required_note(state), w.required(form.field(state, spec, "name", t("edit.name"), focus=True)),
             form.field(state, spec, "description", t("edit.description")),
             form.field(state, spec, "mtu", t("adm.edit.mtu"), "number", t("adm.netnew.mtu_hint"))]
     if spec["net_kind"] == "vlan":

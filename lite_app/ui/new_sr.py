@@ -80,7 +80,7 @@ def location_card(state, values):
     if kind in ("nfs", "iso_nfs"):
         body = nfs_fields(state, values)
     elif kind in ("smb", "iso_smb"):
-        body = [text_field(state, values, "share", "newsr.share", t("newsr.share_hint")),
+        body = [w.required_note(state), w.required(text_field(state, values, "share", "newsr.share", t("newsr.share_hint"))),
                 h("div", {"class": "xl-field-row"}, text_field(state, values, "username", "newsr.username"),
                   text_field(state, values, "password", "newsr.password", kind="password"))]
     else:
@@ -96,10 +96,12 @@ def location_card(state, values):
 def nfs_fields(state, values):
     t = state.t
     versions = [(v, t("newsr.nfs_v", version=v)) for v in sr_create.NFS_VERSIONS]
-    return [h("div", {"class": "xl-field-row"}, text_field(state, values, "server", "newsr.server", t("newsr.server_hint")),
+    return [w.required_note(state),
+            h("div", {"class": "xl-field-row"},
+              w.required(text_field(state, values, "server", "newsr.server", t("newsr.server_hint"))),
               h("div", {"class": "xl-field xl-field-end"}, new_sr_probe.exports_button(state, values))),
             new_sr_probe.exports_list(state, values),
-            h("div", {"class": "xl-field-row"}, text_field(state, values, "path", "newsr.path", t("newsr.path_hint")),
+            h("div", {"class": "xl-field-row"}, w.required(text_field(state, values, "path", "newsr.path", t("newsr.path_hint"))),
               fields.select("newsr-nfs_version", "nfs_version", t("newsr.version"), versions,
                             values.get("nfs_version") or "3", error_of(state, values, "nfs_version"), None,
                             "newsr.input"))]
@@ -114,10 +116,11 @@ def host_options(state):
 def local_fields(state, values):
     """The host, then its devices to choose from (a path to type only when they cannot be listed)."""
     t = state.t
-    typed = lambda: text_field(state, values, "device", "newsr.device", t("newsr.device_hint"))
+    typed = lambda: w.required(text_field(state, values, "device", "newsr.device", t("newsr.device_hint")))
     in_use = lambda: new_sr_probe.devices_in_use(state, values)
-    return [fields.select("newsr-host", "host", t("col.host"), host_options(state), values.get("host") or "",
-                          error_of(state, values, "host"), None, "newsr.input")] + \
+    return [w.required_note(state),
+            w.required(fields.select("newsr-host", "host", t("col.host"), host_options(state), values.get("host") or "",
+                                     error_of(state, values, "host"), None, "newsr.input"))] + \
         new_sr_devices.render(state, values, typed, in_use)
 
 
@@ -132,8 +135,8 @@ def naming_card(state, values):
         if values.get("scope") == "host":
             body.append(fields.select("newsr-host", "host", t("col.host"), host_options(state), values.get("host") or "",
                                       error_of(state, values, "host"), None, "newsr.input"))
-    body.append(fields.text("newsr-name", "name", t("edit.name"), effective_name(state, values),
-                            error_of(state, values, "name"), None, "text", "newsr.input"))
+    body.append(w.required(fields.text("newsr-name", "name", t("edit.name"), effective_name(state, values),
+                                       error_of(state, values, "name"), None, "text", "newsr.input")))
     body.append(text_field(state, values, "description", "edit.description"))
     return w.card("newsr-naming", t("newsr.naming"), body, icon="storage")
 

@@ -10,6 +10,7 @@ from lite_app.logic import jobs, limits, model, sr_plans
 from lite_app.logic.limits import MAX_DESCRIPTION, MAX_TAG
 from lite_app.text import fmt
 from lite_app.ui import dialogs, fields
+from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 
@@ -57,7 +58,9 @@ def edit_render(state, spec):
     t = state.t
     errors = spec.get("errors") or {}
     said = lambda name: t(errors[name][0], **errors[name][1]) if name in errors else None  # noqa: E731
-    body = [fields.text("sredit-name", "name", t("edit.name"), spec.get("name"), said("name"), data_autofocus="1"),
+    body = [w.required_note(state),
+            w.required(fields.text("sredit-name", "name", t("edit.name"), spec.get("name"), said("name"),
+                                   data_autofocus="1")),
             fields.text("sredit-description", "description", t("edit.description"), spec.get("description"),
                         said("description")),
             fields.text("sredit-tags", "tags", t("edit.tags"), spec.get("tags"), said("tags"), t("sredit.tags_hint"))]

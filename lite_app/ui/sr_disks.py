@@ -157,8 +157,9 @@ def new_submit(state, spec, form):
 
 def rename_render(state, spec):
     t = state.t
-    body = [fields.text("disk-name", "name", t("edit.name"), spec.get("name"), said(state, spec, "name"),
-                        data_autofocus="1"),
+    body = [w.required_note(state),
+            w.required(fields.text("disk-name", "name", t("edit.name"), spec.get("name"), said(state, spec, "name"),
+                                   data_autofocus="1")),
             fields.text("disk-description", "description", t("edit.description"), spec.get("description"),
                         said(state, spec, "description"))]
     return t("disk.rename.title"), body, [dialogs.submit_button(state, spec, t("edit.save")),
@@ -181,8 +182,9 @@ def resize_render(state, spec):
     t = state.t
     vdi = state.cache.get("VDI", spec["vdi"]) or {}
     body = [dialogs.description(t("disk.resize.text", disk=spec["label"], size=fmt.size(vdi.get("virtual_size") or 0))),
-            fields.text("disk-size", "disk_size", t("disk.new_size"), spec.get("disk_size"),
-                        said(state, spec, "disk_size"), t("disk.grow_hint"), data_autofocus="1")]
+            w.required_note(state),
+            w.required(fields.text("disk-size", "disk_size", t("disk.new_size"), spec.get("disk_size"),
+                                   said(state, spec, "disk_size"), t("disk.grow_hint"), data_autofocus="1"))]
     return t("disk.resize.title"), body, [dialogs.submit_button(state, spec, t("disk.resize")),
                                           dialogs.cancel_button(state)]
 
