@@ -12,7 +12,10 @@ the VMs already takes ~25 ms. So:
 - tables are read once per call (`cache.all`), not through `cache.get` in the loop;
 - with a `version` (the shell's change counters), the guests' entries are gathered once per change
   of the records, and a query that extends the previous one (typing on) only filters the previous
-  matches: a keystroke then touches the matches, not every record.
+  matches: a keystroke then touches the matches, not every record;
+- when only a few VMs changed since the last selection (a live pool: a rename, a start), `update`
+  moves just those rows in the sorted list (binary search) instead of filtering and sorting all of
+  them again.
 """
 from lite_app.logic import model
 
@@ -45,6 +48,9 @@ class SearchIndex:
         self.version = None
         self.guests = []
         self.last = None  # (version, terms, power, host, matching entries)
+        self.rows = None  # the last selection's rows, ascending: (sort key..., lower name, ref)
+        self.row_of = {}  # ref -> its row in `rows`
+        self.count = 0    # guest VMs in all, at the last selection
 
     def entry(self, ref, vm, metrics):
         found = self.entries.get(ref)
@@ -166,13 +172,80 @@ def select(cache, index, query="", power="", host="", sort="name", descending=Fa
             continue
         matched.append(found)
     index.last = (version, terms, power, host, matched)
+    context = host_names(cache) if sort == "host" else None
+    rows = [row_for(sort, index, found, context) for found in matched]
+    rows.sort()
+    index.rows, index.count = rows, len(guests)
+    index.row_of = {}
+    for row in rows:
+        index.row_of[row[-1]] = row
+    return ordered(rows, descending), len(guests)
+
+
+def row_for(sort, index, found, context):
     if sort == "name":
-        rows = [(found[NAME], found[REF]) for found in matched]
-    else:
-        context = host_names(cache) if sort == "host" else None
-        rows = [(sort_key(sort, index, found, context), found[NAME], found[REF]) for found in matched]
-    rows.sort(reverse=bool(descending))
-    return [row[-1] for row in rows], len(guests)
+        return (found[NAME], found[REF])
+    return (sort_key(sort, index, found, context), found[NAME], found[REF])
+
+
+def ordered(rows, descending):
+    refs = [row[-1] for row in rows]
+    if descending:
+        refs.reverse()
+    return refs
+
+
+def is_guest(vm):
+    return vm is not None and not (vm.get("is_a_template") or vm.get("is_a_snapshot")
+                                   or vm.get("is_control_domain"))
+
+
+def update(cache, index, refs, query="", power="", host="", sort="name", descending=False):
+    """(refs, guests) as `select` gives them after the VMs `refs` changed (added, modified or
+    removed), from the last selection with the same query, filters and sort: each changed VM's row is
+    taken out and put back where it now belongs. None when there is no last selection."""
+    if index.rows is None:
+        return None
+    terms = terms_of(query)
+    table, metrics = cache.all("VM"), cache.all("VM_guest_metrics")
+    context = host_names(cache) if sort == "host" else None
+    rows, row_of, seen = index.rows, index.row_of, {}
+    for ref in refs:
+        if ref in seen:
+            continue
+        seen[ref] = True
+        old = row_of.pop(ref, None)
+        was_guest = ref in index.entries
+        if old is not None:
+            del rows[position(rows, old)]
+        vm = table.get(ref)
+        guest = is_guest(vm)
+        index.count += (1 if guest else 0) - (1 if was_guest else 0)
+        if not guest:
+            index.entries.pop(ref, None)
+            continue
+        found = index.entry(ref, vm, metrics.get(vm.get("guest_metrics")))
+        if (power or host) and not wanted(vm, power, host):
+            continue
+        if terms and not matches(index.text(found), terms):
+            continue
+        row = row_for(sort, index, found, context)
+        rows.insert(position(rows, row), row)
+        row_of[ref] = row
+    index.version, index.last = None, None  # the guests' list is gathered again when a full select needs it
+    return ordered(rows, descending), index.count
+
+
+def position(rows, row):
+    """Where `row` is or would go in the ascending `rows` (binary search: MicroPython has no bisect)."""
+    low, high = 0, len(rows)
+    while low < high:
+        middle = (low + high) // 2
+        if rows[middle] < row:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def wanted(vm, power, host):

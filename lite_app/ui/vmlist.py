@@ -13,7 +13,7 @@ own link and checkbox stay for the mouse and are left out of the Tab order.
 """
 from lite_app.logic import memo, model
 from lite_app.logic import rows as roving
-from lite_app.logic.vmlist import NO_HOST, SearchIndex, select
+from lite_app.logic.vmlist import NO_HOST, SearchIndex, select, update
 from lite_app.text import fmt
 from lite_app.ui import vm_bulk
 from lite_app.ui import widgets as w
@@ -28,6 +28,8 @@ COLUMNS = (("name", "col.name", True), ("state", "col.state", True), ("host", "c
            ("tags", "col.tags", False))
 # The classes the selection reads (VM list memo).
 MEMO_CLASSES = ("VM", "VM_guest_metrics", "host")
+# Up to this many changed VMs move one by one in the last selection; more are sorted again in one pass.
+INCREMENTAL_LIMIT = 200
 PARAMS = (("q", "vmlist.query"), ("power", "vmlist.power"), ("host", "vmlist.host"))
 CURSOR = "vmlist.cursor"  # state.ui: the ref of the row keyboard focus is on
 ROW_KEYS = " ".join(roving.ROW_KEYS + ("Enter", "Space"))
@@ -64,13 +66,30 @@ def host_filter_ref(state):
     return state.cache.ref_by_uuid("host", value) or "OpaqueRef:unknown"
 
 
+def moved(state, inputs):
+    """The last selection with only the VMs changed since it moved (logic/vmlist.update), when the
+    query, filters and sort are the same and those changes are few and all known; else None."""
+    last = state.ui.get("vmlist.memo")
+    recent = getattr(state, "recent", None)
+    if last is None or recent is None or last[0][:5] != inputs[:5] or last[0][5] is None or inputs[5] is None:
+        return None
+    base = getattr(state, "recent_base", {})
+    if tuple([base.get(cls, 0) for cls in MEMO_CLASSES]) + (inputs[5][-1],) != last[0][5]:
+        return None  # changes since the last selection are not all in `recent`
+    if recent.refs("host") or len(recent.refs("VM")) > INCREMENTAL_LIMIT:
+        return None  # host names sort rows and filter them; a burst is cheaper in one pass
+    if recent.refs("VM_guest_metrics") and (inputs[0] or inputs[3] == "ip"):
+        return None  # addresses are searched and sorted on: a full pass reads them again
+    return update(state.cache, index(state), recent.refs("VM"), *inputs[:5])
+
+
 def selected(state):
     """(refs to list in order, number of guest VMs), recomputed only when the query or the VMs, their
     guest metrics or the hosts changed: a scroll re-renders without touching 10,000 records."""
     ui = state.ui
     inputs = (ui.get("vmlist.query") or "", ui.get("vmlist.power") or "", host_filter_ref(state),
               ui.get("vmlist.sort") or "name", bool(ui.get("vmlist.desc")), memo.versions(state, MEMO_CLASSES))
-    found = memo.keyed(state, "vmlist.memo", inputs, lambda: select(state.cache, index(state), *inputs))
+    found = memo.keyed(state, "vmlist.memo", inputs, lambda: moved(state, inputs) or select(state.cache, index(state), *inputs))
     if index(state).unindexed():  # the search text of each VM, made while the browser is idle
         state.later("vmlist.text", lambda st: index(st).index_text())
     return found
