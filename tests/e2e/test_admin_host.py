@@ -111,7 +111,7 @@ def test_maintenance_shows_the_plan_moves_what_can_move_stops_what_cannot_then_e
         plan.get_by_text("%s \u2192 %s" % (vm, master_name)).wait_for(timeout=WAIT)
     page.screenshot(path=str(RESULTS / "admin-host-maintenance-plan.png"))
     dialog.get_by_role("button", name="Enter maintenance mode").click()
-    dialog.get_by_text(re.compile("Some VMs cannot move .*: tick the box")).wait_for(timeout=WAIT)
+    dialog.get_by_text(re.compile("(Some VMs|One VM) cannot move.*: tick the box")).wait_for(timeout=WAIT)
     assert sdk.x.host.get_enabled(member) is True
     dialog.get_by_role("checkbox", name=re.compile("Shut down the VMs that cannot move")).check()
     dialog.get_by_role("button", name="Enter maintenance mode").click()
