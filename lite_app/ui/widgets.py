@@ -199,14 +199,20 @@ REQUIRED = "*"
 def required(node):
     """A field (label + input/select, as the form helpers make it) marked required: aria-required on its
     control, a visible REQUIRED after its label (hidden from screen readers, which say "required")."""
-    for child in node[2]:
+    children = node[2]
+    for i in range(len(children)):
+        child = children[i]
         if isinstance(child, list) and child[0] in ("input", "select", "textarea"):
             child[1]["aria-required"] = "true"
         elif isinstance(child, list) and (child[0] == "label" or "xl-field-label" in (child[1].get("class") or "")):
+            mark = h("span", {"class": "xl-required", "aria-hidden": "true"}, " " + REQUIRED)
             if child[0] == "label" and "xl-field-label" not in (child[1].get("class") or ""):
                 required(child)  # a label wrapping its control: mark inside it
+            elif child[0] == "label":
+                # beside the label, not in it: the label's text stays the field's name
+                children[i] = h("div", {"class": "xl-label-row"}, child, mark)
             else:
-                child[2].append(h("span", {"class": "xl-required", "aria-hidden": "true"}, " " + REQUIRED))
+                child[2].append(mark)
     return node
 
 

@@ -165,7 +165,7 @@ def test_a_network_in_use_is_refused_with_its_nics_listed_then_deleted_once_free
     dialog = page.get_by_role("dialog", name="Delete network")
     refusal = dialog.get_by_role("alert")
     refusal.wait_for(timeout=WAIT)
-    assert "1 NICs of running VMs are connected to it" in refusal.inner_text()
+    assert "1 NIC of a running VM is connected to it" in refusal.inner_text()
     dialog.get_by_role("list", name="Connected NICs").get_by_text(running + ": 3").wait_for(timeout=WAIT)
     assert dialog.get_by_role("button", name="Delete network").count() == 0
     page.keyboard.press("Escape")

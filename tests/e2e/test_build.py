@@ -68,11 +68,20 @@ def test_app_sources_include_every_lite_app_module_once(bundle):
     for name, (path, sri) in boot["groups"].items():
         assert sri == manifest["files"][path]["sha384"], name
         shipped += list(json.loads((folder / path).read_text()))
+    catalogs = {"lite_app/text/%s.py" % code for code in boot["langs"]}
     expected = {p.relative_to(ROOT).as_posix() for p in (ROOT / "lite_app").rglob("*.py")
-                if "__pycache__" not in p.parts}
-    # each page group also brings its own strings (devserver/textsplit.py)
-    expected |= {"lite_app/text/en_%s.py" % name for name in boot["groups"]}
-    assert sorted(shipped) == sorted(expected)
+                if "__pycache__" not in p.parts} - catalogs
+    assert sorted(shipped) == sorted(expected)  # the code files carry no strings
+    # each language's strings come apart: its start-up file, then one per page group (devserver/textsplit.py)
+    for code, (path, sri) in boot["texts"].items():
+        assert sri == manifest["files"][path]["sha384"], code
+        doc = json.loads((folder / path).read_text())
+        strings = list(doc["files"])
+        for group, (group_path, group_sri) in doc["groups"].items():
+            assert group_sri == manifest["files"][group_path]["sha384"], (code, group)
+            strings += list(json.loads((folder / group_path).read_text()))
+        assert sorted(strings) == sorted(["lite_app/text/%s.py" % code] +
+                                         ["lite_app/text/%s_%s.py" % (code, group) for group in doc["groups"]])
     assert "lite_app/main.py" in start and "lite_app/browser.py" in start
     assert "lite_app/ui/vm.py" not in start  # pages arrive on first use
     assert set(boot["pageGroups"]) == set(pages.PAGES)
