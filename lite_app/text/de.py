@@ -1435,4 +1435,13 @@ STRINGS = {
     'announce.succeeded': '{task}: erfolgreich.',
     'announce.failed': '{task}: fehlgeschlagen. {reason}',
     'announce.cancelled': '{task}: abgebrochen.',
+    # keys as that language's keyboards print them (lite_app/ui/help.py, ui/console.py)
+    "keyname.home": 'Pos1',
+    "keyname.end": 'Ende',
+    "keyname.page_up": 'Bild auf',
+    "keyname.page_down": 'Bild ab',
+    "keyname.enter": 'Eingabe',
+    "keyname.space": 'Leertaste',
+    "keyname.escape": 'Esc',
+    "keyname.console_release": 'Strg+Alt+Umschalt',
 }

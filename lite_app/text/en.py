@@ -1434,4 +1434,13 @@ STRINGS = {
     "newsr.attach_text": "Attach SR {uuid} with its disks, as it is on the storage:",
     "newsr.attach_hosts": "Then a connection (PBD) on each of these hosts, plugged, and a scan for its disks: {hosts}.",
     "newsr.done": "{sr} is ready.",
+    # keys as that language's keyboards print them (lite_app/ui/help.py, ui/console.py)
+    "keyname.home": 'Home',
+    "keyname.end": 'End',
+    "keyname.page_up": 'Page Up',
+    "keyname.page_down": 'Page Down',
+    "keyname.enter": 'Enter',
+    "keyname.space": 'Space',
+    "keyname.escape": 'Esc',
+    "keyname.console_release": 'Ctrl+Alt+Shift',
 }

@@ -1435,4 +1435,13 @@ STRINGS = {
     'announce.succeeded': '{task}: completado.',
     'announce.failed': '{task}: ha fallado. {reason}',
     'announce.cancelled': '{task}: cancelado.',
+    # keys as that language's keyboards print them (lite_app/ui/help.py, ui/console.py)
+    "keyname.home": 'Inicio',
+    "keyname.end": 'Fin',
+    "keyname.page_up": 'Re Pág',
+    "keyname.page_down": 'Av Pág',
+    "keyname.enter": 'Intro',
+    "keyname.space": 'Espacio',
+    "keyname.escape": 'Esc',
+    "keyname.console_release": 'Ctrl+Alt+Mayús',
 }

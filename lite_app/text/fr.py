@@ -1435,4 +1435,13 @@ STRINGS = {
     'announce.succeeded': '{task}\u202f: réussi.',
     'announce.failed': '{task}\u202f: échec. {reason}',
     'announce.cancelled': '{task}\u202f: annulé.',
+    # keys as that language's keyboards print them (lite_app/ui/help.py, ui/console.py)
+    "keyname.home": 'Début',
+    "keyname.end": 'Fin',
+    "keyname.page_up": 'Page préc.',
+    "keyname.page_down": 'Page suiv.',
+    "keyname.enter": 'Entrée',
+    "keyname.space": 'Espace',
+    "keyname.escape": 'Échap',
+    "keyname.console_release": 'Ctrl+Alt+Maj',
 }

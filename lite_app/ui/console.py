@@ -10,7 +10,6 @@ screen). Start (or resume) is an XAPI call; the console connects as soon as the 
 from lite_app.logic.console import LIVE, PASTED, SCALE, SCREEN_ID, STATUS, request
 from lite_app.logic.console import target as console_target
 from lite_app.logic import model, vm_actions
-from lite_app.logic.keys import CONSOLE_RELEASE
 from lite_app.logic.vm_rules import vm_action_state
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -56,7 +55,7 @@ def panel(state, vm_ref, full=False):
                          "key": "console-" + vm_ref, "aria-label": t("console.title")},
              toolbar(state, vm, snap, live, full),
              h("p", {"class": "xl-note xl-console-keys", "id": KEYS_HINT, "key": "console-keys"},
-               t("console.release_hint", keys=CONSOLE_RELEASE)),
+               t("console.release_hint", keys=t("keyname.console_release"))),
              message(state, vm_ref, vm, target, snap),
              h("div", {"id": SCREEN_ID, "class": "xl-console-screen", "key": "console-screen",
                        "data-keep-children": "1", "role": "application", "aria-describedby": KEYS_HINT,

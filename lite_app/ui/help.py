@@ -16,19 +16,23 @@ SAYS = {"g d": "keys.go_dashboard", "g v": "keys.go_vms", "g s": "keys.go_storag
 PLACES = ((("\u2191", "\u2193", "Home", "End", "PageUp", "PageDown"), "keys.rows_move"), (("Enter",), "keys.rows_open"),
           (("Space",), "keys.rows_select"), ((keys.CONSOLE_RELEASE,), "keys.console_release"),
           (("Escape",), "keys.escape"))
+# Keys named as the language's keyboards print them (the others are the same everywhere: arrows, letters).
+KEY_NAMES = {"Home": "keyname.home", "End": "keyname.end", "PageUp": "keyname.page_up",
+             "PageDown": "keyname.page_down", "Enter": "keyname.enter", "Space": "keyname.space",
+             "Escape": "keyname.escape", keys.CONSOLE_RELEASE: "keyname.console_release"}
 
 
 def open_help(state):
     dialogs.show(state, KIND, size="wide")
 
 
-def key_cell(between, names):
+def key_cell(t, between, names):
     """Keys, each in a kbd, with `between` between them ("then" in a sequence, "," among choices)."""
     parts = []
     for key in names:
         if parts:
             parts.append(between)
-        parts.append(h("kbd", None, key))
+        parts.append(h("kbd", None, t(KEY_NAMES[key]) if key in KEY_NAMES else key))
     return h("td", None, parts)
 
 
@@ -38,7 +42,7 @@ def table(state, caption, rows, between):
              h("caption", None, caption),
              h("thead", None, h("tr", None, h("th", {"scope": "col"}, t("keys.col_keys")),
                                 h("th", {"scope": "col"}, t("keys.col_action")))),
-             h("tbody", None, [h("tr", None, key_cell(between, names), h("td", None, t(label)))
+             h("tbody", None, [h("tr", None, key_cell(t, between, names), h("td", None, t(label)))
                                for names, label in rows]))
 
 
