@@ -181,12 +181,9 @@ def rpc(url, method, *params):
         return json.load(reply)["result"]
 
 
-def change_latencies(browser, url, count):
-    """ms from sending VM.set_name_label to the new name shown in the VM list, per change."""
-    context = browser.new_context()
-    context.add_init_script(CLICK_MARK)
-    page = context.new_page()
-    login_ms(page, url + "#/vms", list_filled(12))  # (time, breakdown) not needed here
+def rename_latencies(page, url, count, prefix, timeout_ms):
+    """ms from sending VM.set_name_label to the new name shown in the VM list, per change; the VM
+    renamed is the first guest by ref, named `prefix` + a number (so it sorts where the test can see it)."""
     session = rpc(url, "session.login_with_password", "root", PASSWORD)
     vms = rpc(url, "VM.get_all_records", session)
     ref = sorted(r for r, vm in vms.items() if not (vm["is_a_template"] or vm["is_control_domain"]
@@ -197,16 +194,27 @@ def change_latencies(browser, url, count):
     out = []
     try:
         for i in range(count):
-            name = "bench-%03d" % i
+            name = "%s%03d" % (prefix, i)
             sent = time.time() * 1000
             rpc(url, "VM.set_name_label", session, ref, name)
-            page.wait_for_function(found, arg=name, timeout=10000, polling="raf")
+            page.wait_for_function(found, arg=name, timeout=timeout_ms, polling="raf")
             out.append(page.evaluate("window.__seen") - sent)
     finally:
         rpc(url, "VM.set_name_label", session, ref, original)
         rpc(url, "session.logout", session)
-        context.close()
     return out
+
+
+def change_latencies(browser, url, count):
+    """ms from sending VM.set_name_label to the new name shown in the VM list, per change."""
+    context = browser.new_context()
+    context.add_init_script(CLICK_MARK)
+    page = context.new_page()
+    try:
+        login_ms(page, url + "#/vms", list_filled(12))  # (time, breakdown) not needed here
+        return rename_latencies(page, url, count, "bench-", 10000)
+    finally:
+        context.close()
 
 
 # Keeps the WebAssembly memories the page instantiates (exported or imported), to read their size.
@@ -258,27 +266,11 @@ def live_latencies(browser, url, count):
     context = browser.new_context()
     context.add_init_script(CLICK_MARK)
     page = context.new_page()
-    login_ms(page, url + "#/vms", list_filled(10000))
-    session = rpc(url, "session.login_with_password", "root", PASSWORD)
-    vms = rpc(url, "VM.get_all_records", session)
-    ref = sorted(r for r, vm in vms.items() if not (vm["is_a_template"] or vm["is_control_domain"]
-                                                     or vm["is_a_snapshot"]))[0]
-    original = vms[ref]["name_label"]
-    found = ("name => { const a = [...document.querySelectorAll('tr.xl-row a')].find(x => x.textContent === name);"
-             " if (a) { window.__seen = Date.now(); return true; } return false; }")
-    out = []
     try:
-        for i in range(count):
-            name = "0-live-%03d" % i
-            sent = time.time() * 1000
-            rpc(url, "VM.set_name_label", session, ref, name)
-            page.wait_for_function(found, arg=name, timeout=60000, polling="raf")
-            out.append(page.evaluate("window.__seen") - sent)
+        login_ms(page, url + "#/vms", list_filled(10000))
+        return rename_latencies(page, url, count, "0-live-", 60000)
     finally:
-        rpc(url, "VM.set_name_label", session, ref, original)
-        rpc(url, "session.logout", session)
         context.close()
-    return out
 
 
 def latency_figures(latencies):

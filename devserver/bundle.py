@@ -205,7 +205,7 @@ def boot_data(files, info, lazy=None, groups=None, page_groups=None, texts=None)
         "preload": sorted(p for p in modules if p != core),
         "core": core, "interpreter": interp,
         "wasm": find(files, "vendor/micropython-", ".wasm"), "app": app_path(files),
-        "sri": {p: sha384(d) for p, d in files.items() if p.endswith((".wasm", ".json")) and not p.startswith("text-")},
+        "sri": {p: sha384(d) for p, d in files.items() if p.endswith((".wasm", ".json"))},
         "texts": texts or {},
         "plugins": ["!" + name for name in PLUGINS_OFF],
         "lazy": lazy or {},

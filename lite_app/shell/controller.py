@@ -26,7 +26,7 @@ from lite_app.shell.loading import Loader
 from lite_app.shell.state import State
 from lite_app.shell.transport import make_transport
 from lite_app.text import catalog
-from lite_app.ui import frame
+from lite_app.ui import frame, preferences
 from lite_app.ui import login as login_view
 from lite_app.xapi.client import Client
 from lite_app.xapi.errors import TransportError, XapiError
@@ -373,7 +373,7 @@ class Controller:
     # -- theme -----------------------------------------------------------------------------------------
 
     def set_theme(self, name, save=True):
-        if name not in frame.THEMES:
+        if name not in preferences.THEMES:
             name = "auto"
         self.state.ui["shell.theme"] = name
         self.env.set_theme(name)

@@ -11,7 +11,6 @@ from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 APP_NAME_KEY = "app.name"
-THEMES = preferences.THEMES
 TOP, BANNER, NAV, MAIN = "xl-top", "xl-banner", "xl-nav", "xl-main"
 DIALOG = dialogs.REGION
 LOGO = ("M14 14l20 20M34 14L14 34")
