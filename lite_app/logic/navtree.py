@@ -124,7 +124,8 @@ def groups_of(state, members=False, wants=None):
     if grouping is None:
         grouping = state.ui[KEY] = Grouping()
     versions = getattr(state, "versions", None) or {}
-    host_key = (id(state.cache), versions.get("host", 0))
+    # The groups depend on which hosts there are, not on their records: a VM started changes its host's.
+    host_key = (id(state.cache), tuple(sorted(state.cache.all("host")))) if versions else None
     vm_version = versions.get("VM", 0)
     current = versions and grouping.host_key == host_key and grouping.vm_version == vm_version
     if current and (grouping.ready() or not members):

@@ -15,7 +15,9 @@ the VMs already takes ~25 ms. So:
   matches: a keystroke then touches the matches, not every record;
 - when only a few VMs changed since the last selection (a live pool: a rename, a start), `update`
   moves just those rows in the sorted list (binary search) instead of filtering and sorting all of
-  them again.
+  them again;
+- a query typed on (`refine`) filters the last selection's rows, already in order: a keystroke at
+  10,000 VMs sorts nothing.
 """
 from lite_app.logic import model
 
@@ -49,8 +51,10 @@ class SearchIndex:
         self.guests = []
         self.last = None  # (version, terms, power, host, matching entries)
         self.rows = None  # the last selection's rows, ascending: (sort key..., lower name, ref)
-        self.row_of = {}  # ref -> its row in `rows`
+        self.row_of = None  # ref -> its row in `rows` (made when `update` first needs it)
+        self.spec = None  # (terms, power, host, sort) that `rows` were selected for
         self.count = 0    # guest VMs in all, at the last selection
+        self.indexed = None  # `guests` when every one of them has its search text
 
     def entry(self, ref, vm, metrics):
         found = self.entries.get(ref)
@@ -74,10 +78,14 @@ class SearchIndex:
         return guests
 
     def unindexed(self):
-        """Whether some guests' search text is still to make."""
+        """Whether some guests' search text is still to make (asked every render: once all are made,
+        the answer is kept until the guests are gathered again)."""
+        if self.indexed is self.guests:
+            return False
         for found in self.guests:
             if found[TEXT] is None:
                 return True
+        self.indexed = self.guests
         return False
 
     def index_text(self):
@@ -85,6 +93,7 @@ class SearchIndex:
         for found in self.guests:
             if found[TEXT] is None:
                 self.text(found)
+        self.indexed = self.guests
 
     def text(self, found):
         """Name, uuid, IPs and tags in lower case."""
@@ -175,11 +184,46 @@ def select(cache, index, query="", power="", host="", sort="name", descending=Fa
     context = host_names(cache) if sort == "host" else None
     rows = [row_for(sort, index, found, context) for found in matched]
     rows.sort()
-    index.rows, index.count = rows, len(guests)
-    index.row_of = {}
-    for row in rows:
-        index.row_of[row[-1]] = row
+    index.rows, index.count, index.row_of, index.spec = rows, len(guests), None, (terms, power, host, sort)
     return ordered(rows, descending), len(guests)
+
+
+def kept(index, rows, terms):
+    """The rows whose VM's search text has every term, in order (written out for one term: this loop
+    is a keystroke's cost at 10,000 VMs)."""
+    entries, out = index.entries, []
+    first, more = terms[0], terms[1:]
+    for row in rows:
+        found = entries[row[-1]]
+        text = found[TEXT]
+        if text is None:
+            text = index.text(found)
+        if first in text and (not more or matches(text, more)):
+            out.append(row)
+    return out
+
+
+def grew(old, new):
+    """Whether query terms `new` match only what `old` matched (the query was typed on)."""
+    if len(new) < len(old):
+        return False
+    for i in range(len(old)):
+        if old[i] not in new[i]:
+            return False
+    return True
+
+
+def refine(index, query="", power="", host="", sort="name", descending=False):
+    """(refs, guests) by filtering the last selection's rows, when they are current and the query only
+    grew (same filters and sort): they are in order already, so a keystroke sorts nothing. None when
+    that does not apply. The caller says the rows are current (no change since, or `update` ran)."""
+    spec, terms = index.spec, terms_of(query)
+    if index.rows is None or spec is None or spec[1:] != (power, host, sort) or not grew(spec[0], terms):
+        return None
+    if terms != spec[0]:
+        rows = kept(index, index.rows, terms)
+        index.rows, index.row_of, index.spec, index.last = rows, None, (terms, power, host, sort), None
+    return ordered(index.rows, descending), index.count
 
 
 def row_for(sort, index, found, context):
@@ -209,6 +253,10 @@ def update(cache, index, refs, query="", power="", host="", sort="name", descend
     terms = terms_of(query)
     table, metrics = cache.all("VM"), cache.all("VM_guest_metrics")
     context = host_names(cache) if sort == "host" else None
+    if index.row_of is None:  # made on the first update after a selection (typing needs none)
+        index.row_of = {}
+        for row in index.rows:
+            index.row_of[row[-1]] = row
     rows, row_of, seen = index.rows, index.row_of, {}
     for ref in refs:
         if ref in seen:

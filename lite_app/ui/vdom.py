@@ -19,26 +19,34 @@ ATTRIBUTES = ("id", "class", "href", "title", "role", "type", "name", "value", "
 VOID = ("input", "br", "hr", "img", "meta", "link")
 
 
+# Membership by hash, not a scan of ATTRIBUTES: h() runs for every element of every render.
+_ALLOWED = dict.fromkeys(ATTRIBUTES, True)
+_PREFIXES = ("aria-", "data-")
+
+
 def h(tag, attrs=None, *children):
     """An element node. Children may be nodes, strings, numbers, None (skipped) or lists."""
-    return [tag, clean_attrs(attrs), flatten(children)]
+    return [tag, clean_attrs(attrs) if attrs else {}, flatten(children) if children else []]
 
 
 def clean_attrs(attrs):
     out = {}
-    for name, value in (attrs or {}).items():
+    for name in attrs:
+        value = attrs[name]
         if value is None or value is False:
             continue
-        if not allowed_attr(name):
+        if name not in _ALLOWED and not name.startswith(_PREFIXES):
             raise ValueError("attribute not allowed: %s" % name)
-        if name == "href" and not safe_href(str(value)):
+        if type(value) is not str:
+            value = "" if value is True else str(value)
+        if name == "href" and not safe_href(value):
             raise ValueError("unsafe href: %s" % value)
-        out[name] = "" if value is True else str(value)
+        out[name] = value
     return out
 
 
 def allowed_attr(name):
-    return name in ATTRIBUTES or name.startswith("aria-") or name.startswith("data-")
+    return name in _ALLOWED or name.startswith(_PREFIXES)
 
 
 def safe_href(value):
@@ -47,11 +55,26 @@ def safe_href(value):
 
 
 def flatten(children):
+    """Children as one flat list: strings and nodes kept, numbers as text, None and False skipped,
+    nested lists and tuples (not nodes) spliced in. Dispatches on the exact type first: this runs for
+    every element of every render."""
     out = []
     for child in children:
-        if child is None or child is False:
+        kind = type(child)
+        if kind is str:
+            out.append(child)
+        elif kind is list:
+            if is_node(child):
+                out.append(child)
+            else:
+                out.extend(flatten(child))
+        elif child is None or child is False:
             continue
-        if isinstance(child, (list, tuple)) and not is_node(child):
+        elif kind is tuple:
+            out.extend(flatten(child))
+        elif kind is int or kind is float:
+            out.append(str(child))
+        elif isinstance(child, (list, tuple)) and not is_node(child):
             out.extend(flatten(child))
         elif isinstance(child, (int, float)) and not isinstance(child, bool):
             out.append(str(child))

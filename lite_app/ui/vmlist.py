@@ -13,7 +13,7 @@ own link and checkbox stay for the mouse and are left out of the Tab order.
 """
 from lite_app.logic import memo, model
 from lite_app.logic import rows as roving
-from lite_app.logic.vmlist import NO_HOST, SearchIndex, select, update
+from lite_app.logic.vmlist import NO_HOST, SearchIndex, refine, select, update
 from lite_app.text import fmt
 from lite_app.ui import vm_bulk
 from lite_app.ui import widgets as w
@@ -26,12 +26,15 @@ SCROLLER = "xl-vmlist-scroll"
 COLUMNS = (("name", "col.name", True), ("state", "col.state", True), ("host", "col.host", True),
            ("ip", "col.ip", True), ("vcpus", "col.vcpus", True), ("memory", "col.memory", True),
            ("tags", "col.tags", False))
-# The classes the selection reads (VM list memo).
-MEMO_CLASSES = ("VM", "VM_guest_metrics", "host")
+# The classes the selection reads (VM list memo). Hosts count only by their names, and only when the
+# list is sorted by host (host_names): a VM started or stopped changes its host's record (resident_VMs,
+# memory), which must not make 10,000 rows be sorted again.
+MEMO_CLASSES = ("VM", "VM_guest_metrics")
 # Up to this many changed VMs move one by one in the last selection; more are sorted again in one pass.
 INCREMENTAL_LIMIT = 200
 PARAMS = (("q", "vmlist.query"), ("power", "vmlist.power"), ("host", "vmlist.host"))
 CURSOR = "vmlist.cursor"  # state.ui: the ref of the row keyboard focus is on
+ROWS = "vmlist.rows"  # state.ui: {ref: cached_row(...)} of the rows rendered last
 ROW_KEYS = " ".join(roving.ROW_KEYS + ("Enter", "Space"))
 
 
@@ -66,30 +69,60 @@ def host_filter_ref(state):
     return state.cache.ref_by_uuid("host", value) or "OpaqueRef:unknown"
 
 
+def host_names(state):
+    """The hosts' names by ref: what a sort by host reads of them."""
+    hosts = state.cache.all("host")
+    return tuple([(ref, hosts[ref].get("name_label")) for ref in sorted(hosts)])
+
+
 def moved(state, inputs):
     """The last selection with only the VMs changed since it moved (logic/vmlist.update), when the
     query, filters and sort are the same and those changes are few and all known; else None."""
     last = state.ui.get("vmlist.memo")
     recent = getattr(state, "recent", None)
-    if last is None or recent is None or last[0][:5] != inputs[:5] or last[0][5] is None or inputs[5] is None:
+    if (last is None or recent is None or last[0][:5] != inputs[:5] or last[0][6] != inputs[6]
+            or last[0][5] is None or inputs[5] is None):
         return None
     base = getattr(state, "recent_base", {})
     if tuple([base.get(cls, 0) for cls in MEMO_CLASSES]) + (inputs[5][-1],) != last[0][5]:
         return None  # changes since the last selection are not all in `recent`
-    if recent.refs("host") or len(recent.refs("VM")) > INCREMENTAL_LIMIT:
-        return None  # host names sort rows and filter them; a burst is cheaper in one pass
+    if len(recent.refs("VM")) > INCREMENTAL_LIMIT:
+        return None  # a burst is cheaper in one pass
     if recent.refs("VM_guest_metrics") and (inputs[0] or inputs[3] == "ip"):
         return None  # addresses are searched and sorted on: a full pass reads them again
     return update(state.cache, index(state), recent.refs("VM"), *inputs[:5])
+
+
+def changed(state, inputs):
+    """The selection for `inputs` (the memo's miss), the cheapest way: the last one with the few VMs
+    changed since moved; or, the query typed on, the last one's rows (first brought up to date)
+    filtered; else filtered and sorted afresh."""
+    found = moved(state, inputs)
+    if found is None and current(state, inputs):
+        found = refine(index(state), *inputs[:5])
+    return found or select(state.cache, index(state), *inputs[:6])
+
+
+def current(state, inputs):
+    """Whether the last selection's rows are up to date with the records of `inputs` (moving the VMs
+    changed since, under the last query and filters, when needed)."""
+    last = state.ui.get("vmlist.memo")
+    if last is None or last[0][5] is None or last[0][6] != inputs[6]:
+        return False
+    if last[0][5] == inputs[5]:
+        return True
+    return moved(state, last[0][:5] + inputs[5:]) is not None
 
 
 def selected(state):
     """(refs to list in order, number of guest VMs), recomputed only when the query or the VMs, their
     guest metrics or the hosts changed: a scroll re-renders without touching 10,000 records."""
     ui = state.ui
+    sort = ui.get("vmlist.sort") or "name"
     inputs = (ui.get("vmlist.query") or "", ui.get("vmlist.power") or "", host_filter_ref(state),
-              ui.get("vmlist.sort") or "name", bool(ui.get("vmlist.desc")), memo.versions(state, MEMO_CLASSES))
-    found = memo.keyed(state, "vmlist.memo", inputs, lambda: moved(state, inputs) or select(state.cache, index(state), *inputs))
+              sort, bool(ui.get("vmlist.desc")), memo.versions(state, MEMO_CLASSES),
+              host_names(state) if sort == "host" else None)
+    found = memo.keyed(state, "vmlist.memo", inputs, lambda: changed(state, inputs))
     if index(state).unindexed():  # the search text of each VM, made while the browser is idle
         state.later("vmlist.text", lambda st: index(st).index_text())
     return found
@@ -170,8 +203,14 @@ def table(state, refs):
     rows = [spacer("top", first * ROW_HEIGHT)]
     table_of = state.cache.all("VM")
     stop = tab_stop(state, refs, first, last)
+    last_rows, kept = state.ui.get(ROWS) or {}, {}
+    picked = vm_bulk.selection(state)
     for position in range(first, last):
-        rows.append(row(state, refs[position], table_of[refs[position]], position, refs[position] == stop))
+        ref = refs[position]
+        kept[ref] = found = cached_row(state, last_rows.get(ref), ref, table_of[ref], position, ref == stop,
+                                       picked.is_selected(ref))
+        rows.append(found[-1])
+    state.ui[ROWS] = kept
     rows.append(spacer("bottom", (len(refs) - last) * ROW_HEIGHT))
     body = h("table", {"class": "xl-table xl-vmtable", "aria-rowcount": str(len(refs) + 1)},
              h("caption", {"class": "xu-sr-only"}, t("nav.vms")), h("thead", None, head), h("tbody", None, rows))
@@ -199,6 +238,31 @@ def row_id(vm):
     return "xl-vmrow-" + (vm.get("uuid") or "")
 
 
+def cached_row(state, last, ref, vm, position, stop, picked):
+    """(what the row shows..., its node): the last render's node when none of it changed. Records are
+    replaced, never mutated, so identity says a record is the same; a live pool's change then
+    rebuilds one row, not the screenful. A row that only moved (a VM renamed above it) keeps its
+    cells and gets new attributes (its index and whether Tab stops on it)."""
+    cache = state.cache
+    host = model.deref(cache, "host", model.live_host(vm))
+    metrics = model.deref(cache, "VM_guest_metrics", vm.get("guest_metrics"))
+    live = model.deref(cache, "VM_metrics", vm.get("metrics")) if vm.get("power_state") in model.LIVE_STATES else None
+    if (last is None or last[0] is not vm or last[1] is not host or last[2] is not metrics or last[3] is not live
+            or last[6] is not picked):
+        return (vm, host, metrics, live, position, stop, picked, row(state, ref, vm, position, stop))
+    if last[4] == position and last[5] is stop:
+        return last
+    node = last[-1]
+    attrs = dict(node[1])
+    attrs["aria-rowindex"], attrs["tabindex"] = row_attrs(position, stop)
+    return (vm, host, metrics, live, position, stop, picked, [node[0], attrs, node[2]])
+
+
+def row_attrs(position, stop):
+    """A row's aria-rowindex (the header is row 1) and tabindex (the roving Tab stop)."""
+    return str(position + 2), "0" if stop else "-1"
+
+
 def row(state, ref, vm, position, stop):
     cache, t = state.cache, state.t
     host = model.deref(cache, "host", model.live_host(vm))
@@ -208,8 +272,9 @@ def row(state, ref, vm, position, stop):
     cells = [link, w.state_badge(vm.get("power_state"), t),
              host.get("name_label") if host else "", ips[0] if ips else "",
              str(model.vm_vcpus(cache, vm)), fmt.size(model.vm_memory(cache, vm)), tags_cell(t, vm.get("tags"))]
-    return h("tr", {"key": ref, "aria-rowindex": str(position + 2), "class": "xl-row", "id": row_id(vm),
-                    "tabindex": "0" if stop else "-1", "data-action": "vmlist.row", "data-ref": ref,
+    index, tabindex = row_attrs(position, stop)
+    return h("tr", {"key": ref, "aria-rowindex": index, "class": "xl-row", "id": row_id(vm),
+                    "tabindex": tabindex, "data-action": "vmlist.row", "data-ref": ref,
                     "data-keys": ROW_KEYS},
              vm_bulk.row_cell(state, ref, vm, True),
              [h("td", {"class": "xl-col-" + COLUMNS[i][0]}, cells[i] if cells[i] not in ("", None) else w.DASH)

@@ -87,3 +87,110 @@ def test_the_list_page_moves_a_renamed_vm_without_selecting_again():
         view.select = real_select
     assert calls == [] and moved[0] == target and moved_total == total and sorted(moved) == sorted(refs)
     assert state.ui["vmlist.index"] is index
+
+
+TYPED = (("v", "vm", "vm-0", "vm-01"), ("vm-0", "vm-0 w", "vm-0 web"), ("1", "12"))
+
+
+def test_a_query_typed_on_filters_the_last_rows_as_selecting_again_would():
+    for view in VIEWS:
+        _query, power, host, sort, desc = view
+        cache = Cache(pool(24))
+        for typed in TYPED:
+            index = vmlist.SearchIndex()
+            vmlist.select(cache, index, "", power, host, sort, desc, version=1)
+            for query in typed:
+                refined = vmlist.refine(index, query, power, host, sort, desc)
+                assert refined == vmlist.select(cache, vmlist.SearchIndex(), query, power, host, sort, desc), (view, query)
+
+
+def test_refining_needs_the_same_filters_and_sort_and_a_longer_query():
+    cache = Cache(pool(12))
+    index = vmlist.SearchIndex()
+    vmlist.select(cache, index, "vm-0", "", "", "name", False, version=1)
+    assert vmlist.refine(index, "vm", "", "", "name", False) is None  # shorter: rows would be missing
+    assert vmlist.refine(index, "vm-01", "Running", "", "name", False) is None
+    assert vmlist.refine(index, "vm-01", "", "", "state", False) is None
+    assert vmlist.refine(vmlist.SearchIndex(), "vm-01") is None
+
+
+def changed_vm(state, ref, **fields):
+    record = dict(state.cache.get("VM", ref), **fields)
+    state.bump(state.cache.apply([{"class": "VM", "ref": ref, "operation": "mod", "snapshot": record}]))
+
+
+def counting_select(calls):
+    real = view.select
+    view.select = lambda *args, **kw: calls.append(args) or real(*args, **kw)
+    return real
+
+
+def test_typing_after_a_live_change_moves_the_change_then_filters_without_sorting():
+    state = page_state("vms")
+    state.versions = {"VM": 1, "VM_guest_metrics": 1, "host": 1}
+    refs, _total = view.selected(state)
+    state.rendered()
+    target = refs[-1]
+    changed_vm(state, target, name_label="0-typed-after")
+    state.ui["vmlist.query"] = "0-typed"
+    calls = []
+    real = counting_select(calls)
+    try:
+        found, _ = view.selected(state)
+    finally:
+        view.select = real
+    assert calls == [] and found == [target]
+
+
+def test_a_host_record_changing_does_not_select_again_unless_its_name_sorts_the_rows():
+    state = page_state("vms")
+    state.versions = {"VM": 1, "VM_guest_metrics": 1, "host": 1}
+    view.selected(state)
+    state.rendered()
+    host_ref = sorted(state.cache.all("host"))[0]
+    host = dict(state.cache.get("host", host_ref), memory_overhead="12345")
+    state.bump(state.cache.apply([{"class": "host", "ref": host_ref, "operation": "mod", "snapshot": host}]))
+    calls = []
+    real = counting_select(calls)
+    try:
+        view.selected(state)
+        state.rendered()
+        state.ui["vmlist.sort"] = "host"
+        view.selected(state)
+        state.rendered()
+        renamed = dict(state.cache.get("host", host_ref), name_label="zzz-last")
+        state.bump(state.cache.apply([{"class": "host", "ref": host_ref, "operation": "mod", "snapshot": renamed}]))
+        view.selected(state)
+    finally:
+        view.select = real
+    assert len(calls) == 2  # the sort by host, then its host renamed; not the host's other change
+
+
+def test_rows_are_kept_while_their_records_are_the_same_and_rebuilt_when_one_changes():
+    state = page_state("vms")
+    state.versions = {"VM": 1, "VM_guest_metrics": 1, "host": 1}
+    view.render(state)
+    state.rendered()
+    before = dict(state.ui[view.ROWS])
+    refs = view.selected(state)[0]
+    changed_vm(state, refs[0], name_label=state.cache.get("VM", refs[0])["name_label"] + " (2)")
+    view.render(state)
+    after = state.ui[view.ROWS]
+    assert after[refs[0]][-1] is not before[refs[0]][-1]
+    assert "(2)" in str(after[refs[0]][-1])
+    assert after[refs[1]][-1] is before[refs[1]][-1]
+
+
+def test_a_row_that_only_moved_keeps_its_cells_and_gets_its_new_index():
+    state = page_state("vms")
+    state.versions = {"VM": 1, "VM_guest_metrics": 1, "host": 1}
+    view.render(state)
+    state.rendered()
+    refs = view.selected(state)[0]
+    before = dict(state.ui[view.ROWS])
+    changed_vm(state, refs[-1], name_label="0-now-first")
+    view.render(state)
+    after = state.ui[view.ROWS]
+    moved = after[refs[0]][-1]
+    assert moved[1]["aria-rowindex"] == "3" and before[refs[0]][-1][1]["aria-rowindex"] == "2"
+    assert moved[2] is before[refs[0]][-1][2]
