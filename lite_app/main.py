@@ -17,7 +17,7 @@ from lite_app.text import catalog
 # MicroPython's WebAssembly port collects after every 16 KiB allocated. Each collection scans the whole
 # heap, which holds the pool's records (16+ MB at 10,000 VMs): a single change then cost ~150 ms of
 # collections before its render even started. Collect after each MiB instead.
-GC_THRESHOLD = 1024 * 1024
+GC_THRESHOLD = 4 * 1024 * 1024
 
 # The running controller, reachable from the interpreter for profiling and benchmarks.
 CONTROLLER = None

@@ -14,12 +14,11 @@ MOVING_OPS = ("pool_migrate", "migrate_send")
 STOPPING_OPS = ("clean_shutdown", "hard_shutdown", "shutdown")
 
 
-def guests_on(cache, host_ref, host):
+def guests_on(cache, host_ref, host=None):
     """[(ref, VM)] of the guests running (or paused) on a host, by name."""
     out = []
-    for ref in host.get("resident_VMs") or ():
-        vm = cache.get("VM", ref)
-        if vm is not None and model.is_guest(vm) and model.live_host(vm) == host_ref:
+    for ref, vm in model.residents(cache, host_ref):
+        if model.is_guest(vm) and model.live_host(vm) == host_ref:
             out.append((ref, vm))
     out.sort(key=lambda pair: model.name_key(pair[1]))
     return out
@@ -30,24 +29,24 @@ def need(vm):
     return int(vm.get("memory_dynamic_min") or vm.get("memory_dynamic_max") or 0) + int(vm.get("memory_overhead") or 0)
 
 
-def free_memory(cache, host):
-    """Free memory of a host if every VM on it shrank to its dynamic minimum."""
+def free_memory(cache, host, resident):
+    """Free memory of a host if every VM on it (`resident`: [VM]) shrank to its dynamic minimum."""
     metrics = model.deref(cache, "host_metrics", host.get("metrics")) or {}
     used = int(host.get("memory_overhead") or 0)
-    for ref in host.get("resident_VMs") or ():
-        vm = cache.get("VM", ref)
-        if vm is not None:
-            used += need(vm)
+    for vm in resident:
+        used += need(vm)
     return int(metrics.get("memory_total") or 0) - used
 
 
 def targets(cache, host_ref):
-    """{ref: free memory} of the hosts the VMs may go to: the others, enabled and up."""
+    """{ref: free memory} of the hosts the VMs may go to: the others, enabled and up (one pass over
+    the VMs for all of them)."""
     hosts = cache.all("host")
+    resident = model.residents_by_host(cache)
     out = {}
     for ref in hosts:
         if ref != host_ref and hosts[ref].get("enabled") and live(cache, hosts[ref]):
-            out[ref] = free_memory(cache, hosts[ref])
+            out[ref] = free_memory(cache, hosts[ref], resident[ref])
     return out
 
 

@@ -7,12 +7,12 @@ from lite_app.logic import model
 from lite_app.text import fmt
 
 
-def host_memory(cache, host, domains=None):
+def host_memory(cache, host, domains=None, ref=None):
     """(used, total) bytes of a host.
 
     XAPI's host_metrics.memory_free when it reports one; otherwise the host's own overhead plus what
     its running domains (dom0 included) use, as XAPI computes free memory. `domains` is that sum when
-    the caller has it (the dashboard's one pass), else it is summed over resident_VMs.
+    the caller has it (the dashboard's one pass), else it is summed over the VMs resident on host `ref`.
     """
     metrics = model.deref(cache, "host_metrics", host.get("metrics"))
     total = int(metrics.get("memory_total") or 0) if metrics else 0
@@ -21,10 +21,8 @@ def host_memory(cache, host, domains=None):
         return max(0, total - free), total
     if domains is None:
         domains = 0
-        for ref in host.get("resident_VMs") or ():
-            vm = cache.get("VM", ref)
-            if vm is not None:
-                domains += model.vm_memory(cache, vm)
+        for _vm_ref, vm in model.residents(cache, ref) if ref else ():
+            domains += model.vm_memory(cache, vm)
     used = int(host.get("memory_overhead") or 0) + domains
     return min(used, total) if total else used, total
 

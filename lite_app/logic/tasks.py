@@ -143,6 +143,17 @@ class TaskPanel:
         name = name_of(found[1]) if name_of is not None else None
         return name or found[1]
 
+    def finished_since(self, seen):
+        """[(ref, task)] of the shown tasks that ended and are not in `seen` (without building rows:
+        the shell asks at every change of the task table)."""
+        out = []
+        for table in (self.history, self.live):
+            for ref in table:
+                task = table[ref]
+                if ref not in seen and task.get("status") != "pending" and _shown(task) and ref not in self.hidden:
+                    out.append((ref, task))
+        return out
+
     def pending_count(self):
         return len([r for r in self.live if self.live[r].get("status") == "pending"
                     and _shown(self.live[r]) and r not in self.hidden])
@@ -150,6 +161,11 @@ class TaskPanel:
 
 def _shown(task):
     return method_of(task) not in HIDDEN and (task.get("subtask_of") or NULL_REF) == NULL_REF
+
+
+def finished_at(task):
+    """Epoch of a task's completion, None while pending."""
+    return _finished(task)
 
 
 def _finished(task):
@@ -176,24 +192,39 @@ def panel(state):
     reads it at every render, so no finished task is missed whatever page is shown."""
     found = state.ui.get(PANEL_KEY)
     if found is None:
-        found = state.ui[PANEL_KEY] = [TaskPanel(), -1]
+        found = state.ui[PANEL_KEY] = [TaskPanel(), -1, False]
     deps = memo.versions(state, ("task",))
     if deps is None or deps != found[1]:
         found[0].update(state.cache.all("task"))
         found[1] = deps
-        learn_objects(state, found[0])
+        found[2] = learn_objects(state, found[0], found[2])
+    elif found[2]:
+        learn_objects(state, found[0], True)
     return found[0]
 
 
-def learn_objects(state, tasks):
-    """Map pending tasks the app did not start to the VM whose current_operations names them."""
+def learn_objects(state, tasks, scanned):
+    """Map pending tasks the app did not start to the VM whose current_operations names them. The
+    whole VM table is read once, the first time a task is unknown; after that only the VMs changed
+    since the last render (XAPI names a task in its VM's current_operations as it starts it, and
+    every change passes through `state.recent`), so a live pool's tasks cost no pass over 10,000 VMs.
+    Returns whether the whole table was read."""
+    recent = getattr(state, "recent", None)
+    if scanned and recent is not None:
+        vms = state.cache.all("VM")
+        for ref in recent.refs("VM"):
+            vm = vms.get(ref)
+            if vm is not None and vm.get("current_operations"):
+                tasks.note_operations("VM", ref, vm)
+        return True
     unknown = [r for r in tasks.live if tasks.live[r].get("status") == "pending" and r not in tasks.objects]
     if not unknown:
-        return
+        return False
     vms = state.cache.all("VM")
     for ref in vms:
         if vms[ref].get("current_operations"):
             tasks.note_operations("VM", ref, vms[ref])
+    return recent is not None
 
 
 def pending_count(state):

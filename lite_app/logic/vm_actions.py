@@ -80,15 +80,13 @@ def copy_name(vm_name, t=translate):
 
 
 # ---- targets ----------------------------------------------------------------------------
-def _host_usage(cache, host):
+def _host_usage(host, resident):
     """(used at dynamic_max, used at dynamic_min) by the host's resident VMs, overheads included."""
     high = low = host.get("memory_overhead") or 0
-    for vm_ref in host.get("resident_VMs") or []:
-        vm = cache.get("VM", vm_ref)
-        if vm is not None:
-            overhead = vm.get("memory_overhead") or 0
-            high += (vm.get("memory_dynamic_max") or 0) + overhead
-            low += (vm.get("memory_dynamic_min") or vm.get("memory_dynamic_max") or 0) + overhead
+    for vm in resident:
+        overhead = vm.get("memory_overhead") or 0
+        high += (vm.get("memory_dynamic_max") or 0) + overhead
+        low += (vm.get("memory_dynamic_min") or vm.get("memory_dynamic_max") or 0) + overhead
     return high, low
 
 
@@ -104,6 +102,7 @@ def migrate_targets(cache, vm_ref):
     needed = (vm.get("memory_dynamic_min") or vm.get("memory_dynamic_max") or 0) + \
         (vm.get("memory_overhead") or 0)
     hosts = cache.all("host")
+    resident = model.residents_by_host(cache)
     out = []
     for ref in hosts:
         host = hosts[ref]
@@ -112,7 +111,7 @@ def migrate_targets(cache, vm_ref):
                 not metrics.get("live"):
             continue
         total = metrics.get("memory_total") or 0
-        high, low = _host_usage(cache, host)
+        high, low = _host_usage(host, resident[ref])
         out.append({"ref": ref, "name": host.get("name_label", ""), "total": total,
                     "free": max(0, total - high), "fits": total - low >= needed})
     out.sort(key=lambda h: (-h["free"], h["name"], h["ref"]))

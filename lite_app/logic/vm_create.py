@@ -251,7 +251,7 @@ def _memory(cache, form, template, errors, warnings):
 def free_memory_warning(cache, size):
     """Advice when no live host has `size` free now (the VM will not start until one has)."""
     hosts = cache.all("host")
-    free = [infra.host_memory(cache, hosts[r])[1] - infra.host_memory(cache, hosts[r])[0]
+    free = [infra.host_memory(cache, hosts[r], ref=r)[1] - infra.host_memory(cache, hosts[r], ref=r)[0]
             for r in hosts if infra.host_live(cache, hosts[r])]
     if free and size > max(free):
         return ("newvm.warn.memory_free", {"free": fmt.size(max(free))})

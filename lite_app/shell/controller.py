@@ -24,7 +24,7 @@ from lite_app.shell import dispatch, pages, task_runner
 from lite_app.shell import session as sessions
 from lite_app.shell.loading import Loader
 from lite_app.shell.state import State
-from lite_app.shell.transport import make_transport
+from lite_app.shell.transport import events_spec, make_transport
 from lite_app.text import catalog
 from lite_app.ui import frame, preferences
 from lite_app.ui import login as login_view
@@ -63,10 +63,14 @@ class Controller:
         # render and when the session ends (the console's websocket, the stats polling). Their code comes
         # with a page group (pages.PAGES "driver.<name>"), so each is made once that group is in.
         self.drivers = {}
-        fields = pages.fields()
+        fields = self.fields = pages.fields()
         self.fields_json = {}
         for cls in fields:
             self.fields_json[cls] = dumps_compact(fields[cls])
+        # Refs read whole (get_record, for a page showing one object): their events keep every field,
+        # the others' are projected like the loads (transport.events_spec, made again when this changes).
+        self.whole = {}
+        self.events_json = None
 
     # -- start, sign-in, sign-out ------------------------------------------------------------------
 
@@ -84,7 +88,17 @@ class Controller:
         await self.enter(client, self.env.store_get(USER_KEY) or "root")
 
     def new_client(self, session=None):
-        return Client(make_transport(self.env, self.fields_json), session)
+        return Client(make_transport(self.env, self.fields_json, self.events_spec), session)
+
+    def events_spec(self):
+        if self.events_json is None:
+            self.events_json = events_spec(self.fields, self.whole)
+        return self.events_json
+
+    def keep_whole(self, ref):
+        if ref not in self.whole:
+            self.whole[ref] = True
+            self.events_json = None
 
     async def login(self, form):
         user = (form.get("username") or "").strip() or "root"
@@ -163,6 +177,7 @@ class Controller:
             self.live = None
         self.env.set_cookie(sessions.clear_cookie_string(sessions.is_secure(self.env.origin())))
         theme = self.state.ui.get("shell.theme")
+        self.whole, self.events_json = {}, None
         self.state.reset()
         self.state.ui["shell.theme"] = theme
         self.shown = "login"
@@ -351,6 +366,7 @@ class Controller:
 
     async def fetch_record(self, cls, ref):
         client = self.state.client
+        self.keep_whole(ref)  # from the next event.from on: its events keep every field too
         try:
             record = await client.call(cls + ".get_record", ref)
         except (XapiError, TransportError) as error:

@@ -4,7 +4,8 @@ Pure (CPython and MicroPython); the browser is reached only through `env.rpc` (l
 An `event.from` may legitimately block for EVENT_TIMEOUT seconds, so its fetch gets EVENT_GRACE more; past
 that the host is hung (it accepted the request and does not answer) and the Live loop says "not answering"
 (at most 2 x EVENT_TIMEOUT + EVENT_GRACE = 8 s after a hang starts, see lite_app/xapi/sync.py). Every other call gets CALL_TIMEOUT. `get_all_records` replies are parsed by the browser and trimmed in JS to the
-fields the views read (lite_app.logic.model.FIELDS), so Python parses only those (DESIGN §4).
+fields the views read (lite_app.logic.model.FIELDS), so Python parses only those (DESIGN §4); so are
+`event.from`'s snapshots, except those of the records the app read whole (`events_spec`).
 """
 import json
 
@@ -26,16 +27,29 @@ def method_of(text):
     return text[start:text.find('"', start)]
 
 
-def make_transport(env, fields_json):
-    """An async transport for lite_app.xapi.client.Client; `fields_json` is {class: JSON list of fields}."""
+def events_spec(fields, whole):
+    """The JSON the bridge projects event.from's snapshots by: {"fields": {class in lower case: [field]},
+    "whole": [ref]} (`fields` as lite_app.logic.model.FIELDS; `whole`, the refs read whole with get_record,
+    whose events keep every field)."""
+    lower = {}
+    for cls in fields:
+        lower[cls.lower()] = list(fields[cls])
+    return json.dumps({"fields": lower, "whole": sorted(whole)})
+
+
+def make_transport(env, fields_json, events=None):
+    """An async transport for lite_app.xapi.client.Client; `fields_json` is {class: JSON list of fields};
+    `events()`, when given, the events_spec text for event.from's replies."""
     async def transport(text):
         method = method_of(text)
         timeout = EVENT_FETCH_TIMEOUT if method == "event.from" else CALL_TIMEOUT
         fields = None
         if method.endswith(RECORDS_SUFFIX):
             fields = fields_json.get(method[:-len(RECORDS_SUFFIX)])
+        elif method == "event.from" and events is not None:
+            fields = events()
         reply = await env.rpc(text, timeout, fields)
-        started = env.clock_ms() if fields is not None else None
+        started = env.clock_ms() if fields is not None and method != "event.from" else None
         try:
             decoded = json.loads(reply)
         except ValueError:

@@ -107,12 +107,12 @@ def announcement(state):
         seen = state.ui.get("announce.seen")
         first = seen is None
         seen = seen if seen is not None else {}
-        for row in panel.rows(state.now, namer(state.cache), state.t):
-            if row["pending"] or row["ref"] in seen:
-                continue
-            seen[row["ref"]] = True
-            if not first:
-                state.ui["announce.text"] = outcome_text(state, row)
+        ended = panel.finished_since(seen)
+        for ref, _task in ended:
+            seen[ref] = True
+        if ended and not first:  # the latest to end is told
+            ref, task = max(ended, key=lambda pair: (tasks.finished_at(pair[1]) or 0, pair[0]))
+            state.ui["announce.text"] = outcome_text(state, panel.row(ref, task, state.now, namer(state.cache), state.t))
         state.ui["announce.seen"] = seen
     return h("div", {"class": "xu-sr-only", "id": "xl-announce", "key": "announce"},
              state.ui.get("announce.text") or "")

@@ -3,6 +3,7 @@ interfaces, with the host's actions (maintenance, reboot, shutdown, power on, ed
 and its interfaces' IP configuration (lite_app/ui/host_pifs.py)."""
 from lite_app.logic import hoststate, infra, model, updates
 from lite_app.logic.dashboard import host_memory
+from lite_app.logic.navtree import groups_of
 from lite_app.text import fmt
 from lite_app.ui import console, host_actions, host_pifs, tabs
 from lite_app.ui import widgets as w
@@ -121,8 +122,8 @@ def vm_row(state, ref, vm):
 def vms_card(state, ref, host):
     t = state.t
     table = state.cache.all("VM")
-    refs = [vm for vm in host.get("resident_VMs") or () if vm in table and model.is_guest(table[vm])]
-    refs.sort(key=lambda vm: model.name_key(table[vm]))
+    # the tree's grouping of guests by host, kept up to date change by change (logic/navtree.py)
+    refs = [vm for vm, _record in groups_of(state, True).sorted(ref)]
     if not refs:
         return w.card("host-vms", t("card.vms"), w.empty(t("host.no_vms")), icon="vm", aside="0")
     rows = [vm_row(state, vm, table[vm]) for vm in refs[:VM_LIMIT]]

@@ -112,8 +112,8 @@ def test_vcpus_and_memory_prefer_live_metrics():
 
 def test_host_memory_counts_overhead_and_resident_domains_unless_xapi_reports_free():
     cache = make_cache()
-    assert infra.host_memory(cache, cache.get("host", ref("h1"))) == ((2 + 4 + 2) * GiB, 64 * GiB)
-    assert infra.host_memory(cache, cache.get("host", ref("h2"))) == ((2 + 4 + 8 + 2) * GiB, 32 * GiB)
+    assert infra.host_memory(cache, cache.get("host", ref("h1")), ref=ref("h1")) == ((2 + 4 + 2) * GiB, 64 * GiB)
+    assert infra.host_memory(cache, cache.get("host", ref("h2")), ref=ref("h2")) == ((2 + 4 + 8 + 2) * GiB, 32 * GiB)
     metrics = dict(cache.get("host_metrics", ref("hm1")), memory_free=60 * GiB)
     cache.apply([{"class": "host_metrics", "operation": "mod", "ref": ref("hm1"), "snapshot": metrics}])
     assert infra.host_memory(cache, cache.get("host", ref("h1"))) == (4 * GiB, 64 * GiB)

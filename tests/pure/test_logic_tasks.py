@@ -134,3 +134,46 @@ def test_history_is_bounded():
                                 finished="20261122T00:15:%02dZ" % (30 + n))})
     panel.update({})
     assert sorted(panel.history) == ["OpaqueRef:t3", "OpaqueRef:t4", "OpaqueRef:t5"]
+
+
+class CountingCache(Cache):
+    """A cache that counts reads of the whole VM table."""
+
+    def __init__(self):
+        Cache.__init__(self)
+        self.vm_passes = 0
+
+    def all(self, cls):
+        if cls == "VM":
+            self.vm_passes += 1
+        return Cache.all(self, cls)
+
+
+def test_tasks_of_other_clients_are_mapped_from_changed_vms_without_reading_every_vm_again():
+    from lite_app.shell.state import State
+    cache = CountingCache()
+    cache.load("VM", {APP: {"uuid": "b5c03f6f", "name_label": "app-01", "current_operations": {T_START: "start"}},
+                      "OpaqueRef:other": {"uuid": "o", "name_label": "other", "current_operations": {}}})
+    cache.load("task", {T_START: task("Async.VM.start")})
+    state = State(cache)
+    state.versions = {"task": 1, "VM": 1}
+    panel = taskview.panel(state)
+    assert panel.objects[T_START] == ("VM", APP)
+    state.rendered()
+    other = dict(cache.get("VM", "OpaqueRef:other"), current_operations={T_REBOOT: "clean_reboot"})
+    state.bump(cache.apply([{"class": "VM", "ref": "OpaqueRef:other", "operation": "mod", "snapshot": other},
+                            {"class": "task", "ref": T_REBOOT, "operation": "add",
+                             "snapshot": task("Async.VM.clean_reboot")}]))
+    passes = cache.vm_passes
+    taskview.panel(state)
+    assert panel.objects[T_REBOOT] == ("VM", "OpaqueRef:other")
+    assert cache.vm_passes - passes <= 1  # the changed VM looked up, not every VM read
+
+
+def test_the_tasks_that_ended_since_are_listed_without_those_seen():
+    panel = taskview.TaskPanel()
+    panel.update({T_REBOOT: task("Async.VM.clean_reboot", "success", 1.0, finished="20261122T00:15:40Z"),
+                  T_START: failed_start()})
+    ended = panel.finished_since({})
+    assert sorted(ref for ref, _t in ended) == sorted([T_REBOOT, T_START])
+    assert panel.finished_since({T_REBOOT: True, T_START: True}) == []

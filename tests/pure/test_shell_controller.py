@@ -73,6 +73,27 @@ async def test_timeouts_and_projection_per_method():
     assert 2 * params[3] + (by_method["event.from"][0] - params[3]) <= 10.0  # a hang noticed in 10 s
 
 
+async def test_events_are_projected_like_the_loads_except_for_records_read_whole():
+    import json
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD})
+    drop_spawned(env)
+    spec = json.loads(controller.events_spec())
+    assert spec["whole"] == []
+    assert spec["fields"]["vm"] == list(pages.fields()["VM"]) and "vm_guest_metrics" in spec["fields"]
+    assert "resident_VMs" not in spec["fields"]["host"]
+    vm_ref = sorted(controller.state.cache.all("VM"))[0]
+    await controller.fetch_record("VM", vm_ref)
+    assert json.loads(controller.events_spec())["whole"] == [vm_ref]
+    xapi.on_idle = lambda: None
+    client = controller.new_client(SESSION)
+    await client.event_from(["vm"], "", 0.1)
+    sent = [fields for method, _timeout, fields in env.calls if method == "event.from"][-1]
+    assert json.loads(sent)["whole"] == [vm_ref]
+    controller.stop_session()
+    assert json.loads(controller.events_spec())["whole"] == []
+
+
 async def test_wrong_password_says_so_and_keeps_the_form():
     xapi, env, controller = setup()
     assert not await controller.login({"username": "root", "password": "nope"})
