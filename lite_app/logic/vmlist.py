@@ -67,13 +67,16 @@ class SearchIndex:
         """The entries of every guest VM, gathered again only when `version` changes (or is None)."""
         if version is not None and version == self.version:
             return self.guests
-        table, metrics = cache.all("VM"), cache.all("VM_guest_metrics")
+        table, metrics, entries = cache.all("VM"), cache.all("VM_guest_metrics"), self.entries
         guests = []
-        for ref in table:
+        for ref in table:  # entry() written out: a call per VM is most of this pass in MicroPython
             vm = table[ref]
             if vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"):
                 continue
-            guests.append(self.entry(ref, vm, metrics.get(vm.get("guest_metrics"))))
+            found, guest_metrics = entries.get(ref), metrics.get(vm.get("guest_metrics"))
+            if found is None or found[0] is not vm or found[1] is not guest_metrics:
+                found = entries[ref] = [vm, guest_metrics, (vm.get("name_label") or "").lower(), None, None, ref]
+            guests.append(found)
         self.version, self.guests, self.last = version, guests, None
         return guests
 
