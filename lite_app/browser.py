@@ -227,6 +227,10 @@ class Env:
         """Hand the thread back to the browser for one task (paint, input), then continue."""
         await self.x.idle()
 
+    async def after_paint(self):
+        """Continue once the browser has painted the next frame (work that must not delay it)."""
+        await self.x.afterPaint()
+
     def mark(self, name):
         """A performance mark (benchmarks read them with performance.getEntriesByName)."""
         js.performance.mark(name)

@@ -28,6 +28,12 @@ LAST = "\uffff"  # sorts after any name: VMs without a host or IP go last
 NAME, TEXT, IP, REF = 2, 3, 4, 5  # SearchIndex entry slots after (vm, guest metrics)
 
 
+def lower_name(vm):
+    """A VM's name in lower case (most names are already: no copy then)."""
+    name = vm.get("name_label") or ""
+    return name if name.islower() else name.lower()
+
+
 def terms_of(query):
     """Lower-case words of a query; every word must match."""
     return [word for word in (query or "").lower().split() if word]
@@ -46,36 +52,50 @@ class SearchIndex:
     guests' entries for one version of the records and the last search over them."""
 
     def __init__(self):
-        self.entries = {}
+        self.entries = None  # ref -> entry: made on first use after the first gathering (by_ref)
         self.version = None
         self.guests = []
         self.last = None  # (version, terms, power, host, matching entries)
-        self.rows = None  # the last selection's rows, ascending: (sort key..., lower name, ref)
+        self.rows = None  # the last selection's rows, ascending: (sort key..., lower name, ref, entry)
         self.row_of = None  # ref -> its row in `rows` (made when `update` first needs it)
         self.spec = None  # (terms, power, host, sort) that `rows` were selected for
         self.count = 0    # guest VMs in all, at the last selection
         self.indexed = None  # `guests` when every one of them has its search text
 
+    def by_ref(self):
+        """{ref: entry}. The first gathering of 10,000 guests leaves it to be made here, when a change
+        or a search needs it: MicroPython inserts string keys slowly, and the first list waits on it."""
+        if self.entries is None:
+            self.entries = {}
+            for found in self.guests:
+                self.entries[found[REF]] = found
+        return self.entries
+
     def entry(self, ref, vm, metrics):
-        found = self.entries.get(ref)
+        entries = self.by_ref()
+        found = entries.get(ref)
         if found is None or found[0] is not vm or found[1] is not metrics:
-            found = [vm, metrics, (vm.get("name_label") or "").lower(), None, None, ref]
-            self.entries[ref] = found
+            found = entries[ref] = [vm, metrics, lower_name(vm), None, None, ref]
         return found
 
     def guest_entries(self, cache, version):
         """The entries of every guest VM, gathered again only when `version` changes (or is None)."""
         if version is not None and version == self.version:
             return self.guests
-        table, metrics, entries = cache.all("VM"), cache.all("VM_guest_metrics"), self.entries
+        table, metrics = cache.all("VM"), cache.all("VM_guest_metrics")
+        entries = None if self.entries is None and not self.guests else self.by_ref()
         guests = []
         for ref in table:  # entry() written out: a call per VM is most of this pass in MicroPython
             vm = table[ref]
             if vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"):
                 continue
-            found, guest_metrics = entries.get(ref), metrics.get(vm.get("guest_metrics"))
+            guest_metrics = metrics.get(vm.get("guest_metrics"))
+            found = entries.get(ref) if entries is not None else None
             if found is None or found[0] is not vm or found[1] is not guest_metrics:
-                found = entries[ref] = [vm, guest_metrics, (vm.get("name_label") or "").lower(), None, None, ref]
+                name = vm.get("name_label") or ""
+                found = [vm, guest_metrics, name if name.islower() else name.lower(), None, None, ref]
+                if entries is not None:
+                    entries[ref] = found
             guests.append(found)
         self.version, self.guests, self.last = version, guests, None
         return guests
@@ -121,9 +141,9 @@ class SearchIndex:
 
     def prune(self, cache):
         """Forget VMs that are gone (after deletions or a resync)."""
-        table = cache.all("VM")
-        for ref in [ref for ref in self.entries if ref not in table]:
-            del self.entries[ref]
+        table, entries = cache.all("VM"), self.by_ref()
+        for ref in [ref for ref in entries if ref not in table]:
+            del entries[ref]
 
 
 def matches(text, terms):
@@ -194,10 +214,10 @@ def select(cache, index, query="", power="", host="", sort="name", descending=Fa
 def kept(index, rows, terms):
     """The rows whose VM's search text has every term, in order (written out for one term: this loop
     is a keystroke's cost at 10,000 VMs)."""
-    entries, out = index.entries, []
+    out = []
     first, more = terms[0], terms[1:]
     for row in rows:
-        found = entries[row[-1]]
+        found = row[-1]
         text = found[TEXT]
         if text is None:
             text = index.text(found)
@@ -230,13 +250,15 @@ def refine(index, query="", power="", host="", sort="name", descending=False):
 
 
 def row_for(sort, index, found, context):
+    """A row of the sorted list: its sort key(s), the ref (unique: ties end there), and the entry (never
+    compared, so a row names its entry without a lookup by ref)."""
     if sort == "name":
-        return (found[NAME], found[REF])
-    return (sort_key(sort, index, found, context), found[NAME], found[REF])
+        return (found[NAME], found[REF], found)
+    return (sort_key(sort, index, found, context), found[NAME], found[REF], found)
 
 
 def ordered(rows, descending):
-    refs = [row[-1] for row in rows]
+    refs = [row[-2] for row in rows]
     if descending:
         refs.reverse()
     return refs
@@ -259,21 +281,21 @@ def update(cache, index, refs, query="", power="", host="", sort="name", descend
     if index.row_of is None:  # made on the first update after a selection (typing needs none)
         index.row_of = {}
         for row in index.rows:
-            index.row_of[row[-1]] = row
+            index.row_of[row[-2]] = row
     rows, row_of, seen = index.rows, index.row_of, {}
     for ref in refs:
         if ref in seen:
             continue
         seen[ref] = True
         old = row_of.pop(ref, None)
-        was_guest = ref in index.entries
+        was_guest = ref in index.by_ref()
         if old is not None:
             del rows[position(rows, old)]
         vm = table.get(ref)
         guest = is_guest(vm)
         index.count += (1 if guest else 0) - (1 if was_guest else 0)
         if not guest:
-            index.entries.pop(ref, None)
+            index.by_ref().pop(ref, None)
             continue
         found = index.entry(ref, vm, metrics.get(vm.get("guest_metrics")))
         if (power or host) and not wanted(vm, power, host):

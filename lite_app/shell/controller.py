@@ -300,9 +300,10 @@ class Controller:
     async def run_deferred(self):
         """The work views put off (state.later), one piece per idle turn of the browser."""
         state = self.state
+        wait = getattr(self.env, "after_paint", None) or self.env.idle  # never before the render is painted
         try:
             while state.deferred and self.shown == "app":
-                await self.env.idle()
+                await wait()
                 names = sorted(state.deferred)
                 if not names:
                     break

@@ -230,14 +230,21 @@
     for (i = 0; i < fields.length; i++) if (fields[i] in rec) small[fields[i]] = rec[fields[i]];
     return small;
   }
+  /* A get_all_records result kept to `fields`, in columns: [fields, refs, rows, others], each row the
+     values of `fields` in order; a record lacking one of them goes whole into `others` ({ref: record}).
+     The field names are not repeated per record, so the text crossing into Python is about half, and
+     Python builds each record with its size known (lite_app/shell/transport.py expand). */
   function project(result, fields) {
-    var ref, rec, out = {}, i, small;
+    var refs = [], rows = [], others = {}, ref, rec, row, i, whole;
     for (ref in result) {
-      rec = result[ref]; small = {};
-      for (i = 0; i < fields.length; i++) if (fields[i] in rec) small[fields[i]] = rec[fields[i]];
-      out[ref] = small;
+      rec = result[ref]; row = new Array(fields.length); whole = true;
+      for (i = 0; i < fields.length; i++) {
+        if (!(fields[i] in rec)) { whole = false; break; }
+        row[i] = rec[fields[i]];
+      }
+      if (whole) { refs.push(ref); rows.push(row); } else { others[ref] = pick(rec, fields); }
     }
-    return out;
+    return [fields, refs, rows, others];
   }
   /* Where a big reply's time goes, as performance measures named "xl-rpc-<phase> <method>" that bench/app.py
      reads: wait (the host composing it), transfer (its bytes arriving), trim (JSON.parse, projection, text). */
@@ -313,6 +320,10 @@
   /* Seconds since the epoch as a float (MicroPython's FFI would truncate Date.now()'s integer). */
   X.epochSeconds = function () { return Date.now() / 1000; };
   X.idle = function () { return new Promise(function (resolve) { setTimeout(resolve, 0); }); };
+  /* Resolved in the task after the next frame: what runs then cannot hold back that frame's paint. */
+  X.afterPaint = function () {
+    return new Promise(function (resolve) { requestAnimationFrame(function () { setTimeout(resolve, 0); }); });
+  };
 
   /* Modal dialogs (lite_app/ui/dialogs.py): after each render, a newly shown [aria-modal] dialog makes the
      rest of the app inert and takes focus (its [data-autofocus] field, else its first control); Tab cycles

@@ -133,7 +133,10 @@ class FakeEnv:
         pending = self.failures.get(method)
         if pending:
             raise pending.pop(0)
-        return json.dumps(await self.xapi.transport(text))
+        reply = await self.xapi.transport(text)
+        if fields and isinstance(reply.get("result"), dict):
+            reply["result"] = bridge_projection(reply["result"], json.loads(fields))
+        return json.dumps(reply)
 
     def methods(self):
         return [call[0] for call in self.calls]
@@ -321,3 +324,24 @@ class FakePythonPort:
     async def schema(self):
         import json
         return json.dumps(getattr(self.env, "python_schema", {}))
+
+
+def bridge_projection(result, spec):
+    """What lite_app/static/bridge.js does to a reply whose call names fields: a get_all_records result
+    (spec: a list of fields) in columns [fields, refs, rows, others]; event.from's snapshots (spec:
+    {"fields", "whole"}) kept to their class's fields unless their ref is read whole."""
+    if isinstance(spec, list):
+        refs, rows, others = [], [], {}
+        for ref in result:
+            record = result[ref]
+            if all(name in record for name in spec):
+                refs.append(ref)
+                rows.append([record[name] for name in spec])
+            else:
+                others[ref] = {name: record[name] for name in spec if name in record}
+        return [spec, refs, rows, others]
+    for event in result.get("events") or []:
+        fields = spec["fields"].get(str(event.get("class")).lower())
+        if fields and isinstance(event.get("snapshot"), dict) and event["ref"] not in spec["whole"]:
+            event["snapshot"] = {name: event["snapshot"][name] for name in fields if name in event["snapshot"]}
+    return result

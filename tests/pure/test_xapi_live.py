@@ -176,3 +176,13 @@ async def test_stop_wins_over_a_pending_reply():
     xapi.handlers["event.from"] = xapi.checked(lambda *args: (live.stop(), xapi.event_from(*args))[1])
     await live.run(token)
     assert recorder.changes == []
+
+
+def test_records_in_columns_become_the_records_again():
+    from lite_app.shell.transport import expand
+    compact = [["uuid", "name_label", "tags"], ["OpaqueRef:a", "OpaqueRef:b"],
+               [["u-a", "web", []], ["u-b", "db \"1\"", ["x"]]], {"OpaqueRef:c": {"uuid": "u-c"}}]
+    assert expand(compact) == {"OpaqueRef:a": {"uuid": "u-a", "name_label": "web", "tags": []},
+                               "OpaqueRef:b": {"uuid": "u-b", "name_label": 'db "1"', "tags": ["x"]},
+                               "OpaqueRef:c": {"uuid": "u-c"}}
+    assert expand([["uuid"], [], [], {}]) == {}
