@@ -54,6 +54,7 @@ class Controller:
         self.frame_pending = False
         self.deferring = False  # the runner of state.later work is on its way
         self.last = {}
+        self.last_nodes = {}  # region -> the nodes last rendered there (identity: a view's memo kept them)
         self.renders = 0
         self.classes = pages.classes()
         self.loader = self.state.loader = Loader(env, self.code_loaded, self.warm_group)
@@ -163,7 +164,7 @@ class Controller:
 
     def show_app(self):
         self.shown = "app"
-        self.last = {}
+        self.last, self.last_nodes = {}, {}
         self.env.render(APP_ROOT, json.dumps(frame.skeleton(self.state.t)))
         self.env.show("app")
         self.render_now()
@@ -181,7 +182,7 @@ class Controller:
         self.state.reset()
         self.state.ui["shell.theme"] = theme
         self.shown = "login"
-        self.last = {}
+        self.last, self.last_nodes = {}, {}
         self.env.render(APP_ROOT, "[]")
         self.env.show("login")
         self.env.focus("xl-password")
@@ -274,6 +275,9 @@ class Controller:
         if page is frame.LOADING and self.loader.wanted(state.route[0]):
             self.env.spawn(self.loader.load(state.route[0]))
         for region, nodes in self.regions(page):
+            if self.last_nodes.get(region) is nodes:
+                continue  # a view that kept its nodes (memoised) shows the same: nothing to write or send
+            self.last_nodes[region] = nodes
             text = json.dumps(nodes)
             if self.last.get(region) != text:
                 self.env.render(region, text)

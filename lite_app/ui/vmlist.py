@@ -125,6 +125,8 @@ def selected(state):
     found = memo.keyed(state, "vmlist.memo", inputs, lambda: changed(state, inputs))
     if index(state).unindexed():  # the search text of each VM, made while the browser is idle
         state.later("vmlist.text", lambda st: index(st).index_text())
+    if index(state).entries is None:  # and the entries by ref, before the first change needs them
+        state.later("vmlist.refs", lambda st: index(st).by_ref())
     return found
 
 
@@ -141,14 +143,29 @@ def window(state, count):
 
 
 def render(state):
-    t = state.t
+    """The page; the same nodes as the last render (the shell then skips them) when nothing it shows
+    changed: on a live pool most changes are to VMs outside the window, and building and sending
+    the page again for them cost more than the change."""
     apply_params(state)
     refs, total = selected(state)
+    first, last = window(state, len(refs))
+    stop = tab_stop(state, refs, first, last)
+    shown = visible_rows(state, refs, first, last, stop)
+    ui = state.ui
+    picked = vm_bulk.selection(state).count()
+    key = (len(refs), total, first, last, shown, ui.get("vmlist.query") or "", ui.get("vmlist.power") or "",
+           ui.get("vmlist.host") or "", ui.get("vmlist.sort") or "name", bool(ui.get("vmlist.desc")), picked,
+           ui.get("vmlist.picks") or 0, vm_bulk.header_state(state, refs), host_names(state))
+    return memo.keyed(state, "vmlist.page", key, lambda: page(state, refs, total, first, last, shown))
+
+
+def page(state, refs, total, first, last, shown):
+    t = state.t
     count_text = t("vmlist.count", shown=str(len(refs)), total=str(total))
     return [h("div", {"class": "xl-page xl-page-vmlist", "key": "vmlist"},
               w.page_header("vm", t("nav.vms"), None, actions=w.new_vm_link(state)),
               toolbar(state, count_text), vm_bulk.bar(state),
-              table(state, refs))]
+              table(state, refs, first, last, shown))]
 
 
 def toolbar(state, count_text):
@@ -195,22 +212,26 @@ def header_cell(state, column, label, sortable):
                w.icon("chevron" if aria else "sort")))
 
 
-def table(state, refs):
-    t = state.t
-    first, last = window(state, len(refs))
-    head = h("tr", {"aria-rowindex": "1"}, vm_bulk.header_cell(state, refs),
-             [header_cell(state, column, t(key), sortable) for column, key, sortable in COLUMNS])
-    rows = [spacer("top", first * ROW_HEIGHT)]
+def visible_rows(state, refs, first, last, stop):
+    """The nodes of the rows in the window, as a tuple (the page's memo compares them one by one)."""
     table_of = state.cache.all("VM")
-    stop = tab_stop(state, refs, first, last)
-    last_rows, kept = state.ui.get(ROWS) or {}, {}
+    last_rows, kept, out = state.ui.get(ROWS) or {}, {}, []
     picked = vm_bulk.selection(state)
     for position in range(first, last):
         ref = refs[position]
         kept[ref] = found = cached_row(state, last_rows.get(ref), ref, table_of[ref], position, ref == stop,
                                        picked.is_selected(ref))
-        rows.append(found[-1])
+        out.append(found[-1])
     state.ui[ROWS] = kept
+    return tuple(out)
+
+
+def table(state, refs, first, last, shown):
+    t = state.t
+    head = h("tr", {"aria-rowindex": "1"}, vm_bulk.header_cell(state, refs),
+             [header_cell(state, column, t(key), sortable) for column, key, sortable in COLUMNS])
+    rows = [spacer("top", first * ROW_HEIGHT)]
+    rows.extend(shown)
     rows.append(spacer("bottom", (len(refs) - last) * ROW_HEIGHT))
     body = h("table", {"class": "xl-table xl-vmtable", "aria-rowcount": str(len(refs) + 1)},
              h("caption", {"class": "xu-sr-only"}, t("nav.vms")), h("thead", None, head), h("tbody", None, rows))

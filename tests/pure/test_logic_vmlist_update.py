@@ -194,3 +194,23 @@ def test_a_row_that_only_moved_keeps_its_cells_and_gets_its_new_index():
     moved = after[refs[0]][-1]
     assert moved[1]["aria-rowindex"] == "3" and before[refs[0]][-1][1]["aria-rowindex"] == "2"
     assert moved[2] is before[refs[0]][-1][2]
+
+
+def test_the_page_keeps_its_nodes_when_a_change_is_outside_the_window():
+    state = page_state("vms")
+    model_vm = next(r for r in state.cache.all("VM").values() if vmlist.is_guest(r))
+    state.cache.apply([{"class": "VM", "ref": "OpaqueRef:zz%02d" % i, "operation": "add",
+                        "snapshot": dict(model_vm, name_label="zz-%02d" % i, uuid="uuid-zz-%02d" % i)}
+                       for i in range(30)])
+    state.versions = {"VM": 1, "VM_guest_metrics": 1, "host": 1}
+    state.ui["vmlist.scroll"] = [0, 88]  # two rows shown, the margin below
+    first = view.render(state)
+    state.rendered()
+    refs = view.selected(state)[0]
+    assert len(refs) > view.MARGIN + 3, "the fixture needs rows outside the window"
+    changed_vm(state, refs[-1], tags=["outside"])
+    assert view.render(state) is first
+    state.rendered()
+    changed_vm(state, refs[0], name_label=state.cache.get("VM", refs[0])["name_label"] + "-x")
+    again = view.render(state)
+    assert again is not first and "-x" in str(again)
