@@ -59,6 +59,7 @@ class SearchIndex:
         self.rows = None  # the last selection's rows, ascending: (sort key..., lower name, ref, entry)
         self.row_of = None  # ref -> its row in `rows` (made when `update` first needs it)
         self.spec = None  # (terms, power, host, sort) that `rows` were selected for
+        self.refs = []  # the refs of `rows`, in the same order
         self.count = 0    # guest VMs in all, at the last selection
         self.indexed = None  # `guests` when every one of them has its search text
 
@@ -70,6 +71,15 @@ class SearchIndex:
             for found in self.guests:
                 self.entries[found[REF]] = found
         return self.entries
+
+    def row_index(self):
+        """{ref: its row in `rows`}, made on first use after a selection (typing needs none; the first
+        change does, so the VM list makes it while the browser is idle)."""
+        if self.row_of is None and self.rows is not None:
+            self.row_of = {}
+            for row in self.rows:
+                self.row_of[row[-2]] = row
+        return self.row_of
 
     def entry(self, ref, vm, metrics):
         entries = self.by_ref()
@@ -208,7 +218,8 @@ def select(cache, index, query="", power="", host="", sort="name", descending=Fa
     rows = [row_for(sort, index, found, context) for found in matched]
     rows.sort()
     index.rows, index.count, index.row_of, index.spec = rows, len(guests), None, (terms, power, host, sort)
-    return ordered(rows, descending), len(guests)
+    index.refs = [row[-2] for row in rows]
+    return ordered(index, descending), len(guests)
 
 
 def kept(index, rows, terms):
@@ -246,7 +257,8 @@ def refine(index, query="", power="", host="", sort="name", descending=False):
     if terms != spec[0]:
         rows = kept(index, index.rows, terms)
         index.rows, index.row_of, index.spec, index.last = rows, None, (terms, power, host, sort), None
-    return ordered(index.rows, descending), index.count
+        index.refs = [row[-2] for row in rows]
+    return ordered(index, descending), index.count
 
 
 def row_for(sort, index, found, context):
@@ -257,8 +269,10 @@ def row_for(sort, index, found, context):
     return (sort_key(sort, index, found, context), found[NAME], found[REF], found)
 
 
-def ordered(rows, descending):
-    refs = [row[-2] for row in rows]
+def ordered(index, descending):
+    """The refs of the index's rows in the order shown: a copy of `index.refs` (kept with the rows), so
+    a change moves a row without a pass over all of them."""
+    refs = index.refs[:]
     if descending:
         refs.reverse()
     return refs
@@ -278,11 +292,7 @@ def update(cache, index, refs, query="", power="", host="", sort="name", descend
     terms = terms_of(query)
     table, metrics = cache.all("VM"), cache.all("VM_guest_metrics")
     context = host_names(cache) if sort == "host" else None
-    if index.row_of is None:  # made on the first update after a selection (typing needs none)
-        index.row_of = {}
-        for row in index.rows:
-            index.row_of[row[-2]] = row
-    rows, row_of, seen = index.rows, index.row_of, {}
+    rows, row_of, listed, seen = index.rows, index.row_index(), index.refs, {}
     for ref in refs:
         if ref in seen:
             continue
@@ -290,7 +300,9 @@ def update(cache, index, refs, query="", power="", host="", sort="name", descend
         old = row_of.pop(ref, None)
         was_guest = ref in index.by_ref()
         if old is not None:
-            del rows[position(rows, old)]
+            at = position(rows, old)
+            del rows[at]
+            del listed[at]
         vm = table.get(ref)
         guest = is_guest(vm)
         index.count += (1 if guest else 0) - (1 if was_guest else 0)
@@ -303,10 +315,12 @@ def update(cache, index, refs, query="", power="", host="", sort="name", descend
         if terms and not matches(index.text(found), terms):
             continue
         row = row_for(sort, index, found, context)
-        rows.insert(position(rows, row), row)
+        at = position(rows, row)
+        rows.insert(at, row)
+        listed.insert(at, ref)
         row_of[ref] = row
     index.version, index.last = None, None  # the guests' list is gathered again when a full select needs it
-    return ordered(rows, descending), index.count
+    return ordered(index, descending), index.count
 
 
 def position(rows, row):

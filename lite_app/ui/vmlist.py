@@ -125,8 +125,9 @@ def selected(state):
     found = memo.keyed(state, "vmlist.memo", inputs, lambda: changed(state, inputs))
     if index(state).unindexed():  # the search text of each VM, made while the browser is idle
         state.later("vmlist.text", lambda st: index(st).index_text())
-    if index(state).entries is None:  # and the entries by ref, before the first change needs them
-        state.later("vmlist.refs", lambda st: index(st).by_ref())
+    made = index(state)
+    if made.entries is None or (made.row_of is None and not inputs[0]):  # and what the first change needs
+        state.later("vmlist.refs", lambda st: (index(st).by_ref(), index(st).row_index()))
     return found
 
 
