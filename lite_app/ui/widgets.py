@@ -40,8 +40,22 @@ PAGE_OF = {"VM": "vm", "host": "host", "SR": "sr", "network": "network"}
 LEVELS = ((90, "xl-level-high"), (75, "xl-level-warn"), (0, "xl-level-ok"))
 
 
+# Decorative icons by name: the same node every time (nodes are never changed once made; the VM list
+# draws one per row per render).
+_ICONS = {}
+
+
 def icon(name, label=None):
     """An inline SVG icon; decorative (aria-hidden) unless it has a label."""
+    if not label:
+        found = _ICONS.get(name)
+        if found is None:
+            found = _ICONS[name] = make_icon(name, None)
+        return found
+    return make_icon(name, label)
+
+
+def make_icon(name, label):
     attrs = {"class": "xl-icon xl-solid" if name in SOLID else "xl-icon", "viewBox": "0 0 16 16",
              "width": "16", "height": "16"}
     if label:

@@ -12,10 +12,18 @@ DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 WS_SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
 UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
 HEX = "0123456789ABCDEF"
+# Texts encoded already (MicroPython walks a text byte by byte here: ~100 us for a uuid), up to a limit.
+_ENCODED = {}
+ENCODED_LIMIT = 4096
 
 
 def percent_encode(text):
     """Percent-encode `text` for a query value: UTF-8 bytes, only unreserved characters kept."""
+    found = _ENCODED.get(text)  # every link of every render passes here, mostly with the same uuids
+    if found is not None:
+        return found
+    if len(_ENCODED) >= ENCODED_LIMIT:
+        _ENCODED.clear()
     out = []
     for byte in text.encode("utf-8"):
         char = chr(byte)
@@ -23,7 +31,8 @@ def percent_encode(text):
             out.append(char)
         else:
             out.append("%" + HEX[byte >> 4] + HEX[byte & 15])
-    return "".join(out)
+    found = _ENCODED[text] = "".join(out)
+    return found
 
 
 def split_url(url):

@@ -74,3 +74,11 @@ def test_non_http_location_is_rejected():
         assert False, "ftp is not a console scheme"
     except ValueError:
         pass
+
+
+def test_plain_text_is_kept_and_anything_else_is_encoded_byte_by_byte():
+    from lite_app.xapi.urls import percent_encode
+    assert percent_encode("0b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b4a") == "0b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b4a"
+    assert percent_encode("a.b_c~d-") == "a.b_c~d-" and percent_encode("") == "" and percent_encode("--") == "--"
+    assert percent_encode("é") == "%C3%A9" and percent_encode("x²") == "x%C2%B2"
+    assert percent_encode("a b/c?d=e&f%") == "a%20b%2Fc%3Fd%3De%26f%25"
