@@ -223,18 +223,13 @@ def select(cache, index, query="", power="", host="", sort="name", descending=Fa
 
 
 def kept(index, rows, terms):
-    """The rows whose VM's search text has every term, in order (written out for one term: this loop
-    is a keystroke's cost at 10,000 VMs)."""
-    out = []
-    first, more = terms[0], terms[1:]
-    for row in rows:
-        found = row[-1]
-        text = found[TEXT]
-        if text is None:
-            text = index.text(found)
-        if first in text and (not more or matches(text, more)):
-            out.append(row)
-    return out
+    """The rows whose VM's search text has every term, in order (a comprehension: at 10,000 rows it is
+    this loop a keystroke waits on, and MicroPython runs it nearly twice as fast as a written-out one)."""
+    text = index.text
+    if len(terms) == 1:
+        term = terms[0]
+        return [row for row in rows if term in (row[-1][TEXT] or text(row[-1]))]
+    return [row for row in rows if matches(row[-1][TEXT] or text(row[-1]), terms)]
 
 
 def grew(old, new):

@@ -59,3 +59,14 @@ def test_hostile_vm_page_shows_name_description_tag_and_config_as_text():
     for element in find_all(nodes[0], lambda n: True):
         for name in element[1]:
             assert "<script" not in element[1][name] or name in ("aria-label", "title"), name
+
+
+def test_the_vm_lists_rows_built_without_h_are_what_h_would_make():
+    from lite_app.ui.vdom import clean_attrs, flatten
+    state = page_state("vms")
+    refs = vmlist.selected(state)[0]
+    for position, ref in enumerate(refs):
+        node = vmlist.row(state, ref, state.cache.get("VM", ref), position, position == 0)
+        for element in find_all(node, lambda n: True):
+            assert clean_attrs(element[1]) == element[1], element
+            assert flatten(element[2]) == element[2], element
