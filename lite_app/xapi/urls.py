@@ -24,6 +24,9 @@ def percent_encode(text):
         return found
     if len(_ENCODED) >= ENCODED_LIMIT:
         _ENCODED.clear()
+    if uuid_like(text):
+        _ENCODED[text] = text
+        return text
     out = []
     for byte in text.encode("utf-8"):
         char = chr(byte)
@@ -33,6 +36,20 @@ def percent_encode(text):
             out.append("%" + HEX[byte >> 4] + HEX[byte & 15])
     found = _ENCODED[text] = "".join(out)
     return found
+
+
+def uuid_like(text):
+    """Whether `text` is a uuid (hex digits and dashes, 8-4-4-4-12), checked without a loop per character."""
+    if len(text) != 36 or text[8] != "-" or text[13] != "-" or text[18] != "-" or text[23] != "-":
+        return False
+    digits = text.replace("-", "")
+    if len(digits) != 32 or "+" in digits or "_" in digits or digits.split() != [digits]:
+        return False
+    try:
+        int(digits, 16)
+    except ValueError:
+        return False
+    return True
 
 
 def split_url(url):

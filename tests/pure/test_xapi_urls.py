@@ -82,3 +82,13 @@ def test_plain_text_is_kept_and_anything_else_is_encoded_byte_by_byte():
     assert percent_encode("a.b_c~d-") == "a.b_c~d-" and percent_encode("") == "" and percent_encode("--") == "--"
     assert percent_encode("é") == "%C3%A9" and percent_encode("x²") == "x%C2%B2"
     assert percent_encode("a b/c?d=e&f%") == "a%20b%2Fc%3Fd%3De%26f%25"
+
+
+def test_a_uuid_is_recognised_without_a_loop_and_nothing_else_is():
+    from lite_app.xapi.urls import uuid_like
+    assert uuid_like("0b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b4a") and uuid_like("0B5E4C1A-5D8A-4A1F-9C3B-2F8E7D6C5B4A")
+    for text in ("0b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b4", "0b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b4g",
+                 "+b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b4a", "0b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b_a",
+                 " b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b4a", "0b5e4c1a-5d8a-4a1f-9c3b-2f8e7d6c5b\\ta",
+                 "0b5e4c1a-5d8a-4a1f-9c3b-2f8e-d6c5b4ab", "é" * 36, ""):
+        assert not uuid_like(text), text
