@@ -262,6 +262,12 @@ class Controller:
             self.frame_pending = True
             self.env.frame(self.on_frame)
 
+    def answer_input(self):
+        """Render now, for the user's own input (a key, a click): its answer is then in the frame being
+        made, not the next one. A render already asked for finds the page as it is and sends nothing."""
+        if self.shown == "app":
+            self.render_now()
+
     def on_frame(self, *_):
         self.frame_pending = False
         self.render_now()

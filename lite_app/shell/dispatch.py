@@ -171,7 +171,7 @@ def run_page_action(controller, name, payload):
     result = handler(controller.state, payload)
     if hasattr(result, "send"):  # a coroutine (a generator under MicroPython)
         controller.env.spawn(await_action(controller, result))
-    controller.invalidate()
+    controller.answer_input()
     return True
 
 

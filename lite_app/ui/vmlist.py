@@ -20,7 +20,7 @@ from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 ROW_HEIGHT = 44
-MARGIN = 12
+MARGIN = 8
 SCROLLER = "xl-vmlist-scroll"
 # (column, label key, sortable)
 COLUMNS = (("name", "col.name", True), ("state", "col.state", True), ("host", "col.host", True),
