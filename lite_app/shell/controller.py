@@ -12,6 +12,7 @@ implements for the browser and tests fake. What `env` offers:
   set_login(busy, json_nodes, error)   the login button state and the status line under the form
   set_title(text), set_theme(name), focus(id), clear_password(), scroll_top(id)
   now() (epoch seconds), random(), sleep(seconds) (awaitable), spawn(coroutine), mark(name)
+  idle(), after_paint()                awaitables: the next task; the task after the next painted frame
   console_port()                       the console's JS side (see lite_app/shell/console_driver.py)
   stats_port()                         the stats' JS side (see lite_app/shell/stats_poller.py)
   python_port()                        the Python console's JS side (see lite_app/shell/python_page.py)
@@ -310,7 +311,7 @@ class Controller:
     async def run_deferred(self):
         """The work views put off (state.later), one piece per idle turn of the browser."""
         state = self.state
-        wait = getattr(self.env, "after_paint", None) or self.env.idle  # never before the render is painted
+        wait = self.env.after_paint  # never before the render is painted
         try:
             while state.deferred and self.shown == "app":
                 await wait()

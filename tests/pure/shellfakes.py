@@ -254,6 +254,9 @@ class FakeEnv:
     async def idle(self):
         self.marks.append("idle")
 
+    async def after_paint(self):
+        self.marks.append("after_paint")
+
     def console_port(self):
         raise AssertionError("no console is shown in the shell's tests")
 
