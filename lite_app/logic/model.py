@@ -50,7 +50,7 @@ FIELDS = {
     "VIF": ("uuid", "device", "VM", "network", "MAC", "MTU", "currently_attached"),
     "console": ("uuid", "protocol", "location", "VM"),
     "task": ("uuid", "name_label", "status", "progress", "created", "finished", "error_info", "subtask_of",
-             "resident_on", "allowed_operations", "current_operations"),
+             "resident_on", "allowed_operations", "current_operations", "result"),
     "message": ("uuid", "name", "priority", "cls", "obj_uuid", "timestamp", "body"),
 }
 
