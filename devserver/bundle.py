@@ -25,6 +25,7 @@ import base64
 import fnmatch
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -160,6 +161,17 @@ def text_files(sources, core, members):
     return files, texts
 
 
+# A comment on lines of its own (`/* ... */` with nothing else on its first and last lines): boot.js is in
+# the first download, and its comments were a third of it. Comments after code stay (a "/*" inside a string
+# or a regex can only be there).
+FULL_LINE_COMMENT = re.compile(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n", re.S | re.M)
+
+
+def strip_js_comments(text):
+    """`text` (JavaScript) without its full-line block comments."""
+    return FULL_LINE_COMMENT.sub("", text)
+
+
 def render(name, **context):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(TEMPLATES), str(project.ROOT / "host_stub")]),
                              autoescape=name.endswith(".html"), keep_trailing_newline=True)
@@ -242,7 +254,7 @@ def assemble(info):
     files.update({p: d for p, d in start.items() if p == app_path(start)})
     bridge = (STATIC / "bridge.js").read_text(encoding="utf-8")
     boot = boot_data(files, info, lazy, groups, page_groups, texts)
-    files["boot.js"] = render("boot.js.j2", boot=boot, bridge=bridge).encode()
+    files["boot.js"] = strip_js_comments(render("boot.js.j2", boot=boot, bridge=bridge)).encode()
     files.update(lazy_files)
     files.update(start)
     return files

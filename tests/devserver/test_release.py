@@ -146,3 +146,10 @@ def test_the_squeezed_stub_script_is_valid_javascript(key, tmp_path):
     script.write_text(re.search(r"<script>(.*?)</script>", html).group(1))
     assert subprocess.run(["node", "--check", str(script)], capture_output=True, timeout=30).returncode == 0
     assert '"could not be reached (connection refused or blocked)"' in html  # strings keep their spaces
+
+
+def test_full_line_comments_leave_boot_js_and_code_stays():
+    from devserver.bundle import strip_js_comments
+    text = ("var a = 1;\n  /* a comment\n     on two lines */\n/* a */ var b = 2;\nvar c = 3;  /* c */\n"
+            "var re = /\\/\\*/g;\n/* last */\n")
+    assert strip_js_comments(text) == "var a = 1;\n/* a */ var b = 2;\nvar c = 3;  /* c */\nvar re = /\\/\\*/g;\n"
