@@ -121,12 +121,18 @@ class SearchIndex:
         self.indexed = self.guests
         return False
 
-    def index_text(self):
-        """Make every guest's search text now (so the first keystroke only matches)."""
+    def index_text(self, limit=None):
+        """Make the guests' search text (so the first keystroke only matches): all of it, or `limit`
+        more; True once every guest has its text."""
+        made = 0
         for found in self.guests:
             if found[TEXT] is None:
+                if limit is not None and made >= limit:
+                    return False
                 self.text(found)
+                made += 1
         self.indexed = self.guests
+        return True
 
     def text(self, found):
         """Name, uuid, IPs and tags in lower case."""

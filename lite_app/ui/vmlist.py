@@ -32,6 +32,7 @@ COLUMNS = (("name", "col.name", True), ("state", "col.state", True), ("host", "c
 MEMO_CLASSES = ("VM", "VM_guest_metrics")
 # Up to this many changed VMs move one by one in the last selection; more are sorted again in one pass.
 INCREMENTAL_LIMIT = 200
+TEXT_CHUNK = 2000  # VMs whose search text one idle turn makes
 PARAMS = (("q", "vmlist.query"), ("power", "vmlist.power"), ("host", "vmlist.host"))
 CURSOR = "vmlist.cursor"  # state.ui: the ref of the row keyboard focus is on
 ROWS = "vmlist.rows"  # state.ui: {ref: cached_row(...)} of the rows rendered last
@@ -124,11 +125,18 @@ def selected(state):
               host_names(state) if sort == "host" else None)
     found = memo.keyed(state, "vmlist.memo", inputs, lambda: changed(state, inputs))
     if index(state).unindexed():  # the search text of each VM, made while the browser is idle
-        state.later("vmlist.text", lambda st: index(st).index_text())
+        state.later("vmlist.text", make_text)
     made = index(state)
     if made.entries is None or (made.row_of is None and not inputs[0]):  # and what the first change needs
         state.later("vmlist.refs", lambda st: (index(st).by_ref(), index(st).row_index()))
     return found
+
+
+def make_text(state):
+    """Idle work: the search text of TEXT_CHUNK more VMs, then again later until all have theirs (a
+    live pool's changes are drawn between the pieces rather than after 10,000 texts)."""
+    if not index(state).index_text(TEXT_CHUNK):
+        state.later("vmlist.text", make_text)
 
 
 def window(state, count):

@@ -214,3 +214,13 @@ def test_the_page_keeps_its_nodes_when_a_change_is_outside_the_window():
     changed_vm(state, refs[0], name_label=state.cache.get("VM", refs[0])["name_label"] + "-x")
     again = view.render(state)
     assert again is not first and "-x" in str(again)
+
+
+def test_the_search_text_is_made_a_piece_at_a_time():
+    cache = Cache(pool(10))
+    index = vmlist.SearchIndex()
+    vmlist.select(cache, index, version=1)
+    assert index.unindexed()
+    assert not index.index_text(4) and index.unindexed()
+    assert len([e for e in index.guests if e[vmlist.TEXT] is not None]) == 4
+    assert index.index_text(100) and not index.unindexed()
