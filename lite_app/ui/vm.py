@@ -30,6 +30,14 @@ def request_full(state, ref, vm):
             state.request_record("VM", snap_ref)
 
 
+def devices_known(state, vm, cls, field):
+    """Whether the VM's devices of `cls` can be listed: the class is loaded and the VM's full record
+    (asked for by request_full) names them. Until then the card says it is loading: finding them by
+    their VM field instead would read every VBD or VIF of the pool at each render (23,000 VBDs at
+    10,000 VMs: most of a render's 0.6 s)."""
+    return model.loaded(state.cache, cls) and model.is_full(vm, field)
+
+
 def current(state):
     """(ref, VM record) of the route's VM (snapshots and templates too), or (None, None)."""
     return w.routed(state, "VM")
@@ -114,7 +122,7 @@ def disk_row(state, ref, vm, disk):
 
 def disks_card(state, ref, vm):
     t = state.t
-    disks = model.vm_disks(state.cache, vm, ref) if model.loaded(state.cache, "VBD") else None
+    disks = model.vm_disks(state.cache, vm, ref) if devices_known(state, vm, "VBD", "VBDs") else None
 
     def body(disks):
         total = model.vm_disk_total(state.cache, vm, ref)
@@ -145,7 +153,7 @@ def nic_row(state, ref, vm, nic):
 
 def nics_card(state, ref, vm):
     t = state.t
-    nics = model.vm_nics(state.cache, vm, ref) if model.loaded(state.cache, "VIF") else None
+    nics = model.vm_nics(state.cache, vm, ref) if devices_known(state, vm, "VIF", "VIFs") else None
 
     def body(nics):
         return [vm_devices.nics_toolbar(state, ref, vm),

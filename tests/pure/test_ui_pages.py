@@ -171,12 +171,16 @@ def test_vm_page_tracks_events():
 
 def test_vm_page_asks_for_the_records_the_login_load_projected():
     state = page_state("vm", {"uuid": "uuid-web-01"})
+    whole = dict(state.cache.get("VM", ref("web")))
     projected = {}
     for field in ("uuid", "name_label", "power_state", "resident_on", "guest_metrics", "tags"):
-        projected[field] = state.cache.get("VM", ref("web"))[field]
+        projected[field] = whole[field]
     state.cache.apply([{"class": "vm", "operation": "mod", "ref": ref("web"), "snapshot": projected}])
     nodes = vm.render(state)
     assert ("VM", ref("web")) in state.take_requests()
-    assert "xvda" in text_of(card(nodes, "vm-disks")), "disks found through VBD.VM meanwhile"
+    # not found through VBD.VM meanwhile: at 10,000 VMs that reads every VBD of the pool at each render
+    assert "Loading" in text_of(card(nodes, "vm-disks"))
+    state.cache.apply([{"class": "vm", "operation": "mod", "ref": ref("web"), "snapshot": whole}])
+    assert "xvda" in text_of(card(vm.render(state), "vm-disks"))
     del state.cache.records["VBD"]
     assert "Loading" in text_of(card(vm.render(state), "vm-disks"))
