@@ -32,7 +32,7 @@ from pathlib import Path
 import jinja2
 
 from devserver import chartassets, lazyassets, precompress, project, pyassets, pystrip, release, splitting, textsplit
-from lite_app.shell import pages
+from lite_app.shell import loading, pages
 from lite_app.text import catalog
 
 TEMPLATES = project.ROOT / "lite_app" / "templates"
@@ -111,10 +111,12 @@ def app_sources():
     return files
 
 
-def source_json(sources, paths):
+def source_json(sources, paths, extra=None):
     """{path: source} of `paths` as compact JSON, docstrings and comments stripped
-    (devserver/pystrip.py: fewer bytes to download and for MicroPython to compile)."""
+    (devserver/pystrip.py: fewer bytes to download and for MicroPython to compile), with `extra`
+    ({path: text}) files as they are."""
     picked = {p: pystrip.strip(sources[p]) for p in sorted(paths)}
+    picked.update(extra or {})
     return json.dumps(picked, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -128,7 +130,9 @@ def app_files(sources):
     files = {hashed("app", ".json", app): app}
     groups = {}
     for name in sorted(members):
-        data = source_json(code_sources, members[name])
+        # the order its modules are compiled in ahead of the first visit (lite_app/shell/loading.py)
+        order = "\n".join(splitting.warm_order(members[name], code_sources))
+        data = source_json(code_sources, members[name], {loading.WARM_ORDER % name: order})
         path = hashed("app-" + name, ".json", data)
         files[path] = data
         groups[name] = [path, sha384(data)]

@@ -82,3 +82,27 @@ def split(sources, pages, groups):
     page_groups = {page: [name for name, _p in groups if members[name] & wanted[page]]
                    for page in pages}
     return core, members, page_groups
+
+
+def module_name(path):
+    """The dotted module name of a source path (a package's __init__.py is the package)."""
+    name = path[:-3].replace("/", ".")
+    return name[:-len(".__init__")] if name.endswith(".__init__") else name
+
+
+def warm_order(paths, sources):
+    """Dotted names of the modules at `paths`, each after those of `paths` it imports: imported in this
+    order, one per idle moment, each import compiles one module rather than a page's whole closure."""
+    order, seen = [], set()
+
+    def visit(path):
+        if path in seen:
+            return
+        seen.add(path)
+        for dependency in sorted(imports(path, sources) & paths):
+            visit(dependency)
+        order.append(module_name(path))
+
+    for path in sorted(paths):
+        visit(path)
+    return order

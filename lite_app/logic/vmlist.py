@@ -62,6 +62,7 @@ class SearchIndex:
         self.refs = []  # the refs of `rows`, in the same order
         self.count = 0    # guest VMs in all, at the last selection
         self.indexed = None  # `guests` when every one of them has its search text
+        self.text_next = None  # (`guests`, index): every guest before the index has its search text
 
     def by_ref(self):
         """{ref: entry}. The first gathering of 10,000 guests leaves it to be made here, when a change
@@ -115,23 +116,33 @@ class SearchIndex:
         the answer is kept until the guests are gathered again)."""
         if self.indexed is self.guests:
             return False
-        for found in self.guests:
-            if found[TEXT] is None:
+        guests, start = self.guests, self.text_start()
+        for i in range(start, len(guests)):
+            if guests[i][TEXT] is None:
+                self.text_next = (guests, i)
                 return True
-        self.indexed = self.guests
+        self.indexed = guests
         return False
+
+    def text_start(self):
+        """Where the guests without a search text may start: the texts are made in order, so the ones
+        before the last piece's end are made already (each piece scanned from 0 was 10,000 checks)."""
+        kept = self.text_next
+        return kept[1] if kept is not None and kept[0] is self.guests else 0
 
     def index_text(self, limit=None):
         """Make the guests' search text (so the first keystroke only matches): all of it, or `limit`
         more; True once every guest has its text."""
-        made = 0
-        for found in self.guests:
+        made, guests = 0, self.guests
+        for i in range(self.text_start(), len(guests)):
+            found = guests[i]
             if found[TEXT] is None:
                 if limit is not None and made >= limit:
+                    self.text_next = (guests, i)
                     return False
                 self.text(found)
                 made += 1
-        self.indexed = self.guests
+        self.indexed = guests
         return True
 
     def text(self, found):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from devserver import bundle, splitting
-from lite_app.shell import pages
+from lite_app.shell import loading, pages
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = bundle.app_sources()
@@ -74,3 +74,30 @@ def test_each_page_imports_with_only_its_groups_installed(split, page, tmp_path)
     done = subprocess.run([sys.executable, "-I", "-c", script, json.dumps(modules)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_groups_modules_are_compiled_each_after_what_it_imports():
+    sources = {"lite_app/a.py": "from lite_app import b\nimport lite_app.c\n", "lite_app/b.py": "import lite_app.c\n",
+               "lite_app/c.py": "import json\n", "lite_app/d/__init__.py": "from lite_app import a\n",
+               "lite_app/__init__.py": ""}
+    order = splitting.warm_order({"lite_app/a.py", "lite_app/b.py", "lite_app/c.py", "lite_app/d/__init__.py"},
+                                 sources)
+    assert order == ["lite_app.c", "lite_app.b", "lite_app.a", "lite_app.d"]
+
+
+def test_each_group_file_lists_its_modules_in_an_order_that_imports_one_at_a_time():
+    """Each module of a group's file, imported in the listed order, finds every other module of the group
+    it imports already imported (so the idle prefetch compiles one module per piece), but for modules
+    importing each other (inside functions: one of them has to come first)."""
+    files, groups, _, _ = bundle.app_files(SOURCES)
+    for group, (path, _) in groups.items():
+        shipped = json.loads(files[path])
+        order = shipped.pop(loading.WARM_ORDER % group).split("\n")
+        assert sorted(order) == sorted(splitting.module_name(p) for p in shipped)
+        done = set()
+        for name in order:
+            path_of = splitting.module_file(name, SOURCES)
+            for dependency in splitting.imports(path_of, SOURCES) & set(shipped):
+                if path_of not in splitting.closure([dependency], SOURCES):
+                    assert splitting.module_name(dependency) in done, (name, dependency)
+            done.add(name)

@@ -224,3 +224,51 @@ def test_the_search_text_is_made_a_piece_at_a_time():
     assert not index.index_text(4) and index.unindexed()
     assert len([e for e in index.guests if e[vmlist.TEXT] is not None]) == 4
     assert index.index_text(100) and not index.unindexed()
+    assert all(e[vmlist.TEXT] is not None for e in index.guests)
+
+
+def test_pieces_of_search_text_go_on_where_the_last_one_stopped():
+    cache = Cache(pool(10))
+    index = vmlist.SearchIndex()
+    vmlist.select(cache, index, version=1)
+    index.index_text(3)
+    index.guests[5][vmlist.TEXT] = "made by a search"  # a search may make some ahead of the pieces
+    assert not index.index_text(3)  # the next three without one: 3, 4 and 6
+    assert [e[vmlist.TEXT] is not None for e in index.guests] == [True] * 7 + [False] * 3
+    assert index.index_text(3) and not index.unindexed()
+    assert index.guests[5][vmlist.TEXT] == "made by a search"
+
+
+class SteppedClock:
+    """A clock moving `step` ms at each reading."""
+
+    def __init__(self, step):
+        self.now, self.step = 0.0, step
+
+    def clock_ms(self):
+        self.now += self.step
+        return self.now
+
+
+class IdleState:
+    """What make_text reads of the app's State: the index in `ui`, the clock, `later`."""
+
+    def __init__(self, index, clock):
+        self.ui, self.env, self.deferred = {"vmlist.index": index}, clock, {}
+
+    def later(self, name, work):
+        self.deferred[name] = work
+
+
+def test_the_idle_piece_of_search_text_stops_when_its_time_is_up():
+    index = vmlist.SearchIndex()
+    vmlist.select(Cache(pool(300)), index, version=1)
+    state = IdleState(index, SteppedClock(view.TEXT_SLICE_MS / 2.5))  # two steps fit in a piece
+    view.make_text(state)
+    made = len([e for e in index.guests if e[vmlist.TEXT] is not None])
+    assert made == 2 * view.TEXT_STEP and "vmlist.text" in state.deferred
+    pieces = 1
+    while "vmlist.text" in state.deferred:
+        state.deferred.pop("vmlist.text")(state)
+        pieces += 1
+    assert not index.unindexed() and pieces == 3  # 300 VMs, 100 a piece

@@ -2,6 +2,7 @@
 loads, says when its code was refused and tries again; groups are prefetched at the login form and
 after login."""
 import json
+import sys
 
 from shellfakes import PASSWORD, FakeEnv, PoolXapi, text_in
 
@@ -106,3 +107,22 @@ async def test_without_groups_every_page_is_ready_and_nothing_is_fetched():
     assert text_in(main_text(env), "web-01")
     for coroutine in env.spawned:
         coroutine.close()
+
+
+async def test_a_prefetched_groups_modules_compile_one_per_idle_moment_in_the_bundles_order():
+    env, controller = setup("#/")
+    orders = {"vms": ["lite_app.ui.frame", "warm_probe", "no_such_module_anywhere", "lite_app.logic.nothing"]}
+    controller.loader.module_order = lambda group: orders.get(group, [])
+    assert "warm_probe" not in sys.modules
+    assert await controller.login({"username": "root", "password": PASSWORD})
+    await run_loads(env)
+    assert "warm_probe" in sys.modules  # compiled ahead of the visit
+    # "home" (loaded for the visit) is not warmed; "vms": fetched, the new module, the failing one (which
+    # stops the rest), then its pages; lite_app.ui.frame, imported already, costs no idle moment
+    assert env.marks.count("idle") == 4
+    assert controller.loader.ready("vm")
+
+
+def test_without_the_bundles_order_file_a_group_has_no_modules_to_compile_ahead():
+    env, controller = setup("#/")
+    assert controller.loader.module_order("no-such-group") == []
