@@ -129,7 +129,7 @@ def selected(state):
     if index(state).unindexed():  # the search text of each VM, made while the browser is idle
         state.later("vmlist.text", make_text)
     made = index(state)
-    if made.entries is None or (made.row_of is None and not inputs[0]):  # and what the first change needs
+    if made.entries is None or (made.slotted is not made.rows and not inputs[0]):  # what the first change needs
         state.later("vmlist.refs", lambda st: (index(st).by_ref(), index(st).row_index()))
     return found
 
