@@ -22,24 +22,25 @@ def sort_key(pair):
 
 
 class Grouping:
-    """{host ref or OTHERS: {vm ref: vm}}, with the records they reflect; or, before they are built, only
-    how many VMs each group has (`counts`). No {vm ref: group} beside it: MicroPython inserts 10,000 string
-    keys in ~40 ms, and a changed VM's old group is found by asking the few groups."""
+    """Which group each guest VM is in ({vm ref: host ref or OTHERS}) and how many each group has; or, before
+    that is built, only the counts. MicroPython inserts new string keys slowly (~40 ms for 10,000, the table
+    growing again and again), so the map is a copy of the VM table (its keys at once, ~1 ms) whose values are
+    then replaced; a group's members are gathered when it is first shown, and kept up to date from then on."""
 
     def __init__(self):
         self.host_key = None
         self.vm_version = None
-        self.groups = None
+        self.cache = None
+        self.where = None
         self.counts = {}
+        self.members = {}
         self.ordered = {}
 
     def ready(self):
-        """Whether the groups' members are known (not only their counts)."""
-        return self.groups is not None
+        """Whether each VM's group is known (not only the counts)."""
+        return self.where is not None
 
     def count(self, key):
-        if self.groups is not None:
-            return len(self.groups.get(key) or ())
         return self.counts.get(key, 0)
 
     def count_only(self, cache):
@@ -55,62 +56,74 @@ class Grouping:
             host = vm.get("resident_on")
             key = host if host in counts and vm.get("power_state") in model.LIVE_STATES else OTHERS
             counts[key] += 1
-        self.groups, self.ordered, self.counts = None, {}, counts
+        self.where, self.members, self.ordered, self.counts = None, {}, {}, counts
 
     def group_key(self, vm):
         host = model.live_host(vm)
-        return host if host in self.groups else OTHERS
+        return host if host in self.counts else OTHERS
 
     def rebuild(self, cache):
         """One pass over the VMs, written out (no call per VM: at 10,000 VMs MicroPython's calls are
         most of the pass)."""
-        groups = {OTHERS: {}}
+        counts = {OTHERS: 0}
         for ref in cache.all("host"):
-            groups[ref] = {}
-        others = groups[OTHERS]
+            counts[ref] = 0
         table = cache.all("VM")
+        where, others = table.copy(), 0
         for ref in table:
             vm = table[ref]
             if vm.get("is_a_template") or vm.get("is_a_snapshot") or vm.get("is_control_domain"):
+                where[ref] = None
                 continue
             host = vm.get("resident_on")
-            if host in groups and vm.get("power_state") in model.LIVE_STATES:
-                groups[host][ref] = vm
+            if host in counts and vm.get("power_state") in model.LIVE_STATES:
+                where[ref] = host
+                counts[host] += 1
             else:
-                others[ref] = vm
-        self.groups, self.ordered, self.counts = groups, {}, {}
+                where[ref] = OTHERS
+                others += 1
+        counts[OTHERS] = others
+        for ref in [ref for ref in where if where[ref] is None]:
+            del where[ref]
+        self.cache, self.where, self.counts, self.members, self.ordered = cache, where, counts, {}, {}
 
     def place(self, ref, vm):
         if vm is not None and model.is_guest(vm):
             key = self.group_key(vm)
-            self.groups[key][ref] = vm
+            self.where[ref] = key
+            self.counts[key] = self.counts.get(key, 0) + 1
             self.ordered.pop(key, None)
+            members = self.members.get(key)
+            if members is not None:
+                members[ref] = True
 
     def move(self, cache, refs):
         """Move the changed VMs `refs` to their group now."""
-        groups = self.groups
         for ref in refs:
-            for key in groups:
-                if ref in groups[key]:
-                    del groups[key][ref]
-                    self.ordered.pop(key, None)
-                    break
+            old = self.where.pop(ref, None)
+            if old is not None:
+                self.counts[old] -= 1
+                self.ordered.pop(old, None)
+                members = self.members.get(old)
+                if members is not None:
+                    members.pop(ref, None)
             self.place(ref, cache.get("VM", ref))
 
     def sorted(self, key):
         """[(ref, vm)] of one group by name, sorted once per change of that group."""
         found = self.ordered.get(key)
         if found is None:
-            table = self.groups.get(key) or {}
-            found = self.ordered[key] = sorted([(ref, table[ref]) for ref in table], key=sort_key)
+            members = self.members.get(key)
+            if members is None:
+                where = self.where
+                members = self.members[key] = {ref: True for ref in where if where[ref] == key}
+            table = self.cache.all("VM")
+            found = self.ordered[key] = sorted([(ref, table[ref]) for ref in members if ref in table],
+                                               key=sort_key)
         return found
 
     def total(self):
         total = 0
-        if self.groups is not None:
-            for key in self.groups:
-                total += len(self.groups[key])
-            return total
         for key in self.counts:
             total += self.counts[key]
         return total
