@@ -116,6 +116,8 @@ FSI, PDI = "\u2068", "\u2069"
 def isolate(text):
     """`text` inside a first-strong isolate (FSI ... PDI) when it holds anything bidirectional, so a
     value from XAPI cannot reorder the sentence it is put into; plain text is returned as it is."""
+    if len(text.encode()) == len(text):  # ASCII (checked in C; the loop costs MicroPython ~1 us a character)
+        return text
     for char in text:
         code = ord(char)
         if code >= 0x0590:

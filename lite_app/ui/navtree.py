@@ -5,7 +5,9 @@ Running (and paused) VMs sit under their host, the others under the pool's "Not 
 AUTO_EXPAND_LIMIT VMs, and an open group lists GROUP_LIMIT VMs then links to the VM list filtered on
 that host. Pure vdom.
 """
+from lite_app.logic import memo
 from lite_app.logic.navtree import OTHERS, groups_of
+from lite_app.text import catalog
 from lite_app.ui import preferences
 from lite_app.ui.vdom import h
 
@@ -31,10 +33,30 @@ def expanded(state, key, total):
 
 
 def render(state):
-    t = state.t
+    """The same nodes as the last render when nothing the panel shows changed (a keystroke in a page, a
+    change to a VM of a folded group): the shell then neither serialises nor sends them."""
+    groups = groups_of(state, wants=lambda total: any_open(state, total))
+    total = groups.total()
+    if not groups.ready() and any_open(state, total):  # a group was unfolded since the counting
+        groups = groups_of(state, True)
+    return memo.keyed(state, "nav.nodes", panel_key(state, groups, total), lambda: panel(state, groups, total))
+
+
+def panel_key(state, groups, total):
+    """What the panel shows depends on; None (never the same) when the state counts no changes."""
+    classes = memo.versions(state, ("host", "host_metrics", "pool") + (("VM",) if any_open(state, total) else ()))
+    if classes is None:
+        return None
+    opened = state.ui.get("nav.expanded") or {}
+    return (state.route[0], state.route[1].get("uuid"), bool(state.ui.get("nav.open")),
+            tuple(sorted([(key, bool(opened[key])) for key in opened])), state.ui.get("shell.theme"),
+            catalog.language(), classes, tuple(sorted(groups.counts.items())), total)
+
+
+def panel(state, groups, total):
     classes = "xl-nav is-open" if state.ui.get("nav.open") else "xl-nav"
-    return [h("nav", {"id": "xl-nav-panel", "class": classes, "aria-label": t("shell.nav")},
-              sections(state), tree(state), preferences.drawer(state))]
+    return [h("nav", {"id": "xl-nav-panel", "class": classes, "aria-label": state.t("shell.nav")},
+              sections(state), tree(state, groups, total), preferences.drawer(state))]
 
 
 def sections(state):
@@ -62,11 +84,7 @@ def count(number):
     return h("span", {"class": "xl-tree-count"}, str(number))
 
 
-def tree(state):
-    groups = groups_of(state, wants=lambda total: any_open(state, total))
-    total = groups.total()
-    if not groups.ready() and any_open(state, total):  # a group was unfolded since the counting
-        groups = groups_of(state, True)
+def tree(state, groups, total):
     _ref, pool = state.cache.first("pool")
     name = label_of(pool or {}) or state.t("nav.pool")
     is_open = expanded(state, "pool", total)
