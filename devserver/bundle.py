@@ -56,6 +56,11 @@ PATCHES = (
     # them, even for a main-thread script: the stub's Content-Security-Policy has no 'unsafe-eval' and the
     # app starts no worker, so there are no worker hooks.
     ("core-*.js", 'return Function(`return(w,x)=>(${r})(w,x,...[${s}])`)()', 'return void 0'),
+    # The interpreter's wasm, compiled by boot.js while PyScript starts (WebAssembly.compile of the checked
+    # bytes), is instantiated as it is: MicroPython's loader would compile it again from a URL.
+    ("micropython.mjs", 'let Module={locateFile:(path,scriptDirectory)=>url||scriptDirectory+path};',
+     'let Module={locateFile:(path,scriptDirectory)=>url||scriptDirectory+path};options.wasmModule&&'
+     '(Module.instantiateWasm=(i,c)=>(WebAssembly.instantiate(options.wasmModule,i).then(x=>c(x,options.wasmModule)),{}));'),
 )
 PLUGINS_OFF = ("codemirror", "deprecations-manager", "donkey", "error", "py-editor", "py-game", "py-terminal")
 
