@@ -157,13 +157,13 @@ def text_files(sources, core, members):
         strings = catalog.strings_of(code)
         pins = {}
         for group in sorted(grouped):
-            module = textsplit.module_text({key: strings[key] for key in grouped[group]})
-            data = json.dumps({textsplit.group_module(group, code): module}, separators=(",", ":")).encode()
+            table = textsplit.data_text({key: strings[key] for key in grouped[group]})
+            data = json.dumps({textsplit.group_data(group, code): table}, separators=(",", ":")).encode()
             path = hashed("text-%s-%s" % (code, group), ".json", data)
             files[path] = data
             pins[group] = [path, sha384(data)]
-        module = textsplit.module_text({key: strings[key] for key in start})
-        doc = {"files": {textsplit.language_module(code): module}, "groups": pins}
+        table = textsplit.data_text({key: strings[key] for key in start})
+        doc = {"files": {textsplit.language_data(code): table}, "groups": pins}
         data = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
         path = hashed("text-" + code, ".json", data)
         files[path] = data

@@ -12,11 +12,14 @@ Plurals: a string whose text counts something (`{count}`) is a dict of CLDR plur
 
 Languages: lite_app/text/<code>.py, one per code of LANGUAGES, each holding every key. `use(code)` makes
 one current (main.py, from the language boot.js chose: the stored choice, else the browser's). In the
-bundle only the chosen language arrives (devserver/textsplit.py): its start-up strings with the start-up
-code, each page group's strings with its code, added by `add_group` when the group is installed. From
-the repository the whole table is there and `add_group` finds nothing to add.
+bundle only the chosen language arrives (devserver/textsplit.py), as JSON tables beside this module: its
+start-up strings with the start-up code, each page group's strings with its code, added by `add_group`
+when the group is installed. From the repository the whole table is there and `add_group` finds nothing
+to add.
 Pure: runs under CPython and MicroPython.
 """
+import json
+
 DEFAULT_LANGUAGE = "en"
 # Codes in the order the language menu lists them; each names itself (the same in every language).
 LANGUAGES = ("en", "fr", "de", "es")
@@ -38,12 +41,24 @@ def _module(name):
         return None
 
 
+def _table(name):
+    """The table lite_app/text/<name>: the bundle's JSON file beside this module (json.loads reads it ~15x
+    faster than MicroPython compiles the same literal), else the repository's module; None when neither
+    is there (a group without strings)."""
+    try:
+        with open(__file__[:__file__.rfind("/") + 1] + name + ".json") as found:
+            return json.loads(found.read())
+    except OSError:
+        module = _module(name)
+        return None if module is None else module.STRINGS
+
+
 def strings_of(language):
-    """The whole table of `language` as the repository has it (tests and the build)."""
-    module = _module(language)
-    if module is None:
+    """The whole table of `language` (the repository's, for tests and the build; the bundle's in the browser)."""
+    table_found = _table(language)
+    if table_found is None:
         raise ValueError("no catalog for language %r" % language)
-    return module.STRINGS
+    return table_found
 
 
 def use(language):
@@ -145,10 +160,10 @@ def add_group(group):
     """Add the current language's strings of page group `group` (lite_app/text/<code>_<group>.py,
     written by the build) to the table; nothing when the group brought none. True when strings were
     added."""
-    module = _module(language() + "_" + group)
-    if module is None:
+    found = _table(language() + "_" + group)
+    if found is None:
         return False
-    CURRENT["strings"].update(module.STRINGS)
+    CURRENT["strings"].update(found)
     return True
 
 

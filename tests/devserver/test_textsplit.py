@@ -3,6 +3,7 @@ names — literally, or as a prefix it completes with data — is in the start-u
 catalog of the group the module ships in."""
 import ast
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,8 @@ from devserver import bundle, splitting, textsplit
 from lite_app.shell import pages
 from lite_app.text import catalog
 from lite_app.text.en import STRINGS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SOURCES = {p: s for p, s in bundle.app_sources().items() if p not in textsplit.CATALOGS}
 
@@ -59,12 +62,10 @@ def test_each_groups_code_finds_its_strings(parts):
     assert missing == set()
 
 
-def test_the_catalog_modules_hold_exactly_their_strings(parts):
+def test_the_shipped_tables_hold_exactly_their_strings(parts):
     _core, _members, start, grouped = parts
     for strings in [start] + list(grouped.values()):
-        space = {}
-        exec(compile(textsplit.module_text(strings), "catalog", "exec"), space)
-        assert space["STRINGS"] == strings
+        assert json.loads(textsplit.data_text(strings)) == strings
 
 
 def test_each_language_ships_its_start_up_strings_and_each_groups_with_the_group(parts):
@@ -74,16 +75,30 @@ def test_each_language_ships_its_start_up_strings_and_each_groups_with_the_group
     for code, (path, sri) in texts.items():
         doc = json.loads(files[path])
         assert sri == bundle.sha384(files[path])
-        start = doc["files"][textsplit.language_module(code)]
-        assert "newvm.sec.template" not in start and "login.username" in start
+        start = json.loads(doc["files"][textsplit.language_data(code)])
+        assert "newvm.sec.template" not in start and start["login.username"] == catalog.strings_of(code)["login.username"]
         group_path, group_sri = doc["groups"]["create"]
         assert group_sri == bundle.sha384(files[group_path])
-        group = json.loads(files[group_path])[textsplit.group_module("create", code)]
-        space = {}
-        exec(compile(group, "catalog", "exec"), space)
-        assert space["STRINGS"]["newvm.sec.template"] == catalog.strings_of(code)["newvm.sec.template"]
-        assert all(textsplit.language_module(other) not in files[path].decode()
+        group = json.loads(json.loads(files[group_path])[textsplit.group_data("create", code)])
+        assert group["newvm.sec.template"] == catalog.strings_of(code)["newvm.sec.template"]
+        assert all(textsplit.language_data(other) not in files[path].decode()
                    for other in catalog.LANGUAGES if other != code)
+
+
+def test_the_catalog_reads_a_shipped_table_beside_it_before_the_repositorys_module(tmp_path):
+    """In the browser the tables arrive as JSON files in lite_app/text/ (json.loads is ~15x faster than
+    compiling the literal); the catalog reads them there, and a group's table adds its strings."""
+    folder = tmp_path / "lite_app" / "text"
+    folder.mkdir(parents=True)
+    source = (ROOT / "lite_app" / "text" / "catalog.py").read_text(encoding="utf-8")
+    (folder / "catalog.py").write_text(source, encoding="utf-8")
+    (folder / "en.json").write_text(textsplit.data_text({"login.username": "Name (shipped)"}), encoding="utf-8")
+    (folder / "en_create.json").write_text(textsplit.data_text({"newvm.x": "From the group"}), encoding="utf-8")
+    space = {"__file__": str(folder / "catalog.py"), "__name__": "shipped_catalog"}
+    exec(compile(source, str(folder / "catalog.py"), "exec"), space)
+    assert space["strings_of"]("en") == {"login.username": "Name (shipped)"}
+    space["use"]("en")
+    assert space["add_group"]("create") and space["translate"]("newvm.x") == "From the group"
 
 
 def test_the_code_files_carry_no_strings():
