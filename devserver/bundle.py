@@ -61,6 +61,14 @@ PATCHES = (
     ("micropython.mjs", 'let Module={locateFile:(path,scriptDirectory)=>url||scriptDirectory+path};',
      'let Module={locateFile:(path,scriptDirectory)=>url||scriptDirectory+path};options.wasmModule&&'
      '(Module.instantiateWasm=(i,c)=>(WebAssembly.instantiate(options.wasmModule,i).then(x=>c(x,options.wasmModule)),{}));'),
+    # A big string handed to Python (a get_all_records reply: megabytes) is measured and copied into wasm by
+    # JS loops, character by character; the browser's TextEncoder does it natively: the length asked first
+    # keeps the encoded bytes, which the copy that follows writes as they are (~50 ms less at 20,000 VMs).
+    ("micropython.mjs", 'Module.stringToUTF8=stringToUTF8,Module.lengthBytesUTF8=lengthBytesUTF8,',
+     'Module.stringToUTF8=(s,p,n)=>{var c=Module._utf8Last;return c&&c[0]===s&&c[1].length<n?(HEAPU8.set(c[1],p),'
+     'HEAPU8[p+c[1].length]=0,Module._utf8Last=null,c[1].length):stringToUTF8(s,p,n)},'
+     'Module.lengthBytesUTF8=s=>{if(s.length<=4096)return lengthBytesUTF8(s);'
+     'var u=(Module._utf8||(Module._utf8=new TextEncoder)).encode(s);Module._utf8Last=[s,u];return u.length},'),
 )
 PLUGINS_OFF = ("codemirror", "deprecations-manager", "donkey", "error", "py-editor", "py-game", "py-terminal")
 

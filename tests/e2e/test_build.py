@@ -164,3 +164,38 @@ def test_vendored_pyscript_is_patched_and_a_stale_patch_fails_the_build(bundle):
         assert "found it 0 times" in str(error)
     else:
         raise AssertionError("a patch that no longer applies must fail the build")
+
+
+# Runs the bundle's patched MicroPython under Node: strings of every size and script, handed to Python and
+# back, arrive whole (big ones go through the patched TextEncoder copy; small ones the loader's own loop).
+ROUND_TRIP = r"""
+const { loadMicroPython } = await import(process.argv[2]);
+const mp = await loadMicroPython({ stdout: () => {} });
+const words = ["plain", "caf\u00e9", "\u20ac", "\ud83d\ude00", "\u05e9\u05dc\u05d5\u05dd", "<b>&amp;</b>"];
+const out = [];
+for (const size of [10, 4096, 4097, 50000, 2000000]) {
+  let text = "";
+  for (let i = 0; text.length < size; i++) text += words[i % words.length] + i;
+  globalThis.sample = text;
+  mp.runPython("import js\ngot = js.sample\nback = got[:]\nsize = len(got)");
+  out.push([size, mp.globals.get("back") === text, mp.globals.get("size"), [...text].length]);
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def test_the_patched_interpreter_hands_strings_of_every_size_to_python_whole(bundle, tmp_path):
+    interpreter = next(p for p in bundle["manifest"]["files"] if p.endswith("/micropython.js"))
+    folder = tmp_path / "interp"
+    folder.mkdir()
+    for name in ("micropython.js", "micropython.wasm"):
+        (folder / name.replace(".js", ".mjs")).write_bytes((bundle["dir"] / interpreter).parent.joinpath(name).read_bytes())
+    script = tmp_path / "round_trip.mjs"
+    script.write_text(ROUND_TRIP, encoding="utf-8")
+    done = subprocess.run(["node", str(script), (folder / "micropython.mjs").as_uri()], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [row[0] for row in rows] == [10, 4096, 4097, 50000, 2000000]
+    for size, same, length, code_points in rows:
+        assert same and length == code_points, size
