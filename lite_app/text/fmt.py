@@ -7,6 +7,7 @@ formats follow the language the user chose (MicroPython has no `locale`; the bro
 cost a call through the edge per figure, and the rules needed are these few). Words come from the
 catalog through `t` (a `translate`-like function), so the views stay translatable.
 """
+from lite_app.text import catalog
 from lite_app.text.catalog import translate
 
 BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
@@ -15,8 +16,24 @@ BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 DURATION_UNITS = ((86400, "unit.days"), (3600, "unit.hours"), (60, "unit.minutes"), (1, "unit.seconds"))
 
 
+# Sizes written already, by (value, language): a screenful of VM rows shows a few memory sizes many times.
+_SIZES = {}
+
+
 def size(value):
     """Bytes as binary units: 0 -> "0 B", 1536 -> "1.5 KiB", 16 GiB -> "16 GiB"."""
+    if type(value) is int or type(value) is str:
+        key = (value, catalog.CURRENT["language"])
+        found = _SIZES.get(key)
+        if found is None:
+            if len(_SIZES) > 1000:
+                _SIZES.clear()
+            found = _SIZES[key] = _size(value)
+        return found
+    return _size(value)
+
+
+def _size(value):
     try:
         amount = float(value)
     except (TypeError, ValueError):

@@ -6,6 +6,7 @@ navigation tree lives in lite_app/ui/navtree.py.
 """
 from lite_app.logic import hoststate, memo, routes, tasks
 from lite_app.logic.model import namer
+from lite_app.text import catalog
 from lite_app.ui import dialogs, navtree, preferences
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
@@ -56,6 +57,16 @@ def logo():
 
 
 def top_bar(state):
+    """The same nodes as the last render while nothing the bar shows changed (a keystroke in a page, most
+    changes of a live pool): the shell then neither serialises nor sends them."""
+    count = tasks.pending_count(state)  # every render: it keeps the tasks panel in step (see tasks_indicator)
+    classes = memo.versions(state, ("pool", "host"))
+    key = None if classes is None else classes + (count, bool(state.ui.get("nav.open")), catalog.language(),
+                                                   state.ui.get("shell.theme"), state.user)
+    return memo.keyed(state, "frame.top", key, lambda: top_bar_nodes(state))
+
+
+def top_bar_nodes(state):
     t = state.t
     is_open = bool(state.ui.get("nav.open"))
     return [h("button", {"type": "button", "class": "xu-skip", "data-action": "shell.skip", "key": "skip"},
