@@ -272,3 +272,18 @@ def test_the_idle_piece_of_search_text_stops_when_its_time_is_up():
         state.deferred.pop("vmlist.text")(state)
         pieces += 1
     assert not index.unindexed() and pieces == 3  # 300 VMs, 100 a piece
+
+
+def test_a_search_before_the_texts_are_made_finds_what_the_texts_would_and_makes_none():
+    cache = Cache(pool(40))
+    for query in ("vm-1", "10.0.0.3", "web", "uuid-vm-2 vm", "WEB vm-0", "nothing-like-it"):
+        fresh, made = vmlist.SearchIndex(), vmlist.SearchIndex()
+        vmlist.select(cache, made, version=1)
+        made.index_text()
+        expected = vmlist.select(cache, made, query, version=1)
+        found = vmlist.select(cache, fresh, query, version=1)
+        assert found == expected, query
+        assert all(e[vmlist.TEXT] is None for e in fresh.guests), "a search before the texts makes none"
+        fresh.index_text(5)  # some made, the rest not: a query typed on filters both kinds
+        longer = query + "1"
+        assert vmlist.refine(fresh, longer) == vmlist.select(cache, made, longer, version=1), longer
