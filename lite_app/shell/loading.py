@@ -80,18 +80,25 @@ class Loader:
             self.changed()
 
     async def prefetch(self, pages=None):
-        """Install the groups of `pages` (all pages when None), one per idle moment of the browser;
-        failures are left for the visit to report."""
+        """Install the groups of `pages` (all pages when None), one per idle moment of the browser, then
+        compile them ahead: every group is in before any is compiled, so a page needing two groups is
+        ready as soon as they arrived (a login right after the form was ready found its second group
+        still waiting behind the first's compiling). Failures are left for the visit to report."""
         names = sorted(self.page_groups) if pages is None else pages
+        fetched = []
         for page in names:
             for group in self.missing(page):
                 if group not in self.loading and group not in self.failed:
                     await self.env.idle()
                     await self.install(group)
-                    if self.warm is not None and group in self.installed:
-                        await self.compile_ahead(group)
-                        await self.env.idle()
-                        self.warm(group)
+                    if group in self.installed:
+                        fetched.append(group)
+        if self.warm is None:
+            return
+        for group in fetched:
+            await self.compile_ahead(group)
+            await self.env.idle()
+            self.warm(group)
 
     async def compile_ahead(self, group):
         """Import the group's modules one per idle moment, in WARM_ORDER (stops at one that fails:

@@ -1,7 +1,8 @@
-"""A 10,000-VM pool (8 hosts): the VM list loads, stays a few dozen DOM rows, searches, filters, scrolls
-to the end, and a keystroke updates it quickly. Expected counts come from the simulator over JSON-RPC."""
+"""A 10,000-VM pool (8 hosts): the VM list loads, stays a few dozen DOM rows, searches as soon as it is
+shown (its search texts still being made), filters and scrolls to the end. Expected counts come from the
+simulator over JSON-RPC. How fast is bench/app.py's to say (vm_list_10000, first_keystroke_ms): no
+timed assertion here."""
 import json
-import time
 import urllib.request
 
 import pytest
@@ -9,9 +10,6 @@ from support.xapi import guest_records
 
 VMS, HOSTS = 10000, 8
 WAIT = 60000
-# Generous for a loaded 2-core CI machine; bench/app.py measures the real figures.
-LIST_READY_S = 15
-KEYSTROKE_MS = 500
 
 
 @pytest.fixture(scope="module")
@@ -40,21 +38,6 @@ def count_text(page):
     return page.locator(".xl-count").inner_text()
 
 
-def keystroke_ms(page, text):
-    """Milliseconds from an input event in the search box to the list's count changing."""
-    return page.evaluate("""async (text) => {
-        const input = document.getElementById('xl-vmlist-search');
-        const count = () => document.querySelector('.xl-count').textContent;
-        const before = count();
-        input.focus();
-        input.value = text;
-        const start = performance.now();
-        input.dispatchEvent(new Event('input', {bubbles: true}));
-        await new Promise((done) => { const check = () => count() !== before ? done() : requestAnimationFrame(check); check(); });
-        return performance.now() - start;
-    }""", text)
-
-
 def test_ten_thousand_vms_load_search_filter_and_scroll(guard, app_page, big, guests):
     assert len(guests) == VMS
     guard.allow_sim(big)
@@ -62,22 +45,16 @@ def test_ten_thousand_vms_load_search_filter_and_scroll(guard, app_page, big, gu
     page.goto(big.url + "#/vms")
     page.locator("form[data-ready='1']").wait_for(timeout=WAIT)
     page.get_by_label("Password").fill(big.password)
-    start = time.monotonic()
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("status").filter(has_text="%d of %d VMs" % (VMS, VMS)).wait_for(timeout=WAIT)
-    elapsed = time.monotonic() - start
-    print("10,000 VMs: list usable %.2f s after Log in" % elapsed)
-    assert elapsed < LIST_READY_S
     assert page.locator("tr.xl-row").count() < 80, "rows are virtual"
     names = sorted(vm["name_label"].lower() for vm in guests)
     assert page.locator("tr.xl-row td.xl-col-name").first.inner_text().lower() == names[0]
 
     search = page.get_by_role("searchbox", name="Search VMs")
     wanted = [vm for vm in guests if "web-00" in vm["name_label"]]
-    took = keystroke_ms(page, "web-00")
+    search.fill("web-00")  # at once: the search texts are still being made
     page.get_by_role("status").filter(has_text="%d of %d VMs" % (len(wanted), VMS)).wait_for(timeout=WAIT)
-    print("keystroke -> list updated: %.0f ms" % took)
-    assert took < KEYSTROKE_MS
     assert search.input_value() == "web-00"
     shown = page.locator("tr.xl-row td.xl-col-name").all_inner_texts()
     assert shown == sorted(vm["name_label"] for vm in wanted)[:len(shown)]
