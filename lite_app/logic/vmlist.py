@@ -90,15 +90,16 @@ class SearchIndex:
                 row[1][1][ROW] = row
             self.slotted = rows
 
-    def row_of(self, ref):
-        """The row of VM `ref` in `rows`, or None (an entry's slot may still name a row of an older selection)."""
+    def row_at(self, ref):
+        """Where VM `ref`'s row is in `rows`, or None (an entry's slot may still name a row of an older
+        selection)."""
         found = self.by_ref().get(ref)
         row = found[ROW] if found is not None else None
         if row is None:
             return None
         rows = self.rows
         at = position(rows, row)
-        return row if at < len(rows) and rows[at] is row else None
+        return at if at < len(rows) and rows[at] is row else None
 
     def entry(self, ref, vm, metrics):
         entries = self.by_ref()
@@ -367,10 +368,9 @@ def update(cache, index, refs, query="", power="", host="", sort="name", descend
         if ref in seen:
             continue
         seen[ref] = True
-        old = index.row_of(ref)
+        at = index.row_at(ref)
         was_guest = ref in index.by_ref()
-        if old is not None:
-            at = position(rows, old)
+        if at is not None:
             del rows[at]
             del listed[at]
         vm = table.get(ref)

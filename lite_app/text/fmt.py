@@ -23,7 +23,7 @@ _SIZES = {}
 def size(value):
     """Bytes as binary units: 0 -> "0 B", 1536 -> "1.5 KiB", 16 GiB -> "16 GiB"."""
     if type(value) is int or type(value) is str:
-        key = (value, catalog.CURRENT["language"])
+        key = (value, catalog.language())
         found = _SIZES.get(key)
         if found is None:
             if len(_SIZES) > 1000:
