@@ -76,7 +76,8 @@ class State:
 
     def later(self, name, work):
         """Run `work(state)` once the browser is idle after this render (named: asked twice, run once).
-        It must not change what is shown: it prepares what the next renders will read."""
+        It prepares what the next renders will read; work that changes what is shown asks for a render
+        (redraw())."""
         self.deferred[name] = work
 
     def href(self, page, params=None):

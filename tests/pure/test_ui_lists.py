@@ -104,6 +104,26 @@ def test_rows_are_virtual_only_the_window_is_rendered():
     assert first_row[1]["aria-rowindex"] == str(1000 - vmlist.MARGIN + 2)
 
 
+def test_a_keystroke_renders_the_rows_in_view_and_the_margin_follows_when_idle():
+    state = bulk_state(2000)
+    redraws = []
+    state.on_redraw = lambda: redraws.append(1)
+    visible = 800 // vmlist.ROW_HEIGHT + 1
+    assert len(rows(vmlist.render(state))) == visible + vmlist.MARGIN
+    power = state.cache.get("VM", ref("app"))["power_state"]  # the bulk VMs' state
+    for action, value in (("vmlist.search", "bulk"), ("vmlist.power", power), ("vmlist.host", "")):
+        shown = rows(act(state, action, type="input", value=value))
+        assert len(shown) == visible and shown[0] == "bulk-00000", action + ": the rows in view, no margin"
+        assert not redraws
+        state.deferred.pop("vmlist.margin")(state)
+        assert redraws == [1], action + ": the margin asks for a render"
+        redraws.clear()
+        widened = rows(vmlist.render(state))
+        assert widened[:visible] == shown and len(widened) == visible + vmlist.MARGIN
+    vmlist.widen(state)
+    assert not redraws, "a render with its margin asks for no other"
+
+
 def test_a_search_after_scrolling_far_still_shows_its_matches():
     state = bulk_state(500)
     act(state, "vmlist.scroll", type="scroll", scroll=[400 * vmlist.ROW_HEIGHT, 440])
