@@ -4,6 +4,7 @@ from views_fixture import GiB, HOSTILE, NOW, make_cache, ref
 
 from lite_app.logic import alarms, infra, model, space
 from lite_app.logic import vmlist as vmquery
+from lite_app.logic import vmsearch
 
 from lite_app.text import fmt
 
@@ -225,7 +226,7 @@ def test_sort_columns_and_direction():
     assert by("vcpus", True)[0] == "web-01"
     assert by("host")[:2] == ["web-01", HOSTILE]
     assert by("ip")[0] == "web-01"
-    assert vmquery.ip_key("10.0.0.9") < vmquery.ip_key("10.0.0.10") < vmquery.ip_key("fd00::1")
+    assert vmsearch.ip_key("10.0.0.9") < vmsearch.ip_key("10.0.0.10") < vmsearch.ip_key("fd00::1")
 
 
 def test_typing_on_narrows_the_last_matches_and_a_change_of_records_starts_over():
