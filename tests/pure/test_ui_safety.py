@@ -4,7 +4,7 @@ import json
 
 from views_fixture import HOSTILE, page_state
 
-from lite_app.ui import dashboard, host, network, storage, vm, vmlist
+from lite_app.ui import dashboard, host, network, storage, vm, vmlist, vmrows
 from lite_app.ui.vdom import ATTRIBUTES, find_all, is_node
 
 PAGES = ((dashboard, "dashboard", {}), (host, "host", {"uuid": "host-2"}), (vm, "vm", {"uuid": "uuid-" + HOSTILE}),
@@ -66,7 +66,7 @@ def test_the_vm_lists_rows_built_without_h_are_what_h_would_make():
     state = page_state("vms")
     refs = vmlist.selected(state)[0]
     for position, ref in enumerate(refs):
-        node = vmlist.row(state, ref, state.cache.get("VM", ref), position, position == 0)
+        node = vmrows.row(state, ref, state.cache.get("VM", ref), position, position == 0)
         for element in find_all(node, lambda n: True):
             assert clean_attrs(element[1]) == element[1], element
             assert flatten(element[2]) == element[2], element
