@@ -51,7 +51,6 @@ class SearchIndex:
         self.table = None  # the VM table the guests were gathered from (by_ref copies its keys)
         self.slotted = None  # the `rows` whose entries' ROW slot holds their row (made when `update` needs it)
         self.spec = None  # (terms, power, host, sort) that `rows` were selected for
-        self.refs = []  # the refs of `rows`, in the same order
         self.count = 0    # guest VMs in all, at the last selection
         self.indexed = None  # `guests` when every one of them has its search text
         self.text_next = None  # (`guests`, index): every guest before the index has its search text

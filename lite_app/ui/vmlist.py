@@ -284,11 +284,12 @@ def spacer(which, height):
 def tab_stop(state, refs, first, last):
     """The row Tab reaches: the focused row when it is rendered, else the first row in view."""
     cursor = state.ui.get(CURSOR)
-    rendered = refs[first:last]
-    if cursor in rendered:
-        return cursor
+    if cursor is not None:
+        for position in range(first, last):  # the refs in the window only (`refs` may be 10,000 long)
+            if refs[position] == cursor:
+                return cursor
     top = int((state.ui.get("vmlist.scroll") or [0, 0])[0] or 0) // ROW_HEIGHT
-    return refs[min(max(top, first), last - 1)] if rendered else None
+    return refs[min(max(top, first), last - 1)] if last > first else None
 
 
 def on_search(state, payload):

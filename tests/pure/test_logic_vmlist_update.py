@@ -287,3 +287,37 @@ def test_a_search_before_the_texts_are_made_finds_what_the_texts_would_and_makes
         fresh.index_text(5)  # some made, the rest not: a query typed on filters both kinds
         longer = query + "1"
         assert vmlist.refine(fresh, longer) == vmlist.select(cache, made, longer, version=1), longer
+
+
+def test_the_shown_refs_read_like_a_list_and_a_keystroke_makes_none():
+    for descending in (False, True):
+        cache, index = Cache(pool(24)), vmlist.SearchIndex()
+        shown, _count = vmlist.select(cache, index, descending=descending, version=1)
+        expected = [row[1][0] for row in index.rows]
+        if descending:
+            expected.reverse()
+        assert shown.refs is None, "selecting makes no list of refs"
+        assert len(shown) == 24 and bool(shown) and [shown[i] for i in range(24)] == expected
+        assert shown[-1] == expected[-1] and shown[3:7] == expected[3:7]
+        assert expected[5] in shown and shown.index(expected[5]) == 5 and list(shown) == expected
+        assert shown == expected and shown == vmlist.Shown(index.rows, descending)
+        try:
+            shown[24]
+            raise AssertionError("past the end must raise")
+        except IndexError:
+            pass
+        typed, _count = vmlist.refine(index, "vm-1", descending=descending)
+        assert typed.refs is None and len(typed) == len([r for r in expected if "vm-1" in cache.all("VM")[r]["name_label"]])
+        assert not vmlist.refine(index, "vm-1 nothing", descending=descending)[0], "typed on to no match"
+
+
+def test_moving_rows_leaves_the_last_shown_as_it_was():
+    tables = pool(24)
+    cache, index = Cache(tables), vmlist.SearchIndex()
+    before = vmlist.select(cache, index, version=1)[0]
+    rows = before.rows[:]
+    CHANGES[0](tables)
+    after = vmlist.update(cache, index, CHANGED[0])[0]
+    assert after[0] == "r1", "the renamed VM sorts first now"
+    assert before.rows == rows and before.refs is None, "the earlier selection's rows are as they were"
+    assert list(after) == list(vmlist.select(cache, vmlist.SearchIndex())[0])
