@@ -55,7 +55,8 @@ FIELDS = {
 }
 
 # Classes with one record per VM device (or console): not loaded at login (at 10,000 VMs they are 17 MB
-# of JSON) but by the pages that show them (their CLASSES), the first time one is visited.
+# of JSON). A page listing them all loads them whole (its CLASSES, or state.need from a dialog); a page
+# showing one VM watches that VM's own (state.watch).
 LAZY = ("VBD", "VDI", "VIF", "VM_metrics", "console", "SM")
 
 
@@ -104,8 +105,17 @@ def is_full(record, field):
 
 
 def loaded(cache, cls):
-    """Whether class `cls` has been loaded (a lazy class is not until a page asks for it)."""
-    return cls in cache.records
+    """Whether class `cls` has been loaded whole (a lazy class is not until a page or dialog needs all of
+    it; a page showing one VM watches that VM's devices only)."""
+    return cache.is_loaded(cls)
+
+
+def all_in(cache, cls, refs):
+    """Whether every object `refs` names (OpaqueRef:NULL and "" left out) is in the cache."""
+    for ref in refs:
+        if ref and ref != NULL_REF and cache.get(cls, ref) is None:
+            return False
+    return True
 
 
 def referrers(cache, cls, field, ref):

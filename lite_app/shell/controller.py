@@ -40,6 +40,9 @@ RESUME_EVERY = 3
 THEME_KEY = "xcplite.theme"
 LANGUAGE_KEY = "xcplite.lang"
 # The drivers (name in pages.PAGES as "driver.<name>", class in that module), synced in this order.
+# Objects watched one by one (state.watch) that stay followed: a VM page watches ~10 (its devices,
+# their disks, its console and metrics), so this keeps the last few dozen VMs visited live and cached.
+WATCH_LIMIT = 400
 DRIVERS = (("console", "Driver"), ("stats", "Poller"))  # read by boot.js, which chooses the language before Python starts
 USER_KEY = "xcplite.user"
 APP_ROOT = "xl-app"
@@ -73,6 +76,9 @@ class Controller:
         # the others' are projected like the loads (transport.events_spec, made again when this changes).
         self.whole = {}
         self.events_json = None
+        # Objects kept live one by one (state.watch): "cls/ref" entries event.from follows besides the
+        # classes (the list Live reads), and when each was last asked for (the oldest go past WATCH_LIMIT).
+        self.objects, self.watched, self.ticks = [], {}, 0
 
     # -- start, sign-in, sign-out ------------------------------------------------------------------
 
@@ -159,7 +165,8 @@ class Controller:
         if self.loader.page_groups:
             self.env.spawn(self.loader.prefetch())
         self.live = Live(client, self.state.cache, self.classes,
-                         (self.on_changes, self.on_status, self.on_error), self.env.sleep, self.env.random)
+                         (self.on_changes, self.on_status, self.on_error), self.env.sleep, self.env.random,
+                         self.objects)
         self.env.spawn(self.live.run(token))
         return True
 
@@ -180,6 +187,7 @@ class Controller:
         self.env.set_cookie(sessions.clear_cookie_string(sessions.is_secure(self.env.origin())))
         theme = self.state.ui.get("shell.theme")
         self.whole, self.events_json = {}, None
+        self.objects, self.watched = [], {}
         self.state.reset()
         self.state.ui["shell.theme"] = theme
         self.shown = "login"
@@ -297,6 +305,11 @@ class Controller:
         state.rendered()
         for cls, ref in state.take_requests():
             self.env.spawn(self.fetch_record(cls, ref))
+        watched, needed = state.take_watches()
+        if needed:
+            self.load_classes(needed)
+        for key in watched:
+            self.watch(key, watched[key])
         if state.goto is not None:
             target, state.goto = state.goto, None
             self.env.go(target)
@@ -375,6 +388,46 @@ class Controller:
             print("xcplite: render failed:", repr(error))
             found = {frame.MAIN: frame.failed_view(self.state, repr(error))}
         return [(region, found[region]) for region in sorted(found)]
+
+    def load_classes(self, classes):
+        """Load the classes not loaded yet whole, and follow them from then on (a page's CLASSES, what a
+        dialog needs); objects of theirs watched one by one until then need no entry of their own."""
+        wanted = [cls for cls in classes if cls not in self.classes]
+        if not wanted:
+            return
+        self.classes.extend(wanted)
+        for key in [key for key in self.watched if key.partition("/")[0] in wanted]:
+            del self.watched[key]
+            self.objects.remove(key)
+        self.env.spawn(dispatch.load_more(self, wanted))
+
+    def watch(self, key, pair):
+        """Keep object `pair` (cls, ref) live (state.watch): its record fetched, "cls/ref" followed by
+        event.from; asked again, it becomes the newest. Past WATCH_LIMIT the oldest is let go."""
+        cls, ref = pair
+        if cls in self.classes:
+            return  # its class is loaded whole: its events come already
+        self.ticks += 1
+        known = key in self.watched
+        self.watched[key] = self.ticks
+        if known:
+            return
+        self.objects.append(key)
+        self.env.spawn(self.fetch_record(cls, ref))
+        if len(self.watched) > WATCH_LIMIT:
+            self.let_go(min(self.watched, key=self.watched.get))
+
+    def let_go(self, key):
+        """Stop following a watched object and drop its record (no event would keep it true)."""
+        del self.watched[key]
+        self.objects.remove(key)
+        cls, _sep, ref = key.partition("/")
+        if self.whole.pop(ref, None):
+            self.events_json = None
+        if not self.state.cache.is_loaded(cls):
+            changes = self.state.cache.apply([{"class": cls, "ref": ref, "operation": "del"}])
+            if changes:
+                self.on_changes(changes)
 
     async def fetch_record(self, cls, ref):
         client = self.state.client

@@ -214,10 +214,7 @@ def load_page_classes(controller, page):
     then on), and call its `visit(state)` (a coroutine it returns runs like an action's)."""
     if controller.shown != "app":
         return
-    wanted = [cls for cls in (getattr(page, "CLASSES", None) or ()) if cls not in controller.classes]
-    if wanted:
-        controller.classes.extend(wanted)
-        controller.env.spawn(load_more(controller, wanted))
+    controller.load_classes(getattr(page, "CLASSES", None) or ())
     visit = getattr(page, "visit", None)
     result = visit(controller.state) if callable(visit) else None
     if hasattr(result, "send"):  # a coroutine (a generator under MicroPython)

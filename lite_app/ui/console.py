@@ -86,12 +86,21 @@ def button(text, action, disabled):
                         "disabled": disabled}, text)
 
 
+def consoles_known(state, vm):
+    """Whether the VM's consoles are in: their class loaded whole (the console page, a host's Console
+    tab), or the ones its full record names, watched (the VM page)."""
+    cache = state.cache
+    if model.loaded(cache, "console"):
+        return True
+    return model.is_full(vm, "consoles") and model.all_in(cache, "console", vm.get("consoles") or ())
+
+
 def message(state, vm_ref, vm, target, snap):
     """The line under the toolbar: not running (+ Start), no console, unreachable member, or nothing."""
     t = state.t
     body = None
-    if not model.loaded(state.cache, "console"):
-        body = h("p", None, t("view.loading"))  # consoles load with the first page showing one
+    if not consoles_known(state, vm):
+        body = h("p", None, t("view.loading"))
     elif target is None or (snap["status"] == "off" and vm.get("power_state") in LIVE):
         body = h("p", None, t("console.none"))
     elif snap["status"] == "refused":

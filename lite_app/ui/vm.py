@@ -1,8 +1,9 @@
 """The VM page (route `#/vm/<uuid>`): state, resources, guest OS and IPs, disks, NICs, snapshots.
 
 The login load keeps only the list's fields of each VM (lite_app.logic.model.FIELDS), so the page asks for
-the full records it shows (the VM, its guest metrics, its snapshots) and loads the device classes on
-its first visit (CLASSES); until they arrive the cards say they are loading. The toolbar of actions
+the full records it shows (the VM, its guest metrics, its snapshots) and watches the devices its full
+record names (state.watch: its VBDs and their VDIs, VIFs, consoles and metrics, each fetched and kept
+live alone, not their whole classes); until they arrive the cards say they are loading. The toolbar of actions
 (lite_app/ui/vm_actions.py) and the snapshots card (lite_app/ui/snapshots.py) live in their own modules.
 """
 from lite_app.logic import model
@@ -12,8 +13,6 @@ from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
-
-CLASSES = ("VBD", "VDI", "VIF", "VM_metrics", "console")
 
 
 def request_full(state, ref, vm):
@@ -28,14 +27,34 @@ def request_full(state, ref, vm):
         snap = state.cache.get("VM", snap_ref)
         if snap is not None and not model.is_full(snap, "snapshot_time"):
             state.request_record("VM", snap_ref)
+    watch_devices(state, vm)
+
+
+def watch_devices(state, vm):
+    """Watch the objects the page shows of the VM (asked at every render: the watch stays current)."""
+    cache = state.cache
+    for vbd_ref in vm.get("VBDs") or ():
+        state.watch("VBD", vbd_ref)
+        vbd = cache.get("VBD", vbd_ref)
+        if vbd is not None:
+            state.watch("VDI", vbd.get("VDI"))
+    for cls, field in (("VIF", "VIFs"), ("console", "consoles")):
+        for ref in vm.get(field) or ():
+            state.watch(cls, ref)
+    state.watch("VM_metrics", vm.get("metrics"))
 
 
 def devices_known(state, vm, cls, field):
-    """Whether the VM's devices of `cls` can be listed: the class is loaded and the VM's full record
-    (asked for by request_full) names them. Until then the card says it is loading: finding them by
-    their VM field instead would read every VBD or VIF of the pool at each render (23,000 VBDs at
-    10,000 VMs: most of a render's 0.6 s)."""
-    return model.loaded(state.cache, cls) and model.is_full(vm, field)
+    """Whether the VM's devices of `cls` can be listed: the VM's full record (asked for by request_full)
+    names them and each is in (watched, or its class loaded), with its VDI for a VBD. Until then the card
+    says it is loading: finding them by their VM field instead would read every VBD or VIF of the pool
+    at each render (23,000 VBDs at 10,000 VMs: most of a render's 0.6 s)."""
+    if not model.is_full(vm, field):
+        return False
+    cache, refs = state.cache, vm.get(field) or ()
+    if not model.all_in(cache, cls, refs):
+        return False
+    return cls != "VBD" or model.all_in(cache, "VDI", [cache.get("VBD", ref).get("VDI") for ref in refs])
 
 
 def current(state):

@@ -21,8 +21,10 @@ def open_delete(state, ref, vm):
 def missing(state, ref, vm):
     """Whether records the plan reads are still missing (and asked for)."""
     lacking = False
-    if not model.loaded(state.cache, "VBD") or not model.loaded(state.cache, "VDI"):
-        lacking = True
+    for cls in ("VBD", "VDI"):  # which other VMs use its disks: every VBD and VDI of the pool
+        if not model.loaded(state.cache, cls):
+            state.need(cls)
+            lacking = True
     for owner in [ref] + list(vm.get("snapshots") or ()):
         record = state.cache.get("VM", owner)
         if record is not None and not model.is_full(record, "VBDs"):

@@ -8,7 +8,7 @@ naming the disk or card and the VM (a deletion names what is lost), checks what 
 call, then runs as one job (lite_app/logic/jobs.py) — one task in the Tasks panel, and a failed step
 takes back what the earlier ones made (a new disk whose drive could not be made is destroyed again).
 """
-from lite_app.logic import infra, jobs, vm_create, vm_devices
+from lite_app.logic import infra, jobs, model, vm_create, vm_devices
 from lite_app.logic.model import vm_disks, vm_nics
 from lite_app.text import fmt
 from lite_app.ui import dialogs
@@ -218,6 +218,19 @@ def on_disk_attach(state, payload):
         dialogs.show(state, "dev.disk_attach", vm=data["vm"], errors={}, size="wide")
 
 
+def all_disks(state):
+    """Whether every disk of the pool is in (the VDI class, loaded when a dialog choosing among them
+    first opens; until then it says it is loading)."""
+    if model.loaded(state.cache, "VDI"):
+        return True
+    state.need("VDI")
+    return False
+
+
+def loading_note(state):
+    return h("p", {"class": "xl-note", "role": "status"}, state.t("view.loading"))
+
+
 def disk_text(state, vdi):
     return "%s \u2013 %s \u2013 %s" % (vdi.get("name_label") or vdi.get("uuid") or "", fmt.size(vdi.get("virtual_size")),
                                       sr_text(state, vdi.get("SR")))
@@ -226,9 +239,12 @@ def disk_text(state, vdi):
 def disk_attach_render(state, spec):
     t = state.t
     vm = state.cache.get("VM", spec["vm"]) or {}
-    items = [(ref, disk_text(state, vdi)) for ref, vdi in vm_devices.attachable(state.cache)]
-    body = [dialogs.description(t("dev.disk_attach.text", vm=vm_name(vm)))] + \
-        picker(state, spec, "vdi", t("dev.disk_pick"), items, "dev.no_unused")
+    body = [dialogs.description(t("dev.disk_attach.text", vm=vm_name(vm)))]
+    if all_disks(state):
+        items = [(ref, disk_text(state, vdi)) for ref, vdi in vm_devices.attachable(state.cache)]
+        body += picker(state, spec, "vdi", t("dev.disk_pick"), items, "dev.no_unused")
+    else:
+        body.append(loading_note(state))
     return t("dev.disk_attach.title"), body, buttons(state, spec, t("dev.disk_attach.submit"))
 
 
@@ -348,9 +364,12 @@ def iso_text(state, vdi):
 def insert_render(state, spec):
     t = state.t
     vm = state.cache.get("VM", spec["vm"]) or {}
-    items = [(ref, iso_text(state, vdi)) for ref, vdi in vm_create.isos(state.cache)]
-    body = [dialogs.description(t("dev.insert.text", vm=vm_name(vm)))] + \
-        picker(state, spec, "iso", t("dev.iso_pick"), items, "dev.no_isos")
+    body = [dialogs.description(t("dev.insert.text", vm=vm_name(vm)))]
+    if all_disks(state):
+        items = [(ref, iso_text(state, vdi)) for ref, vdi in vm_create.isos(state.cache)]
+        body += picker(state, spec, "iso", t("dev.iso_pick"), items, "dev.no_isos")
+    else:
+        body.append(loading_note(state))
     return t("dev.insert.title"), body, buttons(state, spec, t("dev.insert.submit"))
 
 

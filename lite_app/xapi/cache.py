@@ -1,7 +1,7 @@
 """The record cache: `{class: {ref: record}}` with the records exactly as XAPI sends them.
 
 Filled per class from `<class>.get_all_records` (`load`) and kept live from `event.from` batches
-(`apply`). Both return a Changes of the `(class, ref)` pairs that changed, so the UI re-renders only
+(`apply`); a class no page needs whole may hold just the objects a page watches (`is_loaded` tells). Both return a Changes of the `(class, ref)` pairs that changed, so the UI re-renders only
 those; a pair whose `get` is now None was deleted. Class names are the wire names (`VM`, `host`,
 `SR`); events carry lower-case names (`vm`), mapped back case-insensitively.
 
@@ -33,6 +33,7 @@ class Cache:
 
     def __init__(self):
         self.records = {}
+        self.complete = {}  # the classes loaded whole (load); others hold the objects fetched one by one
         self._uuids = {}
         self._names = {}
         for name in KNOWN_CLASSES:
@@ -67,8 +68,14 @@ class Cache:
                 if ref not in records:
                     changes.add(cls, ref)
         self.records[cls] = records
+        self.complete[cls] = True
         self._uuids.pop(cls, None)
         return changes
+
+    def is_loaded(self, cls):
+        """Whether class `cls` was loaded whole (`load`): its table then holds every object, where a class
+        kept object by object (events of watched objects) holds only those."""
+        return self.class_name(cls) in self.complete
 
     def apply(self, events):
         """Apply an `event.from` event list (add/mod/del); returns the Changes."""
@@ -153,6 +160,7 @@ class Cache:
     def clear(self):
         """Forget everything (logout)."""
         self.records = {}
+        self.complete = {}
         self._uuids = {}
 
 

@@ -26,7 +26,8 @@ MISSING_CLASS_ERRORS = ("MESSAGE_METHOD_UNKNOWN", "MESSAGE_REMOVED")
 
 
 async def poll(client, cache, classes, token, timeout=30.0):
-    """One `event.from` call; returns (new token, Changes)."""
+    """One `event.from` call; returns (new token, Changes). `classes` may name single objects
+    ("VBD/OpaqueRef:…": XAPI follows that object alone)."""
     batch = await client.event_from(classes, token, timeout)
     changed = cache.apply(batch.get("events") or [])
     return batch["token"], changed
@@ -87,17 +88,32 @@ async def _records(client, cls):
         return {}
 
 
-async def load_all(client, cache, classes, fetched=None):
-    """Token first, then every class at once; returns (token, Changes). `fetched()`, when given, is
-    called once every reply is in, before they are indexed (a benchmark's mark)."""
+async def _record(client, key):
+    """The event that brings watched object "cls/ref" up to date: its record, or its deletion."""
+    cls, _sep, ref = key.partition("/")
+    try:
+        return {"class": cls, "ref": ref, "operation": "mod", "snapshot": await client.call(cls + ".get_record", ref)}
+    except XapiError as error:
+        if error.code != "HANDLE_INVALID":
+            raise
+        return {"class": cls, "ref": ref, "operation": "del"}
+
+
+async def load_all(client, cache, classes, fetched=None, objects=()):
+    """Token first, then every class and every watched object ("cls/ref") at once; returns (token,
+    Changes). `fetched()`, when given, is called once every reply is in, before they are indexed (a
+    benchmark's mark)."""
     pools = await client.call("pool.get_all")
     token = await client.call("event.inject", "pool", pools[0])
-    replies = await asyncio.gather(*[_records(client, cls) for cls in classes])
+    calls = [_records(client, cls) for cls in classes] + [_record(client, key) for key in objects]
+    replies = await asyncio.gather(*calls)
     if fetched is not None:
         fetched()
     changed = Changes()
     for i in range(len(classes)):
         changed.update(cache.load(classes[i], replies[i]))
+    if objects:
+        changed.update(cache.apply(replies[len(classes):]))
     return token, changed
 
 
@@ -105,10 +121,11 @@ class Live:
     """The event loop of one session. `on_changes(Changes)`, `on_status("live"|"reconnecting")`,
     `on_error(error)` (unexpected failures, for the console) are the app's callbacks."""
 
-    def __init__(self, client, cache, classes, callbacks, sleep, random):
+    def __init__(self, client, cache, classes, callbacks, sleep, random, objects=None):
         self.client = client
         self.cache = cache
         self.classes = classes
+        self.objects = objects if objects is not None else []  # "cls/ref" followed one by one (the app's list)
         self.on_changes, self.on_status, self.on_error = callbacks
         self.sleep = sleep
         self.backoff = Backoff(random)
@@ -121,7 +138,8 @@ class Live:
     async def run(self, token):
         while self.running and token is not None:
             try:
-                token, changes = await poll(self.client, self.cache, self.classes, token, EVENT_TIMEOUT)
+                token, changes = await poll(self.client, self.cache, self.classes + self.objects, token,
+                                            EVENT_TIMEOUT)
                 self.polls += 1
                 self.backoff.reset()
             except Exception as error:  # every failure is triaged; the loop must not die
@@ -147,7 +165,7 @@ class Live:
     async def resync(self):
         while self.running:
             try:
-                token, changes = await load_all(self.client, self.cache, self.classes)
+                token, changes = await load_all(self.client, self.cache, self.classes, objects=self.objects)
             except Exception as error:
                 if next_step(error) == "login" or not self.running:
                     return None

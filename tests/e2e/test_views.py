@@ -115,13 +115,13 @@ def test_deep_link_to_a_vm_page_works_after_login(guard, app_page, sim, xapi):
     ip = xapi.VM_guest_metrics.get_networks(vm["guest_metrics"]).get("0/ip")
     if ip:
         assert ip in overview.inner_text()
-    disks = page.get_by_role("region", name="Disks")
+    disks = page.get_by_role("region", name="Disks")  # its devices arrive one by one after the page shows
     for vbd in vm["VBDs"]:
         if xapi.VBD.get_type(vbd) == "Disk":
-            assert xapi.VDI.get_name_label(xapi.VBD.get_VDI(vbd)) in disks.inner_text()
-    nics = page.get_by_role("region", name="Network interfaces").inner_text()
+            expect(disks).to_contain_text(xapi.VDI.get_name_label(xapi.VBD.get_VDI(vbd)), timeout=WAIT)
+    nics = page.get_by_role("region", name="Network interfaces")
     for vif in vm["VIFs"]:
-        assert xapi.VIF.get_MAC(vif) in nics
+        expect(nics).to_contain_text(xapi.VIF.get_MAC(vif), timeout=WAIT)
 
 
 def test_host_storage_and_network_pages_show_their_data(guard, app_page, sim, xapi):

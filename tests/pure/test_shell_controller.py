@@ -224,3 +224,34 @@ async def test_work_put_off_by_a_view_runs_once_when_idle():
     await runner
     assert done == ["twice"] and controller.state.deferred == {} and not controller.deferring
     drop_spawned(env)
+
+
+async def test_watched_objects_are_fetched_followed_and_let_go_past_the_limit():
+    from lite_app.shell import controller as module
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD})
+    drop_spawned(env)
+    xapi.handlers["VBD.get_record"] = xapi.checked(lambda ref: {"uuid": "u-" + ref, "VDI": "OpaqueRef:NULL"})
+    state, limit = controller.state, module.WATCH_LIMIT
+    module.WATCH_LIMIT = 2
+    try:
+        for asked in (["b1"], ["b1", "b2"], ["b1"], ["b3"]):  # b1 asked again: b2 is the oldest when b3 comes
+            for name in asked:
+                state.watch("VBD", "OpaqueRef:" + name)
+            controller.render_now()
+            await env.run_spawned()
+        assert controller.objects == ["VBD/OpaqueRef:b1", "VBD/OpaqueRef:b3"] and controller.live.objects is controller.objects
+        assert env.methods().count("VBD.get_record") == 3, "an object asked again is not fetched again"
+        assert sorted(state.cache.all("VBD")) == ["OpaqueRef:b1", "OpaqueRef:b3"], "the one let go leaves the cache"
+        assert not state.cache.is_loaded("VBD")
+        state.need("VBD")  # a dialog needs every VBD: the class is loaded whole and followed as one
+        controller.render_now()
+        assert controller.objects == [] and "VBD" in controller.classes
+        await env.run_spawned()
+        assert state.cache.is_loaded("VBD") and "VBD.get_all_records" in env.methods()
+        state.watch("VBD", "OpaqueRef:b9")
+        controller.render_now()
+        assert controller.objects == [] and not env.spawned, "a class loaded whole needs no watch"
+    finally:
+        module.WATCH_LIMIT = limit
+        drop_spawned(env)

@@ -142,6 +142,33 @@ def test_vm_page_overview_disks_nics_snapshots():
     assert vm.title(state) == "web-01"
 
 
+def test_vm_page_watches_its_own_devices_and_says_loading_until_they_are_in():
+    state = page_state("vm", {"uuid": "uuid-web-01"})
+    pool = {}
+    for cls in ("VBD", "VDI", "VIF", "console", "VM_metrics"):  # as after login: none of these is loaded
+        pool[cls] = state.cache.all(cls)
+        state.cache.load(cls, {})
+        del state.cache.complete[cls]
+    web = state.cache.get("VM", ref("web"))
+    for step in range(3):  # the page, its VBDs' and NICs' records, then their disks'
+        nodes = vm.render(state)
+        watched, needed = state.take_watches()
+        assert not needed, "the page loads no class whole"
+        events = [{"class": cls, "ref": r, "operation": "add", "snapshot": pool[cls][r]}
+                  for cls, r in watched.values() if r in pool[cls]]
+        if step == 0:
+            assert "Loading" in text_of(card(nodes, "vm-disks")) and "Loading" in text_of(card(nodes, "vm-nics"))
+            assert sorted(r for cls, r in watched.values() if cls == "VBD") == sorted(web["VBDs"])
+            assert sorted(r for cls, r in watched.values() if cls == "VIF") == sorted(web["VIFs"])
+            assert ("VM_metrics", web["metrics"]) in watched.values()
+            assert not [pair for pair in watched.values() if pair[0] == "VDI"], "a disk is known from its VBD"
+        state.cache.apply(events)
+    disks = text_of(card(nodes, "vm-disks"))
+    assert "web-01 system" in disks and "Loading" not in disks and "Total disk size: 20 GiB" in disks
+    assert "be:ef:12:34:56:79" in text_of(card(nodes, "vm-nics"))
+    assert len(state.cache.all("VDI")) < len(pool["VDI"]), "only the VM's own disks were asked for"
+
+
 def test_vm_page_of_a_halted_vm_and_a_missing_one():
     nodes = vm.render(page_state("vm", {"uuid": "uuid-app-01"}))
     overview = text_of(card(nodes, "vm-overview"))

@@ -119,3 +119,13 @@ def test_ten_thousand_vms_resync_is_linear():
     changed = cache.load("VM", fresh)
     assert sorted(changed) == sorted([("VM", "OpaqueRef:0"), ("VM", "OpaqueRef:10000")])
     assert cache.by_uuid("VM", "9999") is not None and cache.by_uuid("VM", "0") is None
+
+
+def test_a_class_is_loaded_only_when_loaded_whole():
+    cache = Cache()
+    cache.apply([{"class": "vbd", "ref": "OpaqueRef:b1", "operation": "add", "snapshot": {"uuid": "b1"}}])
+    assert cache.get("VBD", "OpaqueRef:b1") == {"uuid": "b1"} and not cache.is_loaded("VBD"), "a watched object"
+    cache.load("VBD", {"OpaqueRef:b1": {"uuid": "b1"}, "OpaqueRef:b2": {"uuid": "b2"}})
+    assert cache.is_loaded("vbd") and cache.is_loaded("VBD") and not cache.is_loaded("VDI")
+    cache.clear()
+    assert not cache.is_loaded("VBD")

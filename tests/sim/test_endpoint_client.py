@@ -90,6 +90,31 @@ async def test_the_apps_first_load_and_events_follow_a_change(sim):
     assert ("VM", ref) in changes and cache.get("VM", ref)["name_label"] == "renamed by the app"
 
 
+
+async def test_objects_watched_one_by_one_are_loaded_and_followed_alone(sim):
+    """A VM page watches its devices ("VBD/<ref>" in event.from selects that object alone, per XAPI's
+    xapi_event.ml, cited in ../shared/reference/xapi-protocol.md section 3.1) instead of loading their classes."""
+    client = Client(transport_to(sim))
+    await client.login("root", PASSWORD)
+    cache = Cache()
+    token, _changes = await load_all(client, cache, ["VM"])
+    vm = next(v for v in cache.all("VM").values() if not v["is_a_template"] and not v["is_control_domain"]
+              and len(v["VBDs"]) >= 1)
+    vbd_ref = vm["VBDs"][0]
+    vdi_ref = await client.call("VBD.get_VDI", vbd_ref)
+    others = [r for r in await client.call("VDI.get_all") if r != vdi_ref]
+    watched = ["VBD/" + vbd_ref, "VDI/" + vdi_ref, "VDI/OpaqueRef:gone"]
+    token, changes = await load_all(client, cache, ["VM"], objects=watched)
+    assert list(cache.all("VBD")) == [vbd_ref] and list(cache.all("VDI")) == [vdi_ref]
+    assert not cache.is_loaded("VBD") and not cache.is_loaded("VDI") and cache.is_loaded("VM")
+    await client.call("VDI.set_name_label", vdi_ref, "watched disk renamed")
+    await client.call("VDI.set_name_label", others[0], "unwatched disk renamed")
+    token, changes = await poll(client, cache, ["VM"] + watched, token, 1.0)
+    assert ("VDI", vdi_ref) in changes and cache.get("VDI", vdi_ref)["name_label"] == "watched disk renamed"
+    assert cache.get("VDI", others[0]) is None, "an object nobody watches stays out of the cache"
+    token, changes = await load_all(client, cache, ["VM"], objects=watched)  # a resync brings them again
+    assert cache.get("VBD", vbd_ref) is not None and cache.get("VDI", "OpaqueRef:gone") is None
+
 async def test_malformed_and_oversized_requests_get_xapis_http_errors(sim):
     status, content_type, body = await endpoint.answer(sim, "/jsonrpc", b"{not json", "127.0.0.1")
     assert status == 500 and content_type == "text/html" and b"<html>" in body.lower()
