@@ -9,7 +9,8 @@ Builds the bundle, starts the CDN origin and simulated pools on loopback, and me
 - at 10,000 VMs, a keystroke in the search -> the frame showing the list's new count painted (taken in
   the page): four digits typed 2 s after the list showed (keystroke_ms; keystroke_polled_ms is the same
   keystrokes seen through Playwright's polling, a frame and a round trip later), and one typed as soon as
-  it showed, while its search texts are still being made (first_keystroke_ms);
+  it showed, while its search texts are still being made (first_keystroke_ms); then a VM page's first
+  visit (its disks and NICs shown) and the interpreter's memory after it (first_vm_page);
 - change_to_dom: a VM renamed through JSON-RPC -> the new name in the VM list, over --changes changes.
 Each login figure has a cold run (fresh context: empty HTTP cache) and warm runs (same context, cookies
 cleared: cached bundle, new login). Times are taken in the page (performance.now() at the click, the
@@ -285,6 +286,37 @@ def memory_mb(browser, url, filled):
         context.close()
 
 
+# A VM page shows its devices: a disks table and a NICs table, no card still loading.
+VM_PAGE_FILLED = """() => { const main = document.getElementById('xl-main');
+  return !!main.querySelector('h1') && main.querySelectorAll('table').length >= 2
+    && !/Loading/.test(main.innerText) && !main.querySelector('[aria-busy=true]'); }"""
+
+
+def vm_page(browser, url, filled):
+    """The first visit of a VM page once the VM list is shown (its code prefetched meanwhile): ms from
+    the hash change to its disks and NICs shown, and the interpreter's memory (MB) then."""
+    session = rpc(url, "session.login_with_password", "root", PASSWORD)
+    try:
+        vms = rpc(url, "VM.get_all_records", session)
+    finally:
+        rpc(url, "session.logout", session)
+    uuid = sorted(vm["uuid"] for vm in vms.values() if vm["VBDs"] and vm["VIFs"] and not (
+        vm["is_a_template"] or vm["is_control_domain"] or vm["is_a_snapshot"]))[0]
+    context = browser.new_context()
+    context.add_init_script(CLICK_MARK)
+    context.add_init_script(WASM_MEMORY)
+    page = context.new_page()
+    try:
+        login_ms(page, url + "#/vms", filled)
+        page.wait_for_timeout(3000)  # the idle prefetch of the VM pages' code
+        started = page.evaluate("r => { const t = performance.now(); location.hash = r; return t; }", "#/vm/" + uuid)
+        page.wait_for_function(VM_PAGE_FILLED, timeout=120000, polling="raf")
+        shown = page.evaluate("performance.now()")
+        return {"ms": round(shown - started, 1), "wasm_mb": round(page.evaluate(WASM_BYTES) / 1e6, 1)}
+    finally:
+        context.close()
+
+
 def live_latencies(browser, url, count):
     """ms from sending VM.set_name_label to the new name in the VM list (sorted by name, so the new
     name "0-live-…" is in the first screenful), on a pool whose simulator makes ACTIVITY other changes
@@ -333,6 +365,7 @@ def run_pool(browser, tmp, spec, runs, changes):
             # a search typed as soon as the list shows, while the search texts are still being made
             result["first_keystroke_ms"] = keystrokes_ms(browser, sim.url + "/" + route, vms, "1", 0)[0][0]
             result["memory"] = memory_mb(browser, sim.url + "/" + route, filled)
+            result["first_vm_page"] = vm_page(browser, sim.url + "/", filled)
         if name == "dashboard" and changes:
             latencies = change_latencies(browser, sim.url + "/", changes)
             result["change_to_dom_ms"] = latency_figures(latencies)

@@ -110,6 +110,11 @@ def loaded(cache, cls):
     return cache.is_loaded(cls)
 
 
+def deref_ok(ref):
+    """Whether `ref` names an object (not OpaqueRef:NULL nor empty)."""
+    return bool(ref) and ref != NULL_REF
+
+
 def all_in(cache, cls, refs):
     """Whether every object `refs` names (OpaqueRef:NULL and "" left out) is in the cache."""
     for ref in refs:

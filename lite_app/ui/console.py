@@ -14,7 +14,6 @@ from lite_app.logic.vm_rules import vm_action_state
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
-CLASSES = ("console",)
 KEYS_HINT = "xl-console-keys"  # the sentence naming the key that leaves the screen
 PASTES = "console.pastes"  # state.ui key: pastes sent so far (keys the paste box: a fresh, empty one each time)
 # Power state -> the action that makes a VM run again, shown next to "VM is not running".
@@ -46,6 +45,7 @@ def panel(state, vm_ref, full=False):
     """The console of the VM `vm_ref` (a host's control domain too), as one keyed section."""
     t = state.t
     vm = state.cache.get("VM", vm_ref) or {}
+    watch_consoles(state, vm_ref, vm)
     target = console_target(state) if vm_ref else None
     if target is not None and target["vm"] != vm_ref:
         target = None
@@ -86,9 +86,21 @@ def button(text, action, disabled):
                         "disabled": disabled}, text)
 
 
+def watch_consoles(state, vm_ref, vm):
+    """Watch the VM's console records (state.watch), named by its full record (asked for when the login's
+    projected one is all there is): the console class has one per VM, 10,000 at 10,000 VMs."""
+    if not vm:
+        return
+    if not model.is_full(vm, "consoles"):
+        state.request_record("VM", vm_ref)
+        return
+    for ref in vm.get("consoles") or ():
+        state.watch("console", ref)
+
+
 def consoles_known(state, vm):
-    """Whether the VM's consoles are in: their class loaded whole (the console page, a host's Console
-    tab), or the ones its full record names, watched (the VM page)."""
+    """Whether the VM's consoles are in: their class loaded whole, or the ones its full record names,
+    watched (watch_consoles)."""
     cache = state.cache
     if model.loaded(cache, "console"):
         return True

@@ -11,7 +11,6 @@ from lite_app.ui.vdom import h
 
 # A host may run hundreds of VMs: the page lists this many, the VM list (filtered) shows them all.
 VM_LIMIT = 50
-CLASSES = ("console",)  # the control domain's console (Console tab)
 
 
 def current(state):

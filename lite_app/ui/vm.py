@@ -2,8 +2,8 @@
 
 The login load keeps only the list's fields of each VM (lite_app.logic.model.FIELDS), so the page asks for
 the full records it shows (the VM, its guest metrics, its snapshots) and watches the devices its full
-record names (state.watch: its VBDs and their VDIs, VIFs, consoles and metrics, each fetched and kept
-live alone, not their whole classes); until they arrive the cards say they are loading. The toolbar of actions
+record names (state.watch: its VBDs and their VDIs, VIFs and metrics, each fetched and kept live alone,
+not their whole classes; the Console tab's panel watches its consoles); until they arrive the cards say they are loading. The toolbar of actions
 (lite_app/ui/vm_actions.py) and the snapshots card (lite_app/ui/snapshots.py) live in their own modules.
 """
 from lite_app.logic import model
@@ -38,10 +38,9 @@ def watch_devices(state, vm):
         vbd = cache.get("VBD", vbd_ref)
         if vbd is not None:
             state.watch("VDI", vbd.get("VDI"))
-    for cls, field in (("VIF", "VIFs"), ("console", "consoles")):
-        for ref in vm.get(field) or ():
-            state.watch(cls, ref)
-    state.watch("VM_metrics", vm.get("metrics"))
+    for ref in vm.get("VIFs") or ():
+        state.watch("VIF", ref)
+    state.watch("VM_metrics", vm.get("metrics"))  # (its consoles: the Console tab's panel watches them)
 
 
 def devices_known(state, vm, cls, field):

@@ -21,16 +21,39 @@ def open_delete(state, ref, vm):
 def missing(state, ref, vm):
     """Whether records the plan reads are still missing (and asked for)."""
     lacking = False
-    for cls in ("VBD", "VDI"):  # which other VMs use its disks: every VBD and VDI of the pool
-        if not model.loaded(state.cache, cls):
-            state.need(cls)
-            lacking = True
     for owner in [ref] + list(vm.get("snapshots") or ()):
         record = state.cache.get("VM", owner)
         if record is not None and not model.is_full(record, "VBDs"):
             state.request_record("VM", owner)
             lacking = True
+        elif record is not None and not watch_disks(state, record):
+            lacking = True
     return lacking
+
+
+def watch_disks(state, vm):
+    """Watch what the plan reads of a VM's disks (state.watch, not their classes): its VBDs, their VDIs
+    and its suspend image, and every VBD of those VDIs (who else uses them); True once all are in."""
+    cache, ready, vdis = state.cache, True, [vm.get("suspend_VDI")]
+    for vbd_ref in vm.get("VBDs") or ():
+        state.watch("VBD", vbd_ref)
+        vbd = cache.get("VBD", vbd_ref)
+        if vbd is None:
+            ready = False
+        else:
+            vdis.append(vbd.get("VDI"))
+    for vdi_ref in vdis:
+        if not model.deref_ok(vdi_ref):
+            continue
+        state.watch("VDI", vdi_ref)
+        vdi = cache.get("VDI", vdi_ref)
+        if vdi is None:
+            ready = False
+            continue
+        for other in vdi.get("VBDs") or ():
+            state.watch("VBD", other)
+            ready = ready and cache.get("VBD", other) is not None
+    return ready
 
 
 def current_plan(state, spec):

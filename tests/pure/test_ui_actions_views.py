@@ -123,6 +123,30 @@ async def test_the_delete_dialog_runs_the_plan_the_user_chose():
     assert "dialog" not in state.ui
 
 
+def test_the_delete_dialog_watches_the_disks_it_plans_for_not_their_classes():
+    state, vm_ref = vm_state("web-01", power_state="Halted", resident_on="OpaqueRef:NULL")
+    pool = {}
+    for cls in ("VBD", "VDI"):  # as at 10,000 VMs: the classes are not loaded
+        pool[cls] = state.cache.all(cls)
+        state.cache.load(cls, {})
+        del state.cache.complete[cls]
+    vm_delete.open_delete(state, vm_ref, state.cache.get("VM", vm_ref))
+    rounds = 0
+    while True:
+        body = text_of(dialogs.render(state)[0])
+        watched, needed = state.take_watches()
+        assert not needed, "the dialog loads no class whole"
+        events = [{"class": cls, "ref": r, "operation": "add", "snapshot": pool[cls][r]}
+                  for cls, r in watched.values() if r in pool[cls] and state.cache.get(cls, r) is None]
+        if not events:
+            break
+        assert "web-01 system" not in body, "no plan before its disks are in"
+        state.cache.apply(events)
+        rounds += 1
+    assert rounds >= 2 and "Delete the VM \u201cweb-01\u201d?" in body and "web-01 system" in body
+    assert len(state.cache.all("VDI")) < len(pool["VDI"]), "only its own disks were asked for"
+
+
 async def test_edit_refuses_invalid_values_before_any_call_then_sends_only_the_changes():
     state, vm_ref = vm_state("app-01", HVM_boot_policy="BIOS order", HVM_boot_params={"order": "cd"},
                              memory_static_min=2 ** 30, memory_dynamic_min=2 * 2 ** 30)
