@@ -21,7 +21,10 @@ def summary(cache):
         metrics = host_metrics.get(hosts[ref].get("metrics"))
         if metrics is not None and metrics.get("live"):
             out["hosts_up"] += 1
-    table, vm_metrics, used = cache.all("VM"), cache.all("VM_metrics"), out["used"]
+    # The metrics of running VMs count only when loaded whole: those of a few VMs a page watches would
+    # make the pool's figures depend on which VM pages were visited.
+    vm_metrics = cache.all("VM_metrics") if cache.is_loaded("VM_metrics") else None
+    table, used = cache.all("VM"), out["used"]
     for ref in table:
         vm = table[ref]
         power = vm.get("power_state")

@@ -405,7 +405,7 @@ class Controller:
         """Keep object `pair` (cls, ref) live (state.watch): its record fetched, "cls/ref" followed by
         event.from; asked again, it becomes the newest. Past WATCH_LIMIT the oldest is let go."""
         cls, ref = pair
-        if cls in self.classes:
+        if cls in self.classes and self.state.cache.is_loaded(cls):
             return  # its class is loaded whole: its events come already
         self.ticks += 1
         known = key in self.watched
@@ -413,9 +413,17 @@ class Controller:
         if known:
             return
         self.objects.append(key)
-        self.env.spawn(self.fetch_record(cls, ref))
+        if self.live is not None:
+            self.live.fresh.append(key)
+        self.env.spawn(self.fetch_watched(key, cls, ref))
         if len(self.watched) > WATCH_LIMIT:
             self.let_go(min(self.watched, key=self.watched.get))
+
+    async def fetch_watched(self, key, cls, ref):
+        """A watched object's first record; if it cannot be had, the object is let go, so the next render
+        that shows it asks again (its card would otherwise say "Loading" for good)."""
+        if not await self.fetch_record(cls, ref) and key in self.watched:
+            self.let_go(key)
 
     def let_go(self, key):
         """Stop following a watched object and drop its record (no event would keep it true)."""
@@ -436,10 +444,11 @@ class Controller:
             record = await client.call(cls + ".get_record", ref)
         except (XapiError, TransportError) as error:
             print("xcplite: get_record failed:", cls, repr(error))
-            return
+            return False
         if client is self.state.client:
             event = {"class": cls, "ref": ref, "operation": "mod", "snapshot": record}
             self.on_changes(self.state.cache.apply([event]))
+        return True
 
     # -- language --------------------------------------------------------------------------------------
 

@@ -229,6 +229,8 @@ async def load_more(controller, classes):
     for i in range(len(classes)):
         if replies[i] is not None:
             controller.on_changes(controller.state.cache.load(classes[i], replies[i]))
+        elif classes[i] in controller.classes:
+            controller.classes.remove(classes[i])  # not loaded: the next page or dialog needing it asks again
 
 
 async def load_one(client, cls):

@@ -139,14 +139,15 @@ class Pool:
         if name.startswith("__"):
             raise AttributeError(name)
         cls = self._cache.class_name(name)
-        if cls not in self._cache.records:
+        if not self._cache.is_loaded(cls):
             raise AttributeError("%s is not in the live cache (it holds %s); use await xapi.%s.get_all_records()"
                                  % (name, ", ".join(self.classes()), name))
         table = self._cache.all(cls)
         return {ref: dict(table[ref]) for ref in table}
 
     def classes(self):
-        return sorted(self._cache.records)
+        """The classes loaded whole (a class holding only objects a page watches is not the pool's)."""
+        return sorted([cls for cls in self._cache.records if self._cache.is_loaded(cls)])
 
     def __repr__(self):
         return "<pool: live records of %s>" % ", ".join(self.classes())

@@ -33,27 +33,35 @@ def missing(state, ref, vm):
 
 def watch_disks(state, vm):
     """Watch what the plan reads of a VM's disks (state.watch, not their classes): its VBDs, their VDIs
-    and its suspend image, and every VBD of those VDIs (who else uses them); True once all are in."""
-    cache, ready, vdis = state.cache, True, [vm.get("suspend_VDI")]
+    and its suspend image, and every VBD of the disks that may go (who else uses them; not of a CD's or
+    an ISO library's image, which always stay: the tools ISO sits in hundreds of drives); True once all
+    are in."""
+    cache, ready, disks = state.cache, True, [(vm.get("suspend_VDI"), False)]
     for vbd_ref in vm.get("VBDs") or ():
         state.watch("VBD", vbd_ref)
         vbd = cache.get("VBD", vbd_ref)
         if vbd is None:
             ready = False
         else:
-            vdis.append(vbd.get("VDI"))
-    for vdi_ref in vdis:
+            disks.append((vbd.get("VDI"), vbd.get("type") == "CD"))
+    for vdi_ref, is_cd in disks:
         if not model.deref_ok(vdi_ref):
             continue
         state.watch("VDI", vdi_ref)
         vdi = cache.get("VDI", vdi_ref)
         if vdi is None:
             ready = False
-            continue
-        for other in vdi.get("VBDs") or ():
-            state.watch("VBD", other)
-            ready = ready and cache.get("VBD", other) is not None
+        elif not is_cd and not stays(cache, vdi):
+            for other in vdi.get("VBDs") or ():
+                state.watch("VBD", other)
+                ready = ready and cache.get("VBD", other) is not None
     return ready
+
+
+def stays(cache, vdi):
+    """An image the plan keeps whoever uses it (the tools ISO, an ISO library's)."""
+    sr = cache.get("SR", vdi.get("SR")) or {}
+    return bool(vdi.get("is_tools_iso")) or sr.get("content_type") == "iso"
 
 
 def current_plan(state, spec):

@@ -103,6 +103,7 @@ async def load_all(client, cache, classes, fetched=None, objects=()):
     """Token first, then every class and every watched object ("cls/ref") at once; returns (token,
     Changes). `fetched()`, when given, is called once every reply is in, before they are indexed (a
     benchmark's mark)."""
+    classes, objects = list(classes), list(objects)  # the app's lists may grow while the replies come
     pools = await client.call("pool.get_all")
     token = await client.call("event.inject", "pool", pools[0])
     calls = [_records(client, cls) for cls in classes] + [_record(client, key) for key in objects]
@@ -126,6 +127,7 @@ class Live:
         self.cache = cache
         self.classes = classes
         self.objects = objects if objects is not None else []  # "cls/ref" followed one by one (the app's list)
+        self.fresh = []  # objects added to `objects` since the last poll began (see run)
         self.on_changes, self.on_status, self.on_error = callbacks
         self.sleep = sleep
         self.backoff = Backoff(random)
@@ -138,6 +140,7 @@ class Live:
     async def run(self, token):
         while self.running and token is not None:
             try:
+                await self.catch_up()
                 token, changes = await poll(self.client, self.cache, self.classes + self.objects, token,
                                             EVENT_TIMEOUT)
                 self.polls += 1
@@ -147,6 +150,21 @@ class Live:
                 continue
             if self.running and changes:
                 self.on_changes(changes)
+
+    async def catch_up(self):
+        """Fetch again the objects added since the last poll began, before the first poll that follows
+        them: that poll's token is no older than these records, so a change to one between the app's own
+        fetch (made at once, for the page) and this poll is not skipped (XAPI's token is the database's
+        generation, and the poll in flight when an object was added did not follow it)."""
+        if not self.fresh:
+            return
+        keys, self.fresh = self.fresh, []
+        events = await asyncio.gather(*[_record(self.client, key) for key in keys])
+        if not self.running:
+            return
+        changes = self.cache.apply([event for event in events if event["class"] + "/" + event["ref"] in self.objects])
+        if changes:
+            self.on_changes(changes)
 
     async def recover(self, error, token):
         """Back off, then poll again ("retry") or reload everything; the next token, None to stop."""

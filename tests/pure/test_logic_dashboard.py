@@ -21,3 +21,18 @@ def test_dashboard_figures_are_reused_until_the_shell_counts_a_change():
     again = figures(state)
     assert again is not first and again["Running"] == first["Running"] + 1
     assert again["used"][ref("h1")] == first["used"][ref("h1")] + 2 * GiB
+
+
+def test_the_pool_figures_ignore_the_metrics_of_a_few_watched_vms():
+    cache = page_state().cache
+    running = [vm for vm in cache.all("VM").values() if vm["power_state"] == "Running" and not vm["is_control_domain"]]
+    watched = running[0]["metrics"]
+    changed = dict(cache.get("VM_metrics", watched), VCPUs_number=7, memory_actual=3 * GiB)
+    cache.apply([{"class": "VM_metrics", "ref": watched, "operation": "mod", "snapshot": changed}])
+    whole = summary(cache)
+    cache.load("VM_metrics", {})
+    del cache.complete["VM_metrics"]
+    plain = summary(cache)
+    assert whole["vcpus"] != plain["vcpus"], "the class loaded whole counts the metrics"
+    cache.apply([{"class": "VM_metrics", "ref": watched, "operation": "add", "snapshot": changed}])
+    assert summary(cache) == plain, "one VM's watched metrics do not move the pool's figures"

@@ -255,3 +255,29 @@ async def test_watched_objects_are_fetched_followed_and_let_go_past_the_limit():
     finally:
         module.WATCH_LIMIT = limit
         drop_spawned(env)
+
+
+async def test_a_watched_object_that_cannot_be_fetched_is_asked_again_and_a_failed_class_load_too():
+    xapi, env, controller = setup()
+    await controller.login({"username": "root", "password": PASSWORD})
+    drop_spawned(env)
+    state = controller.state
+
+    def refuse(session, *args):
+        raise TransportError("timeout")
+    xapi.handlers["VBD.get_record"] = refuse
+    state.watch("VBD", "OpaqueRef:b1")
+    controller.render_now()
+    await env.run_spawned()
+    assert controller.objects == [] and controller.watched == {}, "let go: the next render asks again"
+    xapi.handlers["VBD.get_record"] = xapi.checked(lambda ref: {"uuid": "u-" + ref})
+    state.watch("VBD", "OpaqueRef:b1")
+    controller.render_now()
+    await env.run_spawned()
+    assert controller.objects == ["VBD/OpaqueRef:b1"] and state.cache.get("VBD", "OpaqueRef:b1")
+    xapi.handlers["VDI.get_all_records"] = refuse
+    state.need("VDI")
+    controller.render_now()
+    await env.run_spawned()
+    assert "VDI" not in controller.classes and not state.cache.is_loaded("VDI"), "asked again when needed"
+    drop_spawned(env)

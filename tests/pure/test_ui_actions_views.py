@@ -5,6 +5,7 @@ from views_fixture import page_state, ref
 
 from lite_app.logic import tasks as task_logic
 from lite_app.shell.dispatch import escape, find_action
+from lite_app.logic import model
 from lite_app.ui import alarms, dialogs, tasks, vm, vm_actions, vm_bulk, vm_delete, vm_edit, vmlist
 from lite_app.ui.vdom import by_attr, find_all, text_of
 from lite_app.xapi.errors import XapiError
@@ -145,6 +146,24 @@ def test_the_delete_dialog_watches_the_disks_it_plans_for_not_their_classes():
         rounds += 1
     assert rounds >= 2 and "Delete the VM \u201cweb-01\u201d?" in body and "web-01 system" in body
     assert len(state.cache.all("VDI")) < len(pool["VDI"]), "only its own disks were asked for"
+
+
+def test_the_delete_dialog_does_not_watch_the_drives_holding_the_same_iso():
+    state, vm_ref = vm_state("web-01", power_state="Halted", resident_on="OpaqueRef:NULL")
+    vm = state.cache.get("VM", vm_ref)
+    cds = [r for r in vm["VBDs"] if state.cache.get("VBD", r)["type"] == "CD"
+           and model.deref_ok(state.cache.get("VBD", r).get("VDI"))]
+    assert cds, "the fixture's VM has an ISO in its drive"
+    iso_ref = state.cache.get("VBD", cds[0])["VDI"]
+    iso = dict(state.cache.get("VDI", iso_ref), VBDs=[cds[0]] + ["OpaqueRef:drive-%d" % i for i in range(500)])
+    state.cache.apply([{"class": "VDI", "ref": iso_ref, "operation": "mod", "snapshot": iso}])
+    for cls in ("VBD", "VDI"):
+        del state.cache.complete[cls]  # watched objects only, all of this VM's in already
+    vm_delete.open_delete(state, vm_ref, vm)
+    body = text_of(dialogs.render(state)[0])
+    watched, _needed = state.take_watches()
+    assert "web-01 system" in body, "the plan is ready: the ISO's other drives are not waited for"
+    assert not [key for key in watched if "drive-" in key]
 
 
 async def test_edit_refuses_invalid_values_before_any_call_then_sends_only_the_changes():

@@ -129,3 +129,17 @@ def test_a_class_is_loaded_only_when_loaded_whole():
     assert cache.is_loaded("vbd") and cache.is_loaded("VBD") and not cache.is_loaded("VDI")
     cache.clear()
     assert not cache.is_loaded("VBD")
+
+
+def test_the_python_consoles_pool_shows_only_classes_loaded_whole():
+    from lite_app.shell.pyxapi import Pool
+    cache = Cache()
+    cache.load("VM", {"OpaqueRef:v1": vm("v1")})
+    cache.apply([{"class": "vbd", "ref": "OpaqueRef:b1", "operation": "add", "snapshot": {"uuid": "b1"}}])
+    pool = Pool(cache)
+    assert pool.classes() == ["VM"] and list(pool.VM) == ["OpaqueRef:v1"]
+    try:
+        pool.VBD
+        raise AssertionError("a class holding a watched object is not the pool's")
+    except AttributeError as error:
+        assert "not in the live cache" in str(error)

@@ -124,3 +124,50 @@ async def test_malformed_and_oversized_requests_get_xapis_http_errors(sim):
         sim, "/", b"<?xml version='1.0'?><methodCall><methodName>system.listMethods</methodName>"
                   b"<params></params></methodCall>")
     assert status == 200 and content_type.startswith("text/xml") and b"session.login_with_password" in body
+
+
+async def test_a_resync_loads_the_classes_and_objects_it_was_given_while_the_lists_grow(sim):
+    """The app's class and object lists grow while a resync waits (a page loads a class, a page watches
+    an object): the resync loads what it was asked for, each reply where it belongs."""
+    client = Client(transport_to(sim))
+    await client.login("root", PASSWORD)
+    cache = Cache()
+    await load_all(client, cache, ["VM"])
+    vm = next(v for v in cache.all("VM").values() if not v["is_a_template"] and v["VBDs"])
+    classes, objects = ["VM"], ["VBD/" + vm["VBDs"][0]]
+    call = client.call
+
+    async def growing(method, *args):
+        if method == "event.inject":
+            classes.append("SR")
+            objects.append("VIF/OpaqueRef:later")
+        return await call(method, *args)
+    client.call = growing
+    await load_all(client, cache, classes, objects=objects)
+    assert cache.is_loaded("VM") and not cache.is_loaded("SR") and not cache.is_loaded("VBD")
+    assert list(cache.all("VBD")) == [vm["VBDs"][0]] and "uuid" in cache.get("VBD", vm["VBDs"][0])
+
+
+async def test_live_fetches_objects_added_since_the_last_poll_before_following_them(sim):
+    """An object watched while a poll was in flight is fetched again before the first poll that follows
+    it, so a change to it between the app's first fetch and that poll is not skipped."""
+    from lite_app.xapi.sync import Live
+    client = Client(transport_to(sim))
+    await client.login("root", PASSWORD)
+    cache, seen = Cache(), []
+    token, _changes = await load_all(client, cache, ["VM"])
+    vdi_ref = (await client.call("VDI.get_all"))[0]
+    live = Live(client, cache, ["VM"], (seen.append, None, None), None, None, [])
+    cache.apply([{"class": "VDI", "ref": vdi_ref, "operation": "mod",
+                  "snapshot": await client.call("VDI.get_record", vdi_ref)}])  # the app's own first fetch
+    live.objects.append("VDI/" + vdi_ref)
+    live.fresh.append("VDI/" + vdi_ref)
+    await client.call("VDI.set_name_label", vdi_ref, "changed before the first poll following it")
+    await live.catch_up()
+    assert cache.get("VDI", vdi_ref)["name_label"] == "changed before the first poll following it"
+    assert live.fresh == [] and len(seen) == 1
+    live.fresh.append("VDI/" + vdi_ref)
+    live.objects.remove("VDI/" + vdi_ref)  # let go meanwhile: its record is not brought back
+    cache.apply([{"class": "VDI", "ref": vdi_ref, "operation": "del"}])
+    await live.catch_up()
+    assert cache.get("VDI", vdi_ref) is None
