@@ -10,7 +10,7 @@ from lite_app.ui import space as space_view
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
-CLASSES = ("VDI", "VBD")
+CLASSES = ("VDI",)  # the disks counted per SR (their users, the VBDs, load with an SR's page)
 
 
 def vdis_by_sr(state):
