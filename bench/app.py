@@ -43,6 +43,9 @@ GROUP_ROUTES = (("vms", "#/vms"), ("storage", "#/storage"), ("admin", "#/network
 PAGE_SHOWN = """() => { const h = document.querySelector('#xl-main h1');
   return !!h && !document.querySelector('#xl-main .xl-page-loading, #xl-main [aria-busy=true]'); }"""
 
+# Navigates to the hash given and returns the page's clock just before (a page's first visit starts there).
+NAVIGATE = "r => { const t = performance.now(); location.hash = r; return t; }"
+
 
 def list_filled(count):
     """JS condition: the VM list shows all `count` VMs."""
@@ -191,7 +194,7 @@ def first_navigations(browser, url):
         page.wait_for_timeout(3000)  # what a person takes to look at the dashboard: the idle prefetch runs
         out = {}
         for group, route in GROUP_ROUTES:
-            started = page.evaluate("r => { const t = performance.now(); location.hash = r; return t; }", route)
+            started = page.evaluate(NAVIGATE, route)
             page.wait_for_function(PAGE_SHOWN, timeout=30000, polling="raf")
             out[group] = round(page.evaluate("() => performance.now()") - started, 1)
             page.evaluate("() => { location.hash = '#/'; }")
@@ -208,13 +211,16 @@ def rpc(url, method, *params):
         return json.load(reply)["result"]
 
 
+def is_guest(vm):
+    return not (vm["is_a_template"] or vm["is_control_domain"] or vm["is_a_snapshot"])
+
+
 def rename_latencies(page, url, count, prefix, timeout_ms):
     """ms from sending VM.set_name_label to the new name shown in the VM list, per change; the VM
     renamed is the first guest by ref, named `prefix` + a number (so it sorts where the test can see it)."""
     session = rpc(url, "session.login_with_password", "root", PASSWORD)
     vms = rpc(url, "VM.get_all_records", session)
-    ref = sorted(r for r, vm in vms.items() if not (vm["is_a_template"] or vm["is_control_domain"]
-                                                     or vm["is_a_snapshot"]))[0]
+    ref = sorted(r for r, vm in vms.items() if is_guest(vm))[0]
     original = vms[ref]["name_label"]
     found = ("name => { const a = [...document.querySelectorAll('tr.xl-row a')].find(x => x.textContent === name);"
              " if (a) { window.__seen = Date.now(); return true; } return false; }")
@@ -300,8 +306,7 @@ def vm_page(browser, url, filled):
         vms = rpc(url, "VM.get_all_records", session)
     finally:
         rpc(url, "session.logout", session)
-    uuid = sorted(vm["uuid"] for vm in vms.values() if vm["VBDs"] and vm["VIFs"] and not (
-        vm["is_a_template"] or vm["is_control_domain"] or vm["is_a_snapshot"]))[0]
+    uuid = sorted(vm["uuid"] for vm in vms.values() if vm["VBDs"] and vm["VIFs"] and is_guest(vm))[0]
     context = browser.new_context()
     context.add_init_script(CLICK_MARK)
     context.add_init_script(WASM_MEMORY)
@@ -309,7 +314,7 @@ def vm_page(browser, url, filled):
     try:
         login_ms(page, url + "#/vms", filled)
         page.wait_for_timeout(3000)  # the idle prefetch of the VM pages' code
-        started = page.evaluate("r => { const t = performance.now(); location.hash = r; return t; }", "#/vm/" + uuid)
+        started = page.evaluate(NAVIGATE, "#/vm/" + uuid)
         page.wait_for_function(VM_PAGE_FILLED, timeout=120000, polling="raf")
         shown = page.evaluate("performance.now()")
         return {"ms": round(shown - started, 1), "wasm_mb": round(page.evaluate(WASM_BYTES) / 1e6, 1)}

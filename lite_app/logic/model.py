@@ -118,7 +118,7 @@ def deref_ok(ref):
 def all_in(cache, cls, refs):
     """Whether every object `refs` names (OpaqueRef:NULL and "" left out) is in the cache."""
     for ref in refs:
-        if ref and ref != NULL_REF and cache.get(cls, ref) is None:
+        if deref_ok(ref) and cache.get(cls, ref) is None:
             return False
     return True
 

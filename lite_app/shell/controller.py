@@ -39,10 +39,10 @@ RESUME_SECONDS = 900
 RESUME_EVERY = 3
 THEME_KEY = "xcplite.theme"
 LANGUAGE_KEY = "xcplite.lang"
-# The drivers (name in pages.PAGES as "driver.<name>", class in that module), synced in this order.
 # Objects watched one by one (state.watch) that stay followed: a VM page watches ~10 (its devices,
 # their disks, its console and metrics), so this keeps the last few dozen VMs visited live and cached.
 WATCH_LIMIT = 400
+# The drivers (name in pages.PAGES as "driver.<name>", class in that module), synced in this order.
 DRIVERS = (("console", "Driver"), ("stats", "Poller"))  # read by boot.js, which chooses the language before Python starts
 USER_KEY = "xcplite.user"
 APP_ROOT = "xl-app"
@@ -414,7 +414,7 @@ class Controller:
             return
         self.objects.append(key)
         if self.live is not None:
-            self.live.fresh.append(key)
+            self.live.added(key)
         self.env.spawn(self.fetch_watched(key, cls, ref))
         if len(self.watched) > WATCH_LIMIT:
             self.let_go(min(self.watched, key=self.watched.get))

@@ -10,7 +10,7 @@ import asyncio
 from lite_app.logic import routes
 from lite_app.shell import task_runner
 from lite_app.text.catalog import translate
-from lite_app.xapi.cache import Cache
+from lite_app.xapi.cache import NULL_REF, Cache
 from lite_app.xapi.changes import Changes
 
 NOTICE_LIMIT = 3
@@ -124,7 +124,7 @@ class State:
         record and follows its events (`cls/ref` in event.from), letting go of the objects asked for
         least recently past a limit (lite_app/shell/controller.py). A page showing one VM watches its
         devices: at 10,000 VMs their whole classes were ~60,000 records, seconds and ~100 MB."""
-        if ref and ref != "OpaqueRef:NULL":
+        if ref and ref != NULL_REF:
             self.watching[cls + "/" + ref] = (cls, ref)
 
     def need(self, cls):

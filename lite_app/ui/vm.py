@@ -3,8 +3,8 @@
 The login load keeps only the list's fields of each VM (lite_app.logic.model.FIELDS), so the page asks for
 the full records it shows (the VM, its guest metrics, its snapshots) and watches the devices its full
 record names (state.watch: its VBDs and their VDIs, VIFs and metrics, each fetched and kept live alone,
-not their whole classes; the Console tab's panel watches its consoles); until they arrive the cards say they are loading. The toolbar of actions
-(lite_app/ui/vm_actions.py) and the snapshots card (lite_app/ui/snapshots.py) live in their own modules.
+not their whole classes; the Console tab's panel watches its consoles); until they arrive the cards say
+they are loading. The toolbar of actions (lite_app/ui/vm_actions.py) and the snapshots card (lite_app/ui/snapshots.py) live in their own modules.
 """
 from lite_app.logic import model
 from lite_app.text import fmt
@@ -12,7 +12,6 @@ from lite_app.ui import snapshots, vm_actions, vm_devices
 from lite_app.ui import console, tabs
 from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
-
 
 
 def request_full(state, ref, vm):

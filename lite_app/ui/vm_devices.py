@@ -227,8 +227,13 @@ def all_disks(state):
     return False
 
 
-def loading_note(state):
-    return h("p", {"class": "xl-note", "role": "status"}, state.t("view.loading"))
+def choice_body(state, spec, description, name, label, choices, empty_key):
+    """A dialog's description and its picker among every disk `choices()` gives (a sentence saying it
+    is loading until the pool's disks are in)."""
+    body = [dialogs.description(description)]
+    if not all_disks(state):
+        return body + [h("p", {"class": "xl-note", "role": "status"}, state.t("view.loading"))]
+    return body + picker(state, spec, name, label, choices(), empty_key)
 
 
 def disk_text(state, vdi):
@@ -239,12 +244,9 @@ def disk_text(state, vdi):
 def disk_attach_render(state, spec):
     t = state.t
     vm = state.cache.get("VM", spec["vm"]) or {}
-    body = [dialogs.description(t("dev.disk_attach.text", vm=vm_name(vm)))]
-    if all_disks(state):
-        items = [(ref, disk_text(state, vdi)) for ref, vdi in vm_devices.attachable(state.cache)]
-        body += picker(state, spec, "vdi", t("dev.disk_pick"), items, "dev.no_unused")
-    else:
-        body.append(loading_note(state))
+    body = choice_body(state, spec, t("dev.disk_attach.text", vm=vm_name(vm)), "vdi", t("dev.disk_pick"),
+                       lambda: [(ref, disk_text(state, vdi)) for ref, vdi in vm_devices.attachable(state.cache)],
+                       "dev.no_unused")
     return t("dev.disk_attach.title"), body, buttons(state, spec, t("dev.disk_attach.submit"))
 
 
@@ -364,12 +366,9 @@ def iso_text(state, vdi):
 def insert_render(state, spec):
     t = state.t
     vm = state.cache.get("VM", spec["vm"]) or {}
-    body = [dialogs.description(t("dev.insert.text", vm=vm_name(vm)))]
-    if all_disks(state):
-        items = [(ref, iso_text(state, vdi)) for ref, vdi in vm_create.isos(state.cache)]
-        body += picker(state, spec, "iso", t("dev.iso_pick"), items, "dev.no_isos")
-    else:
-        body.append(loading_note(state))
+    body = choice_body(state, spec, t("dev.insert.text", vm=vm_name(vm)), "iso", t("dev.iso_pick"),
+                       lambda: [(ref, iso_text(state, vdi)) for ref, vdi in vm_create.isos(state.cache)],
+                       "dev.no_isos")
     return t("dev.insert.title"), body, buttons(state, spec, t("dev.insert.submit"))
 
 

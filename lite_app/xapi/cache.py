@@ -1,9 +1,10 @@
 """The record cache: `{class: {ref: record}}` with the records exactly as XAPI sends them.
 
 Filled per class from `<class>.get_all_records` (`load`) and kept live from `event.from` batches
-(`apply`); a class no page needs whole may hold just the objects a page watches (`is_loaded` tells). Both return a Changes of the `(class, ref)` pairs that changed, so the UI re-renders only
-those; a pair whose `get` is now None was deleted. Class names are the wire names (`VM`, `host`,
-`SR`); events carry lower-case names (`vm`), mapped back case-insensitively.
+(`apply`); a class no page needs whole may hold just the objects a page watches (`is_loaded` tells).
+Both return a Changes of the `(class, ref)` pairs that changed, so the UI re-renders only those; a
+pair whose `get` is now None was deleted. Class names are the wire names (`VM`, `host`, `SR`); events
+carry lower-case names (`vm`), mapped back case-insensitively.
 
 Costs stay linear for 10,000 VMs: lookups are dict hits, a resync (`load` of fresh records)
 compares old and new once per ref, and the uuid index of a class is built on its first `by_uuid`

@@ -92,7 +92,8 @@ async def _record(client, key):
     """The event that brings watched object "cls/ref" up to date: its record, or its deletion."""
     cls, _sep, ref = key.partition("/")
     try:
-        return {"class": cls, "ref": ref, "operation": "mod", "snapshot": await client.call(cls + ".get_record", ref)}
+        record = await client.call(cls + ".get_record", ref)
+        return {"class": cls, "ref": ref, "operation": "mod", "snapshot": record}
     except XapiError as error:
         if error.code != "HANDLE_INVALID":
             raise
@@ -151,6 +152,10 @@ class Live:
             if self.running and changes:
                 self.on_changes(changes)
 
+    def added(self, key):
+        """Object "cls/ref" was added to `objects`: fetch it again before the first poll following it."""
+        self.fresh.append(key)
+
     async def catch_up(self):
         """Fetch again the objects added since the last poll began, before the first poll that follows
         them: that poll's token is no older than these records, so a change to one between the app's own
@@ -162,7 +167,8 @@ class Live:
         events = await asyncio.gather(*[_record(self.client, key) for key in keys])
         if not self.running:
             return
-        changes = self.cache.apply([event for event in events if event["class"] + "/" + event["ref"] in self.objects])
+        kept = [events[i] for i in range(len(keys)) if keys[i] in self.objects]  # not let go meanwhile
+        changes = self.cache.apply(kept)
         if changes:
             self.on_changes(changes)
 

@@ -161,12 +161,12 @@ async def test_live_fetches_objects_added_since_the_last_poll_before_following_t
     cache.apply([{"class": "VDI", "ref": vdi_ref, "operation": "mod",
                   "snapshot": await client.call("VDI.get_record", vdi_ref)}])  # the app's own first fetch
     live.objects.append("VDI/" + vdi_ref)
-    live.fresh.append("VDI/" + vdi_ref)
+    live.added("VDI/" + vdi_ref)
     await client.call("VDI.set_name_label", vdi_ref, "changed before the first poll following it")
     await live.catch_up()
     assert cache.get("VDI", vdi_ref)["name_label"] == "changed before the first poll following it"
     assert live.fresh == [] and len(seen) == 1
-    live.fresh.append("VDI/" + vdi_ref)
+    live.added("VDI/" + vdi_ref)
     live.objects.remove("VDI/" + vdi_ref)  # let go meanwhile: its record is not brought back
     cache.apply([{"class": "VDI", "ref": vdi_ref, "operation": "del"}])
     await live.catch_up()
