@@ -74,6 +74,7 @@ class TaskPanel:
         self.objects = {}
         self.hidden = {}  # steps of the app's own jobs (lite_app/logic/jobs.py): the job is the task shown
         self.limit = limit
+        self.pending = None  # pending_count() until the tasks or the hidden ones change (read every render)
 
     def note(self, task_ref, cls, obj_ref):
         """Remember which object `task_ref` acts on (the app knows when it makes the call)."""
@@ -81,6 +82,7 @@ class TaskPanel:
 
     def hide(self, task_ref):
         self.hidden[task_ref] = True
+        self.pending = None
 
     def note_operations(self, cls, obj_ref, record):
         """Map the tasks in a record's current_operations to that record."""
@@ -95,6 +97,7 @@ class TaskPanel:
             self.vanished(ref, self.live.pop(ref))
         for ref in table:
             self.live[ref] = table[ref]
+        self.pending = None
 
     def vanished(self, ref, record):
         """Keep a task that left the cache; a pending one is closed as "unknown" (XAPI dropped it)."""
@@ -155,8 +158,10 @@ class TaskPanel:
         return out
 
     def pending_count(self):
-        return len([r for r in self.live if self.live[r].get("status") == "pending"
-                    and _shown(self.live[r]) and r not in self.hidden])
+        if self.pending is None:
+            self.pending = len([r for r in self.live if self.live[r].get("status") == "pending"
+                                and _shown(self.live[r]) and r not in self.hidden])
+        return self.pending
 
 
 def _shown(task):

@@ -60,9 +60,10 @@ def top_bar(state):
     """The same nodes as the last render while nothing the bar shows changed (a keystroke in a page, most
     changes of a live pool): the shell then neither serialises nor sends them."""
     count = tasks.pending_count(state)  # every render: it keeps the tasks panel in step (see tasks_indicator)
-    classes = memo.versions(state, ("pool", "host"))
-    key = None if classes is None else classes + (count, bool(state.ui.get("nav.open")), catalog.language(),
-                                                   state.ui.get("shell.theme"), state.user)
+    counted = memo.versions(state, ())  # None: a state without change counters, never the same
+    # The pool's name, not the pool and host records: a VM started or stopped changes its host's record.
+    key = None if counted is None else counted + (pool_name(state), count, bool(state.ui.get("nav.open")),
+                                                  catalog.language(), state.ui.get("shell.theme"), state.user)
     return memo.keyed(state, "frame.top", key, lambda: top_bar_nodes(state))
 
 
@@ -75,16 +76,29 @@ def top_bar_nodes(state):
               h("button", {"type": "button", "class": "xl-menu-button", "id": "xl-menu-button", "data-action": "shell.menu",
                            "aria-expanded": "true" if is_open else "false", "aria-controls": "xl-nav-panel"},
                 h("span", {"class": "xl-burger", "aria-hidden": "true"}), h("span", {}, t("shell.menu"))),
-              h("a", {"class": "xl-home", "href": "#/", "aria-label": t(APP_NAME_KEY)}, logo(),
-                h("span", {"class": "xl-appname"}, t(APP_NAME_KEY))),
+              home_link(state),
               h("span", {"class": "xl-poolname", "title": pool_name(state)}, pool_name(state)),
-              h("div", {"class": "xl-topbar-end"},
-                tasks_indicator(state), help_button(state), preferences.language_switch(state),
-                preferences.theme_switch(state),
+              h("div", {"class": "xl-topbar-end"}, tasks_indicator(state), user_controls(state)))]
+
+
+def home_link(state):
+    return memo.keyed(state, "frame.home", catalog.language(), lambda: h(
+        "a", {"class": "xl-home", "href": "#/", "aria-label": state.t(APP_NAME_KEY)}, logo(),
+        h("span", {"class": "xl-appname"}, state.t(APP_NAME_KEY))))
+
+
+def user_controls(state):
+    """Help, language, theme, the user and "Log out": kept while those are the same (the bar is made again
+    whenever the count of pending tasks changes, several times a second on a busy pool)."""
+    t = state.t
+
+    def make():
+        return [help_button(state), preferences.language_switch(state), preferences.theme_switch(state),
                 h("span", {"class": "xl-user"}, h("span", {"class": "xu-sr-only"}, t("shell.user") + " "),
                   state.user),
                 h("button", {"type": "button", "class": "xl-button xl-quiet", "data-action": "shell.logout"},
-                  t("shell.logout"))))]
+                  t("shell.logout"))]
+    return memo.keyed(state, "frame.user", (catalog.language(), state.ui.get("shell.theme"), state.user), make)
 
 
 def tasks_indicator(state):

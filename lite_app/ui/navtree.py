@@ -43,20 +43,39 @@ def render(state):
 
 
 def panel_key(state, groups, total):
-    """What the panel shows depends on; None (never the same) when the state counts no changes."""
-    classes = memo.versions(state, ("host", "host_metrics", "pool") + (("VM",) if any_open(state, total) else ()))
+    """What the panel shows depends on; None (never the same) when the state counts no changes. The hosts
+    count by what their rows show (a VM started or stopped changes its host's record, not its row), the
+    VMs only while a group lists them."""
+    classes = memo.versions(state, ("VM",) if any_open(state, total) else ())
     if classes is None:
         return None
     opened = state.ui.get("nav.expanded") or {}
+    _ref, pool = state.cache.first("pool")
     return (state.route[0], state.route[1].get("uuid"), bool(state.ui.get("nav.open")),
             tuple(sorted([(key, bool(opened[key])) for key in opened])), state.ui.get("shell.theme"),
-            catalog.language(), classes, tuple(sorted(groups.counts.items())), total)
+            catalog.language(), classes, label_of(pool or {}), hosts_shown(state),
+            tuple(sorted(groups.counts.items())), total)
+
+
+def hosts_shown(state):
+    """(ref, name, uuid, state) of each host: what its row in the tree shows besides its count."""
+    hosts = state.cache.all("host")
+    return tuple([(ref, label_of(hosts[ref]), hosts[ref].get("uuid") or "", host_state(state, hosts[ref]))
+                  for ref in sorted(hosts)])
 
 
 def panel(state, groups, total):
     classes = "xl-nav is-open" if state.ui.get("nav.open") else "xl-nav"
+    language, page = catalog.language(), state.route[0]
     return [h("nav", {"id": "xl-nav-panel", "class": classes, "aria-label": state.t("shell.nav")},
-              sections(state), tree(state, groups, total), preferences.drawer(state))]
+              part(state, "sections", (language, page), lambda: sections(state)), tree(state, groups, total),
+              part(state, "drawer", (language, state.ui.get("shell.theme")), lambda: preferences.drawer(state)))]
+
+
+def part(state, name, key, make):
+    """A piece of the panel made again only when `key` changes: a live pool re-renders the panel at
+    every change of a host's count, and most of it (the sections, the menus, the other hosts) stays."""
+    return memo.keyed(state, "nav.part." + name, key, make)
 
 
 def sections(state):
@@ -95,7 +114,7 @@ def tree(state, groups, total):
     if is_open:
         hosts = state.cache.all("host")
         host_refs = sorted(hosts, key=lambda ref: (label_of(hosts[ref]).lower(), ref))
-        children = h("ul", {"class": "xl-branch"}, [host_node(state, groups, ref, hosts[ref], total) for ref in host_refs],
+        children = h("ul", {"class": "xl-branch"}, [host_part(state, groups, ref, hosts[ref], total) for ref in host_refs],
                      others_node(state, groups, total))
     return h("ul", {"class": "xl-tree"}, h("li", {"class": "xl-node"}, row, children))
 
@@ -113,6 +132,16 @@ def host_state(state, host):
     if metrics is not None and not metrics.get("live"):
         return "down"
     return "up" if host.get("enabled", True) else "disabled"
+
+
+def host_part(state, groups, ref, host, total):
+    """A host's node, kept while its row shows the same (a folded host: an unfolded one lists its VMs)."""
+    uuid = host.get("uuid") or ""
+    if expanded(state, uuid, total):
+        return host_node(state, groups, ref, host, total)
+    key = (catalog.language(), label_of(host), uuid, current_uuid(state, "host") == uuid, host_state(state, host),
+           groups.count(ref), state.href("host", {"uuid": uuid}))
+    return part(state, "host." + ref, key, lambda: host_node(state, groups, ref, host, total))
 
 
 def host_node(state, groups, ref, host, total):

@@ -103,6 +103,20 @@ def test_pending_first_and_background_tasks_hidden():
     assert panel.pending_count() == 2
 
 
+def test_the_pending_count_kept_between_renders_follows_updates_and_hidden_steps():
+    """Read at every render, counted again only when the tasks or the hidden ones changed."""
+    panel = taskview.TaskPanel()
+    panel.update({T_REBOOT: task("Async.VM.clean_reboot", progress=0.5), T_START: failed_start()})
+    assert panel.pending_count() == 1
+    panel.hide(T_REBOOT)  # a step of one of the app's own jobs
+    assert panel.pending_count() == 0
+    panel.update({T_REBOOT: task("Async.VM.clean_reboot", progress=0.7),
+                  "OpaqueRef:newer": task("Async.VM.snapshot", progress=0.1)})
+    assert panel.pending_count() == 1
+    panel.update({"OpaqueRef:newer": task("Async.VM.snapshot", "success", 1.0, finished="20261122T00:15:41Z")})
+    assert panel.pending_count() == 0
+
+
 def test_objects_from_calls_and_current_operations():
     panel = taskview.TaskPanel()
     panel.note(T_START, "VM", APP)

@@ -225,3 +225,52 @@ def test_skeleton_has_one_main_landmark_and_every_region():
     ids = [n[1]["id"] for n in by_attr(nodes, "id")]
     assert ids == [frame.TOP, frame.BANNER, frame.NAV, frame.MAIN, frame.DIALOG]
     assert [n[0] for n in find_all(nodes, lambda n: n[0] == "main")] == ["main"]
+
+
+def host_changed(state, ref, **fields):
+    state.rendered()
+    record = dict(state.cache.get("host", ref), **fields)
+    state.bump(state.cache.apply([{"class": "host", "ref": ref, "operation": "mod", "snapshot": record}]))
+
+
+def test_a_host_change_the_bar_and_the_tree_do_not_show_keeps_their_nodes():
+    """A VM started or stopped changes its host's record (resident_VMs, free memory) several times a
+    second on a busy pool: the top bar and the tree, which show only the host's name and state, keep
+    their nodes (the shell then neither serialises nor sends them); a rename or a host going down shows."""
+    state = state_with()
+    top, nav = frame.top_bar(state), navtree.render(state)
+    host_changed(state, "OpaqueRef:h1", memory_free=123, resident_VMs=["OpaqueRef:v1"])
+    assert frame.top_bar(state) is top and navtree.render(state) is nav
+    host_changed(state, "OpaqueRef:h2", name_label="xcp-renamed")
+    renamed = navtree.render(state)
+    assert renamed is not nav and "xcp-renamed" in text_of(root(renamed))
+    assert frame.top_bar(state) is top  # the bar names the pool, not its hosts
+    host_changed(state, "OpaqueRef:h1", enabled=False)
+    assert "xl-host-disabled" in str(navtree.render(state))
+
+
+def test_the_tree_makes_again_only_the_folded_host_rows_that_changed():
+    state = state_with(big_pool(navtree.AUTO_EXPAND_LIMIT + 10))  # past the limit: every host folded
+    before = root(navtree.render(state))
+    rows = {link[1]["href"]: link for link in by_attr(before, "class", "xl-node-link")}
+    host_changed(state, "OpaqueRef:h2", name_label="xcp-renamed")
+    after = root(navtree.render(state))
+    again = {link[1]["href"]: link for link in by_attr(after, "class", "xl-node-link")}
+    assert again["#/host/h1-uuid"] is rows["#/host/h1-uuid"]  # kept: the same node
+    assert text_of(again["#/host/h2-uuid"]) == "xcp-renamed"
+
+
+def test_the_top_bar_follows_the_pool_name_and_the_pending_tasks():
+    state = state_with()
+    top = frame.top_bar(state)
+    state.rendered()
+    pool = dict(state.cache.get("pool", "OpaqueRef:pool"), name_label="Renamed pool")
+    state.bump(state.cache.apply([{"class": "pool", "ref": "OpaqueRef:pool", "operation": "mod", "snapshot": pool}]))
+    renamed = frame.top_bar(state)
+    assert renamed is not top and "Renamed pool" in text_of(root(renamed))
+    task = {"uuid": "t1", "name_label": "Async.VM.start", "status": "pending", "progress": 0.1,
+            "subtask_of": "OpaqueRef:NULL", "created": "20261203T10:00:00Z"}
+    state.rendered()
+    state.bump(state.cache.apply([{"class": "task", "ref": "OpaqueRef:t1", "operation": "add", "snapshot": task}]))
+    busy = frame.top_bar(state)
+    assert busy is not renamed and text_of(by_attr(root(busy), "class", "xl-tasks")[0]) == "1"
