@@ -145,8 +145,11 @@ def groups_of(state, members=False, wants=None):
     if current and (grouping.ready() or not members):
         return grouping
     recent = getattr(state, "recent", None)
+    # `recent` holds every VM changed since the last render: a grouping made then or later (by the idle
+    # work, while more changes came in) is brought up to date by moving those VMs (moving one already in
+    # its place changes nothing). Only a grouping older than the last render has missed changes.
     if (versions and grouping.ready() and grouping.host_key == host_key and recent is not None
-            and state.recent_base.get("VM", 0) == grouping.vm_version
+            and grouping.vm_version >= state.recent_base.get("VM", 0)
             and len(recent.refs("VM")) <= INCREMENTAL_LIMIT):
         grouping.move(state.cache, recent.refs("VM"))
     elif members or not versions:

@@ -77,3 +77,59 @@ def test_counting_only_gives_the_counts_grouping_gives():
     assert not counted.ready() and grouped.ready()
     assert [counted.count(k) for k in HOSTS + (OTHERS,)] == [grouped.count(k) for k in HOSTS + (OTHERS,)]
     assert counted.total() == grouped.total()
+
+
+def live_state(rng, count):
+    from lite_app.shell.state import State
+    state = State()
+    state.bump(state.cache.load("host", {h: {"name_label": h} for h in HOSTS}))
+    state.bump(state.cache.load("VM", {"OpaqueRef:v%d" % i: vm(rng, i) for i in range(count)}))
+    state.rendered()
+    return state
+
+
+def change(state, rng, number):
+    """One VM changed through an event, as the live loop applies it."""
+    ref = "OpaqueRef:v%d" % number
+    state.bump(state.cache.apply([{"class": "vm", "ref": ref, "operation": "mod", "snapshot": vm(rng, number)}]))
+
+
+def test_a_grouping_made_by_idle_work_while_changes_came_in_is_moved_not_counted_again():
+    """On a busy pool changes arrive between a render and the idle work that makes the grouping: the
+    next render moves the VMs changed since the render before (the grouping holds some of them already)
+    instead of counting every VM again and throwing the grouping away (which, at 50 changes a second,
+    happened at every render)."""
+    from lite_app.logic.navtree import KEY, groups_of
+    rng = Rng(3)
+    state = live_state(rng, 300)
+    first = groups_of(state)  # folded groups: only counted, the grouping is idle work
+    assert not first.ready() and KEY in state.deferred
+    state.rendered()
+    change(state, rng, 5)
+    state.deferred.pop(KEY)(state)  # the idle work runs after a change came in
+    assert first.ready()
+    change(state, rng, 7)
+    change(state, rng, 5)
+    counted = []
+    first.count_only = lambda cache: counted.append(cache)
+    found = groups_of(state)
+    assert found is first and found.ready() and counted == []
+    again = Grouping()
+    again.rebuild(state.cache)
+    assert listing(found) == listing(again) and found.total() == again.total()
+
+
+def test_a_grouping_older_than_the_last_render_is_made_again():
+    """Changes before the last render are not in `recent` any more: such a grouping is not trusted."""
+    from lite_app.logic.navtree import groups_of
+    rng = Rng(4)
+    state = live_state(rng, 120)
+    grouping = groups_of(state, True)
+    assert grouping.ready()
+    change(state, rng, 9)
+    state.rendered()  # a render that did not read the tree (another page's)
+    change(state, rng, 11)
+    found = groups_of(state, True)
+    again = Grouping()
+    again.rebuild(state.cache)
+    assert listing(found) == listing(again)
