@@ -388,6 +388,11 @@ class StatsPort:
         return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),
                                                          keep, int(job.get("rows") or 0), top))
 
+    def abort(self):
+        """Stop the downloads on their way (the session ends): each answers "0" + {"kind": "aborted"}."""
+        if js.Reflect.has(js.window.xcplite, "stats"):
+            js.window.xcplite.stats.abort()
+
 
 class PythonPort:
     """The Python console's keyboard and datamodel file, for lite_app/shell/python_page.py.

@@ -3,6 +3,7 @@
 Pure (CPython and MicroPython): the page is reached through the controller's `env`, whose
 `stats_port()` (lite_app/browser.py) drives lite_app/static/charts.js:
     fetch(job, timeout) -> awaitable tagged text: "1" + reply, or "0" + JSON {kind, status, detail}
+    abort() -> stop the fetches on their way (each answers "0" + {"kind": "aborted"})
 The controller calls its Poller's `sync()` after each render and when the session ends. `sync` asks
 lite_app.logic.stats_jobs which requests the current page needs and starts the due ones on its
 Schedule (at most 3 in flight, again after each range's step). A reply is filed in state.ui for the
@@ -32,7 +33,7 @@ class Poller:
         controller = self.controller
         state, env = controller.state, controller.env
         if controller.shown != "app" or state.client is None:
-            self.client = None
+            self.end()
             return
         if self.client is not state.client:
             self.client, self.schedule, self.wake_at = state.client, Schedule(), None
@@ -41,9 +42,18 @@ class Poller:
             return
         now = env.now()
         for job in self.schedule.due(wanted, now):
+            if self.port is None:
+                self.port = env.stats_port()
             self.schedule.start(job, now)
             env.spawn(self.fetch(job, self.client))
         self.plan_wake(self.schedule.next_time(wanted, now), now)
+
+    def end(self):
+        """The session ended: its downloads on their way are stopped before XAPI forgets it (the shell
+        ends the session here first, then logs out), so none is refused and logged by the browser."""
+        if self.client is not None and self.port is not None and self.schedule.flying:
+            self.port.abort()
+        self.client = None
 
     def plan_wake(self, at, now):
         """One timer for the next due time (an earlier one already pending covers it)."""
@@ -64,8 +74,6 @@ class Poller:
 
     async def fetch(self, job, client):
         env = self.controller.env
-        if self.port is None:
-            self.port = env.stats_port()
         try:
             tagged = await self.port.fetch(job, FETCH_TIMEOUT)
         except Exception as error:  # the port should not raise; a bug there must not stop polling

@@ -246,8 +246,12 @@
     });
     return JSON.stringify(doc);
   }
+  /* The downloads on their way, so that the end of the session stops them before XAPI forgets it (a
+     download still on its way then would be refused, and the browser would log the refusal). */
+  var inFlight = new Set();
   function fetchStats(url, sameOrigin, timeoutMs, keepJson, rows, topJson) {
     var ctl = new AbortController(), timer = setTimeout(function () { ctl.abort(); }, timeoutMs);
+    inFlight.add(ctl);
     return fetch(url, { signal: ctl.signal, mode: "cors", credentials: sameOrigin ? "same-origin" : "omit",
                         headers: { Accept: "application/json" } })
       .then(function (r) {
@@ -257,12 +261,16 @@
           return trim(doc, JSON.parse(keepJson), rows, topJson ? JSON.parse(topJson) : null);
         });
       }, function (e) {
-        throw { kind: ctl.signal.aborted ? "timeout" : "unreachable", status: 0, detail: String(e) };
+        throw { kind: ctl.ended ? "aborted" : ctl.signal.aborted ? "timeout" : "unreachable", status: 0, detail: String(e) };
       })
       .then(function (text) { return "1" + text; }, function (e) {
         return "0" + JSON.stringify(e && e.kind ? e : { kind: "protocol", status: 0, detail: String(e) });
       })
-      .finally(function () { clearTimeout(timer); });
+      .finally(function () { clearTimeout(timer); inFlight.delete(ctl); });
+  }
+  function abortAll() {
+    inFlight.forEach(function (ctl) { ctl.ended = true; ctl.abort(); });
+    inFlight.clear();
   }
 
   var style = document.createElement("style");
@@ -274,6 +282,6 @@
   new MutationObserver(redrawAll).observe(document.documentElement, { attributes: true,
                                                                      attributeFilter: ["data-theme"] });
   matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redrawAll);
-  X.stats = { fetch: fetchStats, count: function () { return charts.size; } };
+  X.stats = { fetch: fetchStats, abort: abortAll, count: function () { return charts.size; } };
   schedule();
 })();

@@ -282,6 +282,9 @@ class FakeStatsPort:
         self.env.stats_asked.append(job["url"])
         return '0{"kind": "unreachable", "status": 0, "detail": "no charts.js in tests"}'
 
+    def abort(self):
+        self.env.stats_aborted = getattr(self.env, "stats_aborted", 0) + 1
+
 
 class FakeUploadPort:
     """upload.js as a view sees it: `send` reports the env's scripted progress events, then answers the

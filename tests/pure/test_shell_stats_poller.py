@@ -15,13 +15,16 @@ class Port:
         self.env.asked.append(job["url"])
         return self.replies(job)
 
+    def abort(self):
+        self.env.aborted += 1
+
 
 class Env:
     """The page as the poller sees it: a clock its sleeps advance; spawned coroutines wait in `tasks`
     until the test awaits them, one at a time, in order."""
 
     def __init__(self, replies):
-        self.clock, self.asked, self.tasks, self.replies = 1000.0, [], [], replies
+        self.clock, self.asked, self.tasks, self.replies, self.aborted = 1000.0, [], [], replies, 0
 
     def origin(self):
         return PAGE
@@ -100,6 +103,32 @@ async def test_a_new_session_ends_the_old_loop_and_drops_its_replies():
     state.client = None  # signed out while the first fetch is in flight
     await settle(env)
     assert "stats.data" not in state.ui and controller.renders == 0
+
+
+async def test_the_end_of_the_session_stops_the_downloads_on_their_way():
+    """The shell ends the session (and syncs the poller) before it logs out: a download still on its way
+    would be refused by XAPI once it forgets the session, and the browser would log the refusal."""
+    state = state_at("vm", {"uuid": WEB, "tab": "stats"})
+    env = Env(lambda job: "1" + reply(WEB))
+    controller = Controller(state, env)
+    controller.stats_poller.sync()
+    assert len(env.tasks) == 1 and env.aborted == 0  # one request on its way
+    controller.shown = "login"
+    controller.stats_poller.sync()
+    assert env.aborted == 1
+    controller.stats_poller.sync()
+    assert env.aborted == 1  # nothing more to stop
+    await settle(env)
+    assert "stats.data" not in state.ui
+
+
+async def test_nothing_is_stopped_when_nothing_is_on_its_way():
+    env = Env(lambda job: "1" + reply(WEB))
+    controller = Controller(state_at("vms"), env)
+    controller.stats_poller.sync()
+    controller.state.client = None
+    controller.stats_poller.sync()
+    assert env.aborted == 0
 
 
 async def test_a_failing_port_is_filed_as_an_error_and_polling_goes_on():
