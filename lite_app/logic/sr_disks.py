@@ -1,8 +1,9 @@
 """The disks of an SR as its page lists them, and what may be done to each (pure: CPython and MicroPython).
 
-`disk_tree(cache, vdis)` turns an SR's VDIs into rows: every disk XAPI manages (`managed`: the hidden
+`disk_tree(vdis)` turns an SR's VDIs into rows: every disk XAPI manages (`managed`: the hidden
 "base copy" parents that snapshots and clones leave in a VHD chain are not disks anyone can use),
-each with the VMs using it and, grouped under it, its snapshots (`snapshot_of`), newest first; a
+each with, grouped under it, its snapshots (`snapshot_of`), newest first (`users` names the VMs using
+a disk, from its VBDs); a
 snapshot whose disk is gone is a row of its own. A disk is an orphan when no VM or snapshot uses it,
 it is the base of no snapshot, and it is a plain disk (not an ISO image, a suspend image or other
 XAPI-owned kinds): storage nobody can reach from a VM.
@@ -24,7 +25,8 @@ MIN_DISK = MIB
 
 
 def users(cache, vdi):
-    """[(vm ref, VM record, attached)] of the VMs (and snapshots) whose VBDs hold this disk."""
+    """[(vm ref, VM record, attached)] of the VMs (and snapshots) whose VBDs hold this disk (those whose
+    VBD records are in the cache: see users_known)."""
     out = []
     for vbd_ref in vdi.get("VBDs") or ():
         vbd = cache.get("VBD", vbd_ref)
@@ -32,6 +34,15 @@ def users(cache, vdi):
         if vm is not None:
             out.append((vbd["VM"], vm, bool(vbd.get("currently_attached"))))
     return out
+
+
+def users_known(cache, vdi):
+    """Whether the cache holds every VBD of this disk, so `users` is the whole list (an SR's page
+    watches the VBDs of the disks it shows rather than loading every VBD of the pool)."""
+    for vbd_ref in vdi.get("VBDs") or ():
+        if cache.get("VBD", vbd_ref) is None:
+            return False
+    return True
 
 
 def is_snapshot_vm(vm):
@@ -53,20 +64,22 @@ def is_orphan(vdi, used, is_base, iso_sr=False):
                 and not vdi.get("is_tools_iso") and (vdi.get("type") or "user") in PLAIN_TYPES)
 
 
-def _row(cache, ref, vdi, bases, iso_sr):
-    found = users(cache, vdi)
-    return {"ref": ref, "vdi": vdi, "users": found, "attached": any(a for _r, _v, a in found),
-            "orphan": is_orphan(vdi, found, ref in bases, iso_sr), "snapshots": []}
+def _row(ref, vdi, bases, iso_sr):
+    # Used or not is the disk's own VBD list (every VBD belongs to a VM or a snapshot): known before
+    # the VBD records are, which only the rows shown need (`users`).
+    return {"ref": ref, "vdi": vdi, "orphan": is_orphan(vdi, vdi.get("VBDs"), ref in bases, iso_sr),
+            "snapshots": []}
 
 
-def disk_tree(cache, vdis, iso_sr=False):
-    """Rows for the listed VDIs ([(ref, record)] of one SR): {"ref", "vdi", "users", "attached",
-    "orphan", "snapshots": [rows]}, by name; hidden base copies are left out."""
+def disk_tree(vdis, iso_sr=False):
+    """Rows for the listed VDIs ([(ref, record)] of one SR): {"ref", "vdi", "orphan", "snapshots": [rows]},
+    by name; hidden base copies are left out. Read from the VDI records alone (an SR of a 10,000-VM
+    pool has over 10,000 of them: the tree is not made again when a user's VBD changes)."""
     managed = [(ref, vdi) for ref, vdi in vdis if vdi.get("managed", True)]
     bases = snapshot_bases(managed)
     rows, by_ref = [], {}
     for ref, vdi in managed:
-        by_ref[ref] = _row(cache, ref, vdi, bases, iso_sr)
+        by_ref[ref] = _row(ref, vdi, bases, iso_sr)
     for ref, vdi in managed:
         base = vdi.get("snapshot_of") or NULL_REF
         if vdi.get("is_a_snapshot") and base in by_ref and base != ref:
@@ -74,9 +87,18 @@ def disk_tree(cache, vdis, iso_sr=False):
         else:
             rows.append(by_ref[ref])
     for row in by_ref.values():
-        row["snapshots"].sort(key=lambda r: (r["vdi"].get("snapshot_time") or "", r["ref"]), reverse=True)
-    rows.sort(key=lambda r: ((r["vdi"].get("name_label") or "").lower(), r["vdi"].get("uuid") or "", r["ref"]))
-    return rows
+        if len(row["snapshots"]) > 1:
+            row["snapshots"].sort(key=lambda r: (r["vdi"].get("snapshot_time") or "", r["ref"]), reverse=True)
+    return by_name(rows)
+
+
+def by_name(rows):
+    """Rows sorted by name, uuid, ref: keys made once (MicroPython calls a sort's key= at every
+    comparison: ~150,000 calls for an SR of 11,000 disks), each key unique so no row is compared."""
+    keyed = [((row["vdi"].get("name_label") or "").lower(), row["vdi"].get("uuid") or "", row["ref"], i)
+             for i, row in enumerate(rows)]
+    keyed.sort()
+    return [rows[key[3]] for key in keyed]
 
 
 def orphans(rows):
@@ -99,7 +121,10 @@ def _busy(vdi):
 
 
 def delete_refusal(cache, vdi):
-    """Why a disk cannot be deleted from the SR page (None when it can)."""
+    """Why a disk cannot be deleted from the SR page (None when it can); while its users are not known
+    (their VBD records on their way), "Loading"."""
+    if not users_known(cache, vdi):
+        return ("view.loading", {})
     found = users(cache, vdi)
     if vdi.get("is_tools_iso"):
         return ("disk.refuse.tools", {})
@@ -120,6 +145,8 @@ def resize_refusal(cache, vdi, iso_sr=False):
     """Why a disk cannot be resized (None when it can)."""
     if iso_sr or vdi.get("is_tools_iso"):
         return ("disk.refuse.iso_resize", {})
+    if not users_known(cache, vdi):
+        return ("view.loading", {})
     running = [vm.get("name_label") or ref for ref, vm, attached in users(cache, vdi) if attached]
     if running:
         return ("disk.refuse.attached", {"vms": ", ".join(sorted(running))})

@@ -96,6 +96,8 @@ def current_plan(state, spec, kind):
     """The plan shown: the one running once submitted, else one from the cache; None while loading."""
     if spec.get("plan") is not None:
         return spec["plan"]
+    if not model.loaded(state.cache, "VBD"):
+        state.need("VBD")  # who uses each disk the plan names (the SR's page watches only those it shows)
     if state.cache.get("SR", spec["sr"]) is None or not model.loaded(state.cache, "VDI") \
             or not model.loaded(state.cache, "VBD"):
         return None

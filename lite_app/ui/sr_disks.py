@@ -4,7 +4,9 @@ Rows come from lite_app.logic.sr_disks: each disk with its size, the space it ta
 and its snapshots under it (indented, newest first); orphans carry a flag. Each row's buttons are
 drawn enabled or not from the logic's refusals, the reason in their title and description. Deleting
 every orphan takes one confirmation listing them all with the space they free, then runs as one task.
-A shared SR of a 10,000-VM pool holds over 10,000 disks: the card lists PAGE_SIZE rows at a time.
+A shared SR of a 10,000-VM pool holds over 10,000 disks: the card lists PAGE_SIZE rows at a time, and
+watches the VBDs of the disks it shows (who uses them) rather than loading every VBD of the pool; past
+WATCH_BUDGET of them ("Show more" a few times) it loads the VBD class whole.
 """
 from lite_app.logic import jobs, memo, model, sr_disks, sr_plans
 from lite_app.text import fmt
@@ -13,14 +15,17 @@ from lite_app.ui import widgets as w
 from lite_app.ui.vdom import h
 
 PAGE_SIZE = 100
+WATCH_BUDGET = 250  # VBDs watched one by one for the rows shown (the shell follows at most 400 objects)
 CREATABLE = "vdi_create"
 
 
-def tree(state, sr_ref, sr):
-    """The SR's disk rows, kept until VDIs, VBDs or VMs change."""
+def listing(state, sr_ref, sr):
+    """{"rows": the disk tree, "shown": flat(rows), "orphans": its orphan rows}, kept until the VDIs
+    change: an SR of a 10,000-VM pool has over 10,000 disks, and every render reads these."""
     def compute():
-        return sr_disks.disk_tree(state.cache, sr_plans.sr_vdis(state.cache, sr_ref), sr.get("content_type") == "iso")
-    return memo.by_classes(state, "srdisks.tree", ("VDI", "VBD", "VM"), compute, (sr_ref,))
+        rows = sr_disks.disk_tree(sr_plans.sr_vdis(state.cache, sr_ref), sr.get("content_type") == "iso")
+        return {"rows": rows, "shown": flat(rows), "orphans": sr_disks.orphans(rows)}
+    return memo.by_classes(state, "srdisks.tree", ("VDI",), compute, (sr_ref, sr.get("content_type")))
 
 
 def flat(rows, depth=0):
@@ -32,9 +37,26 @@ def flat(rows, depth=0):
     return out
 
 
+def watch_users(state, rows):
+    """Ask for the VBDs of the disks shown (asked at every render: the watches stay current), or for the
+    whole VBD class when they are too many to follow one by one."""
+    if model.loaded(state.cache, "VBD"):
+        return
+    refs = []
+    for row, _depth in rows:
+        refs.extend(row["vdi"].get("VBDs") or ())
+    if len(refs) > WATCH_BUDGET:
+        state.need("VBD")
+        return
+    for ref in refs:
+        state.watch("VBD", ref)
+
+
 def vm_links(state, row):
+    if not sr_disks.users_known(state.cache, row["vdi"]):
+        return h("span", {"aria-busy": "true"}, state.t("view.loading"))
     links = []
-    for _ref, vm, _attached in row["users"]:
+    for _ref, vm, _attached in sr_disks.users(state.cache, row["vdi"]):
         if links:
             links.append(", ")
         links.append(w.object_link(state, "VM", vm))
@@ -82,9 +104,8 @@ def table_row(state, row, depth, iso_sr):
              fmt.size(vdi.get("physical_utilisation") or 0), vm_links(state, row), buttons(state, row, iso_sr)])
 
 
-def card_tools(state, sr_ref, sr, rows):
+def card_tools(state, sr_ref, sr, orphan_rows):
     t = state.t
-    orphan_rows = sr_disks.orphans(rows)
     creatable = CREATABLE in (sr.get("allowed_operations") or ()) and sr.get("content_type") != "iso"
     tools = [h("button", {"type": "button", "class": "xl-button xl-small", "data-action": "disk.new",
                           "data-ref": sr_ref, "key": "new"}, t("disk.new")) if creatable else None]
@@ -97,12 +118,13 @@ def card_tools(state, sr_ref, sr, rows):
 
 def card(state, sr_ref, sr):
     t = state.t
-    if not model.loaded(state.cache, "VDI") or not model.loaded(state.cache, "VBD"):
+    if not model.loaded(state.cache, "VDI"):
         return w.card("sr-vdis", t("card.vdis"), w.empty(t("view.loading")), icon="storage", cls="xl-wide")
-    rows = tree(state, sr_ref, sr)
-    shown = flat(rows)
+    found = listing(state, sr_ref, sr)
+    shown = found["shown"]
     limit = int(state.ui.get("srdisks.limit:" + sr_ref) or PAGE_SIZE)
     iso_sr = sr.get("content_type") == "iso"
+    watch_users(state, shown[:limit])
     body = w.empty(t("sr.no_vdis"))
     if shown:
         body = w.table(t("card.vdis"), [t("col.name"), t("col.size"), t("space.used"), t("col.vms"), t("col.actions")],
@@ -112,8 +134,8 @@ def card(state, sr_ref, sr):
         more = h("p", {"class": "xl-note"}, t("list.shown", shown=str(limit), total=str(len(shown))), " ",
                  h("button", {"type": "button", "class": "xl-link-button", "data-action": "disk.more",
                               "data-ref": sr_ref}, t("list.show_more")))
-    return w.card("sr-vdis", t("card.vdis"), card_tools(state, sr_ref, sr, rows), body, more,
-                  h("p", {"class": "xl-note"}, t("disk.orphan_note")) if sr_disks.orphans(rows) else None,
+    return w.card("sr-vdis", t("card.vdis"), card_tools(state, sr_ref, sr, found["orphans"]), body, more,
+                  h("p", {"class": "xl-note"}, t("disk.orphan_note")) if found["orphans"] else None,
                   icon="storage", aside=str(len(shown)), cls="xl-wide")
 
 
@@ -257,7 +279,7 @@ def on_orphans(state, payload):
     sr = state.cache.get("SR", ref)
     if sr is None:
         return
-    found = [(row["ref"], row["vdi"]) for row in sr_disks.orphans(tree(state, ref, sr))]
+    found = [(row["ref"], row["vdi"]) for row in listing(state, ref, sr)["orphans"]]
     if found:
         dialogs.show(state, "disk.orphans", sr=ref, orphans=found, size="wide")
 

@@ -7,7 +7,7 @@ from lite_app.logic import sr_disks, sr_plans
 
 def tree(cache=None, sr="nfs"):
     cache = cache or pool()
-    return sr_disks.disk_tree(cache, sr_plans.sr_vdis(cache, ref(sr)), sr == "iso")
+    return sr_disks.disk_tree(sr_plans.sr_vdis(cache, ref(sr)), sr == "iso")
 
 
 def names(rows):
@@ -15,13 +15,16 @@ def names(rows):
 
 
 def test_base_copies_are_not_disks_and_snapshots_sit_under_their_disk():
-    rows = tree()
+    cache = pool()
+    rows = tree(cache)
     assert names(rows) == ["db system", "golden image", "gone vm disk", "growing", "old data", "Suspend image",
                            "web system"]
     web = rows[-1]
     assert [r["ref"] for r in web["snapshots"]] == [ref("web-sys-snap")]
-    assert [vm["name_label"] for _r, vm, _a in web["snapshots"][0]["users"]] == ["web before upgrade"]
-    assert web["attached"] and not rows[0]["attached"]
+    users = sr_disks.users(cache, web["snapshots"][0]["vdi"])
+    assert [vm["name_label"] for _r, vm, _a in users] == ["web before upgrade"]
+    assert [a for _r, _vm, a in sr_disks.users(cache, web["vdi"])] == [True]
+    assert [a for _r, _vm, a in sr_disks.users(cache, rows[0]["vdi"])] == [False]
     assert all(row["ref"] != ref("base") for row in rows)
 
 
