@@ -10,7 +10,8 @@ Builds the bundle, starts the CDN origin and simulated pools on loopback, and me
   the page): four digits typed 2 s after the list showed (keystroke_ms; keystroke_polled_ms is the same
   keystrokes seen through Playwright's polling, a frame and a round trip later), and one typed as soon as
   it showed, while its search texts are still being made (first_keystroke_ms); then a VM page's first
-  visit (its disks and NICs shown) and the interpreter's memory after it (first_vm_page);
+  visit (its disks and NICs shown) and the interpreter's memory after it (first_vm_page), and the same
+  for the page of the SR holding the most disks (its disks listed with their users: first_sr_page);
 - change_to_dom: a VM renamed through JSON-RPC -> the new name in the VM list, over --changes changes.
 Each login figure has a cold run (fresh context: empty HTTP cache) and warm runs (same context, cookies
 cleared: cached bundle, new login). Times are taken in the page (performance.now() at the click, the
@@ -298,24 +299,51 @@ VM_PAGE_FILLED = """() => { const main = document.getElementById('xl-main');
     && !/Loading/.test(main.innerText) && !main.querySelector('[aria-busy=true]'); }"""
 
 
+# An SR's page is filled when its disks card lists disks, each with its users (none "Loading").
+SR_PAGE_FILLED = """() => { const main = document.getElementById('xl-main');
+  return !!main.querySelector('h1') && !!main.querySelector('.xl-disks tbody tr')
+    && !/Loading/.test(main.innerText) && !main.querySelector('[aria-busy=true]'); }"""
+
+
 def vm_page(browser, url, filled):
-    """The first visit of a VM page once the VM list is shown (its code prefetched meanwhile): ms from
-    the hash change to its disks and NICs shown, and the interpreter's memory (MB) then."""
+    """The first visit of a VM page with disks and NICs once the VM list is shown (its code prefetched
+    meanwhile): ms from the hash change to its disks and NICs shown, and the interpreter's memory then."""
+    vms = records(url, "VM")
+    uuid = sorted(vm["uuid"] for vm in vms.values() if vm["VBDs"] and vm["VIFs"] and is_guest(vm))[0]
+    return first_visit(browser, url, filled, "#/vm/" + uuid, VM_PAGE_FILLED)
+
+
+def sr_page(browser, url, filled):
+    """The same for the page of the SR holding the most disks (its disks listed with their users)."""
+    counts = {}
+    for vdi in records(url, "VDI").values():
+        counts[vdi["SR"]] = counts.get(vdi["SR"], 0) + 1
+    srs = records(url, "SR")
+    busiest = max(counts, key=lambda ref: (counts[ref], ref))
+    return dict(first_visit(browser, url, filled, "#/sr/" + srs[busiest]["uuid"], SR_PAGE_FILLED),
+                disks=counts[busiest])
+
+
+def records(url, cls):
     session = rpc(url, "session.login_with_password", "root", PASSWORD)
     try:
-        vms = rpc(url, "VM.get_all_records", session)
+        return rpc(url, cls + ".get_all_records", session)
     finally:
         rpc(url, "session.logout", session)
-    uuid = sorted(vm["uuid"] for vm in vms.values() if vm["VBDs"] and vm["VIFs"] and is_guest(vm))[0]
+
+
+def first_visit(browser, url, filled, route, condition):
+    """ms from the hash change to `route` to `condition`, once the VM list is shown and the pages' code
+    prefetched, and the interpreter's memory (MB) then."""
     context = browser.new_context()
     context.add_init_script(CLICK_MARK)
     context.add_init_script(WASM_MEMORY)
     page = context.new_page()
     try:
         login_ms(page, url + "#/vms", filled)
-        page.wait_for_timeout(3000)  # the idle prefetch of the VM pages' code
-        started = page.evaluate(NAVIGATE, "#/vm/" + uuid)
-        page.wait_for_function(VM_PAGE_FILLED, timeout=120000, polling="raf")
+        page.wait_for_timeout(3000)  # the idle prefetch of the pages' code
+        started = page.evaluate(NAVIGATE, route)
+        page.wait_for_function(condition, timeout=120000, polling="raf")
         shown = page.evaluate("performance.now()")
         return {"ms": round(shown - started, 1), "wasm_mb": round(page.evaluate(WASM_BYTES) / 1e6, 1)}
     finally:
@@ -371,6 +399,7 @@ def run_pool(browser, tmp, spec, runs, changes):
             result["first_keystroke_ms"] = keystrokes_ms(browser, sim.url + "/" + route, vms, "1", 0)[0][0]
             result["memory"] = memory_mb(browser, sim.url + "/" + route, filled)
             result["first_vm_page"] = vm_page(browser, sim.url + "/", filled)
+            result["first_sr_page"] = sr_page(browser, sim.url + "/", filled)
         if name == "dashboard" and changes:
             latencies = change_latencies(browser, sim.url + "/", changes)
             result["change_to_dom_ms"] = latency_figures(latencies)
