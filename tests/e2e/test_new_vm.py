@@ -77,6 +77,26 @@ def test_a_template_with_an_iso_and_two_disks_created_and_started(app, sdk):
     expect(page.get_by_role("heading", name="web-e2e", level=1)).to_be_visible(timeout=WAIT)
 
 
+def test_a_custom_template_brings_its_own_disks_and_network_cards(app, sdk):
+    """A template made from an installed VM: the form offers its own disks as the install media and its
+    own network cards, read from the VBDs and VIFs the page watches (their classes are not loaded)."""
+    name = "Debian 12 Cloud-init (Hub)"
+    template = sdk.x.VM.get_by_name_label(name)[0]
+    own_vifs = [sdk.x.VIF.get_record(v) for v in sdk.x.VM.get_VIFs(template)]
+    own_disks = [v for v in sdk.x.VM.get_VBDs(template) if sdk.x.VBD.get_type(v) == "Disk"]
+    assert own_disks and own_vifs
+    page = open_wizard(app, name)
+    expect(page.get_by_role("radio", name="The template's own disks")).to_be_checked(timeout=WAIT)
+    page.locator("#newvm-name").fill("from-hub")
+    page.get_by_role("checkbox", name="Start the VM once it is created").uncheck()
+    page.get_by_role("button", name="Create", exact=True).click()
+    created(page, "from-hub")
+    ref = sdk.vm("from-hub")
+    vbds, disks = vm_devices(sdk, ref)
+    assert len(disks) == len(own_disks)
+    assert sorted(sdk.x.VIF.get_network(v) for v in sdk.x.VM.get_VIFs(ref)) == sorted(v["network"] for v in own_vifs)
+
+
 def test_refused_values_are_marked_and_nothing_is_created(app, sdk):
     page = open_wizard(app, "Other install media")
     before = len(sdk.x.VM.get_all())
