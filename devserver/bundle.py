@@ -31,7 +31,8 @@ from pathlib import Path
 
 import jinja2
 
-from devserver import chartassets, lazyassets, precompress, project, pyassets, pystrip, release, splitting, textsplit
+from devserver import (chartassets, cssmin, lazyassets, precompress, project, pyassets, pystrip, release,
+                       splitting, textsplit)
 from lite_app.shell import loading, pages
 from lite_app.text import catalog
 
@@ -226,7 +227,7 @@ def boot_data(files, info, lazy=None, groups=None, page_groups=None, texts=None)
         "version": info["version"], "revision": info["revision"][:12],
         "langs": list(catalog.LANGUAGES), "lang": catalog.DEFAULT_LANGUAGE,
         "title": catalog.strings_of(catalog.DEFAULT_LANGUAGE)["app.name"], "failed": failed,
-        "css": (STATIC / "app.css").read_text(encoding="utf-8"),
+        "css": cssmin.squeeze((STATIC / "app.css").read_text(encoding="utf-8")),
         "icon": "data:image/svg+xml;base64," + base64.b64encode((STATIC / "logo.svg").read_bytes()).decode(),
         "html": html,
         "loader": render("loader.py.j2"),
