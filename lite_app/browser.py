@@ -379,10 +379,15 @@ class StatsPort:
     the page's own origin (the session is in the query elsewhere) and keeps only the columns a job
     names before Python parses the reply."""
 
+    aborts = 0  # abort() calls: a fetch that waited for charts.js across one does not start
+
     async def fetch(self, job, timeout):
         """`job`'s reply as "1" + text, or "0" + JSON {kind, status, detail}."""
+        aborts = self.aborts
         if not (js.Reflect.has(js.window.xcplite, "stats") or await CHARTS_SCRIPT.load()):
             return '0{"kind": "refused", "status": 0, "detail": "charts.js did not load"}'
+        if aborts != self.aborts:  # the session ended while charts.js was loading
+            return '0{"kind": "aborted", "status": 0, "detail": "the session ended"}'
         keep = json.dumps(list(job["keep"])) if job.get("keep") else ""
         top = json.dumps(job["top"]) if job.get("top") else ""
         return str(await js.window.xcplite.stats.fetch(job["url"], bool(job["same"]), int(timeout * 1000),
@@ -390,6 +395,7 @@ class StatsPort:
 
     def abort(self):
         """Stop the downloads on their way (the session ends): each answers "0" + {"kind": "aborted"}."""
+        self.aborts += 1
         if js.Reflect.has(js.window.xcplite, "stats"):
             js.window.xcplite.stats.abort()
 

@@ -405,8 +405,8 @@ class Controller:
         """Keep object `pair` (cls, ref) live (state.watch): its record fetched, "cls/ref" followed by
         event.from; asked again, it becomes the newest. Past WATCH_LIMIT the oldest is let go."""
         cls, ref = pair
-        if cls in self.classes and self.state.cache.is_loaded(cls):
-            return  # its class is loaded whole: its events come already
+        if cls in self.classes:
+            return  # its class is loaded whole, or on its way: its records and events come with it
         self.ticks += 1
         known = key in self.watched
         self.watched[key] = self.ticks

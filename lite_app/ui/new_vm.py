@@ -51,7 +51,7 @@ def form_of(state):
         watch_devices(state, template)
     if form.get("_filled"):
         return form
-    if full(template) and vm_create.devices_in(state.cache, template):
+    if ready(state, template):
         filled = vm_create.defaults(state.cache, form["template"], template)
         for key in ("name", "affinity"):
             if form.get(key):
@@ -59,6 +59,12 @@ def form_of(state):
         filled["_filled"] = True
         state.ui[FORM] = form = filled
     return form
+
+
+def ready(state, template):
+    """Whether the template's full record and its own VBDs and VIFs are here: the checks read them (a
+    resync after a reconnect brings the templates back trimmed, until their full records are asked again)."""
+    return full(template) and vm_create.devices_in(state.cache, template)
 
 
 def watch_devices(state, template):
@@ -106,7 +112,7 @@ def form_view(state):
     form = form_of(state)
     sections = [template_section(state, found, form)]
     template = state.cache.get("VM", form.get("template")) if form else None
-    if form is not None and form.get("_filled") and template is not None:
+    if form is not None and form.get("_filled") and ready(state, template):
         errors, warnings = vm_create.check(state.cache, form, template)
         shown = errors if state.ui.get(TRIED) else {}
         sections += [identity_section(state, form, shown),
@@ -489,6 +495,8 @@ def on_create(state, payload):
     if form is None or not form.get("_filled") or (running is not None and not running.finished):
         return None
     template = state.cache.get("VM", form["template"])
+    if not ready(state, template):
+        return None  # its full record is on its way again (after a reconnect): the page says Loading
     errors, _ = vm_create.check(state.cache, form, template)
     if errors:
         return None

@@ -37,3 +37,9 @@ def test_a_string_it_would_change_is_refused():
 def test_comment_markers_inside_a_string_stay():
     assert cssmin.squeeze('.a::after { content: "/* not a comment */" } /* one */') == \
         '.a::after{content: "/* not a comment */"}'
+
+
+def test_a_comment_between_tokens_still_separates_them_and_braces_in_strings_are_refused():
+    assert cssmin.squeeze(".a/* x */.b { color: red }") == ".a .b{color: red}"
+    with pytest.raises(ValueError):
+        cssmin.squeeze('.a::after { content: "x;}" }')

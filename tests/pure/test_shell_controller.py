@@ -245,8 +245,10 @@ async def test_watched_objects_are_fetched_followed_and_let_go_past_the_limit():
         assert sorted(state.cache.all("VBD")) == ["OpaqueRef:b1", "OpaqueRef:b3"], "the one let go leaves the cache"
         assert not state.cache.is_loaded("VBD")
         state.need("VBD")  # a dialog needs every VBD: the class is loaded whole and followed as one
+        state.watch("VBD", "OpaqueRef:b7")  # asked in the same render (an SR page's rows)
         controller.render_now()
         assert controller.objects == [] and "VBD" in controller.classes
+        assert [c for c in env.spawned if "fetch_watched" in repr(c)] == [], "the class on its way brings it"
         await env.run_spawned()
         assert state.cache.is_loaded("VBD") and "VBD.get_all_records" in env.methods()
         state.watch("VBD", "OpaqueRef:b9")

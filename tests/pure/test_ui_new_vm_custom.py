@@ -66,3 +66,19 @@ def test_a_template_without_devices_of_its_own_fills_at_once():
     new_vm.render(state)
     form = state.ui[new_vm.FORM]
     assert form["_filled"] and form["media"] == "iso" and state.take_watches() == ({}, [])
+
+
+def test_a_template_trimmed_again_by_a_resync_is_waited_for_not_judged():
+    """A reconnect's resync brings every template back trimmed (its full record is asked again): the
+    filled form neither says the template has no disks of its own nor creates meanwhile."""
+    state = custom_pool()
+    new_vm.render(state)
+    arrive(state, "VBD", VBDS)
+    arrive(state, "VIF", VIFS)
+    new_vm.render(state)
+    assert state.ui[new_vm.FORM]["_filled"]
+    trimmed = {k: v for k, v in state.cache.get("VM", CUSTOM).items() if k not in ("VBDs", "VIFs", "recommendations")}
+    state.bump(state.cache.apply([{"class": "vm", "ref": CUSTOM, "operation": "mod", "snapshot": trimmed}]))
+    nodes = new_vm.render(state)
+    assert "Loading" in text_of(nodes[0]) and "no disks of its own" not in text_of(nodes[0])
+    assert new_vm.on_create(state, {}) is None and new_vm.new_vm_run.current(state) is None
