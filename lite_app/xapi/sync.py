@@ -11,6 +11,7 @@ Pure (CPython and MicroPython): XAPI is reached only through the Client (lite_ap
 - `next_step(error)` says what a failure calls for.
 """
 import asyncio
+import gc
 
 from lite_app.xapi.changes import Changes
 from lite_app.xapi.errors import TransportError, XapiError
@@ -108,14 +109,20 @@ async def load_all(client, cache, classes, fetched=None, objects=()):
     pools = await client.call("pool.get_all")
     token = await client.call("event.inject", "pool", pools[0])
     calls = [_records(client, cls) for cls in classes] + [_record(client, key) for key in objects]
-    replies = await asyncio.gather(*calls)
-    if fetched is not None:
-        fetched()
-    changed = Changes()
-    for i in range(len(classes)):
-        changed.update(cache.load(classes[i], replies[i]))
-    if objects:
-        changed.update(cache.apply(replies[len(classes):]))
+    collecting = gc.isenabled()
+    gc.disable()  # what arrives is kept: a collection would mark the growing records again and again
+    try:
+        replies = await asyncio.gather(*calls)
+        if fetched is not None:
+            fetched()
+        changed = Changes()
+        for i in range(len(classes)):
+            changed.update(cache.load(classes[i], replies[i]))
+        if objects:
+            changed.update(cache.apply(replies[len(classes):]))
+    finally:
+        if collecting:
+            gc.enable()
     return token, changed
 
 

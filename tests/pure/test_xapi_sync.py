@@ -57,6 +57,40 @@ async def test_load_all_raises_other_errors():
         assert error.code == "INTERNAL_ERROR"
 
 
+async def test_no_collection_runs_while_the_records_arrive_and_collecting_resumes_after():
+    """Everything a load brings is kept: a collection meanwhile would only mark the growing records again
+    (at 20,000 VMs moving them into the interpreter took ~0.8-1.5 s with collections, ~0.5 s without).
+    Collecting resumes when the load ends, failed or not, unless it was off before."""
+    import gc
+    seen = []
+
+    def records(session):
+        seen.append(gc.isenabled())
+        return {"OpaqueRef:a": {"uuid": "a"}}
+
+    fake = pool_fake({})
+    fake.handlers["VM.get_all_records"] = records
+    assert gc.isenabled()
+    await load_all(Client(fake.transport, SESSION), Cache(), ["VM"])
+    assert seen == [False] and gc.isenabled()
+
+    def broken(session):
+        raise XapiError("INTERNAL_ERROR", ["db"])
+    fake.handlers["VM.get_all_records"] = broken
+    try:
+        await load_all(Client(fake.transport, SESSION), Cache(), ["VM"])
+        assert False, "load_all should fail"
+    except XapiError:
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        fake.handlers["VM.get_all_records"] = records
+        await load_all(Client(fake.transport, SESSION), Cache(), ["VM"])
+        assert not gc.isenabled(), "left as it was"
+    finally:
+        gc.enable()
+
+
 async def test_resync_reports_what_vanished():
     vms = {"OpaqueRef:a": {"uuid": "a"}, "OpaqueRef:b": {"uuid": "b"}}
     fake = pool_fake(vms)
