@@ -123,6 +123,7 @@ async def load_all(client, cache, classes, fetched=None, objects=()):
     finally:
         if collecting:
             gc.enable()
+            gc.collect()  # the load's garbage now, once, rather than in a long pause at some later change
     return token, changed
 
 
