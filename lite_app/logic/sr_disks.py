@@ -13,7 +13,7 @@ is not deleted (deleting it would pull it out of that VM), a disk attached to a 
 resized (no SM driver here resizes online), and XAPI's `allowed_operations` has the last word. Calls
 are `(method, params)` without the session.
 """
-from lite_app.logic import limits
+from lite_app.logic import limits, model
 from lite_app.text import fmt
 from lite_app.xapi.cache import NULL_REF
 
@@ -39,10 +39,7 @@ def users(cache, vdi):
 def users_known(cache, vdi):
     """Whether the cache holds every VBD of this disk, so `users` is the whole list (an SR's page
     watches the VBDs of the disks it shows rather than loading every VBD of the pool)."""
-    for vbd_ref in vdi.get("VBDs") or ():
-        if cache.get("VBD", vbd_ref) is None:
-            return False
-    return True
+    return model.all_in(cache, "VBD", vdi.get("VBDs") or ())
 
 
 def is_snapshot_vm(vm):
