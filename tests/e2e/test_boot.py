@@ -29,6 +29,20 @@ def test_stub_loads_the_bundle_from_the_cdn(guard, app_page, sim, cdn):
     assert shown_ms < 2000
 
 
+def test_the_tab_icon_comes_once_the_form_is_ready(guard, app_page, sim):
+    """The logo is the tab's icon once the form is ready, not before (the browser decodes an SVG icon on the
+    page's main thread, which held the start back)."""
+    logo = "link[rel=icon][href^='data:image/svg+xml;base64,']"
+    open_app(app_page, sim, guard)
+    booted_from(app_page)
+    early = app_page.evaluate("s => [document.getElementById('xl-login-form').dataset.ready,"
+                              " document.querySelectorAll(s).length]", logo)
+    wait_ready(app_page)
+    app_page.locator(logo).wait_for(state="attached", timeout=5000)
+    if early[0] != "1":  # seen while the form was still starting
+        assert early[1] == 0
+
+
 def test_session_cookie_never_reaches_the_cdn(guard, app_page, sim, cdn):
     guard.context.add_cookies([{"name": "session_id", "value": "OpaqueRef:test-session", "url": sim.url}])
     open_app(app_page, sim, guard)
