@@ -6,7 +6,9 @@ live loop, renders) and lite_app/shell/dispatch.py (what input does); this modul
 
 Start-up order matters for the first screen: compiling the controller, the client and the views takes
 MicroPython a few hundred milliseconds, so without a stored session the login form is enabled first and
-those modules are imported right after; a submit arriving meanwhile is queued, not lost.
+those modules are imported right after; a submit arriving meanwhile is queued, not lost. The form is
+enabled inside start(), while the loader script still runs (a task would first wait for PyScript to
+finish that script, ~8 ms), and the language's strings are read after it (~8 ms): the form needs none.
 """
 import asyncio
 import gc
@@ -28,8 +30,11 @@ CONTROLLER = None
 
 
 def start():
-    """Start the app as a task (top-level awaits with wait_for hang under MicroPython)."""
-    return asyncio.create_task(main())
+    """Make the login form ready now, then run the rest of the app as a task (top-level awaits with
+    wait_for hang under MicroPython)."""
+    from lite_app import browser  # the browser edge exists only in the browser
+    env = browser.Env()
+    return asyncio.create_task(run(env, begin(env)))
 
 
 class Wiring:
@@ -62,15 +67,9 @@ class Wiring:
             self.action(text)
 
 
-async def main():
-    from lite_app import browser  # the browser edge exists only in the browser
-    await run(browser.Env())
-
-
-async def run(env):
-    """Wire the page `env` to a controller, showing the login form as early as possible."""
+def begin(env):
+    """Listen to the page and, without a stored session, make the login form ready; (wiring, resuming)."""
     env.mark("xl-python")
-    catalog.use(env.language())
     if hasattr(gc, "threshold"):
         gc.threshold(GC_THRESHOLD)
     wiring = Wiring()
@@ -80,7 +79,15 @@ async def run(env):
         env.set_login(False, "[]", False)
         env.focus("xl-password")  # the user name is filled in already: the password is what to type
         env.mark("xl-interactive")
+    return wiring, resuming
+
+
+async def run(env, begun=None):
+    """Wire the page `env` to a controller, showing the login form as early as possible."""
+    wiring, resuming = begun or begin(env)
+    if not resuming:
         await env.idle()  # let the browser show the enabled form before compiling the rest
+    catalog.use(env.language())
     from lite_app.shell import dispatch
     from lite_app.shell.controller import Controller
 

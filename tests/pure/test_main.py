@@ -38,3 +38,26 @@ def test_actions_before_the_controller_exists_are_queued_then_replayed():
     assert seen == [("controller", '{"action": "login.submit"}')] and wiring.queue == []
     wiring.action("next")
     assert seen[-1] == ("controller", "next")
+
+
+async def test_the_language_strings_are_read_after_the_form_is_ready():
+    """The form needs no string from the catalog (boot.js drew it in the chosen language): the catalog is
+    read once the form is ready, and before the controller renders anything."""
+    from lite_app.text import catalog
+    xapi = PoolXapi()
+    xapi.on_idle = lambda: main.CONTROLLER.live.stop()
+    env = FakeEnv(xapi)
+    env.store["xcplite.lang"] = "fr"
+    catalog.use("en")
+    seen = {}
+    marked = env.mark
+
+    def mark(name):
+        seen[name] = catalog.language()
+        marked(name)
+    env.mark = mark
+    try:
+        await main.run(env)
+        assert seen["xl-interactive"] == "en" and seen["xl-ready"] == "fr"
+    finally:
+        catalog.use("en")
